@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * /dev/vhost-ava: how a worker process takes the commands of one AvA
+ * instance (an mdev) and answers them.  Proposed for uapi/.
+ *
+ *   fd = open("/dev/vhost-ava", O_RDWR);
+ *   ioctl(fd, AVA_VHOST_ATTACH, &attach);      bind to one instance
+ *   ro = mmap(NULL, attach.window, PROT_READ, MAP_SHARED, fd, 0);
+ *   rw = mmap(NULL, attach.window, PROT_READ | PROT_WRITE, MAP_SHARED,
+ *             fd, attach.window);
+ *   loop: poll(fd, POLLIN) or a blocking AVA_VHOST_GET_CMD, run the
+ *         command, AVA_VHOST_COMPLETE.
+ *
+ * The command is the wire command (uapi/ava_wire.h) as the guest sent
+ * it, except that every ava_buf_ref.offset is an offset into the fd's
+ * mapping space: below attach.window for read-only data (AVA_REF_IN
+ * only), from attach.window for writable data (AVA_REF_OUT).  The
+ * guest pages stay mapped there until the command completes, the
+ * device is reset, or the guest unmaps the memory.
+ * Closing the fd detaches; commands not completed are answered with
+ * AVA_S_WORKER_LOST and the instance waits for the next worker.
+ */
+#ifndef AVA_VHOST_UAPI_H
+#define AVA_VHOST_UAPI_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#ifndef AVA_S_WORKER_LOST
+#define AVA_S_WORKER_LOST	10u	/* worker went away; proposed for uapi */
+#endif
+
+#define AVA_VHOST_IOC		0xAF
+
+struct ava_vhost_attach {
+	char instance[64];	/* in: mdev name (UUID), NUL terminated */
+	__u64 window;		/* out: bytes of each mapping window */
+	__u32 flags;		/* in: 0 */
+	__u32 reserved;
+};
+
+struct ava_vhost_cmd {
+	__u64 buf;		/* in: user buffer for the command */
+	__u32 buf_len;		/* in: its size */
+	__u32 cmd_len;		/* out: size of the command */
+	__u64 token;		/* out: id for AVA_VHOST_COMPLETE */
+	__u32 flags;		/* in: 0 */
+	__u32 reserved;
+};
+
+struct ava_vhost_complete {
+	__u64 token;		/* in: from AVA_VHOST_GET_CMD */
+	__u64 reply;		/* in: struct ava_reply_hdr + inline results */
+	__u32 reply_len;	/* in: its size */
+	__u32 reserved;
+	__u64 exec_ns;		/* in: device time the command used */
+};
+
+/* per-session counters, as debugfs shows them */
+struct ava_vhost_stats {
+	__u64 cmds;		/* commands taken */
+	__u64 completed;	/* commands answered */
+	__u64 bytes_mapped;	/* buffer bytes mapped into the worker */
+	__u64 exec_ns;		/* sum of reported exec_ns */
+	__u64 errors;		/* bad completions, failed mappings */
+};
+
+#define AVA_VHOST_ATTACH	_IOWR(AVA_VHOST_IOC, 1, struct ava_vhost_attach)
+#define AVA_VHOST_GET_CMD	_IOWR(AVA_VHOST_IOC, 2, struct ava_vhost_cmd)
+#define AVA_VHOST_COMPLETE	_IOW(AVA_VHOST_IOC, 3, struct ava_vhost_complete)
+#define AVA_VHOST_GET_STATS	_IOR(AVA_VHOST_IOC, 4, struct ava_vhost_stats)
+
+#endif /* AVA_VHOST_UAPI_H */

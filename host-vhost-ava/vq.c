@@ -1,0 +1,388 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AvA host module: virtqueue processing.  Runs in a work item (kernel
+ * thread context), so guest memory is reached with vfio_dma_rw().
+ * Every value read from the guest is checked before use: ring indices,
+ * descriptor indices, flags, addresses and lengths, chain length.
+ */
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/virtio_ring.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_pci.h>
+
+#include "ava_vhost.h"
+
+#define AVA_DESC_FLAGS	(VRING_DESC_F_NEXT | VRING_DESC_F_WRITE | \
+			 VRING_DESC_F_INDIRECT)
+/* most bytes a chain can carry in each direction */
+#define AVA_MAX_CMD	(sizeof(struct ava_cmd_hdr) + AVA_MAX_INLINE + \
+			 AVA_MAX_REFS * sizeof(struct ava_buf_ref))
+#define AVA_MAX_REPLY	(sizeof(struct ava_reply_hdr) + AVA_MAX_REPLY_INLINE)
+
+static int gread(struct ava_inst *inst, u64 addr, void *buf, size_t len)
+{
+	return vfio_dma_rw(&inst->vdev, addr, buf, len, false);
+}
+
+static int gwrite(struct ava_inst *inst, u64 addr, void *buf, size_t len)
+{
+	return vfio_dma_rw(&inst->vdev, addr, buf, len, true);
+}
+
+void ava_kick(struct ava_inst *inst)
+{
+	mod_delayed_work(ava_wq, &inst->work, 0);
+}
+
+void ava_req_free(struct ava_req *req)
+{
+	if (!req)
+		return;
+	kvfree(req->cmd);
+	kvfree(req->reply);
+	kvfree(req);
+}
+
+static struct ava_req *req_alloc(void)
+{
+	return kvzalloc(struct_size_t(struct ava_req, segs, ava_max_chain),
+			GFP_KERNEL);
+}
+
+static void ring_error(struct ava_inst *inst, struct ava_vq *vq)
+{
+	vq->broken = true;
+	inst->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
+	ava_stat_add(inst, err_ring, 1);
+	ava_config_changed(inst);
+}
+
+/* Walk the chain at head; fills req->segs.  Returns 0 or -errno. */
+static int walk_chain(struct ava_inst *inst, struct ava_vq *vq, u16 head,
+		      struct ava_req *req)
+{
+	struct vring_desc *itab = NULL;
+	u32 tsize = vq->size, idx = head, count = 0;
+	u32 limit = min_t(u32, vq->size, ava_max_chain);
+	u64 rd = 0, wr = 0;
+	bool seen_w = false;
+	int ret = 0;
+
+	for (;;) {
+		struct vring_desc d;
+		u16 flags;
+		u64 addr;
+		u32 len;
+
+		if (++count > limit) {
+			ret = -ELOOP;
+			break;
+		}
+		if (itab) {
+			d = itab[idx];
+		} else {
+			ret = gread(inst, vq->desc + 16ULL * idx, &d, sizeof(d));
+			if (ret)
+				break;
+		}
+		flags = le16_to_cpu((__force __le16)d.flags);
+		addr = le64_to_cpu((__force __le64)d.addr);
+		len = le32_to_cpu((__force __le32)d.len);
+		if (flags & ~AVA_DESC_FLAGS) {
+			ret = -EINVAL;
+			break;
+		}
+		if (flags & VRING_DESC_F_INDIRECT) {
+			/* only as the sole descriptor of a chain, not nested */
+			if (!(inst->drv_features &
+			      BIT_ULL(VIRTIO_RING_F_INDIRECT_DESC)) ||
+			    itab || count != 1 || (flags & VRING_DESC_F_NEXT) ||
+			    !len || len % 16 || len / 16 > ava_max_chain ||
+			    addr > U64_MAX - len) {
+				ret = -EINVAL;
+				break;
+			}
+			itab = kvmalloc(len, GFP_KERNEL);
+			if (!itab) {
+				ret = -ENOMEM;
+				break;
+			}
+			ret = gread(inst, addr, itab, len);
+			if (ret)
+				break;
+			tsize = len / 16;
+			limit = tsize;
+			idx = 0;
+			count = 0;
+			continue;
+		}
+		if (!len || addr > U64_MAX - len) {
+			ret = -EINVAL;
+			break;
+		}
+		if (flags & VRING_DESC_F_WRITE) {
+			seen_w = true;
+			wr += len;
+		} else if (seen_w) {
+			ret = -EINVAL;	/* readable after writable */
+			break;
+		} else {
+			rd += len;
+			req->nrd++;
+		}
+		if (rd > AVA_MAX_CMD + ava_max_ref_bytes ||
+		    wr > AVA_MAX_REPLY + ava_max_ref_bytes) {
+			ret = -E2BIG;
+			break;
+		}
+		req->segs[req->nseg].addr = addr;
+		req->segs[req->nseg].len = len;
+		req->segs[req->nseg].write = !!(flags & VRING_DESC_F_WRITE);
+		req->nseg++;
+		if (!(flags & VRING_DESC_F_NEXT))
+			break;
+		idx = le16_to_cpu((__force __le16)d.next);
+		if (idx >= tsize) {
+			ret = -EINVAL;
+			break;
+		}
+	}
+	kvfree(itab);
+	req->rd_bytes = rd;
+	req->wr_bytes = wr;
+	return ret;
+}
+
+static int push_used(struct ava_inst *inst, struct ava_vq *vq, u16 head,
+		     u32 len)
+{
+	struct vring_used_elem e = {
+		.id = (__force __virtio32)cpu_to_le32(head),
+		.len = (__force __virtio32)cpu_to_le32(len),
+	};
+	__le16 idx;
+	u64 a = vq->used + 4 + 8ULL * (vq->used_idx & (vq->size - 1));
+
+	if (gwrite(inst, a, &e, sizeof(e)))
+		goto err;
+	vq->used_idx++;
+	/* the entry must be visible before the index */
+	smp_wmb();
+	idx = cpu_to_le16(vq->used_idx);
+	if (gwrite(inst, vq->used + 2, &idx, sizeof(idx)))
+		goto err;
+	vq->signal = true;
+	ava_stat_add(inst, completed, 1);
+	return 0;
+err:
+	ring_error(inst, vq);
+	return -EFAULT;
+}
+
+/* Write the reply of req (from the worker or req->status) and return it. */
+static void finish_req(struct ava_inst *inst, struct ava_req *req)
+{
+	struct ava_vq *vq = &inst->vqs[req->vq];
+	struct ava_reply_hdr r;
+	u32 len;
+
+	if (req->nrd == req->nseg) {
+		push_used(inst, vq, req->head, 0);
+		return;
+	}
+	if (req->reply && req->reply_len <= req->reply_room) {
+		len = req->reply_len;
+		if (ava_seg_copy(inst, req, req->nrd, 0, req->reply, len,
+				 true))
+			len = 0;
+	} else {
+		memset(&r, 0, sizeof(r));
+		r.magic = cpu_to_le32(AVA_WIRE_MAGIC);
+		r.version = cpu_to_le16(AVA_WIRE_VERSION);
+		r.api_id = req->hdr.api_id;
+		r.func_id = req->hdr.func_id;
+		r.call_id = req->hdr.call_id;
+		r.status = cpu_to_le32(req->reply ? AVA_S_TOO_LARGE :
+				       req->status);
+		len = sizeof(r);
+		if (ava_seg_copy(inst, req, req->nrd, 0, &r, len, true))
+			len = 0;
+		if (r.status)
+			ava_stat_add(inst, err_cmd, 1);
+	}
+	if (!len)
+		ava_stat_add(inst, err_chain, 1);
+	else
+		ava_stat_add(inst, bytes_copied, len);
+	push_used(inst, vq, req->head, len);
+}
+
+static void signal_vq(struct ava_inst *inst, struct ava_vq *vq)
+{
+	__le16 flags;
+
+	if (!vq->signal)
+		return;
+	vq->signal = false;
+	/* the used index must be visible before we look at the flags */
+	smp_mb();
+	if (gread(inst, vq->avail, &flags, sizeof(flags))) {
+		ring_error(inst, vq);
+		return;
+	}
+	if (le16_to_cpu(flags) & VRING_AVAIL_F_NO_INTERRUPT)
+		return;
+	inst->isr |= 1;	/* queue interrupt */
+	ava_signal_vector(inst, vq->vector);
+}
+
+/* Take the next available chain off vq; NULL when none (or on error). */
+static struct ava_req *take_next(struct ava_inst *inst, unsigned int qi,
+				 bool *again)
+{
+	struct ava_vq *vq = &inst->vqs[qi];
+	struct ava_req *req;
+	__le16 v;
+	u16 aidx, head;
+
+	if (gread(inst, vq->avail + 2, &v, sizeof(v)))
+		goto ring_err;
+	aidx = le16_to_cpu(v);
+	if ((u16)(aidx - vq->last_avail) > vq->size)
+		goto ring_err;
+	if (aidx == vq->last_avail)
+		return NULL;
+	/* read the ring entry only after the index */
+	smp_rmb();
+	if (gread(inst, vq->avail + 4 + 2ULL * (vq->last_avail & (vq->size - 1)),
+		  &v, sizeof(v)))
+		goto ring_err;
+	head = le16_to_cpu(v);
+	if (head >= vq->size)
+		goto ring_err;
+	req = req_alloc();
+	if (!req) {
+		*again = true;
+		return NULL;
+	}
+	vq->last_avail++;
+	req->inst = inst;
+	req->gen = inst->gen;
+	req->vq = qi;
+	req->head = head;
+	ava_stat_add(inst, calls, 1);
+	return req;
+
+ring_err:
+	ring_error(inst, vq);
+	return NULL;
+}
+
+/* Process one queue; returns true if it has more to do right away. */
+static bool process_vq(struct ava_inst *inst, unsigned int qi, u64 *wait)
+{
+	struct ava_vq *vq = &inst->vqs[qi];
+	bool again = false;
+	unsigned int n;
+
+	for (n = 0; n < vq->size && ava_running(inst) && !vq->broken; n++) {
+		struct ava_req *req = vq->parked;
+		u64 w;
+		int what;
+
+		vq->parked = NULL;
+		if (!req) {
+			req = take_next(inst, qi, &again);
+			if (!req)
+				return again;
+			if (walk_chain(inst, vq, req->head, req)) {
+				req->nrd = 0;
+				req->nseg = 0;
+				what = AVA_TAKE_BADCHAIN;
+			} else {
+				what = ava_cmd_take(inst, req);
+			}
+			if (what == AVA_TAKE_BADCHAIN) {
+				ava_stat_add(inst, err_chain, 1);
+				push_used(inst, vq, req->head, 0);
+				ava_req_free(req);
+				continue;
+			}
+			req->what = what;
+		}
+		w = ava_policy_admit(inst, req->cmd_len + req->ref_bytes);
+		if (w) {
+			vq->parked = req;
+			*wait = min(*wait, w);
+			return false;
+		}
+		if (req->what == AVA_TAKE_WORKER) {
+			ava_worker_submit(inst, req);
+		} else {
+			finish_req(inst, req);
+			ava_req_free(req);
+		}
+	}
+	return ava_running(inst) && !vq->broken;
+}
+
+/* Return the requests the worker has answered. */
+static void drain_done(struct ava_inst *inst)
+{
+	LIST_HEAD(list);
+	struct ava_req *req, *tmp;
+
+	spin_lock(&inst->done_lock);
+	list_splice_init(&inst->done, &list);
+	spin_unlock(&inst->done_lock);
+	list_for_each_entry_safe(req, tmp, &list, node) {
+		struct ava_vq *vq = &inst->vqs[req->vq];
+
+		list_del(&req->node);
+		if (req->gen == inst->gen && ava_running(inst) &&
+		    vq->enabled && !vq->broken)
+			finish_req(inst, req);
+		ava_req_free(req);
+	}
+}
+
+void ava_complete(struct ava_inst *inst, struct ava_req *req)
+{
+	spin_lock(&inst->done_lock);
+	list_add_tail(&req->node, &inst->done);
+	spin_unlock(&inst->done_lock);
+	ava_kick(inst);
+}
+
+void ava_vq_work(struct work_struct *work)
+{
+	struct ava_inst *inst = container_of(to_delayed_work(work),
+					     struct ava_inst, work);
+	u64 wait = U64_MAX;
+	bool more = false;
+	unsigned int i;
+
+	mutex_lock(&inst->lock);
+	drain_done(inst);
+	for (i = 0; i < inst->num_queues; i++) {
+		struct ava_vq *vq = &inst->vqs[i];
+
+		if (!ava_running(inst))
+			break;
+		if (!vq->enabled || vq->broken)
+			continue;
+		if (process_vq(inst, i, &wait))
+			more = true;
+		signal_vq(inst, vq);
+	}
+	if (ava_running(inst)) {
+		if (more)
+			queue_delayed_work(ava_wq, &inst->work, 0);
+		else if (wait != U64_MAX)
+			queue_delayed_work(ava_wq, &inst->work,
+					   max_t(unsigned long, 1,
+						 nsecs_to_jiffies(wait)));
+	}
+	mutex_unlock(&inst->lock);
+}

@@ -1,0 +1,27 @@
+# OpenCL conformance-style test programs.  Included by the top Makefile, which
+# must define BUILD (before the include), CC, TEST_CFLAGS and TEST_LDLIBS
+# (= -lOpenCL -lm).
+#
+#   make opencl-tests          builds $(BUILD)/tests/opencl/<name> for each
+#                              name in OPENCL_TESTS
+#   make opencl-tests-native   also runs them natively against PoCL
+#   tests/opencl/compare $(BUILD) -- scripts/ava-local --
+#                              compares native runs with runs through AvA
+
+# Directory of this fragment, so that it works from any including makefile.
+OPENCL_TESTS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+OPENCL_TESTS := buffers build ndrange events map subbuf images errors
+OPENCL_TEST_BINS := $(addprefix $(BUILD)/tests/opencl/,$(OPENCL_TESTS))
+
+# cltest.h sets CL_TARGET_OPENCL_VERSION=120 unless TEST_CFLAGS does.
+$(OPENCL_TEST_BINS): $(BUILD)/tests/opencl/%: $(OPENCL_TESTS_DIR)/%.c \
+		$(OPENCL_TESTS_DIR)/cltest.c $(OPENCL_TESTS_DIR)/cltest.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(OPENCL_TESTS_DIR)/cltest.c $(TEST_LDLIBS)
+
+.PHONY: opencl-tests opencl-tests-native
+opencl-tests: $(OPENCL_TEST_BINS)
+
+opencl-tests-native: opencl-tests
+	$(OPENCL_TESTS_DIR)/compare --native-only $(BUILD)

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest library's one session per process and the transport beneath
+ * it.  transport_local.c implements the `local` transport (Unix socket to
+ * the host daemon, then a shared-memory ring); a `kernel` transport over
+ * /dev/ava provides the same four operations.
+ */
+#ifndef AVA_GUEST_SESSION_H
+#define AVA_GUEST_SESSION_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../uapi/ava_wire.h"
+#include "shm_layout.h"
+
+#define AVA_SCRATCH_SIZE (AVA_MAX_INLINE + sizeof(struct ava_cmd_hdr) + \
+			  AVA_MAX_REFS * sizeof(struct ava_buf_ref))
+
+struct ava_session {
+	pthread_mutex_t lock;
+	int state;			/* 0 new, 1 connected, -1 failed */
+	pid_t pid;			/* the process that connected */
+	int sock;
+	uint8_t *shm;
+	uint64_t shm_size;
+	struct ava_shm_ctl *ctl;
+	uint8_t *req;
+	uint8_t *reply;
+	struct ava_note *notes;
+	uint64_t note_count;
+	uint8_t *arena;
+	uint64_t arena_size;
+	uint64_t arena_head;		/* monotonic allocation position */
+	uint64_t arena_free;		/* everything before this is free */
+	uint64_t call_start;		/* arena_head when the current call began */
+	uint64_t call_seq;
+	uint8_t *scratch;		/* encoding buffer, AVA_SCRATCH_SIZE */
+};
+
+extern struct ava_session ava_sess;
+
+/* Connects if needed; returns 0 or -1.  Called with ava_sess.lock held. */
+int ava_session_connect(void);
+
+/* transport operations, called with the lock held */
+int ava_transport_connect(struct ava_session *s);
+int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len);
+/* Waits for the reply to the last synchronous command. */
+int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len);
+uint32_t ava_transport_reply_seq(struct ava_session *s);
+int ava_transport_peer_alive(struct ava_session *s);
+
+#endif

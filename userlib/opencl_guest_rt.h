@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* What the generated OpenCL guest stubs (build/gen/opencl_guest.c) need. */
+#ifndef AVA_OPENCL_GUEST_RT_H
+#define AVA_OPENCL_GUEST_RT_H
+
+#ifndef CL_TARGET_OPENCL_VERSION
+#define CL_TARGET_OPENCL_VERSION 300
+#endif
+#define CL_USE_DEPRECATED_OPENCL_1_0_APIS
+#define CL_USE_DEPRECATED_OPENCL_1_1_APIS
+#define CL_USE_DEPRECATED_OPENCL_1_2_APIS
+#include <CL/cl.h>
+#include <CL/cl_egl.h>
+#include <CL/cl_ext.h>
+#include <CL/cl_gl.h>
+#include <CL/cl_icd.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "guest_call.h"
+#include "guest_codecs.h"
+#include "guest_objects.h"
+#include "opencl_ids.h"
+#include "opencl_sizes.h"
+
+extern const struct _cl_icd_dispatch ava_opencl_dispatch;
+
+/* Image sizes computed from the guest's record of the image. */
+uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch);
+uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
+				const size_t *slice_pitch);
+
+void ava_cl_image_desc_put(struct ava_call *c, const cl_image_desc *d);
+
+/* @after hooks: remember what the application said about new memory objects. */
+void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);
+void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region);
+void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
+			  const cl_image_format *fmt, const cl_image_desc *desc);
+void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
+			    const cl_image_format *fmt, size_t width, size_t height);
+
+void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
+
+/* Generated stubs that hand-written wrappers call. */
+cl_int CL_API_CALL avagen_clGetPlatformInfo(cl_platform_id, cl_platform_info, size_t, void *, size_t *);
+cl_int CL_API_CALL avagen_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
+cl_int CL_API_CALL avagen_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
+cl_int CL_API_CALL avagen_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
+cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
+
+/* Hand-written entries of the dispatch table (userlib/opencl_icd.c). */
+cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id, cl_platform_info, size_t, void *, size_t *);
+cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
+cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
+cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
+void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
+void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id, const char *);
+
+#endif

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+/*
+ * libava-opencl.so as an OpenCL ICD (cl_khr_icd): the loader finds it
+ * through ava.icd, calls clIcdGetPlatformIDsKHR, and from then on
+ * dispatches through the table in every object.  The few entries written by
+ * hand here adjust what the backend reports: the platform says it is AvA,
+ * and versions are capped at the OpenCL 1.2 that AvA remotes.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opencl_guest_rt.h"
+
+#define AVA_EXPORT __attribute__((visibility("default")))
+
+static void init_once(void)
+{
+	ava_obj_set_dispatch(AVA_API_OPENCL, &ava_opencl_dispatch);
+	ava_props_set_handle_key(AVA_API_OPENCL, CL_CONTEXT_PLATFORM, AVA_HT_OPENCL_platform);
+}
+
+AVA_EXPORT cl_int CL_API_CALL clIcdGetPlatformIDsKHR(cl_uint num_entries, cl_platform_id *platforms,
+						     cl_uint *num_platforms)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	cl_uint n = 0;
+	cl_int err;
+
+	pthread_once(&once, init_once);
+	if ((!platforms && !num_platforms) || (platforms && !num_entries))
+		return CL_INVALID_VALUE;
+	/* inside a worker, AvA must not serve itself */
+	if (getenv("AVA_WORKER")) {
+		if (num_platforms)
+			*num_platforms = 0;
+		return CL_PLATFORM_NOT_FOUND_KHR;
+	}
+	err = ava_opencl_dispatch.clGetPlatformIDs(num_entries, platforms, &n);
+	if (err != CL_SUCCESS || n == 0) {
+		ava_log("no platform behind AvA (error %d); is the AvA daemon running?", err);
+		if (num_platforms)
+			*num_platforms = 0;
+		return CL_PLATFORM_NOT_FOUND_KHR;
+	}
+	if (num_platforms)
+		*num_platforms = n;
+	return CL_SUCCESS;
+}
+
+static void *lookup_ext(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (strcmp(name, "clIcdGetPlatformIDsKHR") == 0)
+		return (void *)clIcdGetPlatformIDsKHR;
+	/* the ICD loader asks for this one before it has a platform object */
+	if (strcmp(name, "clGetPlatformInfo") == 0)
+		return (void *)ava_wrap_clGetPlatformInfo;
+	return NULL;
+}
+
+AVA_EXPORT void *CL_API_CALL clGetExtensionFunctionAddress(const char *name)
+{
+	return lookup_ext(name);
+}
+
+void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *name)
+{
+	return lookup_ext(name);
+}
+
+void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id p, const char *name)
+{
+	(void)p;
+	return lookup_ext(name);
+}
+
+static cl_int give(const void *v, size_t n, size_t size, void *value, size_t *size_ret)
+{
+	if (value && size < n)
+		return CL_INVALID_VALUE;
+	if (value)
+		memcpy(value, v, n);
+	if (size_ret)
+		*size_ret = n;
+	return CL_SUCCESS;
+}
+
+/* "OpenCL 3.0 PoCL ..." -> "OpenCL 1.2 PoCL ..." (prefix "OpenCL " or "OpenCL C "). */
+static void cap_version(const char *s, const char *prefix, char *out, size_t outsz)
+{
+	size_t pl = strlen(prefix);
+	unsigned major, minor;
+	const char *rest;
+
+	snprintf(out, outsz, "%s", s);
+	if (strncmp(s, prefix, pl) != 0 || sscanf(s + pl, "%u.%u", &major, &minor) != 2)
+		return;
+	if (major > 1 || (major == 1 && minor > 2)) {
+		rest = strchr(s + pl, ' ');
+		snprintf(out, outsz, "%s1.2%s", prefix, rest ? rest : "");
+	}
+}
+
+/* Fetches a string query whole so that it can be rewritten. */
+typedef cl_int (CL_API_CALL *info_fn)(void *, cl_uint, size_t, void *, size_t *);
+
+static cl_int adjusted_string(info_fn fn, void *obj, cl_uint param, const char *prefix,
+			      const char *version_prefix, size_t size, void *value, size_t *size_ret)
+{
+	char buf[2048], capped[2100], out[2200];
+	size_t n = 0;
+	cl_int err = fn(obj, param, sizeof(buf) - 1, buf, &n);
+
+	if (err != CL_SUCCESS)
+		return err;
+	buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+	cap_version(buf, version_prefix ? version_prefix : "", capped, sizeof(capped));
+	snprintf(out, sizeof(out), "%s%s", prefix ? prefix : "", capped);
+	return give(out, strlen(out) + 1, size, value, size_ret);
+}
+
+cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info param, size_t size,
+					      void *value, size_t *size_ret)
+{
+	info_fn fn = (info_fn)avagen_clGetPlatformInfo;
+	cl_version v12 = CL_MAKE_VERSION(1, 2, 0);
+
+	switch (param) {
+	case CL_PLATFORM_NAME:
+		return adjusted_string(fn, p, param, "AvA: ", NULL, size, value, size_ret);
+	case CL_PLATFORM_VERSION:
+		return adjusted_string(fn, p, param, NULL, "OpenCL ", size, value, size_ret);
+	case CL_PLATFORM_ICD_SUFFIX_KHR:
+		if (!ava_obj_check(p, AVA_HT_OPENCL_platform))
+			return CL_INVALID_PLATFORM;
+		return give("AvA", 4, size, value, size_ret);
+	case CL_PLATFORM_NUMERIC_VERSION:
+		if (!ava_obj_check(p, AVA_HT_OPENCL_platform))
+			return CL_INVALID_PLATFORM;
+		return give(&v12, sizeof(v12), size, value, size_ret);
+	default:
+		return avagen_clGetPlatformInfo(p, param, size, value, size_ret);
+	}
+}
+
+cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param, size_t size,
+					    void *value, size_t *size_ret)
+{
+	info_fn fn = (info_fn)avagen_clGetDeviceInfo;
+	cl_version v12 = CL_MAKE_VERSION(1, 2, 0);
+
+	switch (param) {
+	case CL_DEVICE_VERSION:
+		return adjusted_string(fn, d, param, NULL, "OpenCL ", size, value, size_ret);
+	case CL_DEVICE_OPENCL_C_VERSION:
+		return adjusted_string(fn, d, param, NULL, "OpenCL C ", size, value, size_ret);
+	case CL_DEVICE_NUMERIC_VERSION:
+		if (!ava_obj_check(d, AVA_HT_OPENCL_device))
+			return CL_INVALID_DEVICE;
+		return give(&v12, sizeof(v12), size, value, size_ret);
+	default:
+		return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
+	}
+}
+
+cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem m, cl_mem_info param, size_t size,
+					       void *value, size_t *size_ret)
+{
+	struct ava_obj *o = ava_obj_check(m, AVA_HT_OPENCL_mem);
+
+	if (o && param == CL_MEM_HOST_PTR)
+		return give(&o->host_ptr, sizeof(void *), size, value, size_ret);
+	if (o && param == CL_MEM_FLAGS && o->mem_flags) {
+		cl_mem_flags f = o->mem_flags;
+
+		return give(&f, sizeof(f), size, value, size_ret);
+	}
+	return avagen_clGetMemObjectInfo(m, param, size, value, size_ret);
+}
+
+cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program p, cl_program_info param, size_t size,
+					     void *value, size_t *size_ret)
+{
+	size_t sizes[64], nbytes = 0, n, i;
+	unsigned char **bins = value;
+	cl_int err;
+
+	if (param != CL_PROGRAM_BINARIES)
+		return avagen_clGetProgramInfo(p, param, size, value, size_ret);
+	/* an array of pointers into application memory: fetch each binary */
+	err = avagen_clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof(sizes), sizes, &nbytes);
+	if (err != CL_SUCCESS)
+		return err;
+	n = nbytes / sizeof(size_t);
+	if (size_ret)
+		*size_ret = n * sizeof(unsigned char *);
+	if (!value)
+		return CL_SUCCESS;
+	if (size < n * sizeof(unsigned char *))
+		return CL_INVALID_VALUE;
+	for (i = 0; i < n; i++) {
+		if (!bins[i] || !sizes[i])
+			continue;
+		err = avagen_avaGetProgramBinary(p, (cl_uint)i, sizes[i], bins[i]);
+		if (err != CL_SUCCESS)
+			return err;
+	}
+	return CL_SUCCESS;
+}

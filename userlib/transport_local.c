@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The `local` transport: a Unix socket to the host daemon sets the session
+ * up and stays open as the liveness signal; commands then go through the
+ * shared-memory ring.  The caller spins briefly for a reply and then sleeps
+ * on a futex (docs/protocol.md, "local transport").
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest_session.h"
+#include "guest_call.h"
+#include "local_hello.h"
+
+#define SPIN_NS 50000ull
+
+static const char *socket_path(void)
+{
+	const char *p = getenv("AVA_SOCKET");
+
+	return p && *p ? p : AVA_DEFAULT_SOCKET;
+}
+
+static int recv_fd(int sock, struct ava_hello_reply *rep)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { rep, sizeof(*rep) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	ssize_t n;
+	int fd = -1;
+
+	do {
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*rep))
+		return -1;
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+int ava_transport_connect(struct ava_session *s)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct ava_hello hello = { AVA_HELLO_MAGIC, AVA_WIRE_VERSION, (uint32_t)getpid(), 0 };
+	struct ava_hello_reply rep;
+	const char *path = socket_path();
+	struct ava_shm_ctl *ctl;
+	int sock, fd;
+	void *m;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -1;
+	strcpy(sa.sun_path, path);
+	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return -1;
+	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ava_log("cannot connect to the AvA daemon at %s: %s", path, strerror(errno));
+		close(sock);
+		return -1;
+	}
+	if (write(sock, &hello, sizeof(hello)) != (ssize_t)sizeof(hello))
+		goto fail;
+	fd = recv_fd(sock, &rep);
+	if (fd < 0 || rep.magic != AVA_HELLO_MAGIC || rep.status != 0 ||
+	    rep.shm_size < ava_shm_arena_off() + 4096) {
+		ava_log("the AvA daemon refused the session (status %u)", rep.status);
+		if (fd >= 0)
+			close(fd);
+		goto fail;
+	}
+	m = mmap(NULL, rep.shm_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		goto fail;
+	ctl = m;
+	if (ctl->magic != AVA_SHM_MAGIC || ctl->total_size != rep.shm_size ||
+	    ctl->arena_size != rep.shm_size - ava_shm_arena_off()) {
+		munmap(m, rep.shm_size);
+		goto fail;
+	}
+	s->sock = sock;
+	s->shm = m;
+	s->shm_size = rep.shm_size;
+	s->ctl = ctl;
+	s->req = s->shm + ava_shm_req_off();
+	s->reply = s->shm + ava_shm_reply_off();
+	s->notes = (struct ava_note *)(s->shm + ava_shm_note_off());
+	s->note_count = AVA_SHM_NOTE_SIZE / sizeof(struct ava_note);
+	s->arena = s->shm + ava_shm_arena_off();
+	s->arena_size = ctl->arena_size;
+	ava_log("session with worker %u, arena %llu MiB", ctl->worker_pid,
+		(unsigned long long)(s->arena_size >> 20));
+	return 0;
+fail:
+	close(sock);
+	return -1;
+}
+
+int ava_transport_peer_alive(struct ava_session *s)
+{
+	struct pollfd p = { s->sock, POLLIN, 0 };
+	char b;
+
+	if (poll(&p, 1, 0) <= 0)
+		return 1;
+	if (p.revents & (POLLHUP | POLLERR))
+		return 0;
+	return recv(s->sock, &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+}
+
+static void wake_worker(struct ava_session *s)
+{
+	atomic_fetch_add_explicit(&s->ctl->req_seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->ctl->worker_waiting, memory_order_seq_cst))
+		ava_futex_wake(&s->ctl->req_seq);
+}
+
+int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
+{
+	struct ava_shm_ctl *ctl = s->ctl;
+	uint64_t head = atomic_load_explicit(&ctl->req_head, memory_order_relaxed);
+	uint64_t size = AVA_SHM_REQ_SIZE, pos = head % size, need = len;
+	int waited = 0;
+
+	if (len > size / 2 || len % 8)
+		return -1;
+	if (pos + len > size)
+		need += size - pos;	/* a pad entry and the wrap */
+	while (head + need - atomic_load_explicit(&ctl->req_tail, memory_order_acquire) > size) {
+		if (!ava_transport_peer_alive(s))
+			return -1;
+		if (++waited > 1000) {
+			struct timespec ts = { 0, 20000 };
+
+			nanosleep(&ts, NULL);
+		} else {
+			sched_yield();
+		}
+	}
+	if (pos + len > size) {
+		uint32_t pad = AVA_RING_PAD_MAGIC;
+
+		memcpy(s->req + pos, &pad, 4);
+		head += size - pos;
+		pos = 0;
+	}
+	memcpy(s->req + pos, msg, len);
+	atomic_store_explicit(&ctl->req_head, head + len, memory_order_release);
+	wake_worker(s);
+	return 0;
+}
+
+uint32_t ava_transport_reply_seq(struct ava_session *s)
+{
+	return atomic_load_explicit(&s->ctl->reply_seq, memory_order_acquire);
+}
+
+int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
+{
+	struct ava_shm_ctl *ctl = s->ctl;
+	uint64_t t0 = ava_now_ns();
+	uint32_t cur;
+	unsigned i = 0;
+
+	while ((cur = atomic_load_explicit(&ctl->reply_seq, memory_order_acquire)) == seq_before) {
+		if ((++i & 63) == 0 && ava_now_ns() - t0 > SPIN_NS)
+			break;
+		ava_cpu_relax();
+	}
+	if (cur == seq_before) {
+		atomic_store_explicit(&ctl->client_waiting, 1, memory_order_seq_cst);
+		while ((cur = atomic_load_explicit(&ctl->reply_seq, memory_order_seq_cst)) == seq_before) {
+			if (ava_futex_wait(&ctl->reply_seq, seq_before, 500) == -ETIMEDOUT &&
+			    !ava_transport_peer_alive(s)) {
+				atomic_store(&ctl->client_waiting, 0);
+				fprintf(stderr, "ava: the worker of this session is gone\n");
+				return -1;
+			}
+		}
+		atomic_store_explicit(&ctl->client_waiting, 0, memory_order_relaxed);
+	}
+	*len = atomic_load_explicit(&ctl->reply_len, memory_order_acquire);
+	if (*len > AVA_SHM_REPLY_SIZE)
+		return -1;
+	*reply = s->reply;
+	return 0;
+}
+
+int ava_session_connect(void)
+{
+	struct ava_session *s = &ava_sess;
+
+	if (s->state == 1 && s->pid == getpid())
+		return 0;
+	if (s->state == 1) {
+		/* forked child: the parent's session is not ours */
+		s->state = 0;
+	}
+	if (s->state < 0)
+		return -1;
+	if (!s->scratch && !(s->scratch = malloc(AVA_SCRATCH_SIZE)))
+		return -1;
+	if (ava_transport_connect(s)) {
+		s->state = -1;
+		return -1;
+	}
+	s->pid = getpid();
+	s->state = 1;
+	return 0;
+}

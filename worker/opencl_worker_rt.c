@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/* OpenCL-specific parts of the worker (called by the generated dispatch). */
+#include "opencl_worker_rt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int event_state(void *event)
+{
+	cl_int st = CL_QUEUED;
+
+	if (clGetEventInfo(event, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(st), &st, NULL) != CL_SUCCESS)
+		return -1;
+	return st == CL_COMPLETE ? 1 : st < 0 ? -1 : 0;
+}
+
+static const struct avaw_api opencl_api = {
+	avaw_opencl_fns, AVA_FN_OPENCL_COUNT, avaw_opencl_types, AVA_HT_OPENCL_COUNT, event_state
+};
+
+void avaw_opencl_init(void)
+{
+	avaw_apis[AVA_API_OPENCL] = &opencl_api;
+	avaw_props_set_handle_key(AVA_API_OPENCL, CL_CONTEXT_PLATFORM, AVA_HT_OPENCL_platform,
+				  CL_INVALID_PLATFORM);
+}
+
+static uint64_t elem_size(cl_mem image)
+{
+	size_t e = 0;
+
+	if (!image || clGetImageInfo(image, CL_IMAGE_ELEMENT_SIZE, sizeof(e), &e, NULL) != CL_SUCCESS)
+		return 0;
+	return e;
+}
+
+uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch)
+{
+	return ava_cl_region_bytes(elem_size(image), region, row_pitch, slice_pitch);
+}
+
+uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
+				const size_t *slice_pitch)
+{
+	return ava_cl_region_bytes(elem_size(image), region, row_pitch ? *row_pitch : 0,
+				   slice_pitch ? *slice_pitch : 0);
+}
+
+cl_int avaw_opencl_map_done(struct avaw_call *c, cl_command_queue q, cl_mem mem, void *ptr,
+			    uint64_t host_size, uint64_t guest_size, cl_map_flags flags,
+			    struct avaw_out *o, uint64_t *map_id, uint64_t *map_len)
+{
+	cl_event ev = NULL;
+
+	/* the guest's mirror must hold the whole mapping */
+	if (host_size > guest_size || !(*map_id = avaw_map_add(c->s, mem, ptr, host_size))) {
+		if (clEnqueueUnmapMemObject(q, mem, ptr, 0, NULL, &ev) == CL_SUCCESS) {
+			clWaitForEvents(1, &ev);
+			clReleaseEvent(ev);
+		}
+		*map_id = 0;
+		return CL_MAP_FAILURE;
+	}
+	if (ava_opencl_map_reads(flags) && o->p) {
+		memcpy(o->p, ptr, host_size);
+		*map_len = host_size;
+	}
+	return CL_SUCCESS;
+}
+
+void avaw_cl_image_desc_get(struct avaw_call *c, struct avaw_cl_image_desc *v)
+{
+	unsigned i;
+
+	memset(v, 0, sizeof(*v));
+	v->present = avaw_get_u64(c) != 0;
+	for (i = 0; v->present && i < 10; i++)
+		v->f[i] = avaw_get_u64(c);
+}
+
+int64_t avaw_cl_image_desc_check(struct avaw_call *c, struct avaw_cl_image_desc *v)
+{
+	cl_image_desc *d = &v->desc;
+	void *buf = NULL;
+
+	if (!v->present)
+		return 0;
+	d->image_type = (cl_mem_object_type)v->f[0];
+	d->image_width = v->f[1];
+	d->image_height = v->f[2];
+	d->image_depth = v->f[3];
+	d->image_array_size = v->f[4];
+	d->image_row_pitch = v->f[5];
+	d->image_slice_pitch = v->f[6];
+	d->num_mip_levels = (cl_uint)v->f[7];
+	d->num_samples = (cl_uint)v->f[8];
+	if (!avaw_handle(c, v->f[9], AVA_HT_OPENCL_mem, &buf))
+		return CL_INVALID_IMAGE_DESCRIPTOR;
+	d->buffer = buf;
+	v->val = d;
+	return 0;
+}
+
+void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, int ok)
+{
+	(void)c;
+	(void)v;
+	(void)ok;
+}
+
+void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record)
+{
+	(void)e;
+	avaw_notify(record, status);
+}
+
+/* The backend's platforms, never AvA's own (AVA_BACKEND picks by name). */
+cl_int ava_w_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
+			  cl_uint *num_platforms)
+{
+	const char *want = getenv("AVA_BACKEND");
+	cl_platform_id all[16], keep[16];
+	cl_uint n = 0, k = 0, i;
+	cl_int err;
+
+	(void)c;
+	if ((!platforms && !num_platforms) || (platforms && !num_entries))
+		return CL_INVALID_VALUE;
+	err = clGetPlatformIDs(16, all, &n);
+	if (err != CL_SUCCESS && err != CL_PLATFORM_NOT_FOUND_KHR)
+		return err;
+	for (i = 0; i < n && i < 16; i++) {
+		char name[256] = "";
+
+		clGetPlatformInfo(all[i], CL_PLATFORM_NAME, sizeof(name) - 1, name, NULL);
+		if (strncmp(name, "AvA", 3) == 0)
+			continue;
+		if (want && *want && !strstr(name, want))
+			continue;
+		keep[k++] = all[i];
+	}
+	if (num_platforms)
+		*num_platforms = k;
+	for (i = 0; platforms && i < k && i < num_entries; i++)
+		platforms[i] = keep[i];
+	return k ? CL_SUCCESS : CL_PLATFORM_NOT_FOUND_KHR;
+}
+
+cl_int ava_w_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
+			    unsigned char *binary)
+{
+	size_t sizes[64], nbytes = 0;
+	unsigned char *ptrs[64] = { 0 };
+	cl_int err;
+
+	(void)c;
+	err = clGetProgramInfo(program, CL_PROGRAM_BINARY_SIZES, sizeof(sizes), sizes, &nbytes);
+	if (err != CL_SUCCESS)
+		return err;
+	if (index >= nbytes / sizeof(size_t) || !binary || size != sizes[index])
+		return CL_INVALID_VALUE;
+	ptrs[index] = binary;
+	return clGetProgramInfo(program, CL_PROGRAM_BINARIES, nbytes / sizeof(size_t) * sizeof(ptrs[0]),
+				ptrs, NULL);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* What the generated OpenCL worker dispatch (build/gen/opencl_worker.c) needs. */
+#ifndef AVA_OPENCL_WORKER_RT_H
+#define AVA_OPENCL_WORKER_RT_H
+
+#define CL_TARGET_OPENCL_VERSION 300
+#define CL_USE_DEPRECATED_OPENCL_1_0_APIS
+#define CL_USE_DEPRECATED_OPENCL_1_1_APIS
+#define CL_USE_DEPRECATED_OPENCL_1_2_APIS
+#include <CL/cl.h>
+#include <CL/cl_ext.h>
+
+#include "../userlib/opencl_sizes.h"
+#include "opencl_ids.h"
+#include "worker_call.h"
+#include "worker_codecs.h"
+
+extern const avaw_fn avaw_opencl_fns[AVA_FN_OPENCL_COUNT];
+extern const struct avaw_handle_type avaw_opencl_types[AVA_HT_OPENCL_COUNT];
+void avaw_opencl_init(void);
+
+/* @wfix: the worker's buffers are transient, so transfers always block. */
+static inline cl_bool ava_cl_blocking(cl_bool b)
+{
+	(void)b;
+	return CL_TRUE;
+}
+
+/* @wfix: the guest's memory cannot back a host buffer: copy it instead. */
+static inline cl_mem_flags ava_cl_host_flags(cl_mem_flags f)
+{
+	return (f & CL_MEM_USE_HOST_PTR) && !(f & CL_MEM_COPY_HOST_PTR) ? ((f & ~(cl_mem_flags)CL_MEM_USE_HOST_PTR) | CL_MEM_COPY_HOST_PTR) : f;
+}
+
+uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch);
+uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
+				const size_t *slice_pitch);
+
+cl_int avaw_opencl_map_done(struct avaw_call *c, cl_command_queue q, cl_mem mem, void *ptr,
+			    uint64_t host_size, uint64_t guest_size, cl_map_flags flags,
+			    struct avaw_out *o, uint64_t *map_id, uint64_t *map_len);
+
+struct avaw_cl_image_desc {
+	int present;
+	uint64_t f[10];
+	cl_image_desc desc;
+	const cl_image_desc *val;
+};
+void avaw_cl_image_desc_get(struct avaw_call *c, struct avaw_cl_image_desc *v);
+int64_t avaw_cl_image_desc_check(struct avaw_call *c, struct avaw_cl_image_desc *v);
+void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, int ok);
+
+void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record);
+
+cl_int ava_w_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
+			  cl_uint *num_platforms);
+cl_int ava_w_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
+			    unsigned char *binary);
+
+#endif

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/* Decoding and checking of one command's arguments, and its reply. */
+#include "worker_call.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const uint8_t empty_data[8];
+
+void avaw_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "ava-worker[%d]: ", (int)getpid());
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void avaw_fail(struct avaw_call *c, uint32_t status)
+{
+	if (!c->bad) {
+		c->bad = 1;
+		c->status = status;
+	}
+}
+
+void avaw_set_bad(struct avaw_call *c)
+{
+	avaw_fail(c, AVA_S_MALFORMED);
+}
+
+int avaw_bad(struct avaw_call *c)
+{
+	if (c->r.bad)
+		avaw_fail(c, AVA_S_MALFORMED);
+	return c->bad;
+}
+
+uint64_t avaw_get_u64(struct avaw_call *c)
+{
+	return ava_rbuf_u64(&c->r);
+}
+
+static const struct ava_buf_ref *ref_at(struct avaw_call *c, uint64_t idx, uint32_t flag, uint64_t len)
+{
+	const struct ava_buf_ref *r;
+
+	if (idx >= c->nrefs) {
+		avaw_fail(c, AVA_S_BAD_REF);
+		return NULL;
+	}
+	r = &c->refs[idx];
+	if (!(r->flags & flag) || r->len < len) {
+		avaw_fail(c, AVA_S_BAD_REF);
+		return NULL;
+	}
+	return r;
+}
+
+void avaw_get_data(struct avaw_call *c, struct avaw_data *d)
+{
+	uint64_t w = avaw_get_u64(c);
+	const struct ava_buf_ref *r;
+
+	memset(d, 0, sizeof(*d));
+	if (!w)
+		return;
+	d->present = 1;
+	d->len = w >> 2;
+	switch (w & 3) {
+	case AVA_DATA_INLINE:
+		d->p = ava_rbuf_bytes(&c->r, d->len);
+		break;
+	case AVA_DATA_REF:
+		r = ref_at(c, avaw_get_u64(c), AVA_REF_IN, d->len);
+		if (r) {
+			d->p = c->s->arena + r->offset;
+			c->s->stats[AVA_STAT_ARENA_BYTES] += d->len;
+		}
+		break;
+	default:
+		avaw_set_bad(c);
+	}
+	if (d->len == 0)
+		d->p = empty_data;
+}
+
+void avaw_get_out(struct avaw_call *c, struct avaw_out *o)
+{
+	uint64_t w = avaw_get_u64(c);
+	const struct ava_buf_ref *r;
+
+	memset(o, 0, sizeof(*o));
+	if (!w)
+		return;
+	o->present = 1;
+	o->cap = w >> 2;
+	switch (w & 3) {
+	case AVA_DATA_INLINE_PRELOAD:
+		o->preload = ava_rbuf_bytes(&c->r, o->cap);
+		/* fall through */
+	case AVA_DATA_INLINE:
+		if (o->cap > AVA_MAX_REPLY_INLINE)
+			avaw_fail(c, AVA_S_TOO_LARGE);
+		break;
+	case AVA_DATA_REF:
+		r = ref_at(c, avaw_get_u64(c), AVA_REF_OUT, o->cap);
+		if (r) {
+			o->p = c->s->arena + r->offset;
+			o->is_ref = 1;
+		}
+		break;
+	default:
+		avaw_set_bad(c);
+	}
+}
+
+void *avaw_alloc(struct avaw_call *c, uint64_t n)
+{
+	void *p;
+
+	if (c->nallocs >= AVAW_MAX_ALLOCS || n > (1ull << 32)) {
+		avaw_fail(c, AVA_S_TOO_LARGE);
+		return NULL;
+	}
+	p = calloc(1, n ? n : 1);
+	if (!p) {
+		avaw_fail(c, AVA_S_NO_MEMORY);
+		return NULL;
+	}
+	c->allocs[c->nallocs++] = p;
+	return p;
+}
+
+static int expect_bytes(struct avaw_call *c, uint64_t count, uint64_t esize, uint64_t *n)
+{
+	if (count == UINT64_MAX || __builtin_mul_overflow(count, esize, n)) {
+		avaw_fail(c, AVA_S_TOO_LARGE);
+		return -1;
+	}
+	return 0;
+}
+
+int avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize)
+{
+	uint64_t n;
+
+	if (!d->present)
+		return 0;
+	if (expect_bytes(c, count, esize, &n))
+		return -1;
+	if (d->len != n || !d->p) {
+		avaw_set_bad(c);
+		return -1;
+	}
+	return 0;
+}
+
+int avaw_string(struct avaw_call *c, struct avaw_data *d)
+{
+	if (!d->present)
+		return 0;
+	if (!d->p || d->len == 0 || ((const char *)d->p)[d->len - 1] != '\0') {
+		avaw_set_bad(c);
+		return -1;
+	}
+	return 0;
+}
+
+int avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
+{
+	uint64_t n;
+
+	if (!o->present)
+		return 0;
+	if (expect_bytes(c, count, esize, &n))
+		return -1;
+	if (o->cap != n) {
+		avaw_set_bad(c);
+		return -1;
+	}
+	if (!o->is_ref && !(o->p = avaw_alloc(c, n)))
+		return -1;
+	if (o->preload && n)
+		memcpy(o->p, o->preload, n);
+	return 0;
+}
+
+int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type, void ***out)
+{
+	uint64_t i, id;
+	void **a;
+
+	*out = NULL;
+	if (!d->present)
+		return 0;
+	if (avaw_in(c, d, count, 8))
+		return AVAW_BAD;
+	a = calloc(count ? count : 1, sizeof(void *));
+	if (!a) {
+		avaw_fail(c, AVA_S_NO_MEMORY);
+		return AVAW_BAD;
+	}
+	*out = a;
+	for (i = 0; i < count; i++) {
+		memcpy(&id, (const uint8_t *)d->p + i * 8, 8);
+		if (!id || !avaw_handle(c, id, type, &a[i]))
+			return 1;
+	}
+	return 0;
+}
+
+void avaw_put_u64(struct avaw_call *c, uint64_t v)
+{
+	ava_wbuf_u64(&c->w, v);
+}
+
+void avaw_put_out(struct avaw_call *c, struct avaw_out *o, uint64_t len)
+{
+	void *dst;
+
+	if (!o->present || !o->p) {
+		ava_wbuf_u64(&c->w, 0);
+		return;
+	}
+	if (len > o->cap)
+		len = o->cap;
+	if (o->is_ref) {
+		ava_wbuf_u64(&c->w, (len << 2) | AVA_DATA_REF);
+		return;
+	}
+	ava_wbuf_u64(&c->w, (len << 2) | AVA_DATA_INLINE);
+	dst = ava_wbuf_reserve(&c->w, len);
+	if (dst && len)
+		memcpy(dst, o->p, len);
+}
+
+void avaw_call_timer_start(struct avaw_call *c)
+{
+	c->t0 = ava_now_ns();
+}
+
+void avaw_call_timer_stop(struct avaw_call *c)
+{
+	c->exec_ns += ava_now_ns() - c->t0;
+}
+
+void avaw_defer(struct avaw_call *c, int64_t err)
+{
+	if (!c->s->has_deferred[c->api]) {
+		c->s->has_deferred[c->api] = 1;
+		c->s->deferred[c->api] = err;
+	}
+}
+
+int64_t avaw_take_deferred(struct avaw_call *c, int64_t ret)
+{
+	if (!c->s->has_deferred[c->api])
+		return ret;
+	c->s->has_deferred[c->api] = 0;
+	return c->s->deferred[c->api];
+}
+
+struct cb_record {
+	struct avaw_session *s;
+	uint64_t cookie;
+};
+
+void *avaw_cb_record(struct avaw_call *c, uint64_t cookie)
+{
+	struct cb_record *r = malloc(sizeof(*r));
+
+	if (!r) {
+		avaw_fail(c, AVA_S_NO_MEMORY);
+		return NULL;
+	}
+	r->s = c->s;
+	r->cookie = cookie;
+	return r;
+}
+
+/* Runs on the vendor library's threads: queue the callback for the guest. */
+void avaw_notify(void *record, int64_t status)
+{
+	struct cb_record *r = record;
+	struct avaw_session *s = r->s;
+	struct ava_shm_ctl *ctl = s->ctl;
+
+	pthread_mutex_lock(&s->note_lock);
+	while (s->note_head - atomic_load_explicit(&ctl->note_tail, memory_order_acquire) >= s->note_count) {
+		if (atomic_load(&s->peer_gone))
+			goto out;
+		pthread_mutex_unlock(&s->note_lock);
+		usleep(200);
+		pthread_mutex_lock(&s->note_lock);
+	}
+	s->notes[s->note_head % s->note_count].cookie = r->cookie;
+	s->notes[s->note_head % s->note_count].status = status;
+	s->note_head++;
+	atomic_store_explicit(&ctl->note_head, s->note_head, memory_order_release);
+	atomic_fetch_add(&ctl->note_seq, 1);
+	ava_futex_wake(&ctl->note_seq);
+out:
+	pthread_mutex_unlock(&s->note_lock);
+	free(r);
+}

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The worker's view of one command: decoding helpers the generated dispatch
+ * (build/gen/<api>_worker.c) calls, the per-session handle table, and the
+ * reply encoder.  Everything decoded here came from the guest and is
+ * checked before use: lengths against what the call will touch (computed
+ * from the spec's size expressions), handles against this session's table,
+ * buffer references against the arena.
+ */
+#ifndef AVA_WORKER_CALL_H
+#define AVA_WORKER_CALL_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "../uapi/ava_wire.h"
+#include "../userlib/hmap.h"
+#include "../userlib/shm_layout.h"
+#include "../userlib/wire_codec.h"
+
+#define AVAW_BAD INT64_MIN	/* a codec check: the command is malformed */
+#define AVAW_MAX_ALLOCS 32
+
+struct avaw_call;
+typedef void (*avaw_fn)(struct avaw_call *c);
+typedef int (*avaw_ref_fn)(void *obj);
+
+struct avaw_handle_type {
+	const char *name;
+	avaw_ref_fn release;
+	avaw_ref_fn retain;
+};
+
+struct avaw_api {
+	const avaw_fn *fns;
+	uint32_t nfns;
+	const struct avaw_handle_type *types;
+	uint32_t ntypes;
+	/* 1 done, 0 running, -1 failed: completion of a deferred output */
+	int (*event_state)(void *event);
+};
+
+struct avaw_handle {
+	uint64_t id;
+	uint32_t api;
+	uint32_t type;
+	void *obj;
+};
+
+struct avaw_session {
+	int sock;
+	uint8_t *shm;
+	uint64_t shm_size;
+	struct ava_shm_ctl *ctl;
+	uint8_t *req;
+	uint8_t *reply;
+	struct ava_note *notes;
+	uint64_t note_count;
+	uint64_t note_head;
+	pthread_mutex_t note_lock;
+	uint8_t *arena;
+	uint64_t arena_size;
+	uint64_t req_tail;
+	uint8_t *msg;			/* private copy of the current command */
+	struct ava_hmap handles;	/* id -> struct avaw_handle */
+	struct ava_hmap by_obj;		/* host object -> struct avaw_handle */
+	uint64_t next_worker_id;
+	struct ava_hmap maps;		/* map id -> struct avaw_map */
+	struct ava_hmap pending;	/* pending id -> deferred output */
+	uint64_t next_pending_id;
+	uint64_t next_map_id;
+	int64_t deferred[AVA_API_COUNT];
+	int has_deferred[AVA_API_COUNT];
+	uint64_t stats[AVA_STAT_COUNT];
+	_Atomic int peer_gone;
+};
+
+struct avaw_data {
+	const void *p;
+	uint64_t len;
+	int present;
+};
+
+struct avaw_out {
+	void *p;
+	const void *preload;	/* initial content of an inline output */
+	uint64_t cap;
+	int present;
+	int is_ref;
+};
+
+struct avaw_call {
+	struct avaw_session *s;
+	uint32_t api;
+	const struct avaw_api *a;
+	struct ava_rbuf r;
+	struct ava_buf_ref refs[AVA_MAX_REFS];
+	uint32_t nrefs;
+	struct ava_wbuf w;
+	int bad;
+	int async;		/* the caller does not wait for this one */
+	uint32_t status;
+	uint64_t t0;
+	uint64_t exec_ns;
+	void *allocs[AVAW_MAX_ALLOCS];
+	unsigned nallocs;
+};
+
+extern const struct avaw_api *avaw_apis[AVA_API_COUNT];
+
+static inline uint64_t avaw_min(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* decoding */
+uint64_t avaw_get_u64(struct avaw_call *c);
+void avaw_get_data(struct avaw_call *c, struct avaw_data *d);
+void avaw_get_out(struct avaw_call *c, struct avaw_out *o);
+int avaw_bad(struct avaw_call *c);
+void avaw_set_bad(struct avaw_call *c);
+void avaw_fail(struct avaw_call *c, uint32_t status);
+/* checks: return nonzero (and mark the call bad) on a mismatch */
+int avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
+int avaw_string(struct avaw_call *c, struct avaw_data *d);
+int avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
+/* 0, AVAW_BAD, or 1 when a handle is not valid */
+int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type, void ***out);
+void *avaw_alloc(struct avaw_call *c, uint64_t n);
+
+/* replies */
+void avaw_put_u64(struct avaw_call *c, uint64_t v);
+void avaw_put_out(struct avaw_call *c, struct avaw_out *o, uint64_t len);
+
+/* handles */
+int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+void *avaw_handle_any(struct avaw_call *c, uint64_t id);
+int avaw_new_id_ok(struct avaw_call *c, uint64_t id);
+int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj);
+uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int owned);
+void avaw_export_array(struct avaw_call *c, void *p, uint64_t n, uint32_t type, int owned);
+int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id);
+void avaw_obj_release(struct avaw_call *c, uint32_t type, void *obj);
+
+/* Deferred outputs (non-blocking reads): the data goes to a staging buffer
+ * the guest collects with AVA_CTL_PENDING once the event has completed. */
+int avaw_out_defer(struct avaw_call *c, struct avaw_out *o);
+uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type, void *event);
+void avaw_pending_collect(struct avaw_call *c);
+void avaw_pending_free_all(struct avaw_session *s);
+void avaw_handles_release_all(struct avaw_session *s);
+
+/* info values holding handles (tables generated from the spec) */
+#define AVA_INFO_ONE	1
+#define AVA_INFO_ARRAY	2
+#define AVA_INFO_PROPS	3
+struct avaw_info_entry {
+	uint32_t key;
+	uint32_t kind;
+	uint32_t type;
+};
+void avaw_info_to_wire(struct avaw_call *c, const struct avaw_info_entry *t, uint32_t key, void *p, uint64_t len);
+
+/* asynchronous errors and callbacks */
+void avaw_defer(struct avaw_call *c, int64_t err);
+static inline int avaw_is_async(const struct avaw_call *c)
+{
+	return c->async;
+}
+int64_t avaw_take_deferred(struct avaw_call *c, int64_t ret);
+void *avaw_cb_record(struct avaw_call *c, uint64_t cookie);
+void avaw_notify(void *record, int64_t status);
+
+void avaw_call_timer_start(struct avaw_call *c);
+void avaw_call_timer_stop(struct avaw_call *c);
+
+void avaw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

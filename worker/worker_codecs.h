@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Worker halves of the argument codecs (spec annotations @strings, @blobs,
+ * @zlist, @props, @kernel_arg, @unmap).  Each has _get (decode), _check
+ * (validate; 0, AVAW_BAD or an API error to return) and _free.
+ */
+#ifndef AVA_WORKER_CODECS_H
+#define AVA_WORKER_CODECS_H
+
+#include "worker_call.h"
+
+struct avaw_strings {
+	char **val;
+	size_t *lengths;
+};
+void avaw_strings_get(struct avaw_call *c, struct avaw_strings *v, uint64_t count);
+int64_t avaw_strings_check(struct avaw_call *c, struct avaw_strings *v);
+void avaw_strings_free(struct avaw_call *c, struct avaw_strings *v, int ok);
+
+struct avaw_blobs {
+	const unsigned char **val;
+	uint64_t *lens;
+	uint64_t n;
+};
+void avaw_blobs_get(struct avaw_call *c, struct avaw_blobs *v, uint64_t count);
+int64_t avaw_blobs_check(struct avaw_call *c, struct avaw_blobs *v, uint64_t count, const size_t *lengths);
+void avaw_blobs_free(struct avaw_call *c, struct avaw_blobs *v, int ok);
+
+struct avaw_zlist {
+	struct avaw_data d;
+	intptr_t *val;
+};
+void avaw_zlist_get(struct avaw_call *c, struct avaw_zlist *v);
+int64_t avaw_zlist_check(struct avaw_call *c, struct avaw_zlist *v);
+void avaw_zlist_free(struct avaw_call *c, struct avaw_zlist *v, int ok);
+
+struct avaw_props {
+	struct avaw_data d;
+	intptr_t *val;
+};
+void avaw_props_get(struct avaw_call *c, struct avaw_props *v);
+int64_t avaw_props_check(struct avaw_call *c, struct avaw_props *v);
+void avaw_props_free(struct avaw_call *c, struct avaw_props *v, int ok);
+/* Property keys whose values are handles, registered per API. */
+void avaw_props_set_handle_key(uint32_t api, intptr_t key, uint32_t type, int64_t invalid_err);
+void avaw_props_to_wire(struct avaw_call *c, intptr_t *props, uint64_t n);
+
+struct avaw_kernel_arg {
+	uint64_t kind;
+	uint64_t id;
+	struct avaw_data d;
+	void *slot;
+	const void *val;
+};
+void avaw_kernel_arg_get(struct avaw_call *c, struct avaw_kernel_arg *v);
+int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, uint64_t size, int64_t invalid_err);
+void avaw_kernel_arg_free(struct avaw_call *c, struct avaw_kernel_arg *v, int ok);
+
+/* Mappings: the host pointer behind a guest mapping, found by map id. */
+struct avaw_map {
+	uint64_t id;
+	void *mem;
+	void *ptr;
+	uint64_t size;
+};
+uint64_t avaw_map_add(struct avaw_session *s, void *mem, void *ptr, uint64_t size);
+void avaw_maps_free_all(struct avaw_session *s);
+
+struct avaw_map_arg {
+	uint64_t id;
+	struct avaw_data d;
+	struct avaw_map *m;
+	void *val;
+};
+void avaw_map_arg_get(struct avaw_call *c, struct avaw_map_arg *v);
+int64_t avaw_map_arg_check(struct avaw_call *c, struct avaw_map_arg *v, void *mem, int64_t invalid_err);
+void avaw_map_arg_free(struct avaw_call *c, struct avaw_map_arg *v, int ok);
+
+#endif

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The per-session handle table.  Every entry holds one reference to its
+ * host object, so a handle the guest presents is either in the table and
+ * alive, or refused.  Ids without AVA_HANDLE_WORKER_BIT are chosen by the
+ * guest (so creating calls need no reply); the others by the worker, for
+ * objects the guest learns of from queries.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker_call.h"
+#include "worker_codecs.h"
+
+static const struct avaw_handle_type *type_of(uint32_t api, uint32_t type)
+{
+	const struct avaw_api *a = api < AVA_API_COUNT ? avaw_apis[api] : NULL;
+
+	return a && type && type < a->ntypes ? &a->types[type] : NULL;
+}
+
+int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
+{
+	struct avaw_handle *h;
+
+	*obj = NULL;
+	if (id == 0)
+		return 1;	/* NULL: the vendor API reports it */
+	h = ava_hmap_get(&c->s->handles, id);
+	if (!h || h->api != c->api || h->type != type)
+		return 0;
+	*obj = h->obj;
+	return 1;
+}
+
+void *avaw_handle_any(struct avaw_call *c, uint64_t id)
+{
+	struct avaw_handle *h = ava_hmap_get(&c->s->handles, id);
+
+	return h && h->api == c->api ? h->obj : NULL;
+}
+
+int avaw_new_id_ok(struct avaw_call *c, uint64_t id)
+{
+	return id != 0 && !(id & AVA_HANDLE_WORKER_BIT) && !ava_hmap_get(&c->s->handles, id);
+}
+
+static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t type, void *obj)
+{
+	struct avaw_handle *h = malloc(sizeof(*h));
+
+	if (!h)
+		return -1;
+	h->id = id;
+	h->api = api;
+	h->type = type;
+	h->obj = obj;
+	if (ava_hmap_put(&s->handles, id, h)) {
+		free(h);
+		return -1;
+	}
+	if (!ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)obj))
+		ava_hmap_put(&s->by_obj, (uint64_t)(uintptr_t)obj, h);
+	s->stats[AVA_STAT_HANDLES]++;
+	return 0;
+}
+
+static void drop_ref(uint32_t api, uint32_t type, void *obj)
+{
+	const struct avaw_handle_type *t = type_of(api, type);
+
+	if (t && t->release)
+		t->release(obj);
+}
+
+void avaw_obj_release(struct avaw_call *c, uint32_t type, void *obj)
+{
+	drop_ref(c->api, type, obj);
+}
+
+int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj)
+{
+	if (!avaw_new_id_ok(c, id) || insert(c->s, id, c->api, type, obj)) {
+		drop_ref(c->api, type, obj);
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int owned)
+{
+	struct avaw_session *s = c->s;
+	struct avaw_handle *h;
+	const struct avaw_handle_type *t;
+	uint64_t id;
+
+	if (!obj)
+		return 0;
+	h = ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)obj);
+	if (h && h->api == c->api && h->type == type) {
+		if (owned)
+			drop_ref(c->api, type, obj);	/* the table holds one already */
+		return h->id;
+	}
+	t = type_of(c->api, type);
+	if (!owned && t && t->retain)
+		t->retain(obj);
+	id = AVA_HANDLE_WORKER_BIT | ++s->next_worker_id;
+	if (insert(s, id, c->api, type, obj)) {
+		drop_ref(c->api, type, obj);
+		return 0;
+	}
+	return id;
+}
+
+void avaw_export_array(struct avaw_call *c, void *p, uint64_t n, uint32_t type, int owned)
+{
+	void **objs = p;
+	uint64_t i, id;
+
+	for (i = 0; i < n; i++) {
+		id = avaw_handle_export(c, type, objs[i], owned);
+		memcpy(&objs[i], &id, 8);
+	}
+}
+
+int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id)
+{
+	struct avaw_handle *h = ava_hmap_get(&s->handles, id);
+
+	if (!h || h->api != api)
+		return -1;
+	ava_hmap_del(&s->handles, id);
+	if (ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)h->obj) == h)
+		ava_hmap_del(&s->by_obj, (uint64_t)(uintptr_t)h->obj);
+	drop_ref(h->api, h->type, h->obj);
+	s->stats[AVA_STAT_HANDLES]--;
+	free(h);
+	return 0;
+}
+
+struct collect {
+	struct avaw_handle **v;
+	size_t n;
+};
+
+static void collect_one(uint64_t key, void *val, void *arg)
+{
+	struct collect *cl = arg;
+
+	(void)key;
+	cl->v[cl->n++] = val;
+}
+
+/* Later types in a spec depend on earlier ones (events on queues on contexts). */
+static int later_type_first(const void *a, const void *b)
+{
+	const struct avaw_handle *x = *(struct avaw_handle *const *)a, *y = *(struct avaw_handle *const *)b;
+
+	if (x->type != y->type)
+		return x->type < y->type ? 1 : -1;
+	return x->id < y->id ? 1 : (x->id > y->id ? -1 : 0);
+}
+
+void avaw_handles_release_all(struct avaw_session *s)
+{
+	struct collect cl = { calloc(s->handles.live + 1, sizeof(void *)), 0 };
+	size_t i;
+
+	if (!cl.v)
+		return;
+	ava_hmap_each(&s->handles, collect_one, &cl);
+	qsort(cl.v, cl.n, sizeof(cl.v[0]), later_type_first);
+	for (i = 0; i < cl.n; i++)
+		avaw_handle_release(s, cl.v[i]->api, cl.v[i]->id);
+	free(cl.v);
+}
+
+void avaw_info_to_wire(struct avaw_call *c, const struct avaw_info_entry *t, uint32_t key, void *p, uint64_t len)
+{
+	void **slots = p;
+	uint64_t i, id;
+
+	for (; t->key; t++) {
+		if (t->key != key)
+			continue;
+		if (t->kind == AVA_INFO_PROPS) {
+			avaw_props_to_wire(c, p, len / sizeof(intptr_t));
+			return;
+		}
+		for (i = 0; i < len / 8; i++) {
+			id = avaw_handle_export(c, t->type, slots[i], 0);
+			memcpy(&slots[i], &id, 8);
+			if (t->kind == AVA_INFO_ONE)
+				break;
+		}
+		return;
+	}
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Deferred outputs.  A non-blocking read must not block the worker (the
+ * read may wait for a user event the guest sets later), so its data lands
+ * in a staging buffer; the guest asks for it (AVA_CTL_PENDING) after its
+ * next synchronous call, and gets it once the tracking event completed.
+ */
+#include <string.h>
+
+#include "worker_call.h"
+
+struct pending {
+	uint64_t id;
+	uint32_t api;
+	uint32_t type;
+	void *event;
+	void *data;
+	uint64_t len;
+};
+
+int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
+{
+	void *staging;
+
+	if (!o->present)
+		return 0;
+	staging = avaw_alloc(c, o->cap);
+	if (!staging)
+		return -1;
+	if (o->p && o->cap)
+		memcpy(staging, o->p, o->cap);	/* keeps what a partial read does not write */
+	o->p = staging;
+	o->is_ref = 0;
+	return 0;
+}
+
+uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type, void *event)
+{
+	struct pending *p;
+	const struct avaw_handle_type *t = &c->a->types[type];
+	unsigned i;
+
+	if (!event || !o->p || !(p = malloc(sizeof(*p))))
+		return 0;
+	p->id = ++c->s->next_pending_id;
+	p->api = c->api;
+	p->type = type;
+	p->event = event;
+	p->data = o->p;
+	p->len = o->cap;
+	if (ava_hmap_put(&c->s->pending, p->id, p)) {
+		free(p);
+		return 0;
+	}
+	/* the staging buffer now belongs to the pending record */
+	for (i = 0; i < c->nallocs; i++)
+		if (c->allocs[i] == o->p)
+			c->allocs[i] = NULL;
+	if (t->retain)
+		t->retain(event);
+	return p->id;
+}
+
+static void pending_free(struct avaw_session *s, struct pending *p)
+{
+	const struct avaw_api *a = avaw_apis[p->api];
+
+	ava_hmap_del(&s->pending, p->id);
+	if (a && a->types[p->type].release)
+		a->types[p->type].release(p->event);
+	free(p->data);
+	free(p);
+}
+
+void avaw_pending_collect(struct avaw_call *c)
+{
+	uint64_t id = avaw_get_u64(c);
+	struct pending *p = ava_hmap_get(&c->s->pending, id);
+	struct avaw_out o;
+	int state;
+
+	avaw_get_out(c, &o);
+	if (avaw_bad(c) || !p || avaw_out(c, &o, p->len, 1)) {
+		avaw_fail(c, p ? AVA_S_MALFORMED : AVA_S_BAD_HANDLE);
+		return;
+	}
+	state = avaw_apis[p->api]->event_state(p->event);
+	avaw_put_u64(c, state > 0 ? 1 : state < 0 ? 2 : 0);
+	if (state > 0 && o.p)
+		memcpy(o.p, p->data, p->len);
+	avaw_put_out(c, &o, state > 0 ? p->len : 0);
+	if (state != 0)
+		pending_free(c->s, p);
+}
+
+static void free_one(uint64_t key, void *val, void *arg)
+{
+	struct pending *p = val;
+	const struct avaw_api *a = avaw_apis[p->api];
+
+	(void)key;
+	(void)arg;
+	if (a && a->types[p->type].release)
+		a->types[p->type].release(p->event);
+	free(p->data);
+	free(p);
+}
+
+void avaw_pending_free_all(struct avaw_session *s)
+{
+	ava_hmap_each(&s->pending, free_one, NULL);
+	ava_hmap_free(&s->pending);
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * One worker process serves one guest session: it creates the session's
+ * shared memory, then takes commands from the request ring until the
+ * caller's socket closes, and finally releases everything the session held.
+ * The caller can write any word of the shared memory at any time, so each
+ * command is copied out of the ring before it is checked and decoded.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../userlib/local_hello.h"
+#include "worker_call.h"
+#include "worker_codecs.h"
+#include "worker_session.h"
+
+#define SPIN_NS 50000ull
+#define MSG_MAX (AVA_MAX_INLINE + sizeof(struct ava_cmd_hdr) + AVA_MAX_REFS * sizeof(struct ava_buf_ref))
+
+const struct avaw_api *avaw_apis[AVA_API_COUNT];
+
+static int send_reply_fd(int sock, const struct ava_hello_reply *rep, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)rep, sizeof(*rep) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	return sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(*rep) ? 0 : -1;
+}
+
+static int setup(struct avaw_session *s, int sock, uint64_t arena_size)
+{
+	struct ava_hello hello;
+	struct ava_hello_reply rep = { AVA_HELLO_MAGIC, 0, 0 };
+	struct pollfd p = { sock, POLLIN, 0 };
+	uint64_t total = ava_shm_arena_off() + arena_size;
+	int fd;
+
+	if (poll(&p, 1, 5000) != 1 || recv(sock, &hello, sizeof(hello), MSG_WAITALL) != (ssize_t)sizeof(hello))
+		return -1;
+	if (hello.magic != AVA_HELLO_MAGIC || hello.version != AVA_WIRE_VERSION) {
+		rep.status = AVA_S_BAD_MAGIC;
+		send_reply_fd(sock, &rep, -1);
+		return -1;
+	}
+	fd = memfd_create("ava-session", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, (off_t)total) < 0)
+		goto nomem;
+	s->shm = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (s->shm == MAP_FAILED)
+		goto nomem;
+	s->sock = sock;
+	s->shm_size = total;
+	s->ctl = (struct ava_shm_ctl *)s->shm;
+	s->req = s->shm + ava_shm_req_off();
+	s->reply = s->shm + ava_shm_reply_off();
+	s->notes = (struct ava_note *)(s->shm + ava_shm_note_off());
+	s->note_count = AVA_SHM_NOTE_SIZE / sizeof(struct ava_note);
+	s->arena = s->shm + ava_shm_arena_off();
+	s->arena_size = arena_size;
+	s->msg = malloc(MSG_MAX);
+	if (!s->msg)
+		goto nomem;
+	pthread_mutex_init(&s->note_lock, NULL);
+	s->ctl->req_size = AVA_SHM_REQ_SIZE;
+	s->ctl->reply_size = AVA_SHM_REPLY_SIZE;
+	s->ctl->note_size = AVA_SHM_NOTE_SIZE;
+	s->ctl->arena_size = arena_size;
+	s->ctl->total_size = total;
+	s->ctl->worker_pid = (uint32_t)getpid();
+	s->ctl->version = AVA_WIRE_VERSION;
+	s->ctl->magic = AVA_SHM_MAGIC;
+	rep.shm_size = total;
+	if (send_reply_fd(sock, &rep, fd))
+		goto fail;
+	close(fd);
+	return 0;
+nomem:
+	rep.status = AVA_S_NO_MEMORY;
+	send_reply_fd(sock, &rep, -1);
+fail:
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+/* Watches the caller's socket: its closing ends the session. */
+static void *watch_peer(void *arg)
+{
+	struct avaw_session *s = arg;
+	struct pollfd p = { s->sock, POLLIN, 0 };
+	char b[64];
+
+	for (;;) {
+		if (poll(&p, 1, -1) < 0 && errno == EINTR)
+			continue;
+		if ((p.revents & (POLLHUP | POLLERR)) || recv(s->sock, b, sizeof(b), MSG_DONTWAIT) == 0)
+			break;
+	}
+	atomic_store(&s->peer_gone, 1);
+	atomic_fetch_add(&s->ctl->req_seq, 1);
+	ava_futex_wake(&s->ctl->req_seq);
+	return NULL;
+}
+
+static void control(struct avaw_session *s, struct avaw_call *c, uint32_t func)
+{
+	uint64_t api, id;
+	unsigned i;
+
+	switch (func) {
+	case AVA_CTL_PING:
+		break;
+	case AVA_CTL_RELEASE:
+		api = avaw_get_u64(c);
+		id = avaw_get_u64(c);
+		if (c->r.bad || c->r.pos != c->r.len || api >= AVA_API_COUNT || avaw_handle_release(s, (uint32_t)api, id))
+			avaw_fail(c, AVA_S_BAD_HANDLE);
+		break;
+	case AVA_CTL_PENDING:
+		avaw_pending_collect(c);
+		break;
+	case AVA_CTL_STATS:
+		for (i = 0; i < AVA_STAT_COUNT; i++)
+			avaw_put_u64(c, s->stats[i]);
+		break;
+	default:
+		avaw_fail(c, AVA_S_BAD_FUNC);
+	}
+}
+
+/* Checks a command's framing; returns AVA_S_OK or why it is refused. */
+static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
+{
+	uint64_t refs_len = (uint64_t)h->nrefs * sizeof(struct ava_buf_ref);
+	const struct ava_buf_ref *r;
+	uint32_t i;
+
+	if (h->magic != AVA_WIRE_MAGIC || h->version != AVA_WIRE_VERSION)
+		return AVA_S_BAD_MAGIC;
+	if (h->api_id >= AVA_API_COUNT || (h->api_id != AVA_API_CONTROL && !avaw_apis[h->api_id]))
+		return AVA_S_BAD_API;
+	if ((h->flags & ~AVA_CMD_KNOWN_FLAGS) || h->reserved || h->nrefs > AVA_MAX_REFS ||
+	    h->inline_len > AVA_MAX_INLINE ||
+	    sizeof(*h) + (uint64_t)h->inline_len + refs_len != h->total_len)
+		return AVA_S_MALFORMED;
+	r = (const struct ava_buf_ref *)((const uint8_t *)(h + 1) + h->inline_len);
+	for (i = 0; i < h->nrefs; i++) {
+		c->refs[i] = r[i];
+		if (!c->refs[i].flags || (c->refs[i].flags & ~AVA_REF_KNOWN_FLAGS) || c->refs[i].reserved ||
+		    c->refs[i].offset > s->arena_size || c->refs[i].len > s->arena_size - c->refs[i].offset)
+			return AVA_S_BAD_REF;
+	}
+	c->nrefs = h->nrefs;
+	return AVA_S_OK;
+}
+
+static void reply(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
+{
+	struct ava_reply_hdr *rh = (struct ava_reply_hdr *)s->reply;
+	uint32_t len = (uint32_t)(sizeof(*rh) + (c->bad ? 0 : c->w.len));
+
+	rh->magic = AVA_WIRE_MAGIC;
+	rh->version = AVA_WIRE_VERSION;
+	rh->api_id = h->api_id;
+	rh->func_id = h->func_id;
+	rh->status = c->bad ? c->status : AVA_S_OK;
+	rh->call_id = h->call_id;
+	rh->inline_len = c->bad ? 0 : (uint32_t)c->w.len;
+	rh->exec_ns_lo = (uint32_t)avaw_min(c->exec_ns, UINT32_MAX);
+	atomic_store_explicit(&s->ctl->reply_len, len, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->ctl->reply_seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->ctl->client_waiting, memory_order_seq_cst))
+		ava_futex_wake(&s->ctl->reply_seq);
+}
+
+static void process(struct avaw_session *s, uint32_t len)
+{
+	struct ava_cmd_hdr *h = (struct ava_cmd_hdr *)s->msg;
+	struct avaw_call c;
+	uint32_t st = AVA_S_OK;
+	unsigned i;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	ava_wbuf_init(&c.w, s->reply + sizeof(struct ava_reply_hdr), AVA_MAX_REPLY_INLINE);
+	s->stats[AVA_STAT_CALLS]++;
+	if (len < sizeof(*h))
+		st = AVA_S_MALFORMED;
+	else
+		st = check_frame(s, h, &c);
+	if (st == AVA_S_OK) {
+		c.api = h->api_id;
+		c.async = (h->flags & AVA_CMD_ASYNC) != 0;
+		c.a = avaw_apis[c.api];
+		ava_rbuf_init(&c.r, h + 1, h->inline_len);
+		s->stats[AVA_STAT_INLINE_BYTES] += h->inline_len;
+		if (c.api == AVA_API_CONTROL)
+			control(s, &c, h->func_id);
+		else if (h->func_id >= c.a->nfns || !c.a->fns[h->func_id])
+			avaw_fail(&c, AVA_S_BAD_FUNC);
+		else
+			c.a->fns[h->func_id](&c);
+		if (!c.bad && c.w.overflow)
+			avaw_fail(&c, AVA_S_TOO_LARGE);
+	} else {
+		avaw_fail(&c, st);
+	}
+	for (i = 0; i < c.nallocs; i++)
+		free(c.allocs[i]);
+	if (c.bad) {
+		s->stats[AVA_STAT_ERRORS]++;
+		if (getenv("AVA_WORKER_VERBOSE"))
+			avaw_log("refused command (api %u, function %u): status %u",
+				 len >= sizeof(*h) ? h->api_id : 0, len >= sizeof(*h) ? h->func_id : 0, c.status);
+	}
+	if (len < sizeof(*h) || !(h->flags & AVA_CMD_ASYNC))
+		reply(s, len >= sizeof(*h) ? h : &(struct ava_cmd_hdr){ 0 }, &c);
+}
+
+/* Waits until the ring holds data; returns 0, or -1 when the session ends. */
+static int wait_for_work(struct avaw_session *s, uint64_t *head)
+{
+	struct ava_shm_ctl *ctl = s->ctl;
+	uint64_t t0 = ava_now_ns();
+	unsigned i = 0;
+	uint32_t seq;
+
+	for (;;) {
+		*head = atomic_load_explicit(&ctl->req_head, memory_order_acquire);
+		if (*head != s->req_tail)
+			return 0;
+		if (atomic_load(&s->peer_gone))
+			return -1;
+		if ((++i & 63) == 0 && ava_now_ns() - t0 > SPIN_NS)
+			break;
+		ava_cpu_relax();
+	}
+	for (;;) {
+		seq = atomic_load_explicit(&ctl->req_seq, memory_order_seq_cst);
+		atomic_store_explicit(&ctl->worker_waiting, 1, memory_order_seq_cst);
+		*head = atomic_load_explicit(&ctl->req_head, memory_order_seq_cst);
+		if (*head != s->req_tail || atomic_load(&s->peer_gone))
+			break;
+		ava_futex_wait(&ctl->req_seq, seq, 1000);
+	}
+	atomic_store_explicit(&ctl->worker_waiting, 0, memory_order_relaxed);
+	return atomic_load(&s->peer_gone) && *head == s->req_tail ? -1 : 0;
+}
+
+static void serve(struct avaw_session *s)
+{
+	uint64_t head, avail, pos, size = AVA_SHM_REQ_SIZE;
+	struct ava_cmd_hdr h;
+	uint32_t magic;
+
+	while (wait_for_work(s, &head) == 0) {
+		avail = head - s->req_tail;
+		pos = s->req_tail % size;
+		if (avail > size || avail % 8) {
+			avaw_log("request ring indices corrupted by the caller; ending the session");
+			return;
+		}
+		memcpy(&magic, s->req + pos, 4);
+		if (magic == AVA_RING_PAD_MAGIC) {
+			s->req_tail += size - pos;
+			atomic_store_explicit(&s->ctl->req_tail, s->req_tail, memory_order_release);
+			continue;
+		}
+		if (avail < sizeof(h) || size - pos < sizeof(h)) {
+			avaw_log("truncated command in the request ring; ending the session");
+			return;
+		}
+		memcpy(&h, s->req + pos, sizeof(h));
+		if (h.total_len < sizeof(h) || h.total_len % 8 || h.total_len > avail ||
+		    h.total_len > size - pos || h.total_len > MSG_MAX) {
+			/* framing lost: refuse it and drop what is queued */
+			memcpy(s->msg, &h, sizeof(h));
+			s->req_tail = head;
+			atomic_store_explicit(&s->ctl->req_tail, s->req_tail, memory_order_release);
+			process(s, 0);
+			continue;
+		}
+		memcpy(s->msg, s->req + pos, h.total_len);
+		s->req_tail += h.total_len;
+		atomic_store_explicit(&s->ctl->req_tail, s->req_tail, memory_order_release);
+		process(s, h.total_len);
+	}
+}
+
+int avaw_session_run(int sock, uint64_t arena_size)
+{
+	struct avaw_session s;
+	pthread_t th;
+
+	memset(&s, 0, sizeof(s));
+	if (setup(&s, sock, arena_size))
+		return 1;
+	if (pthread_create(&th, NULL, watch_peer, &s))
+		return 1;
+	serve(&s);
+	atomic_store(&s.peer_gone, 1);
+	avaw_pending_free_all(&s);
+	avaw_handles_release_all(&s);
+	avaw_maps_free_all(&s);
+	ava_hmap_free(&s.handles);
+	ava_hmap_free(&s.by_obj);
+	free(s.msg);
+	return 0;
+}
