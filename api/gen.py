@@ -726,6 +726,8 @@ class Gen:
                 how = 'answered in the guest library'
             elif f.has('retain') or f.has('release'):
                 how = 'reference count kept in the guest; last release frees the host object'
+            elif f.has('async') and f.arg('async'):
+                how = 'remoted; asynchronous when `%s` (errors at the next synchronization point)' % f.arg('async')
             elif f.has('async'):
                 how = 'remoted, asynchronous (errors at the next synchronization point)'
             else:
@@ -740,7 +742,8 @@ class Gen:
             rows.append('| `%s` | %s |' % (f.name, how))
         n_unsup = sum(1 for f in sp.funcs if f.has('unsupported'))
         n = sum(1 for f in sp.funcs if not f.has('internal'))
-        head = ['## %s (api/%s.spec)' % (self.api, self.api), '',
+        notes = self.sp.settings.get('coverage_note', '')
+        head = ['## %s (api/%s.spec)' % (self.api, self.api), '', notes, '',
                 '%d functions in the spec, %d remoted or answered locally, %d not remoted.' %
                 (n, n - n_unsup, n_unsup), '',
                 '| function | how AvA serves it |', '|---|---|']
