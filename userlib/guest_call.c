@@ -473,3 +473,17 @@ int ava_session_stats(uint64_t *out, unsigned n)
 {
 	return control_call(AVA_CTL_STATS, NULL, 0, 0, out, n);
 }
+
+/* AVA_STATS=1: the session's counters, as the worker keeps them, at exit. */
+void ava_print_stats(void)
+{
+	uint64_t v[AVA_STAT_COUNT] = { 0 };
+
+	if (ava_session_stats(v, AVA_STAT_COUNT))
+		return;
+	fprintf(stderr, "ava: session counters: %llu calls, %llu refused, %llu live handles, "
+		"%llu live maps, %llu bytes inline, %llu bytes through the arena\n",
+		(unsigned long long)v[AVA_STAT_CALLS], (unsigned long long)v[AVA_STAT_ERRORS],
+		(unsigned long long)v[AVA_STAT_HANDLES], (unsigned long long)v[AVA_STAT_MAPS],
+		(unsigned long long)v[AVA_STAT_INLINE_BYTES], (unsigned long long)v[AVA_STAT_ARENA_BYTES]);
+}

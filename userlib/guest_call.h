@@ -76,6 +76,7 @@ void ava_unsupported(const char *fn);
 int ava_session_ping(void);
 int ava_session_release(uint32_t api, uint64_t id);
 int ava_session_stats(uint64_t *out, unsigned n);
+void ava_print_stats(void);
 
 /* Debug output when AVA_DEBUG is set. */
 void ava_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -220,5 +220,7 @@ int ava_session_connect(void)
 	}
 	s->pid = getpid();
 	s->state = 1;
+	if (getenv("AVA_STATS"))
+		atexit(ava_print_stats);
 	return 0;
 }

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/*
+ * opencl_bench: micro-benchmarks of the OpenCL paths that AvA remotes, run on
+ * the first platform's first device.  The same binary is run natively and
+ * through AvA (bench/run compares the two).
+ *
+ * Output: one "key value" line per figure on stdout (lines starting with '#'
+ * are comments):
+ *   sync_rtt_us_<call>       median time of one cheap synchronous query, µs
+ *   sync_rtt_idle_us_<call>  the same query issued after 1 ms of idleness
+ *   enqueue_rate_per_s       empty-kernel NDRange enqueues per second,
+ *                            N non-blocking enqueues + clFinish
+ *   enqueue_submit_per_s     the same, counting only the enqueue loop
+ *   write_GBps_<size>        blocking clEnqueueWriteBuffer, GB/s (1e9 B/s)
+ *   read_GBps_<size>         blocking clEnqueueReadBuffer, GB/s
+ * Exit status: 0, or 1 if an OpenCL call failed.
+ *
+ * Options: --quick (fewer iterations, for smoke tests),
+ *          --only sync|enqueue|bw (run one part).
+ */
+#define CL_TARGET_OPENCL_VERSION 120
+#include <CL/cl.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int quick;
+
+#define CK(call)                                                              \
+	do {                                                                  \
+		cl_int err_ = (call);                                         \
+		if (err_ != CL_SUCCESS) {                                     \
+			fprintf(stderr, "opencl_bench: %s:%d: %s failed: %d\n", \
+				__FILE__, __LINE__, #call, (int)err_);        \
+			exit(1);                                              \
+		}                                                             \
+	} while (0)
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n); sorts v. */
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p) {
+		fprintf(stderr, "opencl_bench: out of memory (%zu bytes)\n", n);
+		exit(1);
+	}
+	return p;
+}
+
+struct env {
+	cl_platform_id platform;
+	cl_device_id device;
+	cl_context ctx;
+	cl_command_queue q;
+	cl_program prog;
+	cl_kernel kernel;
+	cl_event done_event;	/* a completed marker event */
+};
+
+static const char *kernel_src = "__kernel void empty(void) { }\n";
+
+static void setup(struct env *e)
+{
+	cl_int err;
+	char name[256] = "", version[256] = "";
+
+	CK(clGetPlatformIDs(1, &e->platform, NULL));
+	CK(clGetDeviceIDs(e->platform, CL_DEVICE_TYPE_ALL, 1, &e->device, NULL));
+	CK(clGetDeviceInfo(e->device, CL_DEVICE_NAME, sizeof(name) - 1, name, NULL));
+	CK(clGetPlatformInfo(e->platform, CL_PLATFORM_VERSION, sizeof(version) - 1, version, NULL));
+	printf("# platform %s\n# device %s\n", version, name);
+	e->ctx = clCreateContext(NULL, 1, &e->device, NULL, NULL, &err);
+	CK(err);
+	e->q = clCreateCommandQueue(e->ctx, e->device, 0, &err);
+	CK(err);
+	e->prog = clCreateProgramWithSource(e->ctx, 1, &kernel_src, NULL, &err);
+	CK(err);
+	CK(clBuildProgram(e->prog, 1, &e->device, "", NULL, NULL));
+	e->kernel = clCreateKernel(e->prog, "empty", &err);
+	CK(err);
+	CK(clEnqueueMarkerWithWaitList(e->q, 0, NULL, &e->done_event));
+	CK(clFinish(e->q));
+}
+
+static void teardown(struct env *e)
+{
+	CK(clFinish(e->q));
+	CK(clReleaseEvent(e->done_event));
+	CK(clReleaseKernel(e->kernel));
+	CK(clReleaseProgram(e->prog));
+	CK(clReleaseCommandQueue(e->q));
+	CK(clReleaseContext(e->ctx));
+}
+
+/* ------------------------------------------------------------ synchronous */
+
+enum query { Q_DEVICE_TYPE, Q_EVENT_STATUS, Q_KERNEL_WG_SIZE, Q_COUNT };
+static const char *const query_name[Q_COUNT] = {
+	"clGetDeviceInfo", "clGetEventInfo", "clGetKernelWorkGroupInfo",
+};
+
+static void query_once(const struct env *e, enum query q)
+{
+	switch (q) {
+	case Q_DEVICE_TYPE: {
+		cl_device_type t;
+
+		CK(clGetDeviceInfo(e->device, CL_DEVICE_TYPE, sizeof(t), &t, NULL));
+		break;
+	}
+	case Q_EVENT_STATUS: {
+		cl_int st;
+
+		CK(clGetEventInfo(e->done_event, CL_EVENT_COMMAND_EXECUTION_STATUS,
+				  sizeof(st), &st, NULL));
+		if (st != CL_COMPLETE) {
+			fprintf(stderr, "opencl_bench: marker event not complete (%d)\n", (int)st);
+			exit(1);
+		}
+		break;
+	}
+	case Q_KERNEL_WG_SIZE: {
+		size_t wg;
+
+		CK(clGetKernelWorkGroupInfo(e->kernel, e->device, CL_KERNEL_WORK_GROUP_SIZE,
+					    sizeof(wg), &wg, NULL));
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/*
+ * Back-to-back round trips: median over batches of the mean time of one call
+ * in the batch (batching keeps the clock's own cost out of the native figure,
+ * the median keeps interrupts out of both).
+ */
+static double sync_rtt_us(const struct env *e, enum query q)
+{
+	const size_t batches = quick ? 50 : 500, per = 20;
+	double *t = xmalloc(batches * sizeof(*t)), m;
+
+	for (size_t i = 0; i < 2000; i++)	/* warm-up */
+		query_once(e, q);
+	for (size_t b = 0; b < batches; b++) {
+		double t0 = now_s();
+
+		for (size_t i = 0; i < per; i++)
+			query_once(e, q);
+		t[b] = (now_s() - t0) / (double)per * 1e6;
+	}
+	m = median(t, batches);
+	free(t);
+	return m;
+}
+
+/* One call after 1 ms of doing nothing (an idle peer may have gone to sleep). */
+static double sync_idle_rtt_us(const struct env *e, enum query q)
+{
+	const size_t iters = quick ? 20 : 150;
+	const struct timespec nap = { 0, 1000000 };
+	double *t = xmalloc(iters * sizeof(*t)), m;
+
+	for (size_t i = 0; i < iters; i++) {
+		double t0;
+
+		nanosleep(&nap, NULL);
+		t0 = now_s();
+		query_once(e, q);
+		t[i] = (now_s() - t0) * 1e6;
+	}
+	m = median(t, iters);
+	free(t);
+	return m;
+}
+
+static void bench_sync(const struct env *e)
+{
+	for (int q = 0; q < Q_COUNT; q++)
+		printf("sync_rtt_us_%s %.3f\n", query_name[q], sync_rtt_us(e, (enum query)q));
+	fflush(stdout);
+	printf("sync_rtt_idle_us_%s %.3f\n", query_name[Q_EVENT_STATUS],
+	       sync_idle_rtt_us(e, Q_EVENT_STATUS));
+	fflush(stdout);
+}
+
+/* ---------------------------------------------------------------- enqueue */
+
+static void enqueue_n(const struct env *e, size_t n)
+{
+	const size_t global = 1;
+
+	for (size_t i = 0; i < n; i++)
+		CK(clEnqueueNDRangeKernel(e->q, e->kernel, 1, NULL, &global, NULL, 0, NULL, NULL));
+}
+
+static void bench_enqueue(const struct env *e)
+{
+	const size_t n = quick ? 1000 : 10000, reps = quick ? 2 : 5;
+	double total[8], submit[8];
+
+	enqueue_n(e, n / 5);	/* warm-up */
+	CK(clFinish(e->q));
+	for (size_t r = 0; r < reps; r++) {
+		double t0 = now_s(), t1;
+
+		enqueue_n(e, n);
+		t1 = now_s();
+		CK(clFinish(e->q));
+		total[r] = (double)n / (now_s() - t0);
+		submit[r] = (double)n / (t1 - t0);
+	}
+	printf("enqueue_rate_per_s %.0f\n", median(total, reps));
+	printf("enqueue_submit_per_s %.0f\n", median(submit, reps));
+	fflush(stdout);
+}
+
+/* -------------------------------------------------------------- bandwidth */
+
+static void bench_bw_size(const struct env *e, size_t size, const char *label)
+{
+	/* each timed sample moves at least 8 MiB (one call at 64 MiB) */
+	const size_t per = size >= (8u << 20) ? 1 : (8u << 20) / size;
+	const size_t warm = size >= (8u << 20) ? 4 : 2, reps = quick ? 3 : 9;
+	double wr[16], rd[16];
+	unsigned char *host = xmalloc(size), *back = xmalloc(size);
+	cl_mem buf;
+	cl_int err;
+
+	for (size_t i = 0; i < size; i++)
+		host[i] = (unsigned char)(i * 7 + 1);
+	memset(back, 0, size);
+	buf = clCreateBuffer(e->ctx, CL_MEM_READ_WRITE, size, NULL, &err);
+	CK(err);
+	for (size_t r = 0; r < warm + reps; r++) {
+		double t0 = now_s(), t1, t2;
+
+		for (size_t i = 0; i < per; i++)
+			CK(clEnqueueWriteBuffer(e->q, buf, CL_TRUE, 0, size, host, 0, NULL, NULL));
+		t1 = now_s();
+		for (size_t i = 0; i < per; i++)
+			CK(clEnqueueReadBuffer(e->q, buf, CL_TRUE, 0, size, back, 0, NULL, NULL));
+		t2 = now_s();
+		if (r >= warm) {
+			wr[r - warm] = (double)(size * per) / (t1 - t0) * 1e-9;
+			rd[r - warm] = (double)(size * per) / (t2 - t1) * 1e-9;
+		}
+	}
+	if (memcmp(host, back, size)) {
+		fprintf(stderr, "opencl_bench: data read back at %s differs from data written\n", label);
+		exit(1);
+	}
+	printf("write_GBps_%s %.3f\n", label, median(wr, reps));
+	printf("read_GBps_%s %.3f\n", label, median(rd, reps));
+	fflush(stdout);
+	CK(clReleaseMemObject(buf));
+	free(host);
+	free(back);
+}
+
+static void bench_bw(const struct env *e)
+{
+	bench_bw_size(e, 4u << 10, "4KiB");
+	bench_bw_size(e, 1u << 20, "1MiB");
+	bench_bw_size(e, 64u << 20, "64MiB");
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = NULL;
+	struct env e;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			quick = 1;
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			only = argv[++i];
+		} else {
+			fprintf(stderr, "usage: opencl_bench [--quick] [--only sync|enqueue|bw]\n");
+			return 2;
+		}
+	}
+	setup(&e);
+	if (!only || !strcmp(only, "sync"))
+		bench_sync(&e);
+	if (!only || !strcmp(only, "enqueue"))
+		bench_enqueue(&e);
+	if (!only || !strcmp(only, "bw"))
+		bench_bw(&e);
+	teardown(&e);
+	return 0;
+}
