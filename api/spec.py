@@ -45,7 +45,20 @@ def parse_annots(text):
     return out
 
 
-class Param:
+class Annotated:
+    """Something with @annotations: a parameter or a function."""
+
+    def has(self, a):
+        return a in self.annots
+
+    def arg(self, a, i=0, default=None):
+        v = self.annots.get(a)
+        if v is None or len(v) <= i:
+            return default
+        return v[i]
+
+
+class Param(Annotated):
     def __init__(self, text):
         at = text.find('@')
         decl = text if at < 0 else text[:at]
@@ -70,15 +83,6 @@ class Param:
         base = ctype.replace('*', ' ').replace('const', ' ')
         self.base = ' '.join(base.split())
 
-    def has(self, a):
-        return a in self.annots
-
-    def arg(self, a, i=0, default=None):
-        v = self.annots.get(a)
-        if v is None or len(v) <= i:
-            return default
-        return v[i]
-
     def kw(self, a, key, default=None):
         for item in self.annots.get(a, []):
             if item.startswith(key + '='):
@@ -89,22 +93,13 @@ class Param:
         return [x for x in self.annots.get(a, []) if '=' not in x]
 
 
-class Func:
+class Func(Annotated):
     def __init__(self, ret, name, params, annots, index):
         self.ret = ret
         self.name = name
         self.params = params
         self.annots = dict(annots)
         self.index = index
-
-    def has(self, a):
-        return a in self.annots
-
-    def arg(self, a, i=0, default=None):
-        v = self.annots.get(a)
-        if v is None or len(v) <= i:
-            return default
-        return v[i]
 
     def param(self, name):
         for p in self.params:

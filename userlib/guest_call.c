@@ -95,18 +95,18 @@ static void *arena_alloc(uint64_t n, uint64_t *off)
 	uint64_t start, pos;
 	int drained = 0;
 
-	if (n > s->arena_size) {
+	if (n > s->m.arena_size) {
 		fprintf(stderr, "ava: a transfer of %llu bytes exceeds the shared arena (%llu MiB); "
 			"set AVA_ARENA_MB on the host daemon to raise it\n",
-			(unsigned long long)n, (unsigned long long)(s->arena_size >> 20));
+			(unsigned long long)n, (unsigned long long)(s->m.arena_size >> 20));
 		return NULL;
 	}
 	for (;;) {
 		start = s->arena_head;
-		pos = start % s->arena_size;
-		if (pos + n > s->arena_size)
-			start += s->arena_size - pos;
-		if (start + n - s->arena_free <= s->arena_size)
+		pos = start % s->m.arena_size;
+		if (pos + n > s->m.arena_size)
+			start += s->m.arena_size - pos;
+		if (start + n - s->arena_free <= s->m.arena_size)
 			break;
 		if (drained || drain_locked(s))
 			return NULL;
@@ -115,8 +115,8 @@ static void *arena_alloc(uint64_t n, uint64_t *off)
 		drained = 1;
 	}
 	s->arena_head = start + n;
-	*off = start % s->arena_size;
-	return s->arena + *off;
+	*off = start % s->m.arena_size;
+	return s->m.arena + *off;
 }
 
 static int add_ref(struct ava_call *c, uint64_t off, uint64_t n, uint32_t flags)

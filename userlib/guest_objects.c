@@ -280,7 +280,7 @@ static void *note_main(void *arg)
 
 	(void)arg;
 	for (;;) {
-		struct ava_shm_ctl *ctl = s->ctl;
+		struct ava_shm_ctl *ctl = s->m.ctl;
 		uint64_t tail = atomic_load(&ctl->note_tail);
 		uint32_t seq = atomic_load(&ctl->note_seq);
 		uint64_t head = atomic_load_explicit(&ctl->note_head, memory_order_acquire);
@@ -289,7 +289,7 @@ static void *note_main(void *arg)
 			ava_futex_wait(&ctl->note_seq, seq, 1000);
 			continue;
 		}
-		struct ava_note n = s->notes[tail % s->note_count];
+		struct ava_note n = s->m.notes[tail % s->m.note_count];
 		struct ava_cb *cb;
 
 		atomic_store_explicit(&ctl->note_tail, tail + 1, memory_order_release);

@@ -23,15 +23,7 @@ struct ava_session {
 	int state;			/* 0 new, 1 connected, -1 failed */
 	pid_t pid;			/* the process that connected */
 	int sock;
-	uint8_t *shm;
-	uint64_t shm_size;
-	struct ava_shm_ctl *ctl;
-	uint8_t *req;
-	uint8_t *reply;
-	struct ava_note *notes;
-	uint64_t note_count;
-	uint8_t *arena;
-	uint64_t arena_size;
+	struct ava_shm_view m;
 	uint64_t arena_head;		/* monotonic allocation position */
 	uint64_t arena_free;		/* everything before this is free */
 	uint64_t call_start;		/* arena_head when the current call began */

@@ -65,6 +65,32 @@ static inline uint64_t ava_shm_reply_off(void) { return AVA_SHM_CTL_SIZE + AVA_S
 static inline uint64_t ava_shm_note_off(void) { return ava_shm_reply_off() + AVA_SHM_REPLY_SIZE; }
 static inline uint64_t ava_shm_arena_off(void) { return ava_shm_note_off() + AVA_SHM_NOTE_SIZE; }
 
+/* Where the parts of a mapped session region are (both sides use it). */
+struct ava_shm_view {
+	uint8_t *base;
+	uint64_t size;
+	struct ava_shm_ctl *ctl;
+	uint8_t *req;
+	uint8_t *reply;
+	struct ava_note *notes;
+	uint64_t note_count;
+	uint8_t *arena;
+	uint64_t arena_size;
+};
+
+static inline void ava_shm_view_init(struct ava_shm_view *v, void *base, uint64_t size)
+{
+	v->base = base;
+	v->size = size;
+	v->ctl = base;
+	v->req = v->base + ava_shm_req_off();
+	v->reply = v->base + ava_shm_reply_off();
+	v->notes = (struct ava_note *)(v->base + ava_shm_note_off());
+	v->note_count = AVA_SHM_NOTE_SIZE / sizeof(struct ava_note);
+	v->arena = v->base + ava_shm_arena_off();
+	v->arena_size = size - ava_shm_arena_off();
+}
+
 /* futex on a shared (not process-private) word */
 int ava_futex_wait(_Atomic uint32_t *word, uint32_t expect, int timeout_ms);
 void ava_futex_wake(_Atomic uint32_t *word);

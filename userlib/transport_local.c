@@ -93,17 +93,9 @@ int ava_transport_connect(struct ava_session *s)
 		goto fail;
 	}
 	s->sock = sock;
-	s->shm = m;
-	s->shm_size = rep.shm_size;
-	s->ctl = ctl;
-	s->req = s->shm + ava_shm_req_off();
-	s->reply = s->shm + ava_shm_reply_off();
-	s->notes = (struct ava_note *)(s->shm + ava_shm_note_off());
-	s->note_count = AVA_SHM_NOTE_SIZE / sizeof(struct ava_note);
-	s->arena = s->shm + ava_shm_arena_off();
-	s->arena_size = ctl->arena_size;
+	ava_shm_view_init(&s->m, m, rep.shm_size);
 	ava_log("session with worker %u, arena %llu MiB", ctl->worker_pid,
-		(unsigned long long)(s->arena_size >> 20));
+		(unsigned long long)(s->m.arena_size >> 20));
 	return 0;
 fail:
 	close(sock);
@@ -124,14 +116,14 @@ int ava_transport_peer_alive(struct ava_session *s)
 
 static void wake_worker(struct ava_session *s)
 {
-	atomic_fetch_add_explicit(&s->ctl->req_seq, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&s->ctl->worker_waiting, memory_order_seq_cst))
-		ava_futex_wake(&s->ctl->req_seq);
+	atomic_fetch_add_explicit(&s->m.ctl->req_seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->m.ctl->worker_waiting, memory_order_seq_cst))
+		ava_futex_wake(&s->m.ctl->req_seq);
 }
 
 int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
 {
-	struct ava_shm_ctl *ctl = s->ctl;
+	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t head = atomic_load_explicit(&ctl->req_head, memory_order_relaxed);
 	uint64_t size = AVA_SHM_REQ_SIZE, pos = head % size, need = len;
 	int waited = 0;
@@ -154,11 +146,11 @@ int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
 	if (pos + len > size) {
 		uint32_t pad = AVA_RING_PAD_MAGIC;
 
-		memcpy(s->req + pos, &pad, 4);
+		memcpy(s->m.req + pos, &pad, 4);
 		head += size - pos;
 		pos = 0;
 	}
-	memcpy(s->req + pos, msg, len);
+	memcpy(s->m.req + pos, msg, len);
 	atomic_store_explicit(&ctl->req_head, head + len, memory_order_release);
 	wake_worker(s);
 	return 0;
@@ -166,12 +158,12 @@ int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
 
 uint32_t ava_transport_reply_seq(struct ava_session *s)
 {
-	return atomic_load_explicit(&s->ctl->reply_seq, memory_order_acquire);
+	return atomic_load_explicit(&s->m.ctl->reply_seq, memory_order_acquire);
 }
 
 int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
 {
-	struct ava_shm_ctl *ctl = s->ctl;
+	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t t0 = ava_now_ns();
 	uint32_t cur;
 	unsigned i = 0;
@@ -196,7 +188,7 @@ int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t
 	*len = atomic_load_explicit(&ctl->reply_len, memory_order_acquire);
 	if (*len > AVA_SHM_REPLY_SIZE)
 		return -1;
-	*reply = s->reply;
+	*reply = s->m.reply;
 	return 0;
 }
 

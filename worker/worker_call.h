@@ -50,17 +50,9 @@ struct avaw_handle {
 
 struct avaw_session {
 	int sock;
-	uint8_t *shm;
-	uint64_t shm_size;
-	struct ava_shm_ctl *ctl;
-	uint8_t *req;
-	uint8_t *reply;
-	struct ava_note *notes;
-	uint64_t note_count;
+	struct ava_shm_view m;
 	uint64_t note_head;
 	pthread_mutex_t note_lock;
-	uint8_t *arena;
-	uint64_t arena_size;
 	uint64_t req_tail;
 	uint8_t *msg;			/* private copy of the current command */
 	struct ava_hmap handles;	/* id -> struct avaw_handle */

@@ -52,6 +52,7 @@ static int setup(struct avaw_session *s, int sock, uint64_t arena_size)
 	struct ava_hello_reply rep = { AVA_HELLO_MAGIC, 0, 0 };
 	struct pollfd p = { sock, POLLIN, 0 };
 	uint64_t total = ava_shm_arena_off() + arena_size;
+	void *shm;
 	int fd;
 
 	if (poll(&p, 1, 5000) != 1 || recv(sock, &hello, sizeof(hello), MSG_WAITALL) != (ssize_t)sizeof(hello))
@@ -64,30 +65,23 @@ static int setup(struct avaw_session *s, int sock, uint64_t arena_size)
 	fd = memfd_create("ava-session", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, (off_t)total) < 0)
 		goto nomem;
-	s->shm = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
-	if (s->shm == MAP_FAILED)
+	shm = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	if (shm == MAP_FAILED)
 		goto nomem;
 	s->sock = sock;
-	s->shm_size = total;
-	s->ctl = (struct ava_shm_ctl *)s->shm;
-	s->req = s->shm + ava_shm_req_off();
-	s->reply = s->shm + ava_shm_reply_off();
-	s->notes = (struct ava_note *)(s->shm + ava_shm_note_off());
-	s->note_count = AVA_SHM_NOTE_SIZE / sizeof(struct ava_note);
-	s->arena = s->shm + ava_shm_arena_off();
-	s->arena_size = arena_size;
+	ava_shm_view_init(&s->m, shm, total);
 	s->msg = malloc(MSG_MAX);
 	if (!s->msg)
 		goto nomem;
 	pthread_mutex_init(&s->note_lock, NULL);
-	s->ctl->req_size = AVA_SHM_REQ_SIZE;
-	s->ctl->reply_size = AVA_SHM_REPLY_SIZE;
-	s->ctl->note_size = AVA_SHM_NOTE_SIZE;
-	s->ctl->arena_size = arena_size;
-	s->ctl->total_size = total;
-	s->ctl->worker_pid = (uint32_t)getpid();
-	s->ctl->version = AVA_WIRE_VERSION;
-	s->ctl->magic = AVA_SHM_MAGIC;
+	s->m.ctl->req_size = AVA_SHM_REQ_SIZE;
+	s->m.ctl->reply_size = AVA_SHM_REPLY_SIZE;
+	s->m.ctl->note_size = AVA_SHM_NOTE_SIZE;
+	s->m.ctl->arena_size = arena_size;
+	s->m.ctl->total_size = total;
+	s->m.ctl->worker_pid = (uint32_t)getpid();
+	s->m.ctl->version = AVA_WIRE_VERSION;
+	s->m.ctl->magic = AVA_SHM_MAGIC;
 	rep.shm_size = total;
 	if (send_reply_fd(sock, &rep, fd))
 		goto fail;
@@ -116,8 +110,8 @@ static void *watch_peer(void *arg)
 			break;
 	}
 	atomic_store(&s->peer_gone, 1);
-	atomic_fetch_add(&s->ctl->req_seq, 1);
-	ava_futex_wake(&s->ctl->req_seq);
+	atomic_fetch_add(&s->m.ctl->req_seq, 1);
+	ava_futex_wake(&s->m.ctl->req_seq);
 	return NULL;
 }
 
@@ -166,7 +160,7 @@ static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h,
 	for (i = 0; i < h->nrefs; i++) {
 		c->refs[i] = r[i];
 		if (!c->refs[i].flags || (c->refs[i].flags & ~AVA_REF_KNOWN_FLAGS) || c->refs[i].reserved ||
-		    c->refs[i].offset > s->arena_size || c->refs[i].len > s->arena_size - c->refs[i].offset)
+		    c->refs[i].offset > s->m.arena_size || c->refs[i].len > s->m.arena_size - c->refs[i].offset)
 			return AVA_S_BAD_REF;
 	}
 	c->nrefs = h->nrefs;
@@ -175,7 +169,7 @@ static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h,
 
 static void reply(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
 {
-	struct ava_reply_hdr *rh = (struct ava_reply_hdr *)s->reply;
+	struct ava_reply_hdr *rh = (struct ava_reply_hdr *)s->m.reply;
 	uint32_t len = (uint32_t)(sizeof(*rh) + (c->bad ? 0 : c->w.len));
 
 	rh->magic = AVA_WIRE_MAGIC;
@@ -186,10 +180,10 @@ static void reply(struct avaw_session *s, const struct ava_cmd_hdr *h, struct av
 	rh->call_id = h->call_id;
 	rh->inline_len = c->bad ? 0 : (uint32_t)c->w.len;
 	rh->exec_ns_lo = (uint32_t)avaw_min(c->exec_ns, UINT32_MAX);
-	atomic_store_explicit(&s->ctl->reply_len, len, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->ctl->reply_seq, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&s->ctl->client_waiting, memory_order_seq_cst))
-		ava_futex_wake(&s->ctl->reply_seq);
+	atomic_store_explicit(&s->m.ctl->reply_len, len, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->m.ctl->reply_seq, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&s->m.ctl->client_waiting, memory_order_seq_cst))
+		ava_futex_wake(&s->m.ctl->reply_seq);
 }
 
 static void process(struct avaw_session *s, uint32_t len)
@@ -201,7 +195,7 @@ static void process(struct avaw_session *s, uint32_t len)
 
 	memset(&c, 0, sizeof(c));
 	c.s = s;
-	ava_wbuf_init(&c.w, s->reply + sizeof(struct ava_reply_hdr), AVA_MAX_REPLY_INLINE);
+	ava_wbuf_init(&c.w, s->m.reply + sizeof(struct ava_reply_hdr), AVA_MAX_REPLY_INLINE);
 	s->stats[AVA_STAT_CALLS]++;
 	if (len < sizeof(*h))
 		st = AVA_S_MALFORMED;
@@ -239,7 +233,7 @@ static void process(struct avaw_session *s, uint32_t len)
 /* Waits until the ring holds data; returns 0, or -1 when the session ends. */
 static int wait_for_work(struct avaw_session *s, uint64_t *head)
 {
-	struct ava_shm_ctl *ctl = s->ctl;
+	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t t0 = ava_now_ns();
 	unsigned i = 0;
 	uint32_t seq;
@@ -279,29 +273,29 @@ static void serve(struct avaw_session *s)
 			avaw_log("request ring indices corrupted by the caller; ending the session");
 			return;
 		}
-		memcpy(&magic, s->req + pos, 4);
+		memcpy(&magic, s->m.req + pos, 4);
 		if (magic == AVA_RING_PAD_MAGIC) {
 			s->req_tail += size - pos;
-			atomic_store_explicit(&s->ctl->req_tail, s->req_tail, memory_order_release);
+			atomic_store_explicit(&s->m.ctl->req_tail, s->req_tail, memory_order_release);
 			continue;
 		}
 		if (avail < sizeof(h) || size - pos < sizeof(h)) {
 			avaw_log("truncated command in the request ring; ending the session");
 			return;
 		}
-		memcpy(&h, s->req + pos, sizeof(h));
+		memcpy(&h, s->m.req + pos, sizeof(h));
 		if (h.total_len < sizeof(h) || h.total_len % 8 || h.total_len > avail ||
 		    h.total_len > size - pos || h.total_len > MSG_MAX) {
 			/* framing lost: refuse it and drop what is queued */
 			memcpy(s->msg, &h, sizeof(h));
 			s->req_tail = head;
-			atomic_store_explicit(&s->ctl->req_tail, s->req_tail, memory_order_release);
+			atomic_store_explicit(&s->m.ctl->req_tail, s->req_tail, memory_order_release);
 			process(s, 0);
 			continue;
 		}
-		memcpy(s->msg, s->req + pos, h.total_len);
+		memcpy(s->msg, s->m.req + pos, h.total_len);
 		s->req_tail += h.total_len;
-		atomic_store_explicit(&s->ctl->req_tail, s->req_tail, memory_order_release);
+		atomic_store_explicit(&s->m.ctl->req_tail, s->req_tail, memory_order_release);
 		process(s, h.total_len);
 	}
 }
