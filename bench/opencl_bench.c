@@ -11,13 +11,17 @@
  *   enqueue_rate_per_s       empty-kernel NDRange enqueues per second,
  *                            N non-blocking enqueues + clFinish
  *   enqueue_submit_per_s     the same, counting only the enqueue loop
- *   write_GBps_<size>        blocking clEnqueueWriteBuffer, GB/s (1e9 B/s)
+ *   write_GBps_1MiB_cold     the first 32 one-MiB blocking writes of the
+ *                            bandwidth part (memory not yet touched)
+ *   write_GBps_<size>        blocking clEnqueueWriteBuffer, GB/s (1e9 B/s),
+ *                            median of 9 samples after warm-up
  *   read_GBps_<size>         blocking clEnqueueReadBuffer, GB/s
  * Exit status: 0, or 1 if an OpenCL call failed.
  *
  * Options: --quick (fewer iterations, for smoke tests),
  *          --only sync|enqueue|bw (run one part).
  */
+#define _POSIX_C_SOURCE 200809L
 #define CL_TARGET_OPENCL_VERSION 120
 #include <CL/cl.h>
 

@@ -13,12 +13,13 @@
 #include <linux/list.h>
 #include <linux/ktime.h>
 #include <linux/xarray.h>
+#include <linux/atomic.h>
 #include <linux/mdev.h>
 #include <linux/vfio.h>
 
 #include "../uapi/ava_wire.h"
-#include "ava_virtio.h"
-#include "ava_vhost_uapi.h"
+#include "../uapi/ava_virtio.h"
+#include "../uapi/ava_vhost.h"
 
 #define AVA_NAME		"ava"
 #define AVA_CFG_SIZE		256
@@ -43,6 +44,7 @@ extern unsigned int ava_max_chain;
 extern unsigned int ava_max_instances;
 extern unsigned long ava_max_ref_bytes;
 extern unsigned int ava_window_mb;
+extern unsigned int ava_backlog_mb;
 
 struct ava_type {
 	struct mdev_type type;
@@ -59,19 +61,19 @@ struct ava_bucket {
 
 /* Counters shown in debugfs (debugfs.c). */
 struct ava_stats {
-	u64 calls;		/* commands taken off the rings */
-	u64 completed;		/* used entries returned */
-	u64 bytes_copied;	/* command and reply bytes copied */
-	u64 bytes_mapped;	/* reference bytes mapped into a worker */
-	u64 throttled_ns;	/* time spent waiting for tokens */
-	u64 err_chain;		/* chains returned with used length 0 */
-	u64 err_cmd;		/* commands answered with an error status */
-	u64 err_ring;		/* ring errors (NEEDS_RESET) */
-	u64 resets;
-	u64 notifies;
-	u64 irqs;
-	u64 worker_lost;	/* commands ended by a worker going away */
-	u64 pinned_pages;	/* guest pages pinned now */
+	atomic64_t calls;		/* commands taken off the rings */
+	atomic64_t completed;		/* used entries returned */
+	atomic64_t bytes_copied;	/* command and reply bytes copied */
+	atomic64_t bytes_mapped;	/* reference bytes mapped into a worker */
+	atomic64_t throttled_ns;	/* time spent waiting for tokens */
+	atomic64_t err_chain;		/* chains returned with used length 0 */
+	atomic64_t err_cmd;		/* commands answered with an error status */
+	atomic64_t err_ring;		/* ring errors (NEEDS_RESET) */
+	atomic64_t resets;
+	atomic64_t notifies;
+	atomic64_t irqs;
+	atomic64_t worker_lost;	/* commands ended by a worker going away */
+	atomic64_t pinned_pages;	/* guest pages pinned now */
 };
 
 struct ava_map {
@@ -167,10 +169,12 @@ struct ava_inst {
 	spinlock_t irq_lock;
 	struct eventfd_ctx *msix[AVA_MAX_VECTORS];
 	struct eventfd_ctx *req_trigger;
+	struct eventfd_ctx *err_trigger;
 	bool msix_on;
 
 	/* processing */
 	struct delayed_work work;
+	struct ava_req *scratch;	/* chain walking, ava_max_chain segs */
 	struct list_head done;		/* requests whose reply is ready */
 	spinlock_t done_lock;
 
@@ -183,14 +187,15 @@ struct ava_inst {
 	/* worker side (worker.c) */
 	struct mutex wlock;		/* worker binding and queues below */
 	struct ava_worker *worker;
+	bool removed;			/* no new worker may attach */
 	struct list_head pending;	/* taken, not yet given to a worker */
 	struct list_head inflight;	/* given to the worker */
 	u64 next_token;
+	u64 backlog;			/* bytes held in pending */
 	struct mutex pin_lock;		/* pinned list, vfio_(un)pin_pages */
 	struct list_head pinned;
 
 	struct ava_stats st;
-	spinlock_t st_lock;
 	struct dentry *dbg;
 };
 
@@ -198,12 +203,6 @@ static inline struct ava_inst *vdev_to_inst(struct vfio_device *vdev)
 {
 	return container_of(vdev, struct ava_inst, vdev);
 }
-
-#define ava_stat_add(inst, field, n) do {			\
-	spin_lock(&(inst)->st_lock);				\
-	(inst)->st.field += (n);				\
-	spin_unlock(&(inst)->st_lock);				\
-} while (0)
 
 /* main.c */
 extern struct workqueue_struct *ava_wq;
@@ -269,6 +268,8 @@ void ava_worker_reset(struct ava_inst *inst);
 void ava_worker_inst_gone(struct ava_inst *inst);
 void ava_worker_dma_unmap(struct ava_inst *inst, u64 iova, u64 len);
 bool ava_worker_attached(struct ava_inst *inst);
+bool ava_worker_backlog_full(struct ava_inst *inst);
+bool ava_worker_idle(struct ava_inst *inst);
 void ava_worker_depth(struct ava_inst *inst, u32 *pending, u32 *inflight);
 bool ava_worker_stats(struct ava_inst *inst, struct ava_vhost_stats *st);
 

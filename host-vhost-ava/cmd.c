@@ -4,7 +4,8 @@
  * The chain has been walked (vq.c); here the command is copied out of
  * guest memory, its wire header and buffer references are checked
  * against the chain, and the command is either answered in the kernel
- * (errors, AVA_CTL_PING) or marked for the worker.
+ * (errors; AVA_CTL_PING when nothing is outstanding) or marked for the
+ * worker.
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
@@ -64,7 +65,7 @@ static u32 check_hdr(const struct ava_cmd_hdr *h, u32 rd_bytes)
 	if (inl > AVA_MAX_INLINE || nrefs > AVA_MAX_REFS)
 		return AVA_S_TOO_LARGE;
 	/* both limits are small, so this cannot overflow */
-	if (total != ALIGN(HDR_LEN + inl, 8) + nrefs * REF_LEN)
+	if (inl % AVA_ITEM_ALIGN || total != HDR_LEN + inl + nrefs * REF_LEN)
 		return AVA_S_MALFORMED;
 	if (total > rd_bytes)
 		return AVA_S_MALFORMED;
@@ -175,7 +176,7 @@ int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
 	ret = ava_seg_copy(inst, req, 0, 0, &req->hdr, HDR_LEN, false);
 	if (ret)
 		return AVA_TAKE_BADCHAIN;
-	ava_stat_add(inst, bytes_copied, HDR_LEN);
+	atomic64_add(HDR_LEN, &inst->st.bytes_copied);
 	req->status = check_hdr(&req->hdr, req->rd_bytes);
 	if (req->status)
 		return AVA_TAKE_REPLY;
@@ -193,13 +194,18 @@ int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
 				   total - HDR_LEN, false);
 		if (ret)
 			return AVA_TAKE_BADCHAIN;
-		ava_stat_add(inst, bytes_copied, total - HDR_LEN);
+		atomic64_add(total - HDR_LEN, &inst->st.bytes_copied);
 	}
 	req->status = check_refs(req, total);
 	if (req->status)
 		return AVA_TAKE_REPLY;
+	/*
+	 * A PING's reply means every earlier command is done: answer it
+	 * here only when the worker has nothing outstanding.
+	 */
 	if (le16_to_cpu(req->hdr.api_id) == AVA_API_CONTROL &&
-	    le32_to_cpu(req->hdr.func_id) == AVA_CTL_PING)
+	    le32_to_cpu(req->hdr.func_id) == AVA_CTL_PING &&
+	    ava_worker_idle(inst))
 		return AVA_TAKE_REPLY;
 	return AVA_TAKE_WORKER;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * AvA host module: interrupts.  The VMM (or the test harness) hands us
- * one eventfd per MSI-X vector and one for device release requests
- * through VFIO_DEVICE_SET_IRQS; we signal them.
+ * one eventfd per MSI-X vector, one for device release requests and one
+ * for errors (accepted, never raised) through VFIO_DEVICE_SET_IRQS.
  */
 #include <linux/eventfd.h>
 #include <linux/file.h>
@@ -90,19 +90,20 @@ static int set_msix(struct ava_inst *inst, u32 flags, u32 start, u32 count,
 	return -EINVAL;
 }
 
-static int set_req(struct ava_inst *inst, u32 flags, u32 start, u32 count,
-		   void *data)
+/* A single eventfd: the release request, or the (never raised) error */
+static int set_one(struct ava_inst *inst, struct eventfd_ctx **slot,
+		   u32 flags, u32 count, void *data)
 {
 	if ((flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) != VFIO_IRQ_SET_ACTION_TRIGGER)
 		return -ENOTTY;
 	switch (flags & VFIO_IRQ_SET_DATA_TYPE_MASK) {
 	case VFIO_IRQ_SET_DATA_EVENTFD:
-		return set_eventfds(inst, &inst->req_trigger, 0, count, data);
+		return set_eventfds(inst, slot, 0, count, data);
 	case VFIO_IRQ_SET_DATA_NONE:
 		if (!count)
-			put_ctx(&inst->req_trigger, NULL, &inst->irq_lock);
+			put_ctx(slot, NULL, &inst->irq_lock);
 		else
-			signal_ctx(inst, &inst->req_trigger);
+			signal_ctx(inst, slot);
 		return 0;
 	}
 	return -EINVAL;
@@ -116,7 +117,9 @@ int ava_set_irqs(struct ava_inst *inst, u32 flags, u32 index, u32 start,
 	case VFIO_PCI_MSIX_IRQ_INDEX:
 		return set_msix(inst, flags, start, count, data);
 	case VFIO_PCI_REQ_IRQ_INDEX:
-		return set_req(inst, flags, start, count, data);
+		return set_one(inst, &inst->req_trigger, flags, count, data);
+	case VFIO_PCI_ERR_IRQ_INDEX:
+		return set_one(inst, &inst->err_trigger, flags, count, data);
 	}
 	return -EINVAL;
 }
@@ -128,6 +131,7 @@ void ava_irqs_release(struct ava_inst *inst)
 	for (i = 0; i < AVA_MAX_VECTORS; i++)
 		put_ctx(&inst->msix[i], NULL, &inst->irq_lock);
 	put_ctx(&inst->req_trigger, NULL, &inst->irq_lock);
+	put_ctx(&inst->err_trigger, NULL, &inst->irq_lock);
 	inst->msix_on = false;
 }
 
@@ -136,7 +140,7 @@ void ava_signal_vector(struct ava_inst *inst, u16 vector)
 	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= AVA_MAX_VECTORS)
 		return;
 	signal_ctx(inst, &inst->msix[vector]);
-	ava_stat_add(inst, irqs, 1);
+	atomic64_add(1, &inst->st.irqs);
 }
 
 void ava_signal_request(struct ava_inst *inst)

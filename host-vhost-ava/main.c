@@ -39,6 +39,11 @@ unsigned int ava_window_mb = 256;
 module_param_named(window_mb, ava_window_mb, uint, 0444);
 MODULE_PARM_DESC(window_mb, "MiB of each of a worker's two mapping windows");
 
+unsigned int ava_backlog_mb = 64;
+module_param_named(backlog_mb, ava_backlog_mb, uint, 0444);
+MODULE_PARM_DESC(backlog_mb,
+		 "MiB of commands an instance holds for its worker before it stops taking more off the rings");
+
 struct workqueue_struct *ava_wq;
 
 static int __init ava_check_params(void)
@@ -53,6 +58,8 @@ static int __init ava_check_params(void)
 	if (ava_max_instances < 1 || ava_max_instances > 1024)
 		return -EINVAL;
 	if (ava_max_ref_bytes < PAGE_SIZE || ava_max_ref_bytes > (1UL << 32))
+		return -EINVAL;
+	if (ava_backlog_mb < 1 || ava_backlog_mb > 4096)
 		return -EINVAL;
 	if (ava_window_mb < 1 || ava_window_mb > 65536 ||
 	    ((u64)ava_window_mb << 20) < 2 * (u64)ava_max_ref_bytes)

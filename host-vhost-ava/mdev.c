@@ -64,8 +64,14 @@ static int ava_init_dev(struct vfio_device *vdev)
 	struct ava_inst *inst = vdev_to_inst(vdev);
 	struct mdev_device *mdev = to_mdev_device(vdev->dev);
 
-	if (atomic_dec_if_positive(&ava_avail) < 0)
+	inst->scratch = kvzalloc(struct_size(inst->scratch, segs, ava_max_chain),
+				 GFP_KERNEL);
+	if (!inst->scratch)
+		return -ENOMEM;
+	if (atomic_dec_if_positive(&ava_avail) < 0) {
+		kvfree(inst->scratch);
 		return -ENOSPC;
+	}
 	inst->mdev = mdev;
 	inst->type = container_of(mdev->type, struct ava_type, type);
 	inst->num_queues = inst->type->num_queues;
@@ -77,7 +83,6 @@ static int ava_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&inst->pinned);
 	spin_lock_init(&inst->irq_lock);
 	spin_lock_init(&inst->done_lock);
-	spin_lock_init(&inst->st_lock);
 	INIT_LIST_HEAD(&inst->done);
 	INIT_LIST_HEAD(&inst->pending);
 	INIT_LIST_HEAD(&inst->inflight);
@@ -88,7 +93,6 @@ static int ava_init_dev(struct vfio_device *vdev)
 	mutex_lock(&inst->lock);
 	ava_reset_locked(inst);
 	mutex_unlock(&inst->lock);
-	memset(&inst->st, 0, sizeof(inst->st));
 	return 0;
 }
 
@@ -104,6 +108,7 @@ static void ava_release_dev(struct vfio_device *vdev)
 		ava_req_free(req);
 	}
 	atomic_inc(&ava_avail);
+	kvfree(inst->scratch);
 	mutex_destroy(&inst->lock);
 	mutex_destroy(&inst->wlock);
 	mutex_destroy(&inst->pin_lock);
@@ -238,6 +243,7 @@ static u32 ava_irq_count(struct ava_inst *inst, unsigned int index)
 	case VFIO_PCI_MSIX_IRQ_INDEX:
 		return inst->num_queues + 1;
 	case VFIO_PCI_REQ_IRQ_INDEX:
+	case VFIO_PCI_ERR_IRQ_INDEX:
 		return 1;
 	}
 	return 0;

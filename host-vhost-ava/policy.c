@@ -17,7 +17,7 @@
 
 #include "ava_vhost.h"
 
-#define AVA_RATE_MAX	(1ULL << 33)	/* keeps the arithmetic in u64 */
+#define AVA_RATE_MAX	BIT_ULL(33)	/* keeps the arithmetic in u64 */
 
 static void bucket_set(struct ava_bucket *b, u64 rate, u64 burst)
 {
@@ -84,10 +84,8 @@ u64 ava_policy_admit(struct ava_inst *inst, u64 bytes)
 		bucket_take(&inst->calls_bucket, 1);
 		bucket_take(&inst->bytes_bucket, bytes);
 		if (inst->throttle_start) {
-			spin_unlock(&inst->policy_lock);
-			ava_stat_add(inst, throttled_ns,
-				     now - inst->throttle_start);
-			spin_lock(&inst->policy_lock);
+			atomic64_add(now - inst->throttle_start,
+				     &inst->st.throttled_ns);
 			inst->throttle_start = 0;
 		}
 	} else if (!inst->throttle_start) {
@@ -136,36 +134,67 @@ static ssize_t store_rate(struct device *dev, const char *buf, size_t count,
 	return ret ? ret : count;
 }
 
-#define AVA_RATE_ATTR(name, bucket, field, is_rate)			\
-static ssize_t name##_show(struct device *dev,				\
-			   struct device_attribute *attr, char *buf)	\
-{									\
-	return show_u64(dev, buf, &dev_inst(dev)->bucket.field);	\
-}									\
-static ssize_t name##_store(struct device *dev,				\
-			    struct device_attribute *attr,		\
-			    const char *buf, size_t count)		\
-{									\
-	return store_rate(dev, buf, count, &dev_inst(dev)->bucket,	\
-			  is_rate);					\
-}									\
-static DEVICE_ATTR_RW(name)
+static ssize_t calls_per_sec_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return show_u64(dev, buf, &dev_inst(dev)->calls_bucket.rate);
+}
 
-AVA_RATE_ATTR(calls_per_sec, calls_bucket, rate, true);
-AVA_RATE_ATTR(calls_burst, calls_bucket, burst, false);
-AVA_RATE_ATTR(bytes_per_sec, bytes_bucket, rate, true);
-AVA_RATE_ATTR(bytes_burst, bytes_bucket, burst, false);
+static ssize_t calls_per_sec_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	return store_rate(dev, buf, count, &dev_inst(dev)->calls_bucket, true);
+}
+static DEVICE_ATTR_RW(calls_per_sec);
+
+static ssize_t calls_burst_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return show_u64(dev, buf, &dev_inst(dev)->calls_bucket.burst);
+}
+
+static ssize_t calls_burst_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	return store_rate(dev, buf, count, &dev_inst(dev)->calls_bucket, false);
+}
+static DEVICE_ATTR_RW(calls_burst);
+
+static ssize_t bytes_per_sec_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return show_u64(dev, buf, &dev_inst(dev)->bytes_bucket.rate);
+}
+
+static ssize_t bytes_per_sec_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	return store_rate(dev, buf, count, &dev_inst(dev)->bytes_bucket, true);
+}
+static DEVICE_ATTR_RW(bytes_per_sec);
+
+static ssize_t bytes_burst_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	return show_u64(dev, buf, &dev_inst(dev)->bytes_bucket.burst);
+}
+
+static ssize_t bytes_burst_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	return store_rate(dev, buf, count, &dev_inst(dev)->bytes_bucket, false);
+}
+static DEVICE_ATTR_RW(bytes_burst);
 
 static ssize_t throttled_ns_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	struct ava_inst *inst = dev_inst(dev);
-	u64 v;
-
-	spin_lock(&inst->st_lock);
-	v = inst->st.throttled_ns;
-	spin_unlock(&inst->st_lock);
-	return sysfs_emit(buf, "%llu\n", v);
+	return sysfs_emit(buf, "%lld\n",
+			  atomic64_read(&dev_inst(dev)->st.throttled_ns));
 }
 static DEVICE_ATTR_RO(throttled_ns);
 

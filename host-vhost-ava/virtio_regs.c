@@ -36,12 +36,13 @@ void ava_reset_locked(struct ava_inst *inst)
 	for (i = 0; i < AVA_MAX_QUEUES; i++) {
 		struct ava_vq *vq = &inst->vqs[i];
 
+		ava_req_free(vq->parked);
 		memset(vq, 0, sizeof(*vq));
 		vq->size = ava_max_queue_size;
 		vq->vector = AVA_NO_VECTOR;
 	}
 	ava_worker_reset(inst);
-	ava_stat_add(inst, resets, 1);
+	atomic64_add(1, &inst->st.resets);
 }
 
 void ava_config_changed(struct ava_inst *inst)
@@ -345,7 +346,7 @@ int ava_bar0_write(struct ava_inst *inst, u32 off, const void *buf, u32 len)
 	}
 	if (off >= AVA_BAR0_NOTIFY &&
 	    off < AVA_BAR0_NOTIFY + AVA_BAR0_NOTIFY_LEN) {
-		ava_stat_add(inst, notifies, 1);
+		atomic64_add(1, &inst->st.notifies);
 		if (ava_running(inst))
 			ava_kick(inst);
 		return 0;

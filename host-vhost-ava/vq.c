@@ -44,17 +44,25 @@ void ava_req_free(struct ava_req *req)
 	kvfree(req);
 }
 
-static struct ava_req *req_alloc(void)
+/* A copy of the scratch request, sized for its segments. */
+static struct ava_req *req_dup(const struct ava_req *scratch)
 {
-	return kvzalloc(struct_size_t(struct ava_req, segs, ava_max_chain),
-			GFP_KERNEL);
+	struct ava_req *req;
+
+	req = kvmalloc(struct_size(req, segs, scratch->nseg), GFP_KERNEL);
+	if (!req)
+		return NULL;
+	memcpy(req, scratch, struct_size(req, segs, scratch->nseg));
+	INIT_LIST_HEAD(&req->node);
+	INIT_LIST_HEAD(&req->pin_node);
+	return req;
 }
 
 static void ring_error(struct ava_inst *inst, struct ava_vq *vq)
 {
 	vq->broken = true;
 	inst->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-	ava_stat_add(inst, err_ring, 1);
+	atomic64_add(1, &inst->st.err_ring);
 	ava_config_changed(inst);
 }
 
@@ -121,12 +129,13 @@ static int walk_chain(struct ava_inst *inst, struct ava_vq *vq, u16 head,
 			ret = -EINVAL;
 			break;
 		}
+		if (!(flags & VRING_DESC_F_WRITE) && seen_w) {
+			ret = -EINVAL;	/* readable after writable */
+			break;
+		}
 		if (flags & VRING_DESC_F_WRITE) {
 			seen_w = true;
 			wr += len;
-		} else if (seen_w) {
-			ret = -EINVAL;	/* readable after writable */
-			break;
 		} else {
 			rd += len;
 			req->nrd++;
@@ -173,7 +182,7 @@ static int push_used(struct ava_inst *inst, struct ava_vq *vq, u16 head,
 	if (gwrite(inst, vq->used + 2, &idx, sizeof(idx)))
 		goto err;
 	vq->signal = true;
-	ava_stat_add(inst, completed, 1);
+	atomic64_add(1, &inst->st.completed);
 	return 0;
 err:
 	ring_error(inst, vq);
@@ -209,12 +218,12 @@ static void finish_req(struct ava_inst *inst, struct ava_req *req)
 		if (ava_seg_copy(inst, req, req->nrd, 0, &r, len, true))
 			len = 0;
 		if (r.status)
-			ava_stat_add(inst, err_cmd, 1);
+			atomic64_add(1, &inst->st.err_cmd);
 	}
 	if (!len)
-		ava_stat_add(inst, err_chain, 1);
+		atomic64_add(1, &inst->st.err_chain);
 	else
-		ava_stat_add(inst, bytes_copied, len);
+		atomic64_add(len, &inst->st.bytes_copied);
 	push_used(inst, vq, req->head, len);
 }
 
@@ -237,12 +246,14 @@ static void signal_vq(struct ava_inst *inst, struct ava_vq *vq)
 	ava_signal_vector(inst, vq->vector);
 }
 
-/* Take the next available chain off vq; NULL when none (or on error). */
-static struct ava_req *take_next(struct ava_inst *inst, unsigned int qi,
-				 bool *again)
+/*
+ * Take the next available chain off vq into req (the scratch request).
+ * Returns false when there is none or the ring is broken.
+ */
+static bool take_next(struct ava_inst *inst, unsigned int qi,
+		      struct ava_req *req)
 {
 	struct ava_vq *vq = &inst->vqs[qi];
-	struct ava_req *req;
 	__le16 v;
 	u16 aidx, head;
 
@@ -252,7 +263,7 @@ static struct ava_req *take_next(struct ava_inst *inst, unsigned int qi,
 	if ((u16)(aidx - vq->last_avail) > vq->size)
 		goto ring_err;
 	if (aidx == vq->last_avail)
-		return NULL;
+		return false;
 	/* read the ring entry only after the index */
 	smp_rmb();
 	if (gread(inst, vq->avail + 4 + 2ULL * (vq->last_avail & (vq->size - 1)),
@@ -261,29 +272,25 @@ static struct ava_req *take_next(struct ava_inst *inst, unsigned int qi,
 	head = le16_to_cpu(v);
 	if (head >= vq->size)
 		goto ring_err;
-	req = req_alloc();
-	if (!req) {
-		*again = true;
-		return NULL;
-	}
 	vq->last_avail++;
+	memset(req, 0, sizeof(*req));
 	req->inst = inst;
 	req->gen = inst->gen;
 	req->vq = qi;
 	req->head = head;
-	ava_stat_add(inst, calls, 1);
-	return req;
+	INIT_LIST_HEAD(&req->pin_node);
+	atomic64_add(1, &inst->st.calls);
+	return true;
 
 ring_err:
 	ring_error(inst, vq);
-	return NULL;
+	return false;
 }
 
 /* Process one queue; returns true if it has more to do right away. */
 static bool process_vq(struct ava_inst *inst, unsigned int qi, u64 *wait)
 {
 	struct ava_vq *vq = &inst->vqs[qi];
-	bool again = false;
 	unsigned int n;
 
 	for (n = 0; n < vq->size && ava_running(inst) && !vq->broken; n++) {
@@ -293,18 +300,27 @@ static bool process_vq(struct ava_inst *inst, unsigned int qi, u64 *wait)
 
 		vq->parked = NULL;
 		if (!req) {
-			req = take_next(inst, qi, &again);
-			if (!req)
-				return again;
-			if (walk_chain(inst, vq, req->head, req)) {
-				req->nrd = 0;
-				req->nseg = 0;
-				what = AVA_TAKE_BADCHAIN;
-			} else {
-				what = ava_cmd_take(inst, req);
+			struct ava_req *sc = inst->scratch;
+
+			/* too much waiting for the worker: leave it on the ring */
+			if (ava_worker_backlog_full(inst))
+				return false;
+			if (!take_next(inst, qi, sc))
+				return false;
+			if (walk_chain(inst, vq, sc->head, sc)) {
+				atomic64_add(1, &inst->st.err_chain);
+				push_used(inst, vq, sc->head, 0);
+				continue;
 			}
+			req = req_dup(sc);
+			if (!req) {
+				atomic64_add(1, &inst->st.err_chain);
+				push_used(inst, vq, sc->head, 0);
+				continue;
+			}
+			what = ava_cmd_take(inst, req);
 			if (what == AVA_TAKE_BADCHAIN) {
-				ava_stat_add(inst, err_chain, 1);
+				atomic64_add(1, &inst->st.err_chain);
 				push_used(inst, vq, req->head, 0);
 				ava_req_free(req);
 				continue;

@@ -46,6 +46,7 @@ static unsigned long win_pages(void)
 
 static struct ava_inst *w_inst(struct ava_worker *w)
 {
+	/* pairs with the release in w_attach(): inst is fully set up */
 	return smp_load_acquire(&w->inst);
 }
 
@@ -80,7 +81,7 @@ static void unpin_req_locked(struct ava_inst *inst, struct ava_req *req)
 				    1);
 	for (i = 0; i < req->npages; i++)
 		vfio_unpin_pages(&inst->vdev, req->page_iova[i], 1);
-	ava_stat_add(inst, pinned_pages, -(u64)req->npages);
+	atomic64_add(-(u64)req->npages, &inst->st.pinned_pages);
 	req->npages = 0;
 	list_del_init(&req->pin_node);
 }
@@ -201,7 +202,7 @@ static int pin_fn(void *ctx, u64 addr, u64 n)
 		for (i = 0; i < chunk; i++)
 			req->page_iova[req->npages + i] = iova + i * PAGE_SIZE;
 		req->npages += chunk;
-		ava_stat_add(pc->inst, pinned_pages, chunk);
+		atomic64_add(chunk, &pc->inst->st.pinned_pages);
 		iova += (u64)chunk * PAGE_SIZE;
 		left -= chunk;
 	}
@@ -303,7 +304,7 @@ static int map_req(struct ava_inst *inst, struct ava_worker *w,
 		goto fail;
 	}
 	w->st.bytes_mapped += req->ref_bytes;
-	ava_stat_add(inst, bytes_mapped, req->ref_bytes);
+	atomic64_add(req->ref_bytes, &inst->st.bytes_mapped);
 	return 0;
 
 fail:
@@ -324,16 +325,38 @@ static void detach_locked(struct ava_inst *inst, struct ava_worker *w)
 		kvfree(req->reply);
 		req->reply = NULL;
 		req->status = AVA_S_WORKER_LOST;
-		ava_stat_add(inst, worker_lost, 1);
+		atomic64_add(1, &inst->st.worker_lost);
 		ava_complete(inst, req);
 	}
 	wake_up_all(&w->wq);
+}
+
+static u64 req_bytes(struct ava_req *req)
+{
+	return struct_size(req, segs, req->nseg) + req->cmd_len;
+}
+
+static void pending_del(struct ava_inst *inst, struct ava_req *req)
+{
+	list_del(&req->node);
+	inst->backlog -= req_bytes(req);
+}
+
+bool ava_worker_backlog_full(struct ava_inst *inst)
+{
+	bool ret;
+
+	mutex_lock(&inst->wlock);
+	ret = inst->backlog >= ((u64)ava_backlog_mb << 20);
+	mutex_unlock(&inst->wlock);
+	return ret;
 }
 
 void ava_worker_submit(struct ava_inst *inst, struct ava_req *req)
 {
 	mutex_lock(&inst->wlock);
 	list_add_tail(&req->node, &inst->pending);
+	inst->backlog += req_bytes(req);
 	if (inst->worker)
 		wake_up(&inst->worker->wq);
 	mutex_unlock(&inst->wlock);
@@ -346,7 +369,7 @@ void ava_worker_reset(struct ava_inst *inst)
 
 	mutex_lock(&inst->wlock);
 	list_for_each_entry_safe(req, tmp, &inst->pending, node) {
-		list_del(&req->node);
+		pending_del(inst, req);
 		ava_req_free(req);
 	}
 	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
@@ -361,6 +384,7 @@ void ava_worker_inst_gone(struct ava_inst *inst)
 {
 	mutex_lock(&inst->lock);
 	mutex_lock(&inst->wlock);
+	inst->removed = true;
 	if (inst->worker) {
 		inst->worker->gone = true;
 		detach_locked(inst, inst->worker);
@@ -387,6 +411,20 @@ void ava_worker_dma_unmap(struct ava_inst *inst, u64 iova, u64 len)
 		}
 	}
 	mutex_unlock(&inst->pin_lock);
+}
+
+/* Nothing pending, in flight or answered but not yet returned. */
+bool ava_worker_idle(struct ava_inst *inst)
+{
+	bool ret;
+
+	mutex_lock(&inst->wlock);
+	ret = list_empty(&inst->pending) && list_empty(&inst->inflight);
+	mutex_unlock(&inst->wlock);
+	spin_lock(&inst->done_lock);
+	ret = ret && list_empty(&inst->done);
+	spin_unlock(&inst->done_lock);
+	return ret;
 }
 
 bool ava_worker_attached(struct ava_inst *inst)
@@ -450,10 +488,13 @@ static long w_attach(struct ava_worker *w, void __user *arg)
 	}
 	mutex_lock(&inst->lock);
 	mutex_lock(&inst->wlock);
-	if (inst->worker) {
+	if (inst->removed) {
+		ret = -ENODEV;
+	} else if (inst->worker) {
 		ret = -EBUSY;
 	} else {
 		inst->worker = w;
+		/* publish inst to the lockless readers (w_inst()) */
 		smp_store_release(&w->inst, inst);
 	}
 	mutex_unlock(&inst->wlock);
@@ -482,6 +523,7 @@ static long w_get_cmd(struct ava_worker *w, void __user *arg, bool nonblock)
 	struct ava_inst *inst = w_inst(w);
 	struct ava_vhost_cmd c;
 	struct ava_req *req;
+	bool full;
 	long ret;
 
 	if (!inst)
@@ -518,7 +560,10 @@ static long w_get_cmd(struct ava_worker *w, void __user *arg, bool nonblock)
 			mutex_unlock(&inst->wlock);
 			return ret;
 		}
-		list_del(&req->node);
+		full = inst->backlog >= ((u64)ava_backlog_mb << 20);
+		pending_del(inst, req);
+		if (full)
+			ava_kick(inst);	/* room again for commands on the rings */
 		if (ret) {
 			/* a reference outside guest memory */
 			req->status = AVA_S_BAD_REF;
@@ -531,6 +576,7 @@ static long w_get_cmd(struct ava_worker *w, void __user *arg, bool nonblock)
 				 req->cmd_len)) {
 			unmap_req(inst, req);
 			list_add(&req->node, &inst->pending);
+			inst->backlog += req_bytes(req);
 			mutex_unlock(&inst->wlock);
 			return -EFAULT;
 		}

@@ -8,8 +8,8 @@
  * /dev/vhost-ava, and sends hostile input.
  *
  *   vfio_harness UUID TEST...      prints "@@TAP ok - ..." lines
- * Tests: config features ping cmd_errors chain_errors ring_errors
- *        reset fuzz[=N] rate worker worker_death unmap remove
+ * Tests: config features ping multiq cmd_errors chain_errors ring_errors
+ *        reset fuzz[=N] rate worker backlog worker_death unmap remove
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,8 +38,8 @@
 #include <linux/virtio_ring.h>
 
 #include "uapi/ava_wire.h"
-#include "host-vhost-ava/ava_virtio.h"
-#include "host-vhost-ava/ava_vhost_uapi.h"
+#include "uapi/ava_virtio.h"
+#include "uapi/ava_vhost.h"
 
 #define REGION_OFF(i)	((uint64_t)(i) << 40)
 #define RING_IOVA	0x40000000ull	/* rings: 64 KiB */
@@ -48,11 +48,23 @@
 #define DATA_SIZE	0x800000ul
 #define DATA2_IOVA	0x60000000ull	/* buffers that get unmapped */
 #define DATA2_SIZE	0x100000ul
+#define RO_IOVA		0x70000000ull	/* mapped read-only: 64 KiB */
+#define RO_SIZE		0x10000ul
 #define QMAX		256
 #define AVA_MAX_VECTORS_H	9	/* queues + config */
 
 static const char *uuid;
 static int failures;
+static int open_fds[3] = { -1, -1, -1 };	/* closed in forked children */
+
+static void close_inherited(void)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (open_fds[i] >= 0)
+			close(open_fds[i]);
+}
 
 static void tap(bool ok, const char *fmt, ...)
 {
@@ -110,6 +122,7 @@ struct dev {
 	uint8_t *ring;			/* RING_IOVA */
 	uint8_t *data;			/* DATA_IOVA */
 	uint8_t *data2;			/* DATA2_IOVA, may be unmapped */
+	uint8_t *ro;			/* RO_IOVA, device may only read */
 	bool data2_mapped;
 	uint64_t features;
 	uint16_t nq;
@@ -179,6 +192,17 @@ static int dma_map(struct dev *d, void *vaddr, uint64_t iova, size_t size)
 	struct vfio_iommu_type1_dma_map m = {
 		.argsz = sizeof(m),
 		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)vaddr, .iova = iova, .size = size,
+	};
+
+	return ioctl(d->container, VFIO_IOMMU_MAP_DMA, &m);
+}
+
+static int dma_map_ro(struct dev *d, void *vaddr, uint64_t iova,
+		      size_t size)
+{
+	struct vfio_iommu_type1_dma_map m = {
+		.argsz = sizeof(m), .flags = VFIO_DMA_MAP_FLAG_READ,
 		.vaddr = (uintptr_t)vaddr, .iova = iova, .size = size,
 	};
 
@@ -269,11 +293,13 @@ static int dev_open(struct dev *d)
 	d->ring = anon(RING_SIZE);
 	d->data = anon(DATA_SIZE);
 	d->data2 = anon(DATA2_SIZE);
-	if (!d->ring || !d->data || !d->data2)
+	d->ro = anon(RO_SIZE);
+	if (!d->ring || !d->data || !d->data2 || !d->ro)
 		return -1;
 	if (dma_map(d, d->ring, RING_IOVA, RING_SIZE) ||
 	    dma_map(d, d->data, DATA_IOVA, DATA_SIZE) ||
-	    dma_map(d, d->data2, DATA2_IOVA, DATA2_SIZE))
+	    dma_map(d, d->data2, DATA2_IOVA, DATA2_SIZE) ||
+	    dma_map_ro(d, d->ro, RO_IOVA, RO_SIZE))
 		return -1;
 	d->data2_mapped = true;
 	if (rd(d, VFIO_PCI_CONFIG_REGION_INDEX, 0, d->cfg, sizeof(d->cfg)))
@@ -287,6 +313,9 @@ static int dev_open(struct dev *d)
 		return -1;
 	memcpy(&d->notify_mult, &d->cfg[i + 16], 4);
 	common_base = d->common;
+	open_fds[0] = d->fd;
+	open_fds[1] = d->group;
+	open_fds[2] = d->container;
 	return 0;
 }
 
@@ -303,6 +332,8 @@ static void dev_close(struct dev *d)
 	for (i = 0; i < AVA_MAX_VECTORS_H; i++)
 		if (d->efd[i] >= 0)
 			close(d->efd[i]);
+	for (i = 0; i < 3; i++)
+		open_fds[i] = -1;
 	if (d->req_efd >= 0)
 		close(d->req_efd);
 	if (d->ring)
@@ -311,6 +342,8 @@ static void dev_close(struct dev *d)
 		munmap(d->data, DATA_SIZE);
 	if (d->data2)
 		munmap(d->data2, DATA2_SIZE);
+	if (d->ro)
+		munmap(d->ro, RO_SIZE);
 	memset(d, 0, sizeof(*d));
 	d->fd = d->group = d->container = -1;
 }
@@ -492,7 +525,7 @@ static size_t cmd_build(void *buf, uint16_t api, uint32_t func,
 	h->inline_len = inl_len;
 	h->nrefs = nrefs;
 	if (inl_len)
-		memcpy(h + 1, inl, inl_len);
+		memmove(h + 1, inl, inl_len);
 	memset((uint8_t *)buf + sizeof(*h) + inl_len, 0,
 	       off - sizeof(*h) - inl_len);
 	memcpy((uint8_t *)buf + off, refs, nrefs * sizeof(*refs));
@@ -573,6 +606,25 @@ static uint64_t stat_get(const char *name)
 	return ret;
 }
 
+static uint64_t worker_stat(const char *name)
+{
+	char path[256], key[64];
+	unsigned long long v;
+	uint64_t ret = UINT64_MAX;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ava_vhost/%s/worker",
+		 uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return ret;
+	while (fscanf(f, "%63s %llu", key, &v) == 2)
+		if (!strcmp(key, name))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
 static int sysfs_set(const char *attr, unsigned long long v)
 {
 	char path[256];
@@ -614,9 +666,9 @@ static void t_config(void)
 	struct vfio_device_info di = { .argsz = sizeof(di) };
 	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	struct dev d;
-	uint32_t v, off, id;
+	uint32_t v = 0, off, id;
 	uint8_t *c;
-	int pos;
+	int pos, ok;
 
 	if (dev_open(&d)) {
 		tap(false, "open %s through VFIO type1 (container, group, device)",
@@ -625,8 +677,8 @@ static void t_config(void)
 		return;
 	}
 	tap(true, "open %s through VFIO type1 (container, group, device)", uuid);
-	tap(!ioctl(d.fd, VFIO_DEVICE_GET_INFO, &di) &&
-	    (di.flags & VFIO_DEVICE_FLAGS_PCI) &&
+	ok = !ioctl(d.fd, VFIO_DEVICE_GET_INFO, &di);
+	tap(ok && (di.flags & VFIO_DEVICE_FLAGS_PCI) &&
 	    (di.flags & VFIO_DEVICE_FLAGS_RESET) &&
 	    di.num_regions >= VFIO_PCI_CONFIG_REGION_INDEX + 1,
 	    "device info: PCI, resettable, %u regions", di.num_regions);
@@ -832,6 +884,38 @@ out:
 	dev_close(&d);
 }
 
+/* Every queue of a multi-queue instance, each with its own vector. */
+static void t_multiq(void)
+{
+	struct dev d;
+	int qi, ok = 1;
+
+	if (dev_open(&d) || vinit(&d, 4, 64, FEAT_ALL)) {
+		tap(false, "4-queue initialisation");
+		dev_close(&d);
+		return;
+	}
+	for (qi = 3; qi >= 0 && ok; qi--) {
+		struct vq *q = &d.q[qi];
+		uint8_t *cmd = balloc(&d, 64, 64);
+		struct rep *r = balloc(&d, sizeof(*r), 64);
+		size_t n = cmd_build(cmd, AVA_API_CONTROL, AVA_CTL_PING,
+				     100 + qi, NULL, 0, NULL, 0);
+		struct pollfd p = { .fd = d.efd[qi + 1], .events = POLLIN };
+
+		efd_drain(p.fd);
+		chain2(&d, qi, 0, cmd, n, r, sizeof(*r));
+		push_avail(&d, qi, 0);
+		notify(&d, qi);
+		ok = !wait_used(&d, qi, 1, 5000) && r->h.status == AVA_S_OK &&
+		     r->h.call_id == (uint64_t)(100 + qi) &&
+		     (qi == 0 || used_idx(&d, qi - 1) == 0);
+		(void)q;
+	}
+	tap(ok, "PING on each of 4 queues, each with its own MSI-X vector");
+	dev_close(&d);
+}
+
 /* Send a command built by the caller; expect a reply with status. */
 static void expect_status(struct dev *d, void *cmd, size_t n,
 			  uint32_t want, const char *what)
@@ -881,6 +965,10 @@ static void t_cmd_errors(void)
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
 	h->total_len = 48;
 	expect_status(&d, cmd, n, AVA_S_MALFORMED, "total_len inconsistent");
+	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, "1234", 4, NULL, 0);
+	h->total_len = 48;
+	expect_status(&d, cmd, 48, AVA_S_MALFORMED,
+		      "inline length not a multiple of 8");
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, "12345678", 8, NULL, 0);
 	expect_status(&d, cmd, n - 8, AVA_S_MALFORMED,
 		      "command longer than its descriptors");
@@ -901,7 +989,7 @@ static void t_cmd_errors(void)
 	ref.len = 1ull << 40;
 	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
 	expect_status(&d, cmd, n, AVA_S_TOO_LARGE, "reference of 1 TiB");
-	tap(stat_get("err_cmd") - e0 == 14, "err_cmd counted 14 rejections");
+	tap(stat_get("err_cmd") - e0 == 15, "err_cmd counted 15 rejections");
 	{
 		uint32_t st = 99;
 
@@ -1038,6 +1126,15 @@ static void s_reply_unmapped(struct dev *d, struct vq *q, void *ctx)
 	(void)d;
 }
 
+static void s_reply_ro(struct dev *d, struct vq *q, void *ctx)
+{
+	struct bc *b = ctx;
+
+	set_desc(q, 0, b->cmd, b->n, VRING_DESC_F_NEXT, 1);
+	set_desc(q, 1, RO_IOVA, 64, VRING_DESC_F_WRITE, 0);
+	(void)d;
+}
+
 static void s_ind_nested(struct dev *d, struct vq *q, void *ctx)
 {
 	struct bc *b = ctx;
@@ -1127,6 +1224,8 @@ static void t_chain_errors(void)
 			 s_small_reply, &b);
 	bad += bad_chain(&d, "reply room outside guest memory",
 			 s_reply_unmapped, &b);
+	bad += bad_chain(&d, "reply room in read-only guest memory",
+			 s_reply_ro, &b);
 	bad += bad_chain(&d, "nested indirect table", s_ind_nested, &b);
 	bad += bad_chain(&d, "loop inside an indirect table", s_ind_loop, &b);
 	bad += bad_chain(&d, "indirect table length not a multiple of 16",
@@ -1134,7 +1233,7 @@ static void t_chain_errors(void)
 	bad += bad_chain(&d, "indirect table of 16M entries", s_ind_huge, &b);
 	bad += bad_chain(&d, "indirect descriptor with NEXT", s_ind_next, &b);
 	bad += bad_chain(&d, "chain longer than the queue", s_long, &b);
-	tap(stat_get("err_chain") - e0 == 17, "err_chain counted 17 bad chains");
+	tap(stat_get("err_chain") - e0 == 18, "err_chain counted 18 bad chains");
 	tap(!ping(&d, 5, &st) && st == AVA_S_OK,
 	    "device still answers after bad chains");
 	(void)bad;
@@ -1575,7 +1674,7 @@ static int worker_reply(int fd, uint64_t token, uint32_t status,
 static void worker_main(enum wmode mode, int count, int up, int down)
 {
 	struct ava_vhost_attach a;
-	static uint8_t buf[1 << 16];
+	static uint8_t buf[(1 << 20) + 4096];
 	uint8_t *ro, *rw;
 	int fd, i;
 
@@ -1616,6 +1715,11 @@ static void worker_main(enum wmode mode, int count, int up, int down)
 				 'N' : 'C');
 			continue;
 		}
+		if (h->api_id == AVA_API_CONTROL &&
+		    h->func_id == AVA_CTL_PING) {
+			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
+			continue;
+		}
 		if (h->func_id != XOR_FUNC || h->nrefs != 2 ||
 		    refs[0].offset >= a.window || refs[1].offset < a.window) {
 			worker_reply(fd, c.token, AVA_S_BAD_FUNC, NULL, 0);
@@ -1643,6 +1747,7 @@ static int worker_start(struct worker *w, enum wmode mode, int count)
 	if (w->pid < 0)
 		return -1;
 	if (!w->pid) {
+		close_inherited();
 		close(up[0]);
 		close(down[1]);
 		worker_main(mode, count, up[1], down[0]);
@@ -1794,10 +1899,32 @@ static void t_worker(void)
 	tap(used_idx(&d, 0) == d.q[0].last_used &&
 	    stat_get("queue_pending") == 1,
 	    "without a worker the command waits (queue_pending 1)");
-	efd_drain(d.efd[0]);
-	tap(!worker_start(&w, W_SERVE, 100), "worker attaches to /dev/vhost-ava");
-	tap(!xor_wait(&d, &x, 5000) && !xor_check(&x),
-	    "held command served once the worker attached");
+	/* a PING behind it waits too: its reply means "all done" */
+	{
+		struct vq *q = &d.q[0];
+		uint8_t *cmd = balloc(&d, 64, 64);
+		struct rep *r = balloc(&d, sizeof(*r), 64);
+		size_t n = cmd_build(cmd, AVA_API_CONTROL, AVA_CTL_PING, 31,
+				     NULL, 0, NULL, 0);
+
+		memset(r, 0xee, sizeof(*r));
+		chain2(&d, 0, 2, cmd, n, r, sizeof(*r));
+		push_avail(&d, 0, 2);
+		notify(&d, 0);
+		usleep(200000);
+		tap(used_idx(&d, 0) == q->last_used &&
+		    stat_get("queue_pending") == 2,
+		    "a PING behind a held command is not answered early");
+		efd_drain(d.efd[0]);
+		tap(!worker_start(&w, W_SERVE, 100),
+		    "worker attaches to /dev/vhost-ava");
+		tap(!wait_used(&d, 0, q->last_used + 2, 5000) &&
+		    q->u->ring[q->last_used & (q->size - 1)].id == 0 &&
+		    !xor_check(&x) && r->h.status == AVA_S_OK &&
+		    r->h.call_id == 31,
+		    "held command, then the PING, served once the worker attached");
+		q->last_used += 2;
+	}
 	tap(b0_rd(&d, d.devcfg + 20, 4) == 1 && efd_drain(d.efd[0]) >= 1,
 	    "device config shows the worker; config interrupt");
 	/* zero copy: only the command and the reply are copied */
@@ -1813,6 +1940,11 @@ static void t_worker(void)
 	    "zero copy: 128 KiB mapped, copied only %zu command + 40 reply bytes",
 	    x.cmd_len);
 	tap(stat_get("pinned_pages") == 0, "no page pinned after completion");
+	tap(worker_stat("attached") == 1 && worker_stat("cmds") == 3 &&
+	    worker_stat("completed") == 3 &&
+	    worker_stat("bytes_mapped") == 2 * 16384 + 2 * 65536 &&
+	    worker_stat("exec_ns") == 3000,
+	    "debugfs session counters of the worker");
 	xor_setup(&d, &x, 4096, 0, 4096);
 	xor_submit(&d, &x);
 	tap(!xor_wait(&d, &x, 5000) && !xor_check(&x), "4 KiB buffers");
@@ -1835,7 +1967,58 @@ static void t_worker(void)
 	xor_submit(&d, &x);
 	tap(!xor_wait(&d, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
 	    "reference outside guest memory: AVA_S_BAD_REF");
+	/* read-only guest memory: fine to read, refused for writing */
+	xor_setup(&d, &x, 8192, 0, 4096);
+	x.in = d.ro;
+	x.in_iova = RO_IOVA;
+	xor_submit(&d, &x);
+	tap(!xor_wait(&d, &x, 5000) && !xor_check(&x),
+	    "input buffer in read-only guest memory");
+	xor_setup(&d, &x, 8192, 0, 4096);
+	x.out_iova = RO_IOVA;
+	xor_submit(&d, &x);
+	tap(!xor_wait(&d, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
+	    "output buffer in read-only guest memory: AVA_S_BAD_REF");
 	tap(stat_get("pinned_pages") == 0, "no page pinned after the errors");
+	worker_stop(&w);
+out:
+	dev_close(&d);
+}
+
+/* Commands held for the worker are bounded (backlog_mb, default 64). */
+static void t_backlog(void)
+{
+	struct worker w = { 0 };
+	struct dev d;
+	uint8_t *cmd;
+	struct rep *r;
+	size_t n;
+	uint64_t p = 0, p1;
+	int i;
+
+	if (open_init(&d, 1, 256))
+		goto out;
+	cmd = balloc(&d, (1 << 20) + 64, 4096);
+	r = balloc(&d, 100 * sizeof(*r), 64);
+	n = cmd_build(cmd, AVA_API_OPENCL, 1, 1, cmd + 64, (1 << 20) - 64,
+		      NULL, 0);
+	for (i = 0; i < 100; i++) {
+		chain2(&d, 0, 2 * i, cmd, n, &r[i], sizeof(r[i]));
+		push_avail(&d, 0, 2 * i);
+	}
+	notify(&d, 0);
+	for (i = 0; i < 100; i++) {
+		usleep(20000);
+		p1 = stat_get("queue_pending");
+		if (p1 == p && p1)
+			break;
+		p = p1;
+	}
+	tap(p >= 60 && p <= 64 && used_idx(&d, 0) == 0,
+	    "without a worker at most 64 MiB of commands are held (%" PRIu64
+	    " of 100 1 MiB commands)", p);
+	tap(!worker_start(&w, W_SERVE, 100), "worker attaches");
+	tap(!wait_used(&d, 0, 100, 20000), "the worker drains all 100");
 	worker_stop(&w);
 out:
 	dev_close(&d);
@@ -1943,7 +2126,10 @@ static void t_remove(void)
 	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove", uuid);
 	pid = fork();
 	if (!pid) {
-		int fd = open(path, O_WRONLY);
+		int fd;
+
+		close_inherited();
+		fd = open(path, O_WRONLY);
 
 		_exit(fd >= 0 && write(fd, "1", 1) == 1 ? 0 : 1);
 	}
@@ -1980,6 +2166,8 @@ int main(int argc, char **argv)
 			t_features();
 		else if (!strcmp(t, "ping"))
 			t_ping();
+		else if (!strcmp(t, "multiq"))
+			t_multiq();
 		else if (!strcmp(t, "cmd_errors"))
 			t_cmd_errors();
 		else if (!strcmp(t, "chain_errors"))
@@ -1994,6 +2182,8 @@ int main(int argc, char **argv)
 			t_rate();
 		else if (!strcmp(t, "worker"))
 			t_worker();
+		else if (!strcmp(t, "backlog"))
+			t_backlog();
 		else if (!strcmp(t, "worker_death"))
 			t_worker_death();
 		else if (!strcmp(t, "unmap"))

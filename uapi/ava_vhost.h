@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
 /*
  * /dev/vhost-ava: how a worker process takes the commands of one AvA
- * instance (an mdev) and answers them.  Proposed for uapi/.
+ * instance (an mdev) and answers them.
  *
  *   fd = open("/dev/vhost-ava", O_RDWR);
  *   ioctl(fd, AVA_VHOST_ATTACH, &attach);      bind to one instance
@@ -26,9 +26,7 @@
 #include <linux/types.h>
 #include <linux/ioctl.h>
 
-#ifndef AVA_S_WORKER_LOST
-#define AVA_S_WORKER_LOST	10u	/* worker went away; proposed for uapi */
-#endif
+#include "ava_wire.h"
 
 #define AVA_VHOST_IOC		0xAF
 
