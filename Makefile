@@ -26,7 +26,7 @@ SHARED_SRC := userlib/hmap.c userlib/wire_codec.c userlib/opencl_sizes.c
 USERLIB_SRC := userlib/guest_call.c userlib/transport_local.c userlib/guest_objects.c \
 	userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_icd.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/worker_session.c worker/worker_call.c \
-	worker/worker_handles.c worker/worker_pending.c worker/worker_codecs.c worker/opencl_worker_rt.c $(SHARED_SRC)
+	worker/worker_handles.c worker/worker_pending.c worker/worker_stream.c worker/worker_codecs.c worker/opencl_worker_rt.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o
 WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(WORKER_SRC)) $(BUILD)/obj/gen/opencl_worker.o

@@ -415,6 +415,9 @@ class Gen:
             return []
         if k == 'in':
             expr = p.arg('in', 0, '1')
+            if p.kw('in', 'stream'):
+                return ['ava_put_data_stream(&c, %s, (uint64_t)(%s) * %s, %s);' %
+                        (n, expr, self.esize(p), p.kw('in', 'stream'))]
             return ['ava_put_data(&c, %s, (uint64_t)(%s) * %s);' % (n, expr, self.esize(p))]
         if k == 'string':
             return ['ava_put_string(&c, %s);' % n]
@@ -427,6 +430,13 @@ class Gen:
             # inout: the call writes only part of the buffer; the rest must survive
             fn = 'ava_put_inout' if 'inout' in p.pos('out') else 'ava_put_out'
             pre = ['ava_put_u64(&c, df_%s);' % n] if p.kw('out', 'deferred') else []
+            if p.kw('out', 'stream'):
+                # large outputs may stream through the arena (not deferred ones)
+                allow = '(%s)' % p.kw('out', 'stream')
+                if p.kw('out', 'deferred'):
+                    allow += ' && !df_%s' % n
+                return pre + ['ava_put_out_stream(&c, %s, (uint64_t)(%s) * %s, %s);' %
+                              (n, expr, self.esize(p), allow)]
             return pre + ['%s(&c, %s, (uint64_t)(%s) * %s);' % (fn, n, expr, self.esize(p))]
         if k == 'out_handles':
             return ['ava_put_out(&c, %s, (uint64_t)(%s) * sizeof(uint64_t));' % (n, p.pos('out_handles')[0])]
@@ -576,6 +586,14 @@ class Gen:
                 args.append(n)
             elif k == 'devptr':
                 decl.append('%s %s = (%s)(uintptr_t)avaw_get_u64(c);' % (p.ctype, n, p.ctype))
+                chk = self.sp.settings.get('worker_devptr_check')
+                if chk:
+                    # a device address must be this session's device memory
+                    fn, err = chk.split()
+                    check.append('if (!%s(c, (uint64_t)(uintptr_t)%s)) {' % (fn, n))
+                    check.append('\tret = %s;' % err)
+                    check.append('\tgoto reply;')
+                    check.append('}')
                 args.append(n)
             elif k == 'byval':
                 decl.append('struct avaw_data d_%s;' % n)
@@ -591,7 +609,10 @@ class Gen:
                 args.append(n)
             elif k in ('in', 'string'):
                 decl.append('struct avaw_data d_%s;' % n)
-                decl.append('avaw_get_data(c, &d_%s);' % n)
+                if k == 'in' and p.kw('in', 'stream'):
+                    decl.append('avaw_get_data_stream(c, &d_%s);' % n)
+                else:
+                    decl.append('avaw_get_data(c, &d_%s);' % n)
                 if k == 'in':
                     check.append('if (avaw_in(c, &d_%s, (uint64_t)(%s), %s))' %
                                  (n, p.arg('in'), self.esize(p)))
@@ -622,7 +643,10 @@ class Gen:
                     decl.append('uint64_t df_%s = avaw_get_u64(c);' % n)
                     decl.append('uint64_t pid_%s = 0;' % n)
                 decl.append('struct avaw_out o_%s;' % n)
-                decl.append('avaw_get_out(c, &o_%s);' % n)
+                if k == 'out' and p.kw('out', 'stream'):
+                    decl.append('avaw_get_out_stream(c, &o_%s);' % n)
+                else:
+                    decl.append('avaw_get_out(c, &o_%s);' % n)
                 if k == 'out':
                     expr = p.pos('out')[0] if p.pos('out') else '1'
                     check.append('if (avaw_out(c, &o_%s, (uint64_t)(%s), %s))' % (n, expr, self.esize(p)))

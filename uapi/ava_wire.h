@@ -48,7 +48,8 @@ struct ava_cmd_hdr {
 /* Reference to bulk data outside the command (shared arena, guest pages). */
 #define AVA_REF_IN		(1u << 0)	/* data flows to the worker */
 #define AVA_REF_OUT		(1u << 1)	/* data flows back to the caller */
-#define AVA_REF_KNOWN_FLAGS	(AVA_REF_IN | AVA_REF_OUT)
+#define AVA_REF_STREAM		(1u << 2)	/* streamed through a ring (local transport) */
+#define AVA_REF_KNOWN_FLAGS	(AVA_REF_IN | AVA_REF_OUT | AVA_REF_STREAM)
 
 struct ava_buf_ref {
 	__le64 offset;		/* transport-defined: arena offset, or guest address */

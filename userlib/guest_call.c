@@ -5,8 +5,10 @@
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "guest_objects.h"
 #include "guest_session.h"
@@ -218,6 +220,7 @@ static void put_out(struct ava_call *c, const void *p, uint64_t cap, int preload
 	o = &c->outs[c->nouts++];
 	o->arena = NULL;
 	o->cap = cap;
+	o->streamed = 0;
 	if (!p) {
 		ava_wbuf_u64(&c->w, 0);
 		return;
@@ -243,6 +246,97 @@ static void put_out(struct ava_call *c, const void *p, uint64_t cap, int preload
 		memcpy(o->arena, p, cap);
 	ava_wbuf_u64(&c->w, (cap << 2) | AVA_DATA_REF);
 	ava_wbuf_u64(&c->w, (uint64_t)idx);
+}
+
+/* Sets up the call's one streamed buffer; -1 when it should not stream. */
+static int start_stream(struct ava_call *c, uint32_t dir, const void *app, uint64_t n)
+{
+	uint64_t off;
+	uint8_t *ring;
+	int idx;
+
+	if (c->stream.dir || n < AVA_STREAM_MIN || n > AVA_DATA_MAXLEN || c->nrefs >= AVA_MAX_REFS)
+		return -1;
+	ring = arena_alloc(AVA_STREAM_RING, &off);
+	if (!ring || (idx = add_ref(c, off, n, dir | AVA_REF_STREAM)) < 0)
+		return -1;
+	c->stream.dir = (int)dir;
+	c->stream.app = (uint8_t *)app;
+	c->stream.len = n;
+	c->stream.ring = ring;
+	ava_wbuf_u64(&c->w, (n << 2) | AVA_DATA_REF);
+	ava_wbuf_u64(&c->w, (uint64_t)idx);
+	return 0;
+}
+
+void ava_put_data_stream(struct ava_call *c, const void *p, uint64_t n, int allow)
+{
+	if (!p || !allow || start_stream(c, AVA_REF_IN, p, n))
+		ava_put_data(c, p, n);
+}
+
+void ava_put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow)
+{
+	if (!p || !allow || c->nouts >= AVA_MAX_OUTS || start_stream(c, AVA_REF_OUT, p, cap)) {
+		ava_put_out(c, p, cap);
+		return;
+	}
+	c->outs[c->nouts].arena = NULL;
+	c->outs[c->nouts].cap = cap;
+	c->outs[c->nouts].streamed = 1;
+	c->nouts++;
+}
+
+/* Waits politely: spin first, then yield, then sleep a little. */
+static void backoff(unsigned i)
+{
+	struct timespec ts = { 0, 20000 };
+
+	if (i < 256)
+		ava_cpu_relax();
+	else if (i < 2048)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
+}
+
+/* Moves the streamed buffer through the ring, chunk by chunk. */
+static int run_stream(struct ava_session *s, struct ava_call *c)
+{
+	struct ava_shm_ctl *ctl = s->m.ctl;
+	struct ava_stream *st = &c->stream;
+	uint64_t done = 0, chunk, w;
+	unsigned i;
+
+	while (done < st->len) {
+		chunk = st->len - done < AVA_STREAM_CHUNK ? st->len - done : AVA_STREAM_CHUNK;
+		for (i = 0;; i++) {
+			w = atomic_load_explicit(&ctl->stream_worker, memory_order_acquire);
+			if (w == AVA_STREAM_ABORT)
+				return -1;
+			if (st->dir == AVA_REF_IN ? done + chunk - w <= AVA_STREAM_RING : w >= done + chunk)
+				break;
+			if ((i & 4095) == 4095 && !ava_transport_peer_alive(s))
+				return -1;
+			backoff(i);
+		}
+		if (st->dir == AVA_REF_IN)
+			memcpy(st->ring + done % AVA_STREAM_RING, st->app + done, chunk);
+		else
+			memcpy(st->app + done, st->ring + done % AVA_STREAM_RING, chunk);
+		done += chunk;
+		atomic_store_explicit(&ctl->stream_guest, done, memory_order_release);
+	}
+	/* the worker must be finished with the ring before the next stream */
+	for (i = 0; st->dir == AVA_REF_IN; i++) {
+		w = atomic_load_explicit(&ctl->stream_worker, memory_order_acquire);
+		if (w == st->len || w == AVA_STREAM_ABORT)
+			break;
+		if ((i & 4095) == 4095 && !ava_transport_peer_alive(s))
+			return -1;
+		backoff(i);
+	}
+	return 0;
 }
 
 void ava_put_out(struct ava_call *c, const void *p, uint64_t cap)
@@ -281,8 +375,14 @@ int ava_call_exchange(struct ava_call *c)
 	h->total_len = (uint32_t)total;
 	h->reserved = 0;
 	seq = ava_transport_reply_seq(s);
+	if (c->stream.dir) {
+		atomic_store(&s->m.ctl->stream_guest, 0);
+		atomic_store(&s->m.ctl->stream_worker, 0);
+	}
 	if (ava_transport_send(s, s->scratch, (uint32_t)total))
 		return AVA_S_MALFORMED;
+	if (c->stream.dir)
+		run_stream(s, c);	/* a failure shows in the reply */
 	if (c->async)
 		return AVA_S_OK;
 	if (ava_transport_wait(s, seq, &rep, &len))
@@ -313,6 +413,8 @@ uint64_t ava_get_out(struct ava_call *c, void *dst, uint64_t cap)
 		c->r.bad = 1;
 		return 0;
 	}
+	if (o->streamed)
+		return len;
 	if ((w & 3) == AVA_DATA_INLINE)
 		src = ava_rbuf_bytes(&c->r, len);
 	else if ((w & 3) == AVA_DATA_REF && o->arena)
@@ -413,11 +515,14 @@ void ava_call_end(struct ava_call *c)
 	struct ava_session *s = &ava_sess;
 	int collect = !c->async && !c->failed && !in_collect;
 
-	/* after a synchronous reply every earlier call is done too */
-	if (c->failed)
+	/* after a synchronous reply every earlier call is done too: start the
+	 * arena over at offset 0, whose pages are mapped and likely cached */
+	if (c->failed) {
 		s->arena_head = s->call_start;	/* nothing was sent */
-	else if (!c->async)
+	} else if (!c->async && s->arena_head != s->arena_free) {
+		s->arena_head += s->m.arena_size - s->arena_head % s->m.arena_size;
 		s->arena_free = s->arena_head;
+	}
 	pthread_mutex_unlock(&s->lock);
 	if (collect && atomic_load_explicit(&npending, memory_order_relaxed))
 		collect_pending();

@@ -21,6 +21,14 @@
 struct ava_out_slot {
 	void *arena;		/* where the worker puts the data, or NULL: inline */
 	uint64_t cap;
+	int streamed;		/* already delivered by the stream */
+};
+
+struct ava_stream {
+	int dir;		/* 0 none, AVA_REF_IN or AVA_REF_OUT */
+	uint8_t *app;
+	uint64_t len;
+	uint8_t *ring;
 };
 
 struct ava_call {
@@ -34,6 +42,7 @@ struct ava_call {
 	uint32_t api;
 	uint32_t func;
 	int async;
+	struct ava_stream stream;	/* at most one streamed buffer per call */
 	int failed;		/* an argument could not be encoded */
 	uint32_t fail_status;
 	struct ava_rbuf r;
@@ -44,6 +53,9 @@ int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async);
 void ava_put_u64(struct ava_call *c, uint64_t v);
 /* A buffer argument; p == NULL sends a NULL pointer. */
 void ava_put_data(struct ava_call *c, const void *p, uint64_t n);
+/* Like ava_put_data/ava_put_out, but large buffers stream (see shm_layout.h). */
+void ava_put_data_stream(struct ava_call *c, const void *p, uint64_t n, int allow);
+void ava_put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow);
 /* Reserves n bytes of a data item and returns where to write them. */
 void *ava_put_reserve(struct ava_call *c, uint64_t n);
 void ava_put_string(struct ava_call *c, const char *s);

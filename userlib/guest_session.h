@@ -21,7 +21,6 @@
 struct ava_session {
 	pthread_mutex_t lock;
 	int state;			/* 0 new, 1 connected, -1 failed */
-	pid_t pid;			/* the process that connected */
 	int sock;
 	struct ava_shm_view m;
 	uint64_t arena_head;		/* monotonic allocation position */

@@ -25,6 +25,16 @@
 #define AVA_SHM_NOTE_SIZE	(64u << 10)
 #define AVA_SHM_ARENA_DEFAULT	(256ull << 20)
 
+/*
+ * Large transfers of calls that support it stream through a small ring in
+ * the arena, in chunks that stay in cache: the producer copies a chunk in
+ * while the consumer copies the previous one out (docs/protocol.md).
+ */
+#define AVA_STREAM_RING		(1u << 20)
+#define AVA_STREAM_CHUNK	(256u << 10)
+#define AVA_STREAM_MIN		(2u << 20)	/* smaller transfers do not stream */
+#define AVA_STREAM_ABORT	UINT64_MAX	/* the worker gave the stream up */
+
 /* A ring entry that only tells the reader to wrap to offset 0. */
 #define AVA_RING_PAD_MAGIC	0x44415041u	/* "APAD" */
 
@@ -50,6 +60,7 @@ struct ava_shm_ctl {
 	_Atomic uint32_t req_seq;		/* futex word the worker sleeps on */
 	_Atomic uint32_t client_waiting;	/* caller sleeps on reply_seq */
 	_Atomic uint64_t note_tail;
+	_Alignas(AVA_CACHELINE) _Atomic uint64_t stream_guest;	/* bytes the caller produced/consumed */
 
 	/* written by the worker */
 	_Alignas(AVA_CACHELINE) _Atomic uint64_t req_tail;
@@ -58,6 +69,7 @@ struct ava_shm_ctl {
 	_Atomic uint32_t reply_len;
 	_Atomic uint64_t note_head;
 	_Atomic uint32_t note_seq;		/* futex word of the callback thread */
+	_Alignas(AVA_CACHELINE) _Atomic uint64_t stream_worker;	/* bytes the worker consumed/produced */
 };
 
 static inline uint64_t ava_shm_req_off(void) { return AVA_SHM_CTL_SIZE; }

@@ -169,8 +169,11 @@ int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t
 	unsigned i = 0;
 
 	while ((cur = atomic_load_explicit(&ctl->reply_seq, memory_order_acquire)) == seq_before) {
-		if ((++i & 63) == 0 && ava_now_ns() - t0 > SPIN_NS)
-			break;
+		if ((++i & 63) == 0) {
+			if (ava_now_ns() - t0 > SPIN_NS)
+				break;
+			sched_yield();	/* lets the worker run if it shares this core */
+		}
 		ava_cpu_relax();
 	}
 	if (cur == seq_before) {
@@ -192,16 +195,28 @@ int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t
 	return 0;
 }
 
+/* A forked child must not use its parent's session: it opens its own. */
+static void forget_session_in_child(void)
+{
+	if (ava_sess.state == 1)
+		close(ava_sess.sock);
+	ava_sess.state = 0;
+	pthread_mutex_init(&ava_sess.lock, NULL);
+}
+
+static void ava_install_fork_handler(void)
+{
+	pthread_atfork(NULL, NULL, forget_session_in_child);
+}
+
 int ava_session_connect(void)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct ava_session *s = &ava_sess;
 
-	if (s->state == 1 && s->pid == getpid())
+	if (s->state == 1)
 		return 0;
-	if (s->state == 1) {
-		/* forked child: the parent's session is not ours */
-		s->state = 0;
-	}
+	pthread_once(&once, ava_install_fork_handler);
 	if (s->state < 0)
 		return -1;
 	if (!s->scratch && !(s->scratch = malloc(AVA_SCRATCH_SIZE)))
@@ -210,7 +225,6 @@ int ava_session_connect(void)
 		s->state = -1;
 		return -1;
 	}
-	s->pid = getpid();
 	s->state = 1;
 	if (getenv("AVA_STATS"))
 		atexit(ava_print_stats);

@@ -163,3 +163,51 @@ cl_int ava_w_program_binary(struct avaw_call *c, cl_program program, cl_uint ind
 	return clGetProgramInfo(program, CL_PROGRAM_BINARIES, nbytes / sizeof(size_t) * sizeof(ptrs[0]),
 				ptrs, NULL);
 }
+
+/* Streamed transfers go straight between the ring and a mapping of the buffer. */
+static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
+{
+	cl_event ev = NULL;
+	cl_int err = clEnqueueUnmapMemObject(q, buf, m, 0, NULL, &ev);
+
+	if (err == CL_SUCCESS) {
+		err = clWaitForEvents(1, &ev);
+		clReleaseEvent(ev);
+	}
+	return err;
+}
+
+cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
+			    const cl_event *wait, cl_event *ev)
+{
+	cl_int err, err2;
+	void *m;
+
+	if (!avaw_stream_active(c))
+		return clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+	m = clEnqueueMapBuffer(q, buf, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, offset, size, nwait, wait,
+			       NULL, &err);
+	if (err != CL_SUCCESS)
+		return err;
+	err = avaw_stream_in(c, m, size) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
+	err2 = finish_unmap(q, buf, m);
+	return err != CL_SUCCESS ? err : err2;
+}
+
+cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+			   size_t offset, size_t size, void *ptr, cl_uint nwait,
+			   const cl_event *wait, cl_event *ev)
+{
+	cl_int err, err2;
+	void *m;
+
+	if (!avaw_stream_active(c))
+		return clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+	m = clEnqueueMapBuffer(q, buf, CL_TRUE, CL_MAP_READ, offset, size, nwait, wait, NULL, &err);
+	if (err != CL_SUCCESS)
+		return err;
+	err = avaw_stream_out(c, m, size) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
+	err2 = finish_unmap(q, buf, m);
+	return err != CL_SUCCESS ? err : err2;
+}

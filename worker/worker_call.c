@@ -54,7 +54,7 @@ static const struct ava_buf_ref *ref_at(struct avaw_call *c, uint64_t idx, uint3
 		return NULL;
 	}
 	r = &c->refs[idx];
-	if (!(r->flags & flag) || r->len < len) {
+	if (!(r->flags & flag) || (r->flags & AVA_REF_STREAM) || r->len < len) {
 		avaw_fail(c, AVA_S_BAD_REF);
 		return NULL;
 	}

@@ -80,10 +80,19 @@ struct avaw_out {
 	uint64_t cap;
 	int present;
 	int is_ref;
+	int stream;		/* the call's streamed output */
+};
+
+struct avaw_stream {
+	uint32_t dir;		/* 0, AVA_REF_IN or AVA_REF_OUT */
+	uint8_t *ring;
+	uint64_t len;
+	int finished;
 };
 
 struct avaw_call {
 	struct avaw_session *s;
+	struct avaw_stream stream;
 	uint32_t api;
 	const struct avaw_api *a;
 	struct ava_rbuf r;
@@ -110,6 +119,14 @@ static inline uint64_t avaw_min(uint64_t a, uint64_t b)
 uint64_t avaw_get_u64(struct avaw_call *c);
 void avaw_get_data(struct avaw_call *c, struct avaw_data *d);
 void avaw_get_out(struct avaw_call *c, struct avaw_out *o);
+/* The same, for parameters the spec lets stream (@in/@out(..., stream=...)). */
+void avaw_get_data_stream(struct avaw_call *c, struct avaw_data *d);
+void avaw_get_out_stream(struct avaw_call *c, struct avaw_out *o);
+/* Is a streamed buffer waiting to be moved by this call's implementation? */
+int avaw_stream_active(struct avaw_call *c);
+int avaw_stream_in(struct avaw_call *c, void *dst, uint64_t len);
+int avaw_stream_out(struct avaw_call *c, const void *src, uint64_t len);
+void avaw_stream_abort(struct avaw_call *c);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);
 void avaw_fail(struct avaw_call *c, uint32_t status);

@@ -24,6 +24,10 @@ int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
 
 	if (!o->present)
 		return 0;
+	if (o->stream) {
+		avaw_set_bad(c);	/* a deferred output cannot stream */
+		return -1;
+	}
 	staging = avaw_alloc(c, o->cap);
 	if (!staging)
 		return -1;

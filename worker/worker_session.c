@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,12 @@ static void process(struct avaw_session *s, uint32_t len)
 	} else {
 		avaw_fail(&c, st);
 	}
+	/* a stream the call did not move must not keep the caller waiting */
+	for (i = 0; i < c.nrefs; i++)
+		if ((c.refs[i].flags & AVA_REF_STREAM) && !c.stream.finished) {
+			c.stream.dir = c.stream.dir ? c.stream.dir : AVA_REF_IN;
+			avaw_stream_abort(&c);
+		}
 	for (i = 0; i < c.nallocs; i++)
 		free(c.allocs[i]);
 	if (c.bad) {
@@ -244,8 +251,11 @@ static int wait_for_work(struct avaw_session *s, uint64_t *head)
 			return 0;
 		if (atomic_load(&s->peer_gone))
 			return -1;
-		if ((++i & 63) == 0 && ava_now_ns() - t0 > SPIN_NS)
-			break;
+		if ((++i & 63) == 0) {
+			if (ava_now_ns() - t0 > SPIN_NS)
+				break;
+			sched_yield();	/* lets the caller run if it shares this core */
+		}
 		ava_cpu_relax();
 	}
 	for (;;) {

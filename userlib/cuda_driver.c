@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hand-written entry points of the libcuda.so.1 shim: the spec marks them
+ * @guest or @wrap (api/cuda.spec).  They choose between the generated
+ * internal calls (pinned memory by reference, pageable memory in chunks
+ * through the shared arena), measure module images, fetch kernel parameter
+ * layouts before a launch, and answer what needs no worker.
+ */
+#include "cuda_guest_rt.h"
+
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "guest_objects.h"
+
+/* ------------------------------------------------------------------ modules */
+
+static CUresult load_image(CUmodule *module, const void *image)
+{
+	const struct ava_fatbin_wrapper *w = image;
+	uint64_t n;
+
+	if (!module || !image)
+		return CUDA_ERROR_INVALID_VALUE;
+	if (w->magic == (int)AVA_FATBINC_MAGIC)
+		image = w->data;	/* the wrapper nvcc emits around a fat binary */
+	n = ava_cu_image_extent(image, UINT64_MAX);
+	if (n == UINT64_MAX)
+		return CUDA_ERROR_INVALID_IMAGE;
+	return avagen_avaCuModuleLoadData(module, image, n);
+}
+
+AVA_EXPORT CUresult cuModuleLoadData(CUmodule *module, const void *image)
+{
+	return load_image(module, image);
+}
+
+AVA_EXPORT CUresult cuModuleLoadFatBinary(CUmodule *module, const void *fatCubin)
+{
+	return load_image(module, fatCubin);
+}
+
+AVA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int numOptions,
+				       CUjit_option *options, void **optionValues)
+{
+	unsigned int i;
+
+	/* JIT options are not remoted; logs come back empty */
+	for (i = 0; options && optionValues && i < numOptions; i++) {
+		if ((options[i] == CU_JIT_INFO_LOG_BUFFER || options[i] == CU_JIT_ERROR_LOG_BUFFER) &&
+		    optionValues[i])
+			((char *)optionValues[i])[0] = 0;
+		else if (options[i] == CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES ||
+			 options[i] == CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES)
+			optionValues[i] = NULL;
+	}
+	if (numOptions)
+		ava_log("cuModuleLoadDataEx: %u JIT option(s) ignored", numOptions);
+	return load_image(module, image);
+}
+
+AVA_EXPORT CUresult cuModuleLoad(CUmodule *module, const char *fname)
+{
+	FILE *f;
+	char *buf = NULL;
+	long n;
+	CUresult r;
+
+	if (!module || !fname)
+		return CUDA_ERROR_INVALID_VALUE;
+	f = fopen(fname, "rb");
+	if (!f)
+		return CUDA_ERROR_FILE_NOT_FOUND;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = 0;	/* PTX text needs its NUL */
+		r = load_image(module, buf);
+	} else {
+		r = CUDA_ERROR_FILE_NOT_FOUND;
+	}
+	fclose(f);
+	free(buf);
+	return r;
+}
+
+/* ------------------------------------------------------------------ contexts, launches */
+
+AVA_EXPORT CUresult cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags,
+				CUdevice dev)
+{
+	if (ctxCreateParams) {
+		ava_unsupported("cuCtxCreate with creation parameters");
+		return CUDA_ERROR_NOT_SUPPORTED;
+	}
+	return avagen_cuCtxCreate(pctx, NULL, flags, dev);
+}
+
+/* The parameter layout of f, fetched from the worker once per function. */
+static CUresult func_ready(CUfunction f)
+{
+	unsigned long long *info;
+	size_t bytes = 0;
+	CUresult r;
+
+	if (ava_cu_finfo_of(f))
+		return CUDA_SUCCESS;
+	if (!ava_obj_check(f, AVA_HT_CUDA_function))
+		return CUDA_ERROR_INVALID_HANDLE;
+	info = malloc(AVA_CU_PARAM_INFO_WORDS * sizeof(*info));
+	if (!info)
+		return CUDA_ERROR_OUT_OF_MEMORY;
+	r = avagen_avaCuFuncParams(f, AVA_CU_PARAM_INFO_WORDS, info, &bytes);
+	if (r == CUDA_SUCCESS && ava_cu_finfo_set(f, info, bytes))
+		r = CUDA_ERROR_INVALID_VALUE;
+	free(info);
+	return r;
+}
+
+AVA_EXPORT CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
+				   unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
+				   unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
+				   void **kernelParams, void **extra)
+{
+	CUresult r = func_ready(f);
+
+	if (r != CUDA_SUCCESS)
+		return r;
+	if (kernelParams && extra)
+		return CUDA_ERROR_INVALID_VALUE;
+	return avagen_cuLaunchKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY, blockDimZ,
+				     sharedMemBytes, hStream, kernelParams, extra);
+}
+
+AVA_EXPORT CUresult cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
+					      unsigned int gridDimZ, unsigned int blockDimX,
+					      unsigned int blockDimY, unsigned int blockDimZ,
+					      unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)
+{
+	CUresult r = func_ready(f);
+
+	if (r != CUDA_SUCCESS)
+		return r;
+	return avagen_cuLaunchCooperativeKernel(f, gridDimX, gridDimY, gridDimZ, blockDimX, blockDimY,
+						blockDimZ, sharedMemBytes, hStream, kernelParams);
+}
+
+AVA_EXPORT CUresult cuOccupancyMaxPotentialBlockSize(int *minGridSize, int *blockSize, CUfunction func,
+						     CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+						     size_t dynamicSMemSize, int blockSizeLimit)
+{
+	if (blockSizeToDynamicSMemSize) {
+		ava_unsupported("cuOccupancyMaxPotentialBlockSize with a shared-memory callback");
+		return CUDA_ERROR_NOT_SUPPORTED;
+	}
+	return avagen_cuOccupancyMaxPotentialBlockSize(minGridSize, blockSize, func, NULL, dynamicSMemSize,
+						       blockSizeLimit);
+}
+
+/* ------------------------------------------------------------------ pinned host memory */
+
+static CUresult host_alloc(void **pp, size_t bytesize, unsigned int flags)
+{
+	ava_hostmem_t hm = NULL;
+	void *p = NULL;
+	CUresult r;
+
+	if (!pp)
+		return CUDA_ERROR_INVALID_VALUE;
+	ava_cu_hostmem_lock();
+	r = avagen_avaCuHostAlloc(&hm, bytesize, flags);
+	if (r == CUDA_SUCCESS && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, bytesize, flags))) {
+		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
+		r = CUDA_ERROR_OUT_OF_MEMORY;
+	}
+	ava_cu_hostmem_unlock();
+	*pp = p;
+	return r;
+}
+
+AVA_EXPORT CUresult cuMemAllocHost(void **pp, size_t bytesize)
+{
+	return host_alloc(pp, bytesize, 0);
+}
+
+AVA_EXPORT CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags)
+{
+	return host_alloc(pp, bytesize, Flags);
+}
+
+AVA_EXPORT CUresult cuMemFreeHost(void *p)
+{
+	struct ava_obj *o = ava_cu_hostmem_unmap(p);
+
+	if (!o)
+		return CUDA_ERROR_INVALID_VALUE;
+	ava_obj_release(o, AVA_HT_CUDA_hostmem);
+	return CUDA_SUCCESS;
+}
+
+AVA_EXPORT CUresult cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsigned int Flags)
+{
+	uint64_t off = 0;
+	struct ava_obj *o = ava_cu_hostmem_find(p, 1, &off);
+	CUresult r;
+
+	if (!pdptr || Flags != 0 || !o)
+		return CUDA_ERROR_INVALID_VALUE;
+	r = avagen_avaCuHostDevicePointer(pdptr, (ava_hostmem_t)o, off);
+	ava_cu_track_add(r, *pdptr, 1);
+	return r;
+}
+
+/* Memory the worker cannot see cannot be pinned for it: registration
+ * succeeds and copies from it go through the arena. */
+AVA_EXPORT CUresult cuMemHostRegister(void *p, size_t bytesize, unsigned int Flags)
+{
+	(void)Flags;
+	if (!p || !bytesize)
+		return CUDA_ERROR_INVALID_VALUE;
+	ava_log("cuMemHostRegister: memory is not pinned for the worker (copies go through the arena)");
+	return CUDA_SUCCESS;
+}
+
+AVA_EXPORT CUresult cuMemHostUnregister(void *p)
+{
+	return p ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+/* ------------------------------------------------------------------ copies */
+
+static CUresult htod(CUdeviceptr dst, const void *src, size_t n, CUstream st, int stream_api)
+{
+	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
+	int base = stream_api ? AVA_CU_CP_STREAM : 0;
+	CUresult r;
+
+	if (hm)
+		return avagen_avaCuMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st, base);
+	for (;;) {
+		size_t part = n - done < chunk ? n - done : chunk;
+		int last = done + part >= n;
+
+		/* a stream-ordered copy never waits; a plain one waits for its last chunk */
+		r = avagen_avaCuMemcpyHtoD(dst + done, src ? (const uint8_t *)src + done : NULL, part, st,
+					   base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT));
+		if (r != CUDA_SUCCESS || last)
+			return r;
+		done += part;
+	}
+}
+
+static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, CUstream st, int stream_api)
+{
+	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	struct ava_obj *hm = dst ? ava_cu_hostmem_find(dst, n, &off) : NULL;
+	int base = stream_api ? AVA_CU_CP_STREAM : 0;
+	CUresult r;
+
+	if (hm)
+		return avagen_avaCuMemcpyHostmem(src, (ava_hostmem_t)hm, off, n, 0, st, base);
+	for (;;) {
+		size_t part = n - done < chunk ? n - done : chunk;
+
+		r = avagen_avaCuMemcpyDtoH(dst ? (uint8_t *)dst + done : NULL, src + done, part, st, base);
+		if (r != CUDA_SUCCESS || done + part >= n)
+			return r;
+		done += part;
+	}
+}
+
+AVA_EXPORT CUresult cuMemcpyHtoD(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount)
+{
+	return htod(dstDevice, srcHost, ByteCount, NULL, 0);
+}
+
+AVA_EXPORT CUresult cuMemcpyHtoDAsync(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount,
+				      CUstream hStream)
+{
+	return htod(dstDevice, srcHost, ByteCount, hStream, 1);
+}
+
+AVA_EXPORT CUresult cuMemcpyDtoH(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount)
+{
+	return dtoh(dstHost, srcDevice, ByteCount, NULL, 0);
+}
+
+AVA_EXPORT CUresult cuMemcpyDtoHAsync(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount,
+				      CUstream hStream)
+{
+	return dtoh(dstHost, srcDevice, ByteCount, hStream, 1);
+}
+
+/* Unified addressing: the guest tells device from host memory by what it
+ * allocated (pinned regions and unknown addresses are host memory). */
+static CUresult unified(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstream st, int stream_api)
+{
+	int ddev = ava_cu_is_device(dst), sdev = ava_cu_is_device(src);
+
+	if (ddev && sdev)
+		return stream_api ? cuMemcpyDtoDAsync(dst, src, n, st) : cuMemcpyDtoD(dst, src, n);
+	if (ddev)
+		return htod(dst, (const void *)(uintptr_t)src, n, st, stream_api);
+	if (sdev)
+		return dtoh((void *)(uintptr_t)dst, src, n, st, stream_api);
+	if (!dst || !src)
+		return CUDA_ERROR_INVALID_VALUE;
+	if (stream_api)
+		cuStreamSynchronize(st);
+	memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, n);
+	return CUDA_SUCCESS;
+}
+
+AVA_EXPORT CUresult cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount)
+{
+	return unified(dst, src, ByteCount, NULL, 0);
+}
+
+AVA_EXPORT CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount, CUstream hStream)
+{
+	return unified(dst, src, ByteCount, hStream, 1);
+}
+
+/* ------------------------------------------------------------------ errors */
+
+static int fetch_text(int err, int which, char *buf)
+{
+	return avagen_avaCuErrorText((CUresult)err, which, buf) == CUDA_SUCCESS ? 0 : -1;
+}
+
+static CUresult error_text(CUresult error, const char **pStr, int which)
+{
+	const char *s;
+
+	if (!pStr)
+		return CUDA_ERROR_INVALID_VALUE;
+	s = ava_cu_text(AVA_API_CUDA, (int)error, which, fetch_text);
+	*pStr = s;
+	return s ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
+}
+
+AVA_EXPORT CUresult cuGetErrorName(CUresult error, const char **pStr)
+{
+	return error_text(error, pStr, 0);
+}
+
+AVA_EXPORT CUresult cuGetErrorString(CUresult error, const char **pStr)
+{
+	return error_text(error, pStr, 1);
+}
+
+/* ------------------------------------------------------------------ entry points */
+
+static void *self_handle(void)
+{
+	static void *self;
+	Dl_info di;
+
+	if (!self && dladdr((void *)cuInit, &di) && di.dli_fname)
+		self = dlopen(di.dli_fname, RTLD_NOW | RTLD_NOLOAD);
+	return self;
+}
+
+AVA_EXPORT CUresult cuGetProcAddress(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags,
+				     CUdriverProcAddressQueryResult *symbolStatus)
+{
+	static const char *const suffix[] = { "_v4", "_v3", "_v2", "" };
+	void *self = self_handle(), *p = NULL;
+	char name[256];
+	unsigned i;
+
+	(void)flags;	/* per-thread default stream variants are not remoted */
+	if (!symbol || !pfn)
+		return CUDA_ERROR_INVALID_VALUE;
+	/* cuCtxCreate changed its parameters in CUDA 13 (_v4) */
+	for (i = 0; self && !p && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		if (!strcmp(symbol, "cuCtxCreate") && cudaVersion < 13000 && i == 0)
+			continue;
+		if ((size_t)snprintf(name, sizeof(name), "%s%s", symbol, suffix[i]) < sizeof(name))
+			p = dlsym(self, name);
+	}
+	*pfn = p;
+	if (symbolStatus)
+		*symbolStatus = p ? CU_GET_PROC_ADDRESS_SUCCESS : CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
+	return p ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;
+}
+
+/*
+ * Only NVIDIA's own runtime asks for export tables.  Reaching here means
+ * the program carries a CUDA runtime AvA cannot see into (nvcc links cudart
+ * statically by default): say how to fix it instead of failing obscurely.
+ */
+AVA_EXPORT CUresult cuGetExportTable(const void **ppExportTable, const CUuuid *pExportTableId)
+{
+	static int told;
+
+	(void)pExportTableId;
+	if (ppExportTable)
+		*ppExportTable = NULL;
+	if (!dlsym(RTLD_DEFAULT, "ava_cudart_shim") && !told) {
+		told = 1;
+		fprintf(stderr,
+			"ava: this program carries its own CUDA runtime (it was linked statically with cudart, "
+			"nvcc's default), which AvA cannot intercept.\n"
+			"ava: rebuild it with `nvcc -cudart shared` (or link -lcudart instead of -lcudart_static) "
+			"and run it again.\n");
+	}
+	return CUDA_ERROR_NOT_SUPPORTED;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the generated CUDA guest stubs (build/gen/cuda_guest.c for the
+ * driver API, build/gen/cudart_guest.c for the runtime API) and the
+ * hand-written parts of the two shims need.
+ *
+ * libcuda.so.1 holds the guest runtime (one session per process, objects,
+ * the transport) and exports it as ava_*; libcudart.so.13 links against it,
+ * so both APIs share one session and one handle space (docs/cuda.md).
+ */
+#ifndef AVA_CUDA_GUEST_RT_H
+#define AVA_CUDA_GUEST_RT_H
+
+/* the spec names deprecated entry points too (they must exist as symbols) */
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "cuda_types.h"
+#include "cuda_ids.h"
+#include "cudart_ids.h"
+#include "guest_call.h"
+#include "guest_objects.h"
+
+#define AVA_EXPORT __attribute__((visibility("default")))
+
+/* ------------------------------------------------------------ handles */
+/* A stream's id: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special. */
+uint64_t ava_cu_stream_id(const void *p, uint32_t type);
+
+/* ------------------------------------------------------------ device memory */
+/* Device allocations the guest saw, to tell device from host pointers
+ * (cuMemcpy, cudaMemcpyDefault). */
+void ava_cu_track_add(int ret, uint64_t ptr, uint64_t size);
+void ava_cu_track_del(int ret, uint64_t ptr);
+int ava_cu_is_device(uint64_t ptr);
+
+/* ------------------------------------------------------------ pinned host memory */
+/* After an alloc call succeeded: takes the region's memory from the worker
+ * (an fd on the session socket), maps it and remembers it. */
+void *ava_cu_hostmem_map(struct ava_obj *hm, uint64_t size, unsigned int flags);
+/* The region holding [p, p + n), or NULL; *off is p's offset in it. */
+struct ava_obj *ava_cu_hostmem_find(const void *p, uint64_t n, uint64_t *off);
+/* Forgets and unmaps the region starting at p; returns its object (to release). */
+struct ava_obj *ava_cu_hostmem_unmap(void *p);
+int ava_cu_hostmem_flags(const void *p, unsigned int *flags);
+/* Serializes alloc calls (their fds arrive on the socket in order). */
+void ava_cu_hostmem_lock(void);
+void ava_cu_hostmem_unlock(void);
+
+/* Bytes per chunk of a pageable copy through the shared arena. */
+uint64_t ava_cu_chunk(void);
+
+/* ------------------------------------------------------------ kernel parameters */
+/* Layout of a function's parameters, kept with its guest object. */
+struct ava_cu_finfo {
+	uint32_t n;
+	uint64_t total;
+	uint64_t *off;
+	uint64_t *size;
+};
+struct ava_cu_finfo *ava_cu_finfo_of(const void *fn);
+/* Stores info (AVA_CU_PARAM_INFO_WORDS layout, bytes long) with fn's object. */
+int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t bytes);
+/* codecs @kparams (driver) and @rtkparams (runtime) */
+void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void **extra);
+void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kernel);
+/* codec @hostfn: a host function registered by __cudaRegisterFunction */
+void ava_cudart_hostfn_put(struct ava_call *c, const void *func);
+
+/* ------------------------------------------------------------ error texts */
+/* A cached name (which = 0) or description (which = 1) of an API's error code. */
+const char *ava_cu_text(uint32_t api, int err, int which, int (*fetch)(int err, int which, char *buf));
+
+/* ------------------------------------------------------------ generated stubs the wrappers call */
+CUresult avagen_cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev);
+CUresult avagen_avaCuModuleLoadData(CUmodule *module, const void *image, size_t size);
+CUresult avagen_avaCuFuncParams(CUfunction func, size_t cap, unsigned long long *info, size_t *info_bytes);
+CUresult avagen_cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
+			       unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
+			       unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
+			       void **kernelParams, void **extra);
+CUresult avagen_cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
+					  unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
+					  unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
+					  void **kernelParams);
+CUresult avagen_cuOccupancyMaxPotentialBlockSize(int *minGridSize, int *blockSize, CUfunction func,
+						 CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+						 size_t dynamicSMemSize, int blockSizeLimit);
+CUresult avagen_avaCuHostAlloc(ava_hostmem_t *hm, size_t size, unsigned int flags);
+CUresult avagen_avaCuHostDevicePointer(CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset);
+CUresult avagen_avaCuMemcpyHtoD(CUdeviceptr dst, const void *src, size_t count, CUstream stream, int flags);
+CUresult avagen_avaCuMemcpyDtoH(void *dst, CUdeviceptr src, size_t count, CUstream stream, int flags);
+CUresult avagen_avaCuMemcpyHostmem(CUdeviceptr dev, ava_hostmem_t hm, size_t offset, size_t count,
+				   int to_device, CUstream stream, int flags);
+CUresult avagen_avaCuErrorText(CUresult error, int which, char *text);
+
+cudaError_t avagen_cudaGetLastError(void);
+cudaError_t avagen_cudaPeekAtLastError(void);
+cudaError_t avagen_avaRtErrorText(cudaError_t error, int which, char *text);
+cudaError_t avagen_avaRtHostAlloc(ava_hostmem_t *hm, size_t size, unsigned int flags);
+cudaError_t avagen_avaRtHostDevicePointer(unsigned long long *pdev, ava_hostmem_t hm, size_t offset);
+cudaError_t avagen_avaRtSymbolInfo(ava_var_t var, unsigned long long *addr, size_t *size);
+cudaError_t avagen_avaRtMemcpyHtoD(void *dst, const void *src, size_t count, cudaStream_t stream, int flags);
+cudaError_t avagen_avaRtMemcpyDtoH(void *dst, const void *src, size_t count, cudaStream_t stream, int flags);
+cudaError_t avagen_avaRtMemcpyDtoD(void *dst, const void *src, size_t count, cudaStream_t stream, int flags);
+cudaError_t avagen_avaRtMemcpyHostmem(void *dev, ava_hostmem_t hm, size_t offset, size_t count,
+				      int to_device, cudaStream_t stream, int flags);
+cudaError_t avagen_avaRtRegisterFatBinary(ava_fatbin_t *fatbin, const void *data, size_t size);
+cudaError_t avagen_avaRtRegisterFatBinaryEnd(ava_fatbin_t fatbin);
+cudaError_t avagen_avaRtRegisterFunction(ava_fatbin_t fatbin, cudaKernel_t *kfunc, const char *name,
+					 int thread_limit);
+cudaError_t avagen_avaRtRegisterVar(ava_fatbin_t fatbin, ava_var_t *var, const char *name, int ext,
+				    size_t size, int constant, int global);
+cudaError_t avagen_avaRtInitModule(ava_fatbin_t fatbin, int *ok);
+cudaError_t avagen___cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
+				      size_t sharedMem, cudaStream_t stream);
+cudaError_t avagen_avaRtLaunchCooperative(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
+					  size_t sharedMem, cudaStream_t stream);
+cudaError_t avagen_avaRtFuncParams(cudaKernel_t kernel, size_t cap, unsigned long long *info,
+				   size_t *info_bytes);
+
+#endif

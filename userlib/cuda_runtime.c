@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Hand-written entry points of the libcudart.so.13 shim (api/cudart.spec
+ * marks them @guest or @wrap): the registration calls nvcc's host code makes
+ * at start-up, the <<<>>> launch configuration stack, launches by host
+ * function, copies (pinned memory by reference, pageable memory in chunks
+ * through the shared arena), device variables, pinned allocations and error
+ * texts.  The guest runtime itself is libcuda.so.1's (cuda_guest_rt.c).
+ */
+#include "cuda_guest_rt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hmap.h"
+
+/* Tells the driver shim (and ava-local) that this process uses AvA's cudart. */
+AVA_EXPORT const char ava_cudart_shim[] = "AvA CUDA runtime API shim";
+
+/* Errors the guest answers itself, for cudaGetLastError. */
+static _Thread_local cudaError_t last_local;
+
+static cudaError_t rt_err(cudaError_t e)
+{
+	if (e != cudaSuccess)
+		last_local = e;
+	return e;
+}
+
+AVA_EXPORT cudaError_t cudaGetLastError(void)
+{
+	cudaError_t r = avagen_cudaGetLastError(), l = last_local;
+
+	last_local = cudaSuccess;
+	return r != cudaSuccess ? r : l;
+}
+
+AVA_EXPORT cudaError_t cudaPeekAtLastError(void)
+{
+	cudaError_t r = avagen_cudaPeekAtLastError();
+
+	return r != cudaSuccess ? r : last_local;
+}
+
+/* ------------------------------------------------------------------ registration */
+
+/* host function or variable address -> its guest object */
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ava_hmap host_funcs, host_vars;
+
+static void reg_put(struct ava_hmap *m, const void *key, void *obj)
+{
+	pthread_mutex_lock(&reg_lock);
+	ava_hmap_put(m, (uint64_t)(uintptr_t)key, obj);
+	pthread_mutex_unlock(&reg_lock);
+}
+
+static void *reg_get(struct ava_hmap *m, const void *key)
+{
+	void *o;
+
+	if (!key)
+		return NULL;
+	pthread_mutex_lock(&reg_lock);
+	o = ava_hmap_get(m, (uint64_t)(uintptr_t)key);
+	pthread_mutex_unlock(&reg_lock);
+	return o;
+}
+
+AVA_EXPORT void **__cudaRegisterFatBinary(void *fatCubin)
+{
+	const struct ava_fatbin_wrapper *w = fatCubin;
+	ava_fatbin_t fb = NULL;
+	uint64_t n;
+
+	if (!w || w->magic != (int)AVA_FATBINC_MAGIC || !w->data) {
+		fprintf(stderr, "ava: __cudaRegisterFatBinary: not a fat binary wrapper\n");
+		return NULL;
+	}
+	if (w->version != 1) {
+		fprintf(stderr, "ava: relocatable device code (nvcc -rdc) is not supported by AvA; "
+			"its kernels will fail with cudaErrorInvalidDeviceFunction\n");
+		return NULL;
+	}
+	n = ava_cu_image_extent(w->data, UINT64_MAX);
+	if (n == UINT64_MAX || (((const uint32_t *)w->data)[0] != AVA_FATBIN_MAGIC)) {
+		fprintf(stderr, "ava: __cudaRegisterFatBinary: unknown fat binary format\n");
+		return NULL;
+	}
+	if (avagen_avaRtRegisterFatBinary(&fb, w->data, n) != cudaSuccess)
+		return NULL;
+	return (void **)fb;
+}
+
+AVA_EXPORT void __cudaRegisterFatBinaryEnd(void **fatCubinHandle)
+{
+	if (fatCubinHandle)
+		avagen_avaRtRegisterFatBinaryEnd((ava_fatbin_t)fatCubinHandle);
+}
+
+AVA_EXPORT void __cudaUnregisterFatBinary(void **fatCubinHandle)
+{
+	if (fatCubinHandle)
+		ava_obj_release(fatCubinHandle, AVA_HT_CUDA_fatbin);
+}
+
+AVA_EXPORT void __cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
+				       const char *deviceName, int thread_limit, uint3 *tid, uint3 *bid,
+				       dim3 *bDim, dim3 *gDim, int *wSize)
+{
+	cudaKernel_t k = NULL;
+
+	(void)tid;
+	(void)bid;
+	(void)bDim;
+	(void)gDim;
+	(void)wSize;
+	if (!fatCubinHandle || !hostFun)
+		return;
+	if (avagen_avaRtRegisterFunction((ava_fatbin_t)fatCubinHandle, &k, deviceFun ? deviceFun : deviceName,
+					 thread_limit) == cudaSuccess && k)
+		reg_put(&host_funcs, hostFun, k);
+}
+
+AVA_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *deviceAddress,
+				  const char *deviceName, int ext, size_t size, int constant, int global)
+{
+	ava_var_t v = NULL;
+
+	if (!fatCubinHandle || !hostVar)
+		return;
+	if (avagen_avaRtRegisterVar((ava_fatbin_t)fatCubinHandle, &v, deviceAddress ? deviceAddress : deviceName,
+				    ext, size, constant, global) == cudaSuccess && v)
+		reg_put(&host_vars, hostVar, v);
+}
+
+AVA_EXPORT void __cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPtrAddress, char *deviceAddress,
+					 const char *deviceName, int ext, size_t size, int constant, int global)
+{
+	(void)fatCubinHandle;
+	(void)hostVarPtrAddress;
+	(void)deviceAddress;
+	(void)ext;
+	(void)size;
+	(void)constant;
+	(void)global;
+	fprintf(stderr, "ava: __managed__ variable %s: managed memory is not supported by AvA\n",
+		deviceName ? deviceName : "?");
+}
+
+AVA_EXPORT void __cudaRegisterHostVar(void **fatCubinHandle, const char *deviceName, char *hostVar, size_t size)
+{
+	(void)fatCubinHandle;
+	(void)hostVar;
+	(void)size;
+	fprintf(stderr, "ava: host variable %s: not supported by AvA\n", deviceName ? deviceName : "?");
+}
+
+AVA_EXPORT char __cudaInitModule(void **fatCubinHandle)
+{
+	int ok = 0;
+
+	if (!fatCubinHandle || avagen_avaRtInitModule((ava_fatbin_t)fatCubinHandle, &ok) != cudaSuccess)
+		return 0;
+	return (char)ok;
+}
+
+/* ------------------------------------------------------------------ launches */
+
+struct call_config {
+	dim3 grid, block;
+	size_t shmem;
+	struct CUstream_st *stream;
+};
+
+#define MAX_CONFIGS 16
+static _Thread_local struct call_config configs[MAX_CONFIGS];
+static _Thread_local int nconfigs;
+
+AVA_EXPORT unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
+						struct CUstream_st *stream)
+{
+	if (nconfigs >= MAX_CONFIGS)
+		return 1;
+	configs[nconfigs].grid = gridDim;
+	configs[nconfigs].block = blockDim;
+	configs[nconfigs].shmem = sharedMem;
+	configs[nconfigs].stream = stream;
+	nconfigs++;
+	return 0;
+}
+
+AVA_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem, void *stream)
+{
+	struct call_config *c;
+
+	if (!nconfigs)
+		return rt_err(cudaErrorMissingConfiguration);
+	c = &configs[--nconfigs];
+	*gridDim = c->grid;
+	*blockDim = c->block;
+	*sharedMem = c->shmem;
+	memcpy(stream, &c->stream, sizeof(c->stream));
+	return cudaSuccess;
+}
+
+static cudaKernel_t kernel_of(const void *hostFun)
+{
+	return reg_get(&host_funcs, hostFun);
+}
+
+AVA_EXPORT cudaError_t __cudaGetKernel(cudaKernel_t *kernel, const void *hostFun)
+{
+	cudaKernel_t k = kernel_of(hostFun);
+
+	if (!kernel)
+		return rt_err(cudaErrorInvalidValue);
+	*kernel = k;
+	return k ? cudaSuccess : rt_err(cudaErrorInvalidDeviceFunction);
+}
+
+AVA_EXPORT cudaError_t cudaGetKernel(cudaKernel_t *kernelPtr, const void *entryFuncAddr)
+{
+	return __cudaGetKernel(kernelPtr, entryFuncAddr);
+}
+
+/* The kernel's parameter layout, fetched from the worker once. */
+static cudaError_t kernel_ready(cudaKernel_t k)
+{
+	unsigned long long *info;
+	size_t bytes = 0;
+	cudaError_t r;
+
+	if (ava_cu_finfo_of(k))
+		return cudaSuccess;
+	if (!ava_obj_check(k, AVA_HT_CUDA_kfunc))
+		return cudaErrorInvalidDeviceFunction;
+	info = malloc(AVA_CU_PARAM_INFO_WORDS * sizeof(*info));
+	if (!info)
+		return cudaErrorMemoryAllocation;
+	r = avagen_avaRtFuncParams(k, AVA_CU_PARAM_INFO_WORDS, info, &bytes);
+	if (r == cudaSuccess && ava_cu_finfo_set(k, info, bytes))
+		r = cudaErrorInvalidDeviceFunction;
+	free(info);
+	return r;
+}
+
+AVA_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
+					  size_t sharedMem, cudaStream_t stream)
+{
+	cudaError_t r = kernel_ready(kernel);
+
+	if (r != cudaSuccess)
+		return rt_err(r);
+	return avagen___cudaLaunchKernel(kernel, gridDim, blockDim, args, sharedMem, stream);
+}
+
+AVA_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
+					size_t sharedMem, cudaStream_t stream)
+{
+	cudaKernel_t k = kernel_of(func);
+
+	if (!k)
+		return rt_err(cudaErrorInvalidDeviceFunction);
+	return __cudaLaunchKernel(k, gridDim, blockDim, args, sharedMem, stream);
+}
+
+AVA_EXPORT cudaError_t cudaLaunchCooperativeKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
+						   size_t sharedMem, cudaStream_t stream)
+{
+	cudaKernel_t k = kernel_of(func);
+	cudaError_t r;
+
+	if (!k)
+		return rt_err(cudaErrorInvalidDeviceFunction);
+	if ((r = kernel_ready(k)) != cudaSuccess)
+		return rt_err(r);
+	return avagen_avaRtLaunchCooperative(k, gridDim, blockDim, args, sharedMem, stream);
+}
+
+void ava_cudart_hostfn_put(struct ava_call *c, const void *func)
+{
+	cudaKernel_t k = kernel_of(func);
+
+	ava_put_u64(c, k ? ava_obj_id(k, AVA_HT_CUDA_kfunc) : (func ? AVA_ID_INVALID : 0));
+}
+
+/* ------------------------------------------------------------------ copies */
+
+static cudaError_t htod(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
+{
+	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
+	int base = stream_api ? AVA_CU_CP_STREAM : 0;
+	cudaError_t r;
+
+	if (hm)
+		return avagen_avaRtMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st, base);
+	for (;;) {
+		size_t part = n - done < chunk ? n - done : chunk;
+		int last = done + part >= n;
+
+		r = avagen_avaRtMemcpyHtoD((uint8_t *)dst + done, src ? (const uint8_t *)src + done : NULL, part,
+					   st, base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT));
+		if (r != cudaSuccess || last)
+			return r;
+		done += part;
+	}
+}
+
+static cudaError_t dtoh(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
+{
+	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	struct ava_obj *hm = dst ? ava_cu_hostmem_find(dst, n, &off) : NULL;
+	int base = stream_api ? AVA_CU_CP_STREAM : 0;
+	cudaError_t r;
+
+	if (hm)
+		return avagen_avaRtMemcpyHostmem((void *)(uintptr_t)src, (ava_hostmem_t)hm, off, n, 0, st, base);
+	for (;;) {
+		size_t part = n - done < chunk ? n - done : chunk;
+
+		r = avagen_avaRtMemcpyDtoH(dst ? (uint8_t *)dst + done : NULL, (const uint8_t *)src + done, part,
+					   st, base);
+		if (r != cudaSuccess || done + part >= n)
+			return r;
+		done += part;
+	}
+}
+
+static enum cudaMemcpyKind classify(const void *dst, const void *src)
+{
+	int ddev = ava_cu_is_device((uint64_t)(uintptr_t)dst), sdev = ava_cu_is_device((uint64_t)(uintptr_t)src);
+
+	if (ddev && sdev)
+		return cudaMemcpyDeviceToDevice;
+	if (ddev)
+		return cudaMemcpyHostToDevice;
+	if (sdev)
+		return cudaMemcpyDeviceToHost;
+	return cudaMemcpyHostToHost;
+}
+
+static cudaError_t copy(void *dst, const void *src, size_t n, enum cudaMemcpyKind kind, cudaStream_t st,
+			int stream_api)
+{
+	if (kind == cudaMemcpyDefault)
+		kind = classify(dst, src);
+	switch (kind) {
+	case cudaMemcpyHostToDevice:
+		return htod(dst, src, n, st, stream_api);
+	case cudaMemcpyDeviceToHost:
+		return dtoh(dst, src, n, st, stream_api);
+	case cudaMemcpyDeviceToDevice:
+		return avagen_avaRtMemcpyDtoD(dst, src, n, st, stream_api ? AVA_CU_CP_STREAM : 0);
+	case cudaMemcpyHostToHost:
+		if (!n)
+			return cudaSuccess;
+		if (!dst || !src)
+			return rt_err(cudaErrorInvalidValue);
+		if (stream_api)
+			cudaStreamSynchronize(st);
+		memmove(dst, src, n);
+		return cudaSuccess;
+	default:
+		return rt_err(cudaErrorInvalidMemcpyDirection);
+	}
+}
+
+AVA_EXPORT cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
+{
+	return copy(dst, src, count, kind, NULL, 0);
+}
+
+AVA_EXPORT cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind,
+				       cudaStream_t stream)
+{
+	return copy(dst, src, count, kind, stream, 1);
+}
+
+/* ------------------------------------------------------------------ device variables */
+
+struct var_info {
+	unsigned long long addr;
+	size_t size;
+};
+
+static cudaError_t symbol_info(const void *symbol, struct var_info *out)
+{
+	ava_var_t v = reg_get(&host_vars, symbol);
+	struct ava_obj *o = ava_obj_check(v, AVA_HT_CUDA_var);
+	struct var_info *vi;
+	cudaError_t r;
+
+	if (!o)
+		return cudaErrorInvalidSymbol;
+	if (!o->host_ptr) {
+		if (!(vi = calloc(1, sizeof(*vi))))
+			return cudaErrorMemoryAllocation;
+		r = avagen_avaRtSymbolInfo(v, &vi->addr, &vi->size);
+		if (r != cudaSuccess) {
+			free(vi);
+			return r;
+		}
+		ava_cu_track_add(0, vi->addr, vi->size);
+		if (!__sync_bool_compare_and_swap(&o->host_ptr, NULL, vi))
+			free(vi);
+	}
+	*out = *(struct var_info *)o->host_ptr;
+	return cudaSuccess;
+}
+
+static cudaError_t to_symbol(const void *symbol, const void *src, size_t count, size_t offset,
+			     enum cudaMemcpyKind kind, cudaStream_t st, int stream_api)
+{
+	struct var_info vi;
+	cudaError_t r = symbol_info(symbol, &vi);
+
+	if (r != cudaSuccess)
+		return rt_err(r);
+	if (offset > vi.size || count > vi.size - offset)
+		return rt_err(cudaErrorInvalidValue);
+	if (kind == cudaMemcpyDefault)
+		kind = ava_cu_is_device((uint64_t)(uintptr_t)src) ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice;
+	if (kind != cudaMemcpyHostToDevice && kind != cudaMemcpyDeviceToDevice)
+		return rt_err(cudaErrorInvalidMemcpyDirection);
+	return copy((void *)(uintptr_t)(vi.addr + offset), src, count, kind, st, stream_api);
+}
+
+static cudaError_t from_symbol(void *dst, const void *symbol, size_t count, size_t offset,
+			       enum cudaMemcpyKind kind, cudaStream_t st, int stream_api)
+{
+	struct var_info vi;
+	cudaError_t r = symbol_info(symbol, &vi);
+
+	if (r != cudaSuccess)
+		return rt_err(r);
+	if (offset > vi.size || count > vi.size - offset)
+		return rt_err(cudaErrorInvalidValue);
+	if (kind == cudaMemcpyDefault)
+		kind = ava_cu_is_device((uint64_t)(uintptr_t)dst) ? cudaMemcpyDeviceToDevice : cudaMemcpyDeviceToHost;
+	if (kind != cudaMemcpyDeviceToHost && kind != cudaMemcpyDeviceToDevice)
+		return rt_err(cudaErrorInvalidMemcpyDirection);
+	return copy(dst, (const void *)(uintptr_t)(vi.addr + offset), count, kind, st, stream_api);
+}
+
+AVA_EXPORT cudaError_t cudaMemcpyToSymbol(const void *symbol, const void *src, size_t count, size_t offset,
+					  enum cudaMemcpyKind kind)
+{
+	return to_symbol(symbol, src, count, offset, kind, NULL, 0);
+}
+
+AVA_EXPORT cudaError_t cudaMemcpyToSymbolAsync(const void *symbol, const void *src, size_t count, size_t offset,
+					       enum cudaMemcpyKind kind, cudaStream_t stream)
+{
+	return to_symbol(symbol, src, count, offset, kind, stream, 1);
+}
+
+AVA_EXPORT cudaError_t cudaMemcpyFromSymbol(void *dst, const void *symbol, size_t count, size_t offset,
+					    enum cudaMemcpyKind kind)
+{
+	return from_symbol(dst, symbol, count, offset, kind, NULL, 0);
+}
+
+AVA_EXPORT cudaError_t cudaMemcpyFromSymbolAsync(void *dst, const void *symbol, size_t count, size_t offset,
+						 enum cudaMemcpyKind kind, cudaStream_t stream)
+{
+	return from_symbol(dst, symbol, count, offset, kind, stream, 1);
+}
+
+AVA_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol)
+{
+	struct var_info vi;
+	cudaError_t r = symbol_info(symbol, &vi);
+
+	if (r != cudaSuccess)
+		return rt_err(r);
+	if (!devPtr)
+		return rt_err(cudaErrorInvalidValue);
+	*devPtr = (void *)(uintptr_t)vi.addr;
+	return cudaSuccess;
+}
+
+AVA_EXPORT cudaError_t cudaGetSymbolSize(size_t *size, const void *symbol)
+{
+	struct var_info vi;
+	cudaError_t r = symbol_info(symbol, &vi);
+
+	if (r != cudaSuccess)
+		return rt_err(r);
+	if (!size)
+		return rt_err(cudaErrorInvalidValue);
+	*size = vi.size;
+	return cudaSuccess;
+}
+
+/* ------------------------------------------------------------------ pinned host memory */
+
+AVA_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
+{
+	ava_hostmem_t hm = NULL;
+	void *p = NULL;
+	cudaError_t r;
+
+	if (!pHost)
+		return rt_err(cudaErrorInvalidValue);
+	ava_cu_hostmem_lock();
+	r = avagen_avaRtHostAlloc(&hm, size, flags);
+	if (r == cudaSuccess && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, size, flags))) {
+		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
+		r = cudaErrorMemoryAllocation;
+	}
+	ava_cu_hostmem_unlock();
+	*pHost = p;
+	return rt_err(r);
+}
+
+AVA_EXPORT cudaError_t cudaMallocHost(void **ptr, size_t size)
+{
+	return cudaHostAlloc(ptr, size, cudaHostAllocDefault);
+}
+
+AVA_EXPORT cudaError_t cudaFreeHost(void *ptr)
+{
+	struct ava_obj *o;
+
+	if (!ptr)
+		return cudaSuccess;
+	o = ava_cu_hostmem_unmap(ptr);
+	if (!o)
+		return rt_err(cudaErrorInvalidValue);
+	ava_obj_release(o, AVA_HT_CUDA_hostmem);
+	return cudaSuccess;
+}
+
+AVA_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost, unsigned int flags)
+{
+	uint64_t off = 0;
+	struct ava_obj *o = ava_cu_hostmem_find(pHost, 1, &off);
+	unsigned long long dev = 0;
+	cudaError_t r;
+
+	if (!pDevice || flags != 0 || !o)
+		return rt_err(cudaErrorInvalidValue);
+	r = avagen_avaRtHostDevicePointer(&dev, (ava_hostmem_t)o, off);
+	if (r == cudaSuccess) {
+		*pDevice = (void *)(uintptr_t)dev;
+		ava_cu_track_add(0, dev, 1);
+	}
+	return rt_err(r);
+}
+
+AVA_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost)
+{
+	if (!pFlags || !ava_cu_hostmem_flags(pHost, pFlags))
+		return rt_err(cudaErrorInvalidValue);
+	return cudaSuccess;
+}
+
+/* Memory the worker cannot see cannot be pinned for it: registration
+ * succeeds and copies from it go through the arena. */
+AVA_EXPORT cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+{
+	(void)flags;
+	if (!ptr || !size)
+		return rt_err(cudaErrorInvalidValue);
+	ava_log("cudaHostRegister: memory is not pinned for the worker (copies go through the arena)");
+	return cudaSuccess;
+}
+
+AVA_EXPORT cudaError_t cudaHostUnregister(void *ptr)
+{
+	return ptr ? cudaSuccess : rt_err(cudaErrorInvalidValue);
+}
+
+/* ------------------------------------------------------------------ error texts */
+
+static int fetch_text(int err, int which, char *buf)
+{
+	return avagen_avaRtErrorText((cudaError_t)err, which, buf) == cudaSuccess ? 0 : -1;
+}
+
+static const char *error_text(cudaError_t error, int which)
+{
+	const char *s = ava_cu_text(AVA_API_CUDART, (int)error, which, fetch_text);
+
+	if (s)
+		return s;
+	/* the worker cannot be asked (no daemon, or the session failed) */
+	if (error == cudaSuccess)
+		return which ? "no error" : "cudaSuccess";
+	if (error == cudaErrorNoDevice)
+		return which ? "no CUDA-capable device is detected (AvA: no host daemon reachable; is AVA_SOCKET set?)"
+			     : "cudaErrorNoDevice";
+	return which ? "unrecognized error code" : "cudaErrorUnknown";
+}
+
+AVA_EXPORT const char *cudaGetErrorName(cudaError_t error)
+{
+	return error_text(error, 0);
+}
+
+AVA_EXPORT const char *cudaGetErrorString(cudaError_t error)
+{
+	return error_text(error, 1);
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the generated CUDA worker dispatch (build/gen/cuda_worker.c and
+ * build/gen/cudart_worker.c) needs.  The worker calls NVIDIA's libcuda.so.1
+ * and libcudart.so.13 through tables filled with dlsym when a session first
+ * uses CUDA, so ava-hostd builds and runs on machines without them; there
+ * every CUDA call answers CUDA_ERROR_NO_DEVICE / cudaErrorNoDevice.
+ */
+#ifndef AVA_CUDA_WORKER_RT_H
+#define AVA_CUDA_WORKER_RT_H
+
+/* the spec names deprecated entry points too (they must exist as symbols) */
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+#include <dlfcn.h>
+#include <string.h>
+
+#include "../userlib/cuda_types.h"
+#define AVAW_CUDA_SYMS
+#define AVAW_CUDART_SYMS
+#include "cuda_ids.h"
+#include "cudart_ids.h"
+#include "worker_call.h"
+
+extern const avaw_fn avaw_cuda_fns[AVA_FN_CUDA_COUNT];
+extern const struct avaw_handle_type avaw_cuda_types[AVA_HT_CUDA_COUNT];
+extern const avaw_fn avaw_cudart_fns[AVA_FN_CUDART_COUNT];
+
+/* Loads the vendor libraries on first use; 0 when they are not available. */
+int avaw_cuda_ready(struct avaw_call *c);
+int avaw_cudart_ready(struct avaw_call *c);
+
+/* Streams: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special ids. */
+int avaw_cu_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+
+/* Handle releases (the session's last reference, or its end). */
+int avaw_cu_ctx_release(void *ctx);
+int avaw_cu_module_release(void *mod);
+int avaw_cu_stream_release(void *stream);
+int avaw_cu_event_release(void *event);
+int avaw_cu_hostmem_release(void *hm);
+int avaw_rt_fatbin_release(void *fb);
+
+/* codecs: kernel parameters and host-side keys of registered kernels */
+struct avaw_cu_kparams {
+	uint64_t n;
+	struct avaw_data d;
+	void **val;
+};
+void avaw_cu_kparams_get(struct avaw_call *c, struct avaw_cu_kparams *v);
+int64_t avaw_cu_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, CUfunction f, void **extra);
+void avaw_cu_kparams_free(struct avaw_call *c, struct avaw_cu_kparams *v, int ok);
+#define avaw_cudart_kparams avaw_cu_kparams
+void avaw_cudart_kparams_get(struct avaw_call *c, struct avaw_cu_kparams *v);
+int64_t avaw_cudart_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, cudaKernel_t k);
+void avaw_cudart_kparams_free(struct avaw_call *c, struct avaw_cu_kparams *v, int ok);
+
+struct avaw_cudart_hostfn {
+	uint64_t id;
+	const void *val;
+};
+void avaw_cudart_hostfn_get(struct avaw_call *c, struct avaw_cudart_hostfn *v);
+int64_t avaw_cudart_hostfn_check(struct avaw_call *c, struct avaw_cudart_hostfn *v);
+void avaw_cudart_hostfn_free(struct avaw_call *c, struct avaw_cudart_hostfn *v, int ok);
+
+/* @wimpl: driver API */
+CUresult ava_w_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
+			     unsigned int flags, CUdevice dev);
+CUresult ava_w_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size);
+CUresult ava_w_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
+			      size_t *info_bytes);
+CUresult ava_w_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags);
+CUresult ava_w_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset);
+CUresult ava_w_cu_htod(struct avaw_call *c, CUdeviceptr dst, const void *src, size_t count, CUstream stream,
+		       int flags);
+CUresult ava_w_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t count, CUstream stream,
+		       int flags);
+CUresult ava_w_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostmem_t hm, size_t offset,
+				 size_t count, int to_device, CUstream stream, int flags);
+CUresult ava_w_cu_error_text(struct avaw_call *c, CUresult error, int which, char *text);
+
+/* @wimpl: runtime API */
+cudaError_t ava_w_rt_error_text(struct avaw_call *c, cudaError_t error, int which, char *text);
+cudaError_t ava_w_rt_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags);
+cudaError_t ava_w_rt_host_devptr(struct avaw_call *c, unsigned long long *pdev, ava_hostmem_t hm, size_t offset);
+cudaError_t ava_w_rt_symbol_info(struct avaw_call *c, ava_var_t var, unsigned long long *addr, size_t *size);
+cudaError_t ava_w_rt_htod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+			  int flags);
+cudaError_t ava_w_rt_dtoh(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+			  int flags);
+cudaError_t ava_w_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+			  int flags);
+cudaError_t ava_w_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_t hm, size_t offset,
+				    size_t count, int to_device, cudaStream_t stream, int flags);
+cudaError_t ava_w_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, const void *data, size_t size);
+cudaError_t ava_w_rt_register_fatbin_end(struct avaw_call *c, ava_fatbin_t fatbin);
+cudaError_t ava_w_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin, cudaKernel_t *kfunc,
+				       const char *name, int thread_limit);
+cudaError_t ava_w_rt_register_var(struct avaw_call *c, ava_fatbin_t fatbin, ava_var_t *var, const char *name,
+				  int ext, size_t size, int constant, int global);
+cudaError_t ava_w_rt_init_module(struct avaw_call *c, ava_fatbin_t fatbin, int *ok);
+cudaError_t ava_w_rt_launch(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
+			    size_t shmem, cudaStream_t stream);
+cudaError_t ava_w_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
+				 size_t shmem, cudaStream_t stream);
+cudaError_t ava_w_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
+				 size_t *info_bytes);
+
+#endif

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Streamed buffers (local transport): a large buffer of a call that allows
+ * it moves through a 1 MiB ring in the arena in 256 KiB chunks while the
+ * other side copies the previous chunk, so both copies work in cache.  The
+ * caller's progress counter is untrusted: it is bounded by the stream's
+ * length and by the ring, and a stream the call does not finish is aborted
+ * so the caller never waits for it forever.
+ */
+#include <sched.h>
+#include <string.h>
+#include <time.h>
+
+#include "worker_call.h"
+
+/* The stream's reference, if the next item is one; else a plain item. */
+static const struct ava_buf_ref *stream_ref(struct avaw_call *c, uint32_t dir, uint64_t *w)
+{
+	size_t pos = c->r.pos;
+	uint64_t idx;
+
+	*w = ava_rbuf_u64(&c->r);
+	if ((*w & 3) != AVA_DATA_REF) {
+		c->r.pos = pos;
+		return NULL;
+	}
+	idx = ava_rbuf_u64(&c->r);
+	if (idx < c->nrefs && (c->refs[idx].flags & AVA_REF_STREAM)) {
+		const struct ava_buf_ref *r = &c->refs[idx];
+
+		if (r->flags != (dir | AVA_REF_STREAM) || r->len != *w >> 2 || c->stream.dir ||
+		    r->offset > c->s->m.arena_size - AVA_STREAM_RING || c->s->m.arena_size < AVA_STREAM_RING) {
+			avaw_fail(c, AVA_S_BAD_REF);
+			return NULL;
+		}
+		return r;
+	}
+	c->r.pos = pos;		/* not a stream: decode it the ordinary way */
+	return NULL;
+}
+
+static void start(struct avaw_call *c, const struct ava_buf_ref *r, uint32_t dir)
+{
+	c->stream.dir = dir;
+	c->stream.ring = c->s->m.arena + r->offset;
+	c->stream.len = r->len;
+	c->stream.finished = 0;
+}
+
+void avaw_get_data_stream(struct avaw_call *c, struct avaw_data *d)
+{
+	uint64_t w;
+	const struct ava_buf_ref *r = stream_ref(c, AVA_REF_IN, &w);
+
+	if (!r) {
+		if (!c->bad)
+			avaw_get_data(c, d);
+		return;
+	}
+	start(c, r, AVA_REF_IN);
+	d->present = 1;
+	d->len = r->len;
+	d->p = c->stream.ring;	/* only the call's implementation may use it */
+}
+
+void avaw_get_out_stream(struct avaw_call *c, struct avaw_out *o)
+{
+	uint64_t w;
+	const struct ava_buf_ref *r = stream_ref(c, AVA_REF_OUT, &w);
+
+	if (!r) {
+		if (!c->bad)
+			avaw_get_out(c, o);
+		return;
+	}
+	start(c, r, AVA_REF_OUT);
+	memset(o, 0, sizeof(*o));
+	o->present = 1;
+	o->cap = r->len;
+	o->p = c->stream.ring;
+	o->is_ref = 1;
+	o->stream = 1;
+}
+
+int avaw_stream_active(struct avaw_call *c)
+{
+	return c->stream.dir && !c->stream.finished;
+}
+
+static void backoff(unsigned i)
+{
+	struct timespec ts = { 0, 20000 };
+
+	if (i < 256)
+		ava_cpu_relax();
+	else if (i < 2048)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
+}
+
+/* Waits until the caller's counter passes need (in) or lets a chunk in (out). */
+static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
+{
+	struct ava_shm_ctl *ctl = c->s->m.ctl;
+	uint64_t g;
+	unsigned i;
+
+	for (i = 0;; i++) {
+		g = atomic_load_explicit(&ctl->stream_guest, memory_order_acquire);
+		if (g > c->stream.len || g > done + (c->stream.dir == AVA_REF_IN ? AVA_STREAM_RING : 0))
+			return -1;	/* a counter the caller cannot have reached */
+		if (c->stream.dir == AVA_REF_IN ? g >= done + chunk : done + chunk - g <= AVA_STREAM_RING)
+			return 0;
+		if (atomic_load(&c->s->peer_gone))
+			return -1;
+		backoff(i);
+	}
+}
+
+static int move(struct avaw_call *c, uint8_t *buf, uint64_t len)
+{
+	struct avaw_stream *st = &c->stream;
+	uint64_t done = 0, chunk;
+
+	if (!avaw_stream_active(c) || len != st->len) {
+		avaw_stream_abort(c);
+		return -1;
+	}
+	while (done < len) {
+		chunk = len - done < AVA_STREAM_CHUNK ? len - done : AVA_STREAM_CHUNK;
+		if (wait_guest(c, done, chunk)) {
+			avaw_stream_abort(c);
+			return -1;
+		}
+		if (st->dir == AVA_REF_IN)
+			memcpy(buf + done, st->ring + done % AVA_STREAM_RING, chunk);
+		else
+			memcpy(st->ring + done % AVA_STREAM_RING, buf + done, chunk);
+		done += chunk;
+		atomic_store_explicit(&c->s->m.ctl->stream_worker, done, memory_order_release);
+	}
+	st->finished = 1;
+	c->s->stats[AVA_STAT_ARENA_BYTES] += len;
+	return 0;
+}
+
+int avaw_stream_in(struct avaw_call *c, void *dst, uint64_t len)
+{
+	return c->stream.dir == AVA_REF_IN ? move(c, dst, len) : -1;
+}
+
+int avaw_stream_out(struct avaw_call *c, const void *src, uint64_t len)
+{
+	return c->stream.dir == AVA_REF_OUT ? move(c, (uint8_t *)src, len) : -1;
+}
+
+void avaw_stream_abort(struct avaw_call *c)
+{
+	if (c->stream.dir && !c->stream.finished)
+		atomic_store_explicit(&c->s->m.ctl->stream_worker, AVA_STREAM_ABORT, memory_order_release);
+	c->stream.finished = 1;
+}
