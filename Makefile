@@ -19,13 +19,13 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
-SPECS := opencl
+SPECS := opencl cuda cudart
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c)
 
 SHARED_SRC := userlib/hmap.c userlib/wire_codec.c userlib/opencl_sizes.c
-USERLIB_SRC := userlib/guest_call.c userlib/transport_local.c userlib/guest_objects.c \
+USERLIB_SRC := userlib/guest_call.c userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c \
 	userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_icd.c $(SHARED_SRC)
-WORKER_SRC := worker/ava_hostd.c worker/worker_session.c worker/worker_call.c \
+WORKER_SRC := worker/ava_hostd.c worker/worker_session.c worker/worker_dispatch.c worker/transport_kernel.c worker/worker_call.c \
 	worker/worker_handles.c worker/worker_pending.c worker/worker_stream.c worker/worker_codecs.c worker/opencl_worker_rt.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o
@@ -39,6 +39,8 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -DCL_TARGET_OPENCL_VERSION=
 TEST_LDLIBS := -lOpenCL -lm
 
 .PHONY: all check deps clean tests
+# generated files are outputs, not intermediates to delete
+.SECONDARY: $(GEN_FILES)
 all: $(LIB) $(HOSTD) docs/coverage.md
 
 $(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: api/%.spec api/gen.py api/spec.py
@@ -64,6 +66,67 @@ $(LIB): $(USERLIB_OBJ)
 
 $(HOSTD): $(WORKER_OBJ)
 	$(CC) -o $@ $^ $(LDSAN) -lOpenCL -lpthread
+
+# Naming the generated files in an explicit rule keeps make from treating
+# them as intermediate (deleting <api>_ids.h, then not remaking it).
+.PHONY: gen
+gen: $(GEN_FILES)
+
+# ---------------------------------------------------------------- CUDA (docs/cuda.md)
+# The shims build/cuda/libcuda.so.1 and build/cuda/libcudart.so.13, and the
+# CUDA part of ava-hostd, need the toolkit's headers only (no GPU, no
+# libcuda: the worker opens NVIDIA's libraries with dlopen at run time).
+CUDA_HOME ?= /usr/local/cuda
+HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
+ifneq ($(HAVE_CUDA),)
+CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/guest_call.c \
+	userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c userlib/hmap.c userlib/wire_codec.c
+CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o
+CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/gen/cudart_guest.o
+CUDA_WORKER_OBJ := $(BUILD)/obj/worker/cuda_worker_rt.o $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
+CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
+CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
+WORKER_OBJ += $(CUDA_WORKER_OBJ)
+$(HOSTD): $(CUDA_WORKER_OBJ)
+$(CUDA_WORKER_OBJ): CFLAGS_ALL += $(CUDA_CFLAGS)
+
+$(BUILD)/obj/cuda/%.o: %.c $(GEN_FILES) $(wildcard userlib/*.h uapi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CUDA_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/cuda/gen/%.o: $(GEN)/%.c $(GEN_FILES) $(wildcard userlib/*.h uapi/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CUDA_CFLAGS) -c -o $@ $<
+
+# every object is compiled with default visibility; the version scripts
+# decide what each shim exports
+$(CUDA_LIB): $(CUDA_GUEST_OBJ) userlib/cuda_driver.map
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libcuda.so.1 -Wl,--version-script=userlib/cuda_driver.map \
+		-Wl,--no-undefined -o $@ $(CUDA_GUEST_OBJ) $(LDSAN) -lpthread -ldl
+	ln -sf libcuda.so.1 $(BUILD)/cuda/libcuda.so
+
+$(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
+	$(CC) -shared -Wl,-soname,libcudart.so.13 -Wl,--version-script=userlib/cuda_runtime.map \
+		-Wl,--no-undefined -o $@ $(CUDART_GUEST_OBJ) -L$(BUILD)/cuda -l:libcuda.so.1 \
+		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
+	ln -sf libcudart.so.13 $(BUILD)/cuda/libcudart.so
+
+# hostile input on the CUDA worker, through the guest runtime the shim exports
+$(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
+		-L$(BUILD)/cuda -l:libcuda.so.1 -lpthread
+
+.PHONY: cuda
+cuda: $(CUDA_LIB) $(CUDART_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda
+all: cuda
+else
+.PHONY: cuda
+cuda:
+	@echo "make cuda: no CUDA toolkit headers in $(CUDA_HOME)/include (set CUDA_HOME); CUDA shims not built"
+endif
 
 include tests/opencl/tests.mk
 include tests/unit/tests.mk

@@ -125,9 +125,12 @@ class Gen:
             o.append('#define %s %d' % (self.fid(f), f.index))
         o.append('#define AVA_FN_%s_COUNT %d' % (self.API, len(self.sp.funcs) + 1))
         o.append('')
-        for h in self.sp.handles:
-            o.append('#define %s %d' % (self.ht(h['short']), h['index']))
-        o.append('#define AVA_HT_%s_COUNT %d' % (self.API, len(self.sp.handles) + 1))
+        if self.hapi != self.sp.api_const:
+            o.append('/* handle types: %s (the %s API\'s table) */' % (self.ht('*'), self.htprefix.lower()))
+        else:
+            for h in self.sp.handles:
+                o.append('#define %s %d' % (self.ht(h['short']), h['index']))
+            o.append('#define AVA_HT_%s_COUNT %d' % (self.API, len(self.sp.handles) + 1))
         if self.dl:
             o += ['', '/* The vendor library\'s entry points, resolved with dlsym in the worker. */',
                   '#ifdef AVAW_%s_SYMS' % self.API, 'struct avaw_%s_syms {' % self.api]
@@ -412,7 +415,7 @@ class Gen:
         if k == 'byval':
             return ['ava_put_data(&c, &%s, sizeof(%s));' % (n, n)]
         if k == 'fixed':
-            return []
+            return ['(void)%s;\t/* not sent: the worker uses %s */' % (n, p.arg('fixed'))]
         if k == 'in':
             expr = p.arg('in', 0, '1')
             if p.kw('in', 'stream'):
@@ -647,16 +650,27 @@ class Gen:
                     decl.append('avaw_get_out_stream(c, &o_%s);' % n)
                 else:
                     decl.append('avaw_get_out(c, &o_%s);' % n)
+                # outputs the worker reads back (handles to translate, sizes)
+                # are kept in private memory, never in caller-writable memory
+                private = k == 'out_handles' or p.kw('out', 'info') or n in retlocal.values() or \
+                    n in retlocal
+                outfn = 'avaw_out_private' if private else 'avaw_out'
                 if k == 'out':
                     expr = p.pos('out')[0] if p.pos('out') else '1'
-                    check.append('if (avaw_out(c, &o_%s, (uint64_t)(%s), %s))' % (n, expr, self.esize(p)))
+                    check.append('if (%s(c, &o_%s, (uint64_t)(%s), %s))' % (outfn, n, expr, self.esize(p)))
                     if deferred:
                         check.append('\tgoto bad;')
                         check.append('if (df_%s && avaw_out_defer(c, &o_%s))' % (n, n))
                 else:
-                    check.append('if (avaw_out(c, &o_%s, (uint64_t)(%s), sizeof(void *)))' %
-                                 (n, p.pos('out_handles')[0]))
+                    check.append('if (%s(c, &o_%s, (uint64_t)(%s), sizeof(void *)))' %
+                                 (outfn, n, p.pos('out_handles')[0]))
                 check.append('\tgoto bad;')
+                flag = deferred.strip()[1:] if deferred and deferred.strip().startswith('!') else None
+                if flag and flag.isidentifier():
+                    # not deferred, the output is transient: a non-blocking
+                    # call would write it after the reply (the guest never asks)
+                    check.append('if (!df_%s && !%s && o_%s.present)' % (n, flag, n))
+                    check.append('\tgoto bad;')
                 decl.append('%s %s = NULL;' % (p.ctype, n))
                 check.append('%s = (%s)o_%s.p;' % (n, p.ctype, n))
                 if n in retlocal:
@@ -748,7 +762,9 @@ class Gen:
                 decl.append('avaw_%s_get(%s);' % (cname, ', '.join(['c', '&v_%s' % n] + getargs)))
                 if a == 'blobs':
                     cargs = [cargs[0], '(const size_t *)d_%s.p' % cargs[1]]
-                elif a in ('strings', 'props', 'zlist', 'image_desc'):
+                elif a == 'strings':
+                    cargs = [cargs[0], cargs[2] if len(cargs) > 2 else self.sp.settings.get('invalid_value', '0')]
+                elif a in ('props', 'zlist', 'image_desc'):
                     cargs = []
                 check.append('e = avaw_%s_check(%s);' % (cname, ', '.join(['c', '&v_%s' % n] + cargs)))
                 check.append('if (e == AVAW_BAD)')
@@ -800,7 +816,8 @@ class Gen:
         call.append('avaw_call_timer_stop(c);')
         if f.has('new'):
             h = self.handle_of(f.ret)
-            post.insert(0, 'if (obj && avaw_handle_new(c, new_id, %s, obj))' % self.ht(h['short']))
+            # an object returned with an error is not ours to keep or release
+            post.insert(0, 'if (%s && obj && avaw_handle_new(c, new_id, %s, obj))' % (ok, self.ht(h['short'])))
             post.insert(1, '\tret = %s;' % self.terr)
             check.append('if (!avaw_new_id_ok(c, new_id))')
             check.append('\tgoto bad;')
@@ -810,7 +827,7 @@ class Gen:
                         % (self.api, mobj, msize, mflags))
             reply.append('avaw_put_u64(c, map_id);')
             reply.append('avaw_put_out(c, &o_map, map_len);')
-        if f.has('async') and self.defer_async:
+        if f.has('async') and (self.defer_async or f.has('defer_errors')):
             post.append('if (!%s && avaw_is_async(c))' % ok)
             post.append('\tavaw_defer(c, (int64_t)ret);')
         if f.has('sync_point') and not robj:

@@ -58,7 +58,8 @@ static u32 check_hdr(const struct ava_cmd_hdr *h, u32 rd_bytes)
 	if (le32_to_cpu(h->magic) != AVA_WIRE_MAGIC ||
 	    le16_to_cpu(h->version) != AVA_WIRE_VERSION)
 		return AVA_S_BAD_MAGIC;
-	if (h->reserved || (le32_to_cpu(h->flags) & ~AVA_CMD_KNOWN_FLAGS))
+	/* h->session is the guest's business: the worker routes by it */
+	if (le32_to_cpu(h->flags) & ~AVA_CMD_KNOWN_FLAGS)
 		return AVA_S_MALFORMED;
 	if (le16_to_cpu(h->api_id) >= AVA_API_COUNT)
 		return AVA_S_BAD_API;

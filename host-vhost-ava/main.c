@@ -23,9 +23,9 @@ unsigned int ava_max_queue_size = 256;
 module_param_named(max_queue_size, ava_max_queue_size, uint, 0444);
 MODULE_PARM_DESC(max_queue_size, "largest virtqueue size (power of 2, 2-32768)");
 
-unsigned int ava_max_chain = 512;
+unsigned int ava_max_chain = 4096;
 module_param_named(max_chain, ava_max_chain, uint, 0444);
-MODULE_PARM_DESC(max_chain, "most descriptors in one chain (8-4096)");
+MODULE_PARM_DESC(max_chain, "most descriptors in one chain (8-65536; 4096: 16 MiB in 4 KiB pages)");
 
 unsigned int ava_max_instances = 16;
 module_param_named(max_instances, ava_max_instances, uint, 0444);
@@ -53,7 +53,7 @@ static int __init ava_check_params(void)
 	if (ava_max_queue_size < 2 || ava_max_queue_size > 32768 ||
 	    !is_power_of_2(ava_max_queue_size))
 		return -EINVAL;
-	if (ava_max_chain < 8 || ava_max_chain > 4096)
+	if (ava_max_chain < 8 || ava_max_chain > 65536)
 		return -EINVAL;
 	if (ava_max_instances < 1 || ava_max_instances > 1024)
 		return -EINVAL;

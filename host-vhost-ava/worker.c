@@ -35,6 +35,8 @@ struct ava_worker {
 	struct xarray pages;		/* fd page offset -> guest page */
 	unsigned long *win[2];		/* window allocation, inst->wlock */
 	struct ava_vhost_stats st;	/* inst->wlock */
+	bool resets;			/* AVA_VHOST_ATTACH_RESETS */
+	u64 seen_gen;			/* device generation reported, wlock */
 };
 
 static DEFINE_MUTEX(ava_attach_lock);
@@ -368,6 +370,8 @@ void ava_worker_reset(struct ava_inst *inst)
 	struct ava_req *req, *tmp;
 
 	mutex_lock(&inst->wlock);
+	if (inst->worker)
+		wake_up(&inst->worker->wq);	/* a reset event may be due */
 	list_for_each_entry_safe(req, tmp, &inst->pending, node) {
 		pending_del(inst, req);
 		ava_req_free(req);
@@ -473,7 +477,7 @@ static long w_attach(struct ava_worker *w, void __user *arg)
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
-	if (a.flags || a.reserved)
+	if ((a.flags & ~AVA_VHOST_ATTACH_RESETS) || a.reserved)
 		return -EINVAL;
 	a.instance[sizeof(a.instance) - 1] = 0;
 	mutex_lock(&ava_attach_lock);
@@ -494,6 +498,8 @@ static long w_attach(struct ava_worker *w, void __user *arg)
 		ret = -EBUSY;
 	} else {
 		inst->worker = w;
+		w->resets = a.flags & AVA_VHOST_ATTACH_RESETS;
+		w->seen_gen = inst->gen;
 		/* publish inst to the lockless readers (w_inst()) */
 		smp_store_release(&w->inst, inst);
 	}
@@ -513,9 +519,16 @@ out:
 	return ret;
 }
 
+/* A reset the worker asked to hear of and has not seen yet. */
+static bool reset_due(struct ava_worker *w, struct ava_inst *inst)
+{
+	return w->resets && READ_ONCE(inst->gen) != READ_ONCE(w->seen_gen);
+}
+
 static bool w_ready(struct ava_worker *w, struct ava_inst *inst)
 {
-	return READ_ONCE(w->gone) || !list_empty_careful(&inst->pending);
+	return READ_ONCE(w->gone) || !list_empty_careful(&inst->pending) ||
+	       reset_due(w, inst);
 }
 
 static long w_get_cmd(struct ava_worker *w, void __user *arg, bool nonblock)
@@ -537,6 +550,14 @@ static long w_get_cmd(struct ava_worker *w, void __user *arg, bool nonblock)
 		if (w->gone || inst->worker != w) {
 			mutex_unlock(&inst->wlock);
 			return -ENODEV;
+		}
+		if (reset_due(w, inst)) {
+			WRITE_ONCE(w->seen_gen, READ_ONCE(inst->gen));
+			mutex_unlock(&inst->wlock);
+			c.flags = AVA_VHOST_CMD_RESET;
+			c.cmd_len = 0;
+			c.token = 0;
+			return copy_to_user(arg, &c, sizeof(c)) ? -EFAULT : 0;
 		}
 		req = list_first_entry_or_null(&inst->pending, struct ava_req,
 					       node);
@@ -695,6 +716,8 @@ static __poll_t ava_w_poll(struct file *file, poll_table *pt)
 		return 0;
 	if (READ_ONCE(w->gone))
 		return EPOLLHUP;
+	if (reset_due(w, inst))
+		return EPOLLIN | EPOLLRDNORM;
 	return list_empty_careful(&inst->pending) ? 0 : EPOLLIN | EPOLLRDNORM;
 }
 

@@ -33,18 +33,28 @@
 struct ava_vhost_attach {
 	char instance[64];	/* in: mdev name (UUID), NUL terminated */
 	__u64 window;		/* out: bytes of each mapping window */
-	__u32 flags;		/* in: 0 */
+	__u32 flags;		/* in: AVA_VHOST_ATTACH_* */
 	__u32 reserved;
 };
+
+/*
+ * The worker wants to hear of device resets: AVA_VHOST_GET_CMD then
+ * returns an event (flags AVA_VHOST_CMD_RESET, no command, token 0)
+ * once after the guest reset the device, which ended every guest
+ * session (the guest driver went away or the VM restarted).
+ */
+#define AVA_VHOST_ATTACH_RESETS	(1u << 0)
 
 struct ava_vhost_cmd {
 	__u64 buf;		/* in: user buffer for the command */
 	__u32 buf_len;		/* in: its size */
 	__u32 cmd_len;		/* out: size of the command */
 	__u64 token;		/* out: id for AVA_VHOST_COMPLETE */
-	__u32 flags;		/* in: 0 */
+	__u32 flags;		/* in: 0; out: AVA_VHOST_CMD_* */
 	__u32 reserved;
 };
+
+#define AVA_VHOST_CMD_RESET	(1u << 0)	/* a reset event, no command */
 
 struct ava_vhost_complete {
 	__u64 token;		/* in: from AVA_VHOST_GET_CMD */

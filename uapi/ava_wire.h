@@ -42,7 +42,8 @@ struct ava_cmd_hdr {
 	__le32 inline_len;	/* bytes of inline arguments */
 	__le32 nrefs;		/* buffer references after the inline part */
 	__le32 total_len;	/* header + inline + refs, multiple of 8 */
-	__le32 reserved;	/* must be zero */
+	__le32 session;		/* kernel transport: the guest session, set by
+				 * the guest driver; local transport: zero */
 };
 
 /* Reference to bulk data outside the command (shared arena, guest pages). */
@@ -112,6 +113,15 @@ struct ava_reply_hdr {
 #define AVA_CTL_PENDING		5u	/* inline: u64 pending id, out item; replies
 					 * u64 state (0 running, 1 done, 2 failed)
 					 * and the data once done */
+#define AVA_CTL_CLOSE		6u	/* kernel transport: the session ends; the
+					 * worker releases what it held; empty */
+#define AVA_CTL_NOTE_WAIT	7u	/* kernel transport: empty; answered once
+					 * callback notifications are due: u64 n,
+					 * then n x (u64 cookie, s64 status); n = 0
+					 * when the session ends */
+
+/* Most notifications in one AVA_CTL_NOTE_WAIT reply. */
+#define AVA_NOTE_BATCH		256u
 
 /* Counters of AVA_CTL_STATS, in reply order. */
 #define AVA_STAT_CALLS		0u	/* commands processed */

@@ -231,7 +231,7 @@ AVA_EXPORT CUresult cuMemHostUnregister(void *p)
 
 static CUresult htod(CUdeviceptr dst, const void *src, size_t n, CUstream st, int stream_api)
 {
-	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	uint64_t off = 0, chunk = ava_cu_h2d_chunk(n), done = 0;
 	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
 	int base = stream_api ? AVA_CU_CP_STREAM : 0;
 	CUresult r;
@@ -242,13 +242,38 @@ static CUresult htod(CUdeviceptr dst, const void *src, size_t n, CUstream st, in
 		size_t part = n - done < chunk ? n - done : chunk;
 		int last = done + part >= n;
 
+		int64_t ret = 0;
+		int ts;
+
 		/* a stream-ordered copy never waits; a plain one waits for its last chunk */
-		r = avagen_avaCuMemcpyHtoD(dst + done, src ? (const uint8_t *)src + done : NULL, part, st,
-					   base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT));
+		ts = ava_cu_htod_chunk(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD, dst + done,
+				       src ? (const uint8_t *)src + done : NULL, part,
+				       ava_cu_stream_id(st, AVA_HT_CUDA_stream),
+				       base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT), &ret);
+		r = ts != AVA_S_OK ? (CUresult)ava_status_error(ts, CUDA_ERROR_NO_DEVICE, CUDA_ERROR_OUT_OF_MEMORY,
+							       CUDA_ERROR_NOT_SUPPORTED)
+				   : (CUresult)ret;
 		if (r != CUDA_SUCCESS || last)
 			return r;
 		done += part;
 	}
+}
+
+static int cu_sync(void)
+{
+	return (int)avagen_avaCuSync();
+}
+
+struct stage_arg {
+	CUstream st;
+	int flags;
+};
+
+static int cu_stage(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg)
+{
+	struct stage_arg *a = arg;
+
+	return avagen_avaCuStageDtoH((ava_hostmem_t)hm, off, src, n, a->st, a->flags) != CUDA_SUCCESS;
 }
 
 static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, CUstream st, int stream_api)
@@ -260,6 +285,13 @@ static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, CUstream st, int stre
 
 	if (hm)
 		return avagen_avaCuMemcpyHostmem(src, (ava_hostmem_t)hm, off, n, 0, st, base);
+	if (dst && n > chunk) {
+		struct stage_arg a = { st, base };
+		int rr = ava_cu_dtoh_staged(dst, src, n, cu_stage, cu_sync, &a);
+
+		if (rr >= 0)
+			return (CUresult)rr;
+	}
 	for (;;) {
 		size_t part = n - done < chunk ? n - done : chunk;
 

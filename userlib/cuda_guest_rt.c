@@ -256,18 +256,241 @@ struct ava_obj *ava_cu_hostmem_unmap(void *p)
 	return o;
 }
 
+uint64_t ava_cu_h2d_chunk(uint64_t n)
+{
+	uint64_t c = n / 4, max = ava_cu_chunk();
+
+	/* mid-sized copies in four pieces, so that copying a piece into the
+	 * arena overlaps the worker's DMA of the previous one */
+	if (c < (256u << 10))
+		c = 256u << 10;
+	return c < max ? c : max;
+}
+
+/*
+ * Chunks of pageable copies: 8 MiB (a sweep of 1 to 32 MiB on an H100
+ * host changed little; the guest's copy through shared memory is what
+ * bounds them).  AVA_CUDA_CHUNK_KB overrides (for measurements).
+ */
 uint64_t ava_cu_chunk(void)
 {
-	uint64_t a = ava_sess.m.arena_size;
+	static uint64_t chunk;
+	uint64_t a = ava_sess.m.arena_size / 4;
 
-	/* a quarter of the arena, at most 32 MiB: the next chunk is copied in
-	 * while the worker moves the previous one */
-	a /= 4;
-	if (a > (32u << 20))
-		a = 32u << 20;
-	if (a < (1u << 20))
-		a = 1u << 20;
-	return a;
+	if (!chunk) {
+		const char *e = getenv("AVA_CUDA_CHUNK_KB");
+		uint64_t c = e ? strtoull(e, NULL, 10) << 10 : 0;
+
+		chunk = c >= (64u << 10) ? c : 8u << 20;
+	}
+	return a && chunk > a ? a : chunk;
+}
+
+/*
+ * Pageable copies cost the guest one memcpy through shared memory; one
+ * thread copies at a fraction of the memory bandwidth, so large ones are
+ * split over a few helper threads (started on first use, again after a
+ * fork).  AVA_CUDA_COPY_THREADS sets their number (0: none).
+ */
+#define COPY_MIN (4u << 20)
+#define COPY_MAX_THREADS 8
+
+struct copy_part {
+	uint8_t *d;
+	const uint8_t *s;
+	size_t n;
+};
+
+static pthread_mutex_t copy_serial = PTHREAD_MUTEX_INITIALIZER;	/* one parallel copy at a time */
+static pthread_mutex_t copy_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t copy_go = PTHREAD_COND_INITIALIZER, copy_done = PTHREAD_COND_INITIALIZER;
+static struct copy_part copy_parts[COPY_MAX_THREADS];
+static unsigned copy_gen, copy_pending, copy_threads;
+static pid_t copy_pid;
+
+static void *copy_main(void *arg)
+{
+	unsigned idx = (unsigned)(uintptr_t)arg, seen;
+
+	pthread_mutex_lock(&copy_lock);
+	seen = copy_gen;
+	for (;;) {
+		while (copy_gen == seen)
+			pthread_cond_wait(&copy_go, &copy_lock);
+		seen = copy_gen;
+		struct copy_part p = copy_parts[idx];
+
+		pthread_mutex_unlock(&copy_lock);
+		if (p.n)
+			memcpy(p.d, p.s, p.n);
+		pthread_mutex_lock(&copy_lock);
+		if (--copy_pending == 0)
+			pthread_cond_signal(&copy_done);
+	}
+	return NULL;
+}
+
+static unsigned copy_pool(void)
+{
+	static int want = -1;
+	unsigned i;
+
+	if (want < 0) {
+		const char *e = getenv("AVA_CUDA_COPY_THREADS");
+
+		want = e ? atoi(e) : 3;
+		if (want < 0)
+			want = 0;
+		if (want > COPY_MAX_THREADS)
+			want = COPY_MAX_THREADS;
+	}
+	if (copy_pid != getpid()) {	/* none yet, or a forked child: start them */
+		pthread_attr_t at;
+		pthread_t th;
+
+		copy_pid = getpid();
+		copy_threads = 0;
+		pthread_attr_init(&at);
+		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+		pthread_mutex_lock(&copy_lock);
+		for (i = 0; i < (unsigned)want; i++) {
+			if (pthread_create(&th, &at, copy_main, (void *)(uintptr_t)i))
+				break;
+			copy_threads++;
+		}
+		pthread_mutex_unlock(&copy_lock);
+		pthread_attr_destroy(&at);
+	}
+	return copy_threads;
+}
+
+void ava_cu_memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned t, i;
+	size_t part, off = 0;
+
+	if (n < COPY_MIN) {
+		memcpy(dst, src, n);
+		return;
+	}
+	pthread_mutex_lock(&copy_serial);
+	t = copy_pool();
+	if (!t) {
+		pthread_mutex_unlock(&copy_serial);
+		memcpy(dst, src, n);
+		return;
+	}
+	part = (n / (t + 1) + 4095) & ~(size_t)4095;
+	pthread_mutex_lock(&copy_lock);
+	for (i = 0; i < t; i++) {
+		size_t len = off + part <= n ? part : n - off;
+
+		copy_parts[i].d = (uint8_t *)dst + off;
+		copy_parts[i].s = (const uint8_t *)src + off;
+		copy_parts[i].n = len;
+		off += len;
+	}
+	copy_pending = t;
+	copy_gen++;
+	pthread_cond_broadcast(&copy_go);
+	pthread_mutex_unlock(&copy_lock);
+	memcpy((uint8_t *)dst + off, (const uint8_t *)src + off, n - off);	/* the last part here */
+	pthread_mutex_lock(&copy_lock);
+	while (copy_pending)
+		pthread_cond_wait(&copy_done, &copy_lock);
+	pthread_mutex_unlock(&copy_lock);
+	pthread_mutex_unlock(&copy_serial);
+}
+
+int ava_cu_htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
+		      int flags, int64_t *ret)
+{
+	struct ava_call c;
+	void *p;
+	int st;
+
+	*ret = 0;
+	if (ava_call_begin(&c, api, func, (flags & AVA_CU_CP_NOWAIT) != 0))
+		return AVA_S_MALFORMED;
+	ava_put_u64(&c, dst);
+	if (!src)
+		ava_put_u64(&c, 0);
+	else if ((p = ava_put_reserve(&c, n)) && n)
+		ava_cu_memcpy(p, src, n);
+	ava_put_u64(&c, n);
+	ava_put_u64(&c, stream_id);
+	ava_put_u64(&c, (uint64_t)flags);
+	st = ava_call_exchange(&c);
+	if (st == AVA_S_OK && !ava_call_is_async(&c))
+		*ret = (int64_t)ava_get_u64(&c);
+	ava_call_end(&c);
+	return st;
+}
+
+/* The session's staging region: two halves of ava_cu_chunk() bytes. */
+static pthread_mutex_t staging_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ava_obj *staging;
+static uint8_t *staging_p;
+static int staging_failed;
+
+static struct ava_obj *staging_get(uint64_t half)
+{
+	ava_hostmem_t hm = NULL;
+
+	pthread_mutex_lock(&staging_lock);
+	if (!staging && !staging_failed) {
+		ava_cu_hostmem_lock();
+		if (avagen_avaCuHostAlloc(&hm, 2 * half, 0) == CUDA_SUCCESS &&
+		    (staging_p = ava_cu_hostmem_map((struct ava_obj *)hm, 2 * half, 0)))
+			staging = (struct ava_obj *)hm;
+		else if (hm)
+			ava_obj_release(hm, AVA_HT_CUDA_hostmem);
+		ava_cu_hostmem_unlock();
+		/* no context yet, or no pinned memory: try again on a later copy */
+		staging_failed = !staging && hm;
+	}
+	pthread_mutex_unlock(&staging_lock);
+	return staging;
+}
+
+int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
+		       int (*stage)(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg),
+		       int (*sync)(void), void *arg)
+{
+	uint64_t half = ava_cu_chunk(), done = 0, len, prev_len = 0, prev_off = 0;
+	struct ava_obj *hm = staging_get(half);
+	int k = 0, r, have_prev = 0;
+
+	if (!hm)
+		return -1;
+	/* one caller at a time owns the region */
+	pthread_mutex_lock(&staging_lock);
+	while (done < n || have_prev) {
+		len = 0;
+		if (done < n) {
+			len = n - done < half ? n - done : half;
+			if (stage(hm, (uint64_t)(k & 1) * half, src + done, len, arg)) {
+				r = CUDA_ERROR_NO_DEVICE;
+				goto out;
+			}
+		}
+		if (have_prev)
+			ava_cu_memcpy((uint8_t *)dst + prev_off, staging_p + (uint64_t)((k - 1) & 1) * half, prev_len);
+		have_prev = 0;
+		if (len) {
+			if ((r = sync()) != 0)	/* the worker has filled half k & 1 */
+				goto out;
+			have_prev = 1;
+			prev_len = len;
+			prev_off = done;
+			done += len;
+			k++;
+		}
+	}
+	r = 0;
+out:
+	pthread_mutex_unlock(&staging_lock);
+	return r;
 }
 
 /* ------------------------------------------------------------------ kernel parameters */

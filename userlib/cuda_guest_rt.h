@@ -52,6 +52,27 @@ void ava_cu_hostmem_unlock(void);
 
 /* Bytes per chunk of a pageable copy through the shared arena. */
 uint64_t ava_cu_chunk(void);
+/* memcpy, over helper threads when large (AVA_CUDA_COPY_THREADS). */
+void ava_cu_memcpy(void *dst, const void *src, size_t n);
+/* One chunk of a pageable host-to-device copy (func: avaCuMemcpyHtoD or
+ * avaRtMemcpyHtoD, same layout), its data copied straight into the command
+ * or the arena; sent without waiting when flags has AVA_CU_CP_NOWAIT.
+ * Returns the transport status; *ret the API's result of a waited one. */
+int ava_cu_htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
+		      int flags, int64_t *ret);
+/* Bytes per chunk of an n-byte pageable host-to-device copy. */
+uint64_t ava_cu_h2d_chunk(uint64_t n);
+/*
+ * A large device-to-host copy into pageable memory, pipelined through a
+ * pinned staging region shared with the worker (two halves of
+ * ava_cu_chunk() bytes): stage() asks the worker to fill a half without
+ * waiting, sync() waits for it and returns the API status, while the guest
+ * copies the other half out.  Returns the API status, or -1 when no staging
+ * region could be made (the caller copies in plain chunks).
+ */
+int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
+		       int (*stage)(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg),
+		       int (*sync)(void), void *arg);
 
 /* ------------------------------------------------------------ kernel parameters */
 /* Layout of a function's parameters, kept with its guest object. */
@@ -96,10 +117,16 @@ CUresult avagen_avaCuMemcpyDtoH(void *dst, CUdeviceptr src, size_t count, CUstre
 CUresult avagen_avaCuMemcpyHostmem(CUdeviceptr dev, ava_hostmem_t hm, size_t offset, size_t count,
 				   int to_device, CUstream stream, int flags);
 CUresult avagen_avaCuErrorText(CUresult error, int which, char *text);
+CUresult avagen_avaCuSync(void);
+CUresult avagen_avaCuStageDtoH(ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count, CUstream stream,
+			       int flags);
 
 cudaError_t avagen_cudaGetLastError(void);
 cudaError_t avagen_cudaPeekAtLastError(void);
 cudaError_t avagen_avaRtErrorText(cudaError_t error, int which, char *text);
+cudaError_t avagen_avaRtSync(void);
+cudaError_t avagen_avaRtStageDtoH(ava_hostmem_t hm, size_t offset, const void *src, size_t count,
+				  cudaStream_t stream, int flags);
 cudaError_t avagen_avaRtHostAlloc(ava_hostmem_t *hm, size_t size, unsigned int flags);
 cudaError_t avagen_avaRtHostDevicePointer(unsigned long long *pdev, ava_hostmem_t hm, size_t offset);
 cudaError_t avagen_avaRtSymbolInfo(ava_var_t var, unsigned long long *addr, size_t *size);

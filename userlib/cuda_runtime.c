@@ -289,7 +289,7 @@ void ava_cudart_hostfn_put(struct ava_call *c, const void *func)
 
 static cudaError_t htod(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
 {
-	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	uint64_t off = 0, chunk = ava_cu_h2d_chunk(n), done = 0;
 	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
 	int base = stream_api ? AVA_CU_CP_STREAM : 0;
 	cudaError_t r;
@@ -300,12 +300,38 @@ static cudaError_t htod(void *dst, const void *src, size_t n, cudaStream_t st, i
 		size_t part = n - done < chunk ? n - done : chunk;
 		int last = done + part >= n;
 
-		r = avagen_avaRtMemcpyHtoD((uint8_t *)dst + done, src ? (const uint8_t *)src + done : NULL, part,
-					   st, base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT));
+		int64_t ret = 0;
+		int ts;
+
+		ts = ava_cu_htod_chunk(AVA_API_CUDART, AVA_FN_CUDART_avaRtMemcpyHtoD, (uint64_t)(uintptr_t)dst + done,
+				       src ? (const uint8_t *)src + done : NULL, part,
+				       ava_cu_stream_id(st, AVA_HT_CUDA_stream),
+				       base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT), &ret);
+		r = ts != AVA_S_OK ? (cudaError_t)ava_status_error(ts, cudaErrorNoDevice, cudaErrorMemoryAllocation,
+								  cudaErrorNotSupported)
+				   : (cudaError_t)ret;
 		if (r != cudaSuccess || last)
 			return r;
 		done += part;
 	}
+}
+
+static int rt_sync(void)
+{
+	return (int)avagen_avaRtSync();
+}
+
+struct stage_arg {
+	cudaStream_t st;
+	int flags;
+};
+
+static int rt_stage(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg)
+{
+	struct stage_arg *a = arg;
+
+	return avagen_avaRtStageDtoH((ava_hostmem_t)hm, off, (const void *)(uintptr_t)src, n, a->st, a->flags) !=
+	       cudaSuccess;
 }
 
 static cudaError_t dtoh(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
@@ -317,6 +343,13 @@ static cudaError_t dtoh(void *dst, const void *src, size_t n, cudaStream_t st, i
 
 	if (hm)
 		return avagen_avaRtMemcpyHostmem((void *)(uintptr_t)src, (ava_hostmem_t)hm, off, n, 0, st, base);
+	if (dst && n > chunk) {
+		struct stage_arg a = { st, base };
+		int rr = ava_cu_dtoh_staged(dst, (uint64_t)(uintptr_t)src, n, rt_stage, rt_sync, &a);
+
+		if (rr >= 0)
+			return (cudaError_t)rr;
+	}
 	for (;;) {
 		size_t part = n - done < chunk ? n - done : chunk;
 
@@ -590,7 +623,7 @@ static const char *error_text(cudaError_t error, int which)
 	if (error == cudaSuccess)
 		return which ? "no error" : "cudaSuccess";
 	if (error == cudaErrorNoDevice)
-		return which ? "no CUDA-capable device is detected (AvA: no host daemon reachable; is AVA_SOCKET set?)"
+		return which ? "no CUDA-capable device is detected (AvA: the host daemon is not reachable or has no CUDA)"
 			     : "cudaErrorNoDevice";
 	return which ? "unrecognized error code" : "cudaErrorUnknown";
 }

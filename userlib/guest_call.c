@@ -257,6 +257,15 @@ static int start_stream(struct ava_call *c, uint32_t dir, const void *app, uint6
 
 	if (c->stream.dir || n < AVA_STREAM_MIN || n > AVA_DATA_MAXLEN || c->nrefs >= AVA_MAX_REFS)
 		return -1;
+	if (ava_sess.kernel) {
+		/* kernel transport: the driver pins the application's buffer,
+		 * nothing is copied (transport_kernel.c); no ring to run */
+		if ((idx = add_ref(c, (uint64_t)(uintptr_t)app, n, dir | AVA_REF_STREAM)) < 0)
+			return -1;
+		ava_wbuf_u64(&c->w, (n << 2) | AVA_DATA_REF);
+		ava_wbuf_u64(&c->w, (uint64_t)idx);
+		return 0;
+	}
 	ring = arena_alloc(AVA_STREAM_RING, &off);
 	if (!ring || (idx = add_ref(c, off, n, dir | AVA_REF_STREAM)) < 0)
 		return -1;
@@ -373,8 +382,11 @@ int ava_call_exchange(struct ava_call *c)
 	h->inline_len = (uint32_t)c->w.len;
 	h->nrefs = c->nrefs;
 	h->total_len = (uint32_t)total;
-	h->reserved = 0;
+	h->session = 0;
 	seq = ava_transport_reply_seq(s);
+	/* what the reply can hold: the inline outputs and a few words */
+	s->reply_hint = (uint32_t)(sizeof(*rh) + (AVA_MAX_REPLY_INLINE - c->reply_budget) +
+				   8 * AVA_MAX_OUTS + 4096);
 	if (c->stream.dir) {
 		atomic_store(&s->m.ctl->stream_guest, 0);
 		atomic_store(&s->m.ctl->stream_worker, 0);

@@ -334,6 +334,7 @@ uint64_t ava_cb_register(void (*invoke)(struct ava_cb *, int64_t), void (*fn)(vo
 		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		note_started = pthread_create(&note_thread, &at, note_main, NULL) == 0;
 		pthread_attr_destroy(&at);
+		ava_transport_notes_begin(&ava_sess);
 	}
 	pthread_mutex_unlock(&obj_lock);
 	return cookie;

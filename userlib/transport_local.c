@@ -51,7 +51,7 @@ static int recv_fd(int sock, struct ava_hello_reply *rep)
 	return fd;
 }
 
-int ava_transport_connect(struct ava_session *s)
+int ava_local_connect(struct ava_session *s)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct ava_hello hello = { AVA_HELLO_MAGIC, AVA_WIRE_VERSION, (uint32_t)getpid(), 0 };
@@ -102,7 +102,7 @@ fail:
 	return -1;
 }
 
-int ava_transport_peer_alive(struct ava_session *s)
+int ava_local_peer_alive(struct ava_session *s)
 {
 	struct pollfd p = { s->sock, POLLIN, 0 };
 	char b;
@@ -121,7 +121,7 @@ static void wake_worker(struct ava_session *s)
 		ava_futex_wake(&s->m.ctl->req_seq);
 }
 
-int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
+int ava_local_send(struct ava_session *s, const void *msg, uint32_t len)
 {
 	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t head = atomic_load_explicit(&ctl->req_head, memory_order_relaxed);
@@ -133,7 +133,7 @@ int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
 	if (pos + len > size)
 		need += size - pos;	/* a pad entry and the wrap */
 	while (head + need - atomic_load_explicit(&ctl->req_tail, memory_order_acquire) > size) {
-		if (!ava_transport_peer_alive(s))
+		if (!ava_local_peer_alive(s))
 			return -1;
 		if (++waited > 1000) {
 			struct timespec ts = { 0, 20000 };
@@ -156,12 +156,12 @@ int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
 	return 0;
 }
 
-uint32_t ava_transport_reply_seq(struct ava_session *s)
+uint32_t ava_local_reply_seq(struct ava_session *s)
 {
 	return atomic_load_explicit(&s->m.ctl->reply_seq, memory_order_acquire);
 }
 
-int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
+int ava_local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
 {
 	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t t0 = ava_now_ns();
@@ -180,7 +180,7 @@ int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t
 		atomic_store_explicit(&ctl->client_waiting, 1, memory_order_seq_cst);
 		while ((cur = atomic_load_explicit(&ctl->reply_seq, memory_order_seq_cst)) == seq_before) {
 			if (ava_futex_wait(&ctl->reply_seq, seq_before, 500) == -ETIMEDOUT &&
-			    !ava_transport_peer_alive(s)) {
+			    !ava_local_peer_alive(s)) {
 				atomic_store(&ctl->client_waiting, 0);
 				fprintf(stderr, "ava: the worker of this session is gone\n");
 				return -1;

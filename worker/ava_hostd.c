@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * ava-hostd: the host daemon of the `local` transport.  It listens on a
- * Unix socket and starts one worker process per session (fork, so that a
- * crash or a hostile session stays in its own process; the daemon itself
- * never loads the vendor library).
+ * ava-hostd: the host daemon.  In `local` mode it listens on a Unix socket
+ * and starts one worker process per session (fork, so that a crash or a
+ * hostile session stays in its own process; the daemon itself never loads
+ * the vendor library).  With --instance it serves the guest sessions of
+ * one VM's AvA device through the host module instead (`kernel` transport,
+ * transport_kernel.c), again one worker process per guest session.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include "../userlib/local_hello.h"
 #include "../userlib/shm_layout.h"
 #include "opencl_worker_rt.h"
+#include "transport_kernel.h"
 #include "worker_session.h"
 
 static volatile sig_atomic_t stop;
@@ -43,14 +46,21 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ava-hostd [--socket PATH] [--arena-mb N] [--ready-fd FD]\n"
+		"       ava-hostd --instance UUID [--status FILE] [--verbose] [--ready-fd FD]\n"
 		"\n"
-		"Serves AvA guest sessions over the `local` transport: one worker\n"
-		"process per session runs the calls on this machine's OpenCL.\n"
+		"Serves AvA guest sessions: one worker process per session runs the\n"
+		"calls on this machine's OpenCL.  Without --instance, sessions come over\n"
+		"the `local` transport (same machine); with --instance, they are the\n"
+		"guest processes of the VM that has that AvA mdev instance (`kernel`\n"
+		"transport through /dev/vhost-ava of the ava_vhost module).\n"
 		"\n"
-		"  --socket PATH   Unix socket to listen on (default $AVA_SOCKET or %s)\n"
-		"  --arena-mb N    shared bulk arena per session in MiB (default $AVA_ARENA_MB or %llu)\n"
-		"  --ready-fd FD   write one byte to FD once the socket accepts sessions\n"
-		"  AVA_BACKEND     substring of the backend platform name to serve (default: first)\n",
+		"  --socket PATH     Unix socket to listen on (default $AVA_SOCKET or %s)\n"
+		"  --arena-mb N      shared bulk arena per session in MiB (default $AVA_ARENA_MB or %llu)\n"
+		"  --instance UUID   serve this mdev instance (/sys/bus/mdev/devices/UUID)\n"
+		"  --status FILE     (--instance) keep FILE up to date with the live sessions\n"
+		"  --verbose         (--instance) log sessions starting and ending\n"
+		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
+		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
 }
 
@@ -61,7 +71,8 @@ int main(int argc, char **argv)
 	uint64_t arena_mb = arena_env ? strtoull(arena_env, NULL, 10) : AVA_SHM_ARENA_DEFAULT >> 20;
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct sigaction act;
-	int ls, i, ready_fd = -1;
+	const char *instance = NULL, *status_file = NULL;
+	int ls, i, ready_fd = -1, verbose = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -73,6 +84,12 @@ int main(int argc, char **argv)
 			arena_mb = strtoull(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--ready-fd") && i + 1 < argc) {
 			ready_fd = atoi(argv[++i]);
+		} else if (!strcmp(argv[i], "--instance") && i + 1 < argc) {
+			instance = argv[++i];
+		} else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
+			status_file = argv[++i];
+		} else if (!strcmp(argv[i], "--verbose")) {
+			verbose = 1;
 		} else {
 			fprintf(stderr, "ava-hostd: unknown argument '%s'\n", argv[i]);
 			usage(stderr);
@@ -92,6 +109,8 @@ int main(int argc, char **argv)
 	/* the backend must never be AvA itself */
 	setenv("AVA_WORKER", "1", 1);
 	avaw_opencl_init();
+	if (instance)
+		return avaw_kernel_serve(instance, ready_fd, status_file, verbose);
 
 	strcpy(sa.sun_path, path);
 	if (!strcmp(path, AVA_DEFAULT_SOCKET))

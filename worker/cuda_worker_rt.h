@@ -30,6 +30,9 @@ extern const avaw_fn avaw_cudart_fns[AVA_FN_CUDART_COUNT];
 int avaw_cuda_ready(struct avaw_call *c);
 int avaw_cudart_ready(struct avaw_call *c);
 
+/* @devptr: device memory (or pinned memory) of this session? */
+int avaw_cu_devptr_ok(struct avaw_call *c, uint64_t ptr);
+
 /* Streams: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special ids. */
 int avaw_cu_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 
@@ -78,6 +81,12 @@ CUresult ava_w_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t c
 CUresult ava_w_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostmem_t hm, size_t offset,
 				 size_t count, int to_device, CUstream stream, int flags);
 CUresult ava_w_cu_error_text(struct avaw_call *c, CUresult error, int which, char *text);
+CUresult ava_w_cu_sync(struct avaw_call *c);
+CUresult ava_w_cu_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count,
+			     CUstream stream, int flags);
+cudaError_t ava_w_rt_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, const void *src,
+				size_t count, cudaStream_t stream, int flags);
+cudaError_t ava_w_rt_sync(struct avaw_call *c);
 
 /* @wimpl: runtime API */
 cudaError_t ava_w_rt_error_text(struct avaw_call *c, cudaError_t error, int which, char *text);

@@ -190,6 +190,19 @@ int avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t e
 	return 0;
 }
 
+int avaw_out_private(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
+{
+	if (avaw_out(c, o, count, esize))
+		return -1;
+	if (o->present && o->is_ref && !o->stream) {
+		o->ref_dst = o->p;	/* the caller can write there at any time */
+		o->p = avaw_alloc(c, o->cap);
+		if (!o->p)
+			return -1;
+	}
+	return 0;
+}
+
 int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type, void ***out)
 {
 	uint64_t i, id;
@@ -230,6 +243,8 @@ void avaw_put_out(struct avaw_call *c, struct avaw_out *o, uint64_t len)
 	if (len > o->cap)
 		len = o->cap;
 	if (o->is_ref) {
+		if (o->ref_dst && len)
+			memcpy(o->ref_dst, o->p, len);
 		ava_wbuf_u64(&c->w, (len << 2) | AVA_DATA_REF);
 		return;
 	}
@@ -290,6 +305,11 @@ void avaw_notify(void *record, int64_t status)
 	struct avaw_session *s = r->s;
 	struct ava_shm_ctl *ctl = s->m.ctl;
 
+	if (s->post_note) {
+		s->post_note(s, r->cookie, status);
+		free(r);
+		return;
+	}
 	pthread_mutex_lock(&s->note_lock);
 	while (s->note_head - atomic_load_explicit(&ctl->note_tail, memory_order_acquire) >= s->m.note_count) {
 		if (atomic_load(&s->peer_gone))

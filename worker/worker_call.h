@@ -66,6 +66,13 @@ struct avaw_session {
 	int has_deferred[AVA_API_COUNT];
 	uint64_t stats[AVA_STAT_COUNT];
 	_Atomic int peer_gone;
+	/* set by the transport (worker_dispatch.c): the header's session
+	 * field this session accepts; whether references may stream
+	 * (local only); where callback notifications go when not into the
+	 * shared-memory ring */
+	uint32_t session_id;
+	int no_stream;
+	void (*post_note)(struct avaw_session *s, uint64_t cookie, int64_t status);
 };
 
 struct avaw_data {
@@ -81,6 +88,7 @@ struct avaw_out {
 	int present;
 	int is_ref;
 	int stream;		/* the call's streamed output */
+	void *ref_dst;		/* private output: copied here at reply */
 };
 
 struct avaw_stream {
@@ -134,6 +142,8 @@ void avaw_fail(struct avaw_call *c, uint32_t status);
 int avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
 int avaw_string(struct avaw_call *c, struct avaw_data *d);
 int avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
+/* An output the worker reads back after the call: always private memory. */
+int avaw_out_private(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
 /* 0, AVAW_BAD, or 1 when a handle is not valid */
 int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type, void ***out);
 void *avaw_alloc(struct avaw_call *c, uint64_t n);
@@ -185,5 +195,16 @@ void avaw_call_timer_start(struct avaw_call *c);
 void avaw_call_timer_stop(struct avaw_call *c);
 
 void avaw_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * The per-command core shared by the transports (worker_dispatch.c): runs
+ * the len-byte command at msg (a private copy) for session s, checking
+ * its framing and references against s->m.arena / s->m.arena_size, and
+ * builds the reply (header and inline results) at reply, which has room
+ * for sizeof(struct ava_reply_hdr) + AVA_MAX_REPLY_INLINE bytes.  Returns
+ * the reply's length; *async tells whether the caller waits for it.
+ */
+uint32_t avaw_process(struct avaw_session *s, const uint8_t *msg, uint32_t len, uint8_t *reply,
+		      uint64_t *exec_ns, int *async);
 
 #endif

@@ -25,6 +25,7 @@ void avaw_strings_get(struct avaw_call *c, struct avaw_strings *v, uint64_t coun
 	memset(v, 0, sizeof(*v));
 	if (!avaw_get_u64(c) || !count_ok(c, count))
 		return;
+	v->present = 1;
 	src = avaw_alloc(c, count * sizeof(char *));
 	v->val = avaw_alloc(c, count * sizeof(char *));
 	v->lengths = avaw_alloc(c, count * sizeof(size_t));
@@ -34,6 +35,7 @@ void avaw_strings_get(struct avaw_call *c, struct avaw_strings *v, uint64_t coun
 		avaw_get_data(c, &d);
 		src[i] = d.present ? d.p : NULL;
 		v->lengths[i] = d.present ? d.len : 0;
+		v->has_null |= !d.present;
 		if (d.present)
 			total += d.len + 1;
 	}
@@ -50,10 +52,11 @@ void avaw_strings_get(struct avaw_call *c, struct avaw_strings *v, uint64_t coun
 	}
 }
 
-int64_t avaw_strings_check(struct avaw_call *c, struct avaw_strings *v)
+int64_t avaw_strings_check(struct avaw_call *c, struct avaw_strings *v, uint64_t count, int64_t invalid_err)
 {
 	(void)c;
-	(void)v;
+	if (count && (!v->present || v->has_null || !v->val))
+		return invalid_err;
 	return 0;
 }
 

@@ -12,9 +12,12 @@
 struct avaw_strings {
 	char **val;
 	size_t *lengths;
+	int present;
+	int has_null;		/* an element is NULL */
 };
 void avaw_strings_get(struct avaw_call *c, struct avaw_strings *v, uint64_t count);
-int64_t avaw_strings_check(struct avaw_call *c, struct avaw_strings *v);
+/* The vendor never sees a NULL array or element: invalid_err instead. */
+int64_t avaw_strings_check(struct avaw_call *c, struct avaw_strings *v, uint64_t count, int64_t invalid_err);
 void avaw_strings_free(struct avaw_call *c, struct avaw_strings *v, int ok);
 
 struct avaw_blobs {

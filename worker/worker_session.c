@@ -7,6 +7,7 @@
  * command is copied out of the ring before it is checked and decoded.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
@@ -63,8 +64,10 @@ static int setup(struct avaw_session *s, int sock, uint64_t arena_size)
 		send_reply_fd(sock, &rep, -1);
 		return -1;
 	}
-	fd = memfd_create("ava-session", MFD_CLOEXEC);
-	if (fd < 0 || ftruncate(fd, (off_t)total) < 0)
+	fd = memfd_create("ava-session", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	/* sealed: a caller that could shrink it would make the worker fault */
+	if (fd < 0 || ftruncate(fd, (off_t)total) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
 		goto nomem;
 	shm = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd, 0);
 	if (shm == MAP_FAILED)
@@ -97,6 +100,8 @@ fail:
 	return -1;
 }
 
+#define WORKER_GRACE_S 5
+
 /* Watches the caller's socket: its closing ends the session. */
 static void *watch_peer(void *arg)
 {
@@ -113,128 +118,29 @@ static void *watch_peer(void *arg)
 	atomic_store(&s->peer_gone, 1);
 	atomic_fetch_add(&s->m.ctl->req_seq, 1);
 	ava_futex_wake(&s->m.ctl->req_seq);
-	return NULL;
+	/*
+	 * A vendor call can block for ever on what only the caller could have
+	 * provided (a user event).  Exiting releases everything the process
+	 * holds, so after a grace period the worker just goes.
+	 */
+	sleep(WORKER_GRACE_S);
+	avaw_log("caller gone %d s ago and the worker is still busy in a call; exiting", WORKER_GRACE_S);
+	_exit(0);
 }
 
-static void control(struct avaw_session *s, struct avaw_call *c, uint32_t func)
+/* Runs one command (worker_dispatch.c) and publishes a synchronous reply. */
+static void process(struct avaw_session *s, uint32_t len)
 {
-	uint64_t api, id;
-	unsigned i;
+	uint64_t exec_ns;
+	int async;
+	uint32_t rlen = avaw_process(s, s->msg, len, s->m.reply, &exec_ns, &async);
 
-	switch (func) {
-	case AVA_CTL_PING:
-		break;
-	case AVA_CTL_RELEASE:
-		api = avaw_get_u64(c);
-		id = avaw_get_u64(c);
-		if (c->r.bad || c->r.pos != c->r.len || api >= AVA_API_COUNT || avaw_handle_release(s, (uint32_t)api, id))
-			avaw_fail(c, AVA_S_BAD_HANDLE);
-		break;
-	case AVA_CTL_PENDING:
-		avaw_pending_collect(c);
-		break;
-	case AVA_CTL_STATS:
-		for (i = 0; i < AVA_STAT_COUNT; i++)
-			avaw_put_u64(c, s->stats[i]);
-		break;
-	default:
-		avaw_fail(c, AVA_S_BAD_FUNC);
-	}
-}
-
-/* Checks a command's framing; returns AVA_S_OK or why it is refused. */
-static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
-{
-	uint64_t refs_len = (uint64_t)h->nrefs * sizeof(struct ava_buf_ref);
-	const struct ava_buf_ref *r;
-	uint32_t i;
-
-	if (h->magic != AVA_WIRE_MAGIC || h->version != AVA_WIRE_VERSION)
-		return AVA_S_BAD_MAGIC;
-	if (h->api_id >= AVA_API_COUNT || (h->api_id != AVA_API_CONTROL && !avaw_apis[h->api_id]))
-		return AVA_S_BAD_API;
-	if ((h->flags & ~AVA_CMD_KNOWN_FLAGS) || h->reserved || h->nrefs > AVA_MAX_REFS ||
-	    h->inline_len > AVA_MAX_INLINE ||
-	    sizeof(*h) + (uint64_t)h->inline_len + refs_len != h->total_len)
-		return AVA_S_MALFORMED;
-	r = (const struct ava_buf_ref *)((const uint8_t *)(h + 1) + h->inline_len);
-	for (i = 0; i < h->nrefs; i++) {
-		c->refs[i] = r[i];
-		if (!c->refs[i].flags || (c->refs[i].flags & ~AVA_REF_KNOWN_FLAGS) || c->refs[i].reserved ||
-		    c->refs[i].offset > s->m.arena_size || c->refs[i].len > s->m.arena_size - c->refs[i].offset)
-			return AVA_S_BAD_REF;
-	}
-	c->nrefs = h->nrefs;
-	return AVA_S_OK;
-}
-
-static void reply(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
-{
-	struct ava_reply_hdr *rh = (struct ava_reply_hdr *)s->m.reply;
-	uint32_t len = (uint32_t)(sizeof(*rh) + (c->bad ? 0 : c->w.len));
-
-	rh->magic = AVA_WIRE_MAGIC;
-	rh->version = AVA_WIRE_VERSION;
-	rh->api_id = h->api_id;
-	rh->func_id = h->func_id;
-	rh->status = c->bad ? c->status : AVA_S_OK;
-	rh->call_id = h->call_id;
-	rh->inline_len = c->bad ? 0 : (uint32_t)c->w.len;
-	rh->exec_ns_lo = (uint32_t)avaw_min(c->exec_ns, UINT32_MAX);
-	atomic_store_explicit(&s->m.ctl->reply_len, len, memory_order_relaxed);
+	if (async)
+		return;
+	atomic_store_explicit(&s->m.ctl->reply_len, rlen, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->m.ctl->reply_seq, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&s->m.ctl->client_waiting, memory_order_seq_cst))
 		ava_futex_wake(&s->m.ctl->reply_seq);
-}
-
-static void process(struct avaw_session *s, uint32_t len)
-{
-	struct ava_cmd_hdr *h = (struct ava_cmd_hdr *)s->msg;
-	struct avaw_call c;
-	uint32_t st = AVA_S_OK;
-	unsigned i;
-
-	memset(&c, 0, sizeof(c));
-	c.s = s;
-	ava_wbuf_init(&c.w, s->m.reply + sizeof(struct ava_reply_hdr), AVA_MAX_REPLY_INLINE);
-	s->stats[AVA_STAT_CALLS]++;
-	if (len < sizeof(*h))
-		st = AVA_S_MALFORMED;
-	else
-		st = check_frame(s, h, &c);
-	if (st == AVA_S_OK) {
-		c.api = h->api_id;
-		c.async = (h->flags & AVA_CMD_ASYNC) != 0;
-		c.a = avaw_apis[c.api];
-		ava_rbuf_init(&c.r, h + 1, h->inline_len);
-		s->stats[AVA_STAT_INLINE_BYTES] += h->inline_len;
-		if (c.api == AVA_API_CONTROL)
-			control(s, &c, h->func_id);
-		else if (h->func_id >= c.a->nfns || !c.a->fns[h->func_id])
-			avaw_fail(&c, AVA_S_BAD_FUNC);
-		else
-			c.a->fns[h->func_id](&c);
-		if (!c.bad && c.w.overflow)
-			avaw_fail(&c, AVA_S_TOO_LARGE);
-	} else {
-		avaw_fail(&c, st);
-	}
-	/* a stream the call did not move must not keep the caller waiting */
-	for (i = 0; i < c.nrefs; i++)
-		if ((c.refs[i].flags & AVA_REF_STREAM) && !c.stream.finished) {
-			c.stream.dir = c.stream.dir ? c.stream.dir : AVA_REF_IN;
-			avaw_stream_abort(&c);
-		}
-	for (i = 0; i < c.nallocs; i++)
-		free(c.allocs[i]);
-	if (c.bad) {
-		s->stats[AVA_STAT_ERRORS]++;
-		if (getenv("AVA_WORKER_VERBOSE"))
-			avaw_log("refused command (api %u, function %u): status %u",
-				 len >= sizeof(*h) ? h->api_id : 0, len >= sizeof(*h) ? h->func_id : 0, c.status);
-	}
-	if (len < sizeof(*h) || !(h->flags & AVA_CMD_ASYNC))
-		reply(s, len >= sizeof(*h) ? h : &(struct ava_cmd_hdr){ 0 }, &c);
 }
 
 /* Waits until the ring holds data; returns 0, or -1 when the session ends. */

@@ -2,7 +2,7 @@
 /*
  * hostile_worker: a raw `local` client that attacks the worker.
  *
- *   hostile_worker SOCKET_PATH [--iterations N] [--seed S] [--verbose]
+ *   hostile_worker SOCKET_PATH [--iterations N] [--seed S] [--verbose] [--trace]
  *
  * It speaks the protocol by hand (userlib/local_hello.h, userlib/shm_layout.h,
  * uapi/ava_wire.h): hello, map the session memory, then write commands
@@ -10,14 +10,24 @@
  * reply_seq, like userlib/transport_local.c).  Every case prints a TAP line;
  * the run ends with "N passed, N failed" and exits 0 only if all passed.
  *
- * Cases: broken framing and headers, malformed items of real OpenCL calls,
- * forged handles (random, worker-bit, wrong type, another session's),
- * worker trust in arena contents, ring index abuse, a seeded fuzz loop, and
- * client death (idle and in the middle of a blocking call).
+ * Cases: bad hellos; broken framing and headers (lengths, magic, version,
+ * api/function ids, flags, reserved fields, buffer refs); control calls;
+ * malformed items of real OpenCL calls (missing items, lengths that do not
+ * match the call, absurd lengths, refs out of the arena or of the wrong
+ * direction, out capacities, strings, handle arrays, property lists, new
+ * ids); forged handles (random, worker-bit, wrong type, another session's);
+ * the worker's trust in memory the caller writes (arena outs, overlapping
+ * refs, a non-blocking read into worker memory, a failed create, shrinking
+ * the memfd); streamed buffers; kernel-transport controls sent over the
+ * local one; ring index abuse; a seeded fuzz loop (random commands and
+ * mutated well-formed calls, PING every 1000); client death (idle, inside
+ * a blocking vendor call, inside a stream).  Each case that could kill a
+ * worker runs in a session of its own.
  *
- * The ids of the OpenCL functions come from the generated opencl_ids.h
- * (build it with -I$(BUILD)/gen; without it the file falls back to
- * build/gen/opencl_ids.h relative to this source).
+ * The ids of the OpenCL functions come from the generated opencl_ids.h:
+ * build with -I$(BUILD)/gen (the file falls back to build/gen/opencl_ids.h
+ * relative to this source).  A fuzz failure prints the seed and the last
+ * command; --trace logs every fuzz command to stderr to replay it.
  */
 #ifndef CL_TARGET_OPENCL_VERSION
 #define CL_TARGET_OPENCL_VERSION 120
@@ -73,7 +83,7 @@ _Static_assert(sizeof(struct ava_buf_ref) == 24, "buffer ref layout");
 
 /* ------------------------------------------------------------------ TAP */
 
-static int g_n, g_pass, g_fail, g_verbose;
+static int g_n, g_pass, g_fail, g_verbose, g_trace;
 static char g_diag[8192];
 static size_t g_dlen;
 
@@ -145,9 +155,16 @@ static void note(const char *fmt, ...)
 static const char *sname(uint32_t st)
 {
 	static const char *const n[] = { "OK", "BAD_MAGIC", "BAD_API", "BAD_FUNC", "MALFORMED",
-					 "BAD_HANDLE", "TOO_LARGE", "NO_MEMORY", "UNSUPPORTED", "BAD_REF" };
+					 "BAD_HANDLE", "TOO_LARGE", "NO_MEMORY", "UNSUPPORTED", "BAD_REF",
+					 "WORKER_LOST" };
 
 	return st < sizeof(n) / sizeof(n[0]) ? n[st] : "?";
+}
+
+/* The lowest flag bit outside `known` (flags sets grow with the protocol). */
+static uint32_t unknown_bit(uint32_t known)
+{
+	return ~known & (known + 1);
 }
 
 /* ------------------------------------------------------------ sessions */
@@ -593,7 +610,7 @@ static uint32_t mb_finish(struct sess *s)
 	h->inline_len = il;
 	h->nrefs = M.nrefs;
 	h->total_len = HDR_LEN + il + M.nrefs * REF_LEN;
-	h->reserved = 0;
+	h->session = 0;
 	return h->total_len;
 }
 
@@ -1057,10 +1074,6 @@ static void t_framing(struct sess *s)
 	expect_raw(s, len, AVA_S_BAD_MAGIC, 0, "version %u", AVA_WIRE_VERSION + 1);
 
 	len = build_ping(s, 0);
-	H()->api_id = AVA_API_CUDA;
-	expect_raw(s, len, AVA_S_BAD_API, 0, "api id AVA_API_CUDA (no such dispatch table in this worker)");
-
-	len = build_ping(s, 0);
 	H()->api_id = AVA_API_COUNT;
 	expect_raw(s, len, AVA_S_BAD_API, 0, "api id AVA_API_COUNT");
 
@@ -1089,16 +1102,16 @@ static void t_framing(struct sess *s)
 	}
 
 	len = build_ping(s, 0);
-	H()->flags = 1u << 1;
-	expect_raw(s, len, AVA_S_MALFORMED, 0, "unknown flag 1<<1");
+	H()->flags = unknown_bit(AVA_CMD_KNOWN_FLAGS);
+	expect_raw(s, len, AVA_S_MALFORMED, 0, "lowest unknown command flag %#x", unknown_bit(AVA_CMD_KNOWN_FLAGS));
 
 	len = build_ping(s, 0);
 	H()->flags = 1u << 31;
 	expect_raw(s, len, AVA_S_MALFORMED, 0, "unknown flag 1<<31");
 
 	len = build_ping(s, 0);
-	H()->reserved = 1;
-	expect_raw(s, len, AVA_S_MALFORMED, 0, "nonzero header reserved field");
+	H()->session = 1;
+	expect_raw(s, len, AVA_S_MALFORMED, 0, "nonzero session field on the local transport");
 
 	/* a refused ASYNC command gets no reply; the next reply is the PING's own */
 	ok = stats(s, st0) == 0;
@@ -1118,9 +1131,9 @@ static void t_framing(struct sess *s)
 	tap(ok, "refused ASYNC commands get no reply, are counted in STATS errors, and the next PING gets its own reply");
 
 	/* buffer references */
-	static const struct { uint64_t off, len; uint32_t flags, reserved; const char *what; } refs[] = {
+	const struct { uint64_t off, len; uint32_t flags, reserved; const char *what; } refs[] = {
 		{ 0, 8, 0, 0, "ref with no direction flag" },
-		{ 0, 8, 4, 0, "ref with unknown flag 4" },
+		{ 0, 8, unknown_bit(AVA_REF_KNOWN_FLAGS), 0, "ref with the lowest unknown flag" },
 		{ 0, 8, AVA_REF_IN | (1u << 31), 0, "ref with unknown flag 1<<31" },
 		{ 0, 8, AVA_REF_IN, 1, "ref with nonzero reserved" },
 		{ UINT64_MAX - 7, 16, AVA_REF_IN, 0, "ref at offset 2^64-8 (offset+len overflows)" },
@@ -1597,6 +1610,212 @@ static void t_malformed(struct sess *s, const struct clobj *o)
 	expect_call(s, AVA_S_TOO_LARGE, NO_CL, "clGetPlatformIDs num_entries 2^29 (a 4 GiB inline out)");
 }
 
+
+#ifdef AVA_REF_STREAM
+/*
+ * Streamed buffers (AVA_REF_STREAM): the data moves through a ring of
+ * AVA_STREAM_RING bytes in the arena while both sides advance counters in
+ * the ctl page.  The worker must bound the caller's counter, refuse bad
+ * stream refs, and never wait for a stream the caller abandoned forever.
+ */
+#define ID_SBUF 0x120
+#define STREAM_LEN (4u << 20)
+
+static void stream_reset(struct sess *s, uint64_t guest)
+{
+	atomic_store(&s->ctl->stream_guest, guest);
+	atomic_store(&s->ctl->stream_worker, 0);
+}
+
+/* The caller's half of a stream (userlib/guest_call.c run_stream), with a timeout. */
+static int stream_run(struct sess *s, uint64_t ring_off, uint8_t *app, uint64_t len, int in)
+{
+	uint8_t *ring = s->arena + ring_off;
+	uint64_t done = 0, chunk, w, t0 = ava_now_ns();
+
+	while (done < len) {
+		chunk = len - done < AVA_STREAM_CHUNK ? len - done : AVA_STREAM_CHUNK;
+		for (;;) {
+			w = atomic_load_explicit(&s->ctl->stream_worker, memory_order_acquire);
+			if (w == AVA_STREAM_ABORT)
+				return -1;
+			if (in ? done + chunk - w <= AVA_STREAM_RING : w >= done + chunk)
+				break;
+			if (peer_gone(s) || ava_now_ns() - t0 > TIMEOUT_MS * 1000000ull)
+				return -1;
+			sched_yield();
+		}
+		if (in)
+			memcpy(ring + done % AVA_STREAM_RING, app + done, chunk);
+		else
+			memcpy(app + done, ring + done % AVA_STREAM_RING, chunk);
+		done += chunk;
+		atomic_store_explicit(&s->ctl->stream_guest, done, memory_order_release);
+	}
+	return 0;
+}
+
+/* Sends the built command, runs its stream, waits for the reply. */
+static int call_stream(struct sess *s, struct rep *r, uint64_t ring_off, uint8_t *app, uint64_t len, int in)
+{
+	uint32_t n = mb_finish(s), seq0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	stream_reset(s, 0);
+	seq0 = atomic_load(&s->ctl->reply_seq);
+	if (ring_put(s, g_msg, n, 1)) {
+		r->got = -1;
+		return -1;
+	}
+	rc = stream_run(s, ring_off, app, len, in);
+	r->got = wait_reply(s, seq0, TIMEOUT_MS);
+	if (r->got == 1) {
+		const struct ava_reply_hdr *rh = (const struct ava_reply_hdr *)g_repbuf;
+		uint32_t rl = atomic_load(&s->ctl->reply_len);
+
+		if (rl < sizeof(*rh) || rl > AVA_SHM_REPLY_SIZE) {
+			r->got = -2;
+			return -1;
+		}
+		memcpy(g_repbuf, s->reply, rl);
+		r->status = rh->status;
+		r->call_id = rh->call_id;
+		ava_rbuf_init(&r->r, g_repbuf + sizeof(*rh), rh->inline_len <= rl - sizeof(*rh) ? rh->inline_len : 0);
+	}
+	return rc;
+}
+
+/* A streamed write of len bytes; its ring ref is {off, rlen, flags}. */
+static void mb_stream_write(const struct clobj *o, uint64_t off, uint64_t rlen, uint32_t flags, uint64_t len)
+{
+	mb_write_head(o->q, ID_SBUF, 0, len);
+	put_data_ref(add_ref(off, rlen, flags), len);
+	mb_write_tail();
+}
+
+static void mb_stream_read(const struct clobj *o, uint64_t off, uint64_t rlen, uint32_t flags, uint64_t len)
+{
+	uint32_t idx;
+
+	mb_begin(AVA_API_OPENCL, FN(clEnqueueReadBuffer));
+	idx = add_ref(off, rlen, flags);
+	put(o->q);
+	put(ID_SBUF);
+	put(CL_TRUE);
+	put(0);
+	put(len);
+	put(0);			/* not deferred */
+	put_out_ref(idx, len);
+	put(0);
+	put(0);
+	put(0);
+}
+
+static void t_stream(struct sess *s, const struct clobj *o)
+{
+	static uint8_t src[STREAM_LEN], back[STREAM_LEN];
+	uint64_t ring = 0, i;
+	struct rep r;
+	uint32_t seq0, len;
+	int ok, rc;
+
+	for (i = 0; i < STREAM_LEN; i++)
+		src[i] = (uint8_t)(i * 7 + (i >> 12));
+	ok = mk_buffer(s, ID_SBUF, o->ctx, STREAM_LEN) == 0;
+	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	rc = call_stream(s, &r, ring, src, STREAM_LEN, 1);
+	REQUIRE(rc == 0 && r.got == 1 && r.status == AVA_S_OK && rep_i64(&r) == CL_SUCCESS,
+		"streamed write: stream %d, got %d, status %u", rc, r.got, r.status);
+	memset(back, 0, sizeof(back));
+	mb_stream_read(o, ring, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+	rc = call_stream(s, &r, ring, back, STREAM_LEN, 0);
+	REQUIRE(rc == 0 && r.got == 1 && r.status == AVA_S_OK && rep_i64(&r) == CL_SUCCESS,
+		"streamed read: stream %d, got %d, status %u", rc, r.got, r.status);
+	REQUIRE(memcmp(src, back, STREAM_LEN) == 0, "the 4 MiB streamed back differ from what was written");
+	if (!tap(ok, "well-formed 4 MiB streamed clEnqueueWriteBuffer/ReadBuffer round trip"))
+		return;
+
+	stream_reset(s, 0);
+	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "streamed write through an IN|OUT|STREAM ref");
+	stream_reset(s, 0);
+	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "streamed write through an OUT|STREAM ref");
+	stream_reset(s, 0);
+	mb_stream_write(o, ring, STREAM_LEN - 8, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ref 8 bytes shorter than its data item");
+	stream_reset(s, 0);
+	mb_stream_write(o, s->arena_size - 4096, 4096, AVA_REF_IN | AVA_REF_STREAM, 4096);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ring that would run past the arena's end");
+	stream_reset(s, 0);
+	mb_device_info(o->dev, CL_DEVICE_NAME, 64);
+	put_out_ref(add_ref(ring, 64, AVA_REF_OUT | AVA_REF_STREAM), 64);
+	put_out(8);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "clGetDeviceInfo out through a STREAM ref (no stream there)");
+
+	/* a stream ref no call item uses is given up, not waited for */
+	ok = 1;
+	stream_reset(s, 0);
+	mb_begin(AVA_API_CONTROL, AVA_CTL_PING);
+	add_ref(ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM);
+	call(s, &r);
+	REQUIRE(r.got == 1 && r.status == AVA_S_OK, "PING with a stream ref: got %d, status %u", r.got, r.status);
+	REQUIRE(atomic_load(&s->ctl->stream_worker) == AVA_STREAM_ABORT, "stream_worker %#" PRIx64 ", expected ABORT",
+		(uint64_t)atomic_load(&s->ctl->stream_worker));
+	ok &= ping(s);
+	tap(ok, "a stream ref no item uses is aborted (stream_worker = AVA_STREAM_ABORT), the call answered");
+
+	/* counters the caller cannot have reached */
+	static const struct { uint64_t g; int in; const char *what; } bad[] = {
+		{ STREAM_LEN + 8, 1, "write: caller counter beyond the stream's length" },
+		{ AVA_STREAM_RING + AVA_STREAM_CHUNK, 1, "write: caller counter a whole ring ahead of the worker" },
+		{ UINT64_MAX - 1, 1, "write: caller counter 2^64-2" },
+		{ 8, 0, "read: caller claims to have consumed data not produced yet" },
+	};
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ok = 1;
+		if (bad[i].in)
+			mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+		else
+			mb_stream_read(o, ring, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+		len = mb_finish(s);
+		stream_reset(s, bad[i].g);
+		send_msg(s, len, &r, TIMEOUT_MS);
+		REQUIRE(r.got == 1, "no reply (%s): the worker waits on a counter it cannot trust", got_name(r.got));
+		if (r.got == 1 && r.status == AVA_S_OK)
+			REQUIRE(rep_i64(&r) != CL_SUCCESS, "the transfer succeeded with a bogus counter");
+		REQUIRE(atomic_load(&s->ctl->stream_worker) == AVA_STREAM_ABORT, "stream_worker %#" PRIx64
+			", expected ABORT", (uint64_t)atomic_load(&s->ctl->stream_worker));
+		if (r.got != -1)
+			ok &= ping(s);
+		tap(ok, "stream %s: aborted, call answered, session still answers PING", bad[i].what);
+	}
+
+	/* a stalled stream: nothing before the caller gives up, then an answer */
+	ok = 1;
+	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	len = mb_finish(s);
+	stream_reset(s, 0);
+	seq0 = atomic_load(&s->ctl->reply_seq);
+	ring_put(s, g_msg, len, 1);
+	rc = wait_reply(s, seq0, 300);
+	REQUIRE(rc == 0, "a reply came before the stream was fed (%d)", rc);
+	if (rc == 0) {
+		atomic_store(&s->ctl->stream_guest, UINT64_MAX - 1);
+		rc = wait_reply(s, seq0, TIMEOUT_MS);
+		REQUIRE(rc == 1, "no reply after the caller posted an impossible counter (%s)", got_name(rc));
+	}
+	REQUIRE(atomic_load(&s->ctl->stream_worker) == AVA_STREAM_ABORT, "stream_worker %#" PRIx64 ", expected ABORT",
+		(uint64_t)atomic_load(&s->ctl->stream_worker));
+	if (rc != -1)
+		ok &= ping(s);
+	tap(ok, "a stalled streamed write waits, then ends when the caller posts an impossible counter");
+	stream_reset(s, 0);
+	release(s, AVA_API_OPENCL, ID_SBUF);
+}
+#endif
+
 /* Forged handles, in session s (which holds o) and from another session. */
 static void t_forged(struct sess *s, const struct clobj *o)
 {
@@ -1901,6 +2120,86 @@ static void t_nonblocking_read(void)
 	sess_close(&x);
 }
 
+
+/*
+ * A creating call that fails must not leave a handle behind: PoCL returns a
+ * half-built context with CL_DEVICE_NOT_FOUND from clCreateContextFromType
+ * for a device type it does not have, and releasing that object aborts.
+ */
+static void t_failed_create(void)
+{
+	uint64_t st0[AVA_STAT_COUNT], st1[AVA_STAT_COUNT];
+	struct sess x;
+	struct clobj o;
+	struct rep r;
+	int64_t ret = 0;
+	int ok = 1, st;
+
+	if (sess_open(&x, 0) || mk_setup(&x, &o, 0) || stats(&x, st0)) {
+		tap(0, "failed clCreateContextFromType: setup");
+		sess_close(&x);
+		return;
+	}
+	mb_begin(AVA_API_OPENCL, FN(clCreateContextFromType));
+	put(ID_SCRATCH);
+	put(0);			/* properties */
+	put(CL_DEVICE_TYPE_GPU | CL_DEVICE_TYPE_ACCELERATOR);
+	put(0);
+	put(0);
+	st = call(&x, &r);
+	REQUIRE(st == AVA_S_OK, "status %d", st);
+	if (st == AVA_S_OK)
+		ret = rep_i64(&r);
+	REQUIRE(stats(&x, st1) == 0, "STATS failed");
+	if (ret != CL_SUCCESS) {
+		REQUIRE(st1[AVA_STAT_HANDLES] == st0[AVA_STAT_HANDLES],
+			"CL error %" PRId64 " but live handles %" PRIu64 " -> %" PRIu64 ": the vendor's half-built "
+			"object was registered", ret, st0[AVA_STAT_HANDLES], st1[AVA_STAT_HANDLES]);
+		st = release(&x, AVA_API_OPENCL, ID_SCRATCH);
+		REQUIRE(st == AVA_S_BAD_HANDLE, "AVA_CTL_RELEASE of the failed id: %d (%s)", st,
+			st < 0 ? "worker gone: releasing it killed the worker" : sname((uint32_t)st));
+	} else {
+		REQUIRE(release(&x, AVA_API_OPENCL, ID_SCRATCH) == AVA_S_OK, "releasing the context failed");
+	}
+	if (!peer_gone(&x))
+		ok &= ping(&x);
+	tap(ok, "clCreateContextFromType(GPU|ACCELERATOR) -> CL %" PRId64 ": no handle left behind, release refused, "
+	    "session alive", ret);
+	sess_close(&x);
+}
+
+
+/*
+ * Pointers the vendor will dereference must not reach it as NULL when the
+ * call's counts say they hold data: PoCL does not check them all.
+ */
+static void t_null_arrays(void)
+{
+	struct sess x;
+	struct clobj o;
+	struct rep r;
+	int ok = 1, st;
+
+	if (sess_open(&x, 0) || mk_setup(&x, &o, 0)) {
+		tap(0, "NULL strings array: setup");
+		sess_close(&x);
+		return;
+	}
+	mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
+	put(ID_SCRATCH);
+	put(o.ctx);
+	put(1);			/* count */
+	put(0);			/* strings: NULL */
+	st = call(&x, &r);
+	REQUIRE(r.got == 1, "no reply (%s): the vendor was called with strings == NULL", got_name(r.got));
+	if (r.got == 1)
+		REQUIRE(st != AVA_S_OK || rep_i64(&r) != CL_SUCCESS, "accepted");
+	if (r.got != -1)
+		ok &= ping(&x);
+	tap(ok, "clCreateProgramWithSource(count 1, strings NULL) is refused before the vendor sees it");
+	sess_close(&x);
+}
+
 /* The client shrinks the session memfd under the worker. */
 static void t_memfd_shrink(void)
 {
@@ -1947,6 +2246,54 @@ static int daemon_serves(void)
 		sess_close(&n);
 	}
 	return ok;
+}
+
+
+/* Control functions of the kernel transport, sent over the local one. */
+static void t_kernel_controls(void)
+{
+#if defined(AVA_CTL_NOTE_WAIT) || defined(AVA_CTL_CLOSE)
+	static const struct { uint32_t func; const char *what; } f[] = {
+#ifdef AVA_CTL_NOTE_WAIT
+		{ AVA_CTL_NOTE_WAIT, "AVA_CTL_NOTE_WAIT" },
+#endif
+#ifdef AVA_CTL_CLOSE
+		{ AVA_CTL_CLOSE, "AVA_CTL_CLOSE" },
+#endif
+	};
+	struct sess x;
+	struct clobj o;
+	struct rep r;
+	unsigned i;
+	int ok;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		ok = 1;
+		if (sess_open(&x, 0) || mk_setup(&x, &o, 4096)) {
+			tap(0, "%s on the local transport: setup", f[i].what);
+			sess_close(&x);
+			continue;
+		}
+		mb_begin(AVA_API_CONTROL, f[i].func);
+		call(&x, &r);
+		if (r.got == 1) {
+			/* answered: the session must still work (or have ended cleanly) */
+			if (!peer_gone(&x))
+				ok &= ping(&x);
+		} else if (r.got == 0) {
+			REQUIRE(0, "no reply within 5 s: the session is wedged");
+		}
+		if (r.got == -1 || peer_gone(&x))
+			REQUIRE(wait_worker_exit(&x, 5000) == 0, "the worker neither answers nor exits");
+		sess_close(&x);
+		REQUIRE(wait_pid_gone(x.worker, 10000) == 0, "worker %d did not exit after its session closed",
+			(int)x.worker);
+		if (pid_alive(x.worker))
+			kill(x.worker, SIGKILL);	/* ours, and stuck */
+		ok &= daemon_serves();
+		tap(ok, "%s on the local transport: answered or the session ends; never wedged", f[i].what);
+	}
+#endif
 }
 
 static void ring_case(const char *what, void (*abuse)(struct sess *), int may_survive)
@@ -2204,7 +2551,7 @@ static void fz_refs(struct sess *s)
 			off = s->arena_size - len;
 		if (rnd_n(3) == 0)
 			off = rnd_n(4) * 4096;	/* overlapping refs */
-		add_ref(off, len, 1 + (uint32_t)rnd_n(3));
+		add_ref(off, len, 1 + (uint32_t)rnd_n(AVA_REF_KNOWN_FLAGS));
 		if (rnd_n(25) == 0) {	/* a bad one */
 			switch (rnd_n(4)) {
 			case 0: M.refs[M.nrefs - 1].offset = rnd(); break;
@@ -2624,7 +2971,7 @@ static void t_fuzz(unsigned iterations, uint64_t seed)
 			case 0: H()->magic ^= 1u << rnd_n(32); break;
 			case 1: H()->version = (uint16_t)rnd(); if (H()->version == AVA_WIRE_VERSION) H()->version = 0; break;
 			case 2: H()->flags |= 2u << rnd_n(31); break;
-			case 3: H()->reserved = (uint32_t)rnd() | 1; break;
+			case 3: H()->session = (uint32_t)rnd() | 1; break;
 			case 4: H()->nrefs += 1 + (uint32_t)rnd_n(3); break;
 			case 5: H()->inline_len += 8; break;
 			case 6: H()->total_len = (uint32_t)rnd_n(HDR_LEN / 8) * 8; lost = 1; break;
@@ -2636,6 +2983,10 @@ static void t_fuzz(unsigned iterations, uint64_t seed)
 			if (lost)	/* always answered: keep it synchronous */
 				H()->flags &= ~AVA_CMD_ASYNC;
 		}
+#ifdef AVA_REF_STREAM
+		/* a stream the worker starts must end at once: it is never fed */
+		atomic_store(&f.ctl->stream_guest, UINT64_MAX - 1);
+#endif
 		lastlen = len < sizeof(last) ? len : sizeof(last);
 		memcpy(last, g_msg, lastlen);
 		{
@@ -2644,6 +2995,20 @@ static void t_fuzz(unsigned iterations, uint64_t seed)
 
 			send_msg(&f, len, &r, 10000);
 			sent++;
+			if (g_trace) {
+				/* every fuzz command and its outcome, on stderr */
+				fprintf(stderr, "fuzz %u: api %u func %u len %u -> got %d status %u", i, api, func, len,
+					r.got, r.status);
+				if (r.got == 1 && r.status == AVA_S_OK && r.r.len >= 8)
+					fprintf(stderr, " CL %" PRId64, (int64_t)ava_rbuf_u64(&r.r));
+				for (uint32_t k = 0; k < len && k < 512; k += 8) {
+					uint64_t v;
+
+					memcpy(&v, g_msg + k, 8);
+					fprintf(stderr, "%s%" PRIx64, k ? " " : "\n  ", v);
+				}
+				fputc('\n', stderr);
+			}
 			if (is_async) {
 				async++;
 				if (r.got == -1) {
@@ -2711,7 +3076,7 @@ static void child_session(int wfd, int mid_call)
 	close_inherited();
 	if (sess_open(&c, 0) || mk_setup(&c, &o, 4096))
 		_exit(2);
-	if (mid_call && mk_user_event(&c, ev, ID_CTX))
+	if (mid_call == 1 && mk_user_event(&c, ev, ID_CTX))
 		_exit(3);
 	if (stats(&c, st))
 		_exit(4);
@@ -2719,12 +3084,20 @@ static void child_session(int wfd, int mid_call)
 	msg[1] = st[AVA_STAT_HANDLES];
 	if (write(wfd, msg, sizeof(msg)) != (ssize_t)sizeof(msg))
 		_exit(5);
-	if (mid_call) {
+	if (mid_call == 1) {
 		mb_begin(AVA_API_OPENCL, FN(clWaitForEvents));
 		put(1);
 		put_ids(&ev, 1);
 		call_t(&c, &r, 600000);
 	}
+#ifdef AVA_REF_STREAM
+	if (mid_call == 2 && mk_buffer(&c, ID_SBUF, ID_CTX, STREAM_LEN) == 0) {
+		/* a streamed write whose data never comes */
+		mb_stream_write(&o, 0, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+		stream_reset(&c, 0);
+		ring_put(&c, g_msg, mb_finish(&c), 1);
+	}
+#endif
 	for (;;)
 		pause();
 }
@@ -2756,8 +3129,8 @@ static void t_client_death(int mid_call)
 			"the child did not set up its session");
 		wpid = (uint32_t)msg[0];
 		/* platform, device, context, queue, buffer (+ the user event) */
-		REQUIRE(!wpid || msg[1] == (mid_call ? 6u : 5u), "the child's session has %" PRIu64 " live handles, expected %u",
-			msg[1], mid_call ? 6u : 5u);
+		REQUIRE(!wpid || msg[1] == (mid_call == 1 ? 6u : 5u), "the child's session has %" PRIu64
+			" live handles, expected %u", msg[1], mid_call == 1 ? 6u : 5u);
 		if (wpid && mid_call)
 			sleep_ms(300);	/* let the worker enter clWaitForEvents */
 		kill(ch, SIGKILL);
@@ -2765,7 +3138,7 @@ static void t_client_death(int mid_call)
 		if (wpid) {
 			REQUIRE(wait_pid_gone((pid_t)wpid, 10000) == 0,
 				"worker %u still running 10 s after its client was killed%s", wpid,
-				mid_call ? " (it is blocked in clWaitForEvents; the worker never notices "
+				mid_call == 1 ? " (it is blocked in clWaitForEvents; the worker never notices "
 					   "peer_gone while inside a vendor call)" : "");
 			if (pid_alive((pid_t)wpid)) {
 				/* our own session's worker, stuck: do not leave it behind */
@@ -2777,7 +3150,8 @@ static void t_client_death(int mid_call)
 	close(fds[0]);
 	ok &= daemon_serves();
 	tap(ok, "client with live handles (STATS) SIGKILLed %s: its worker exits within 10 s, the daemon serves a new session",
-	    mid_call ? "inside a blocking call (clWaitForEvents on a user event)" : "while idle with live objects");
+	    mid_call == 1 ? "inside a blocking call (clWaitForEvents on a user event)" :
+	    mid_call == 2 ? "in the middle of a streamed write it never feeds" : "while idle with live objects");
 }
 
 static void t_stats_and_close(void)
@@ -2815,7 +3189,9 @@ static void t_stats_and_close(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hostile_worker SOCKET_PATH [--iterations N] [--seed S] [--verbose]\n");
+	fprintf(f, "usage: hostile_worker SOCKET_PATH [--iterations N] [--seed S] [--verbose] [--trace]\n"
+		   "  --verbose  diagnostics of passing cases too\n"
+		   "  --trace    every fuzz command and its reply status on stderr\n");
 }
 
 int main(int argc, char **argv)
@@ -2833,6 +3209,8 @@ int main(int argc, char **argv)
 			seed = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--verbose"))
 			g_verbose = 1;
+		else if (!strcmp(argv[i], "--trace"))
+			g_trace = 1;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return 0;
@@ -2878,14 +3256,23 @@ int main(int argc, char **argv)
 		ok = ping(&s) && do_finish(&s, o.q) == 0;
 		tap(ok, "after all refused commands the session's objects still work (clFinish)");
 		t_trust(&s, &o);
+#ifdef AVA_REF_STREAM
+		t_stream(&s, &o);
+#endif
 	}
 	t_nonblocking_read();
+	t_failed_create();
+	t_null_arrays();
 	t_memfd_shrink();
 	t_ring();
+	t_kernel_controls();
 	t_fuzz(iterations, seed);
 	t_stats_and_close();
 	t_client_death(0);
 	t_client_death(1);
+#ifdef AVA_REF_STREAM
+	t_client_death(2);
+#endif
 
 	ok = pid_alive(s.worker) && ping(&s);
 	tap(ok, "the first session is still served at the end");

@@ -953,9 +953,12 @@ static void t_cmd_errors(void)
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
 	h->flags = 0x80;
 	expect_status(&d, cmd, n, AVA_S_MALFORMED, "unknown flags");
-	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
-	h->reserved = 1;
-	expect_status(&d, cmd, n, AVA_S_MALFORMED, "reserved field set");
+	memset(&ref, 0, sizeof(ref));
+	ref.len = 4096;
+	ref.flags = AVA_REF_IN;
+	ref.reserved = 1;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(&d, cmd, n, AVA_S_BAD_REF, "reference reserved field set");
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
 	h->inline_len = AVA_MAX_INLINE + 8;
 	expect_status(&d, cmd, n, AVA_S_TOO_LARGE, "inline length too large");
@@ -996,6 +999,9 @@ static void t_cmd_errors(void)
 		tap(!ping(&d, 5, &st) && st == AVA_S_OK,
 		    "device still answers after bad commands");
 	}
+	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
+	h->session = 77;
+	expect_status(&d, cmd, n, AVA_S_OK, "a session id passes the module");
 out:
 	dev_close(&d);
 }

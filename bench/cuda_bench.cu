@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cuda_bench: micro-benchmarks of the CUDA runtime paths AvA remotes, on
+ * device 0.  The same binary (built with `nvcc -cudart shared`) runs natively
+ * and through AvA (bench/run cuda compares the two).
+ *
+ * Output: one "key value" line per figure on stdout ('#' lines are comments):
+ *   sync_rtt_us_<call>        mean time of one cheap synchronous call, µs
+ *                             (median of batches)
+ *   sync_rtt_idle_us_<call>   the same call after 1 ms of idleness
+ *   launch_rate_per_s         empty-kernel launches per second: N launches
+ *                             sent without waiting, then one synchronize
+ *   launch_submit_per_s       the same, counting only the launch loop
+ *   launch_sync_us_empty      one empty-kernel launch plus
+ *                             cudaStreamSynchronize, µs (median)
+ *   {h2d,d2h}_{pageable,pinned}_GBps_<size>
+ *                             cudaMemcpy bandwidth, GB/s (1e9 B/s), median,
+ *                             for 4 KiB, 1 MiB and 256 MiB
+ * Exit status: 0, or 1 if a CUDA call failed.
+ * Options: --quick (fewer iterations), --only sync|launch|copy.
+ */
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <vector>
+#include <cuda_runtime.h>
+
+#define CK(call)                                                                            \
+	do {                                                                                \
+		cudaError_t e_ = (call);                                                    \
+		if (e_ != cudaSuccess) {                                                    \
+			fprintf(stderr, "cuda_bench: %s:%d: %s failed: %s\n", __FILE__, __LINE__, \
+				#call, cudaGetErrorString(e_));                             \
+			exit(1);                                                            \
+		}                                                                           \
+	} while (0)
+
+static int quick;
+
+static double now_s()
+{
+	timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double median(std::vector<double> v)
+{
+	std::sort(v.begin(), v.end());
+	size_t n = v.size();
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+__global__ void empty_kernel() {}
+
+static void bench_sync(cudaStream_t st)
+{
+	const int batches = quick ? 5 : 21, per = quick ? 200 : 2000;
+	std::vector<double> a, q, idle;
+	int v = 0;
+
+	for (int b = 0; b < batches; b++) {
+		double t0 = now_s();
+		for (int i = 0; i < per; i++)
+			CK(cudaDeviceGetAttribute(&v, cudaDevAttrMultiProcessorCount, 0));
+		double t1 = now_s();
+		for (int i = 0; i < per; i++)
+			CK(cudaStreamQuery(st));
+		double t2 = now_s();
+		a.push_back((t1 - t0) / per * 1e6);
+		q.push_back((t2 - t1) / per * 1e6);
+	}
+	for (int i = 0; i < (quick ? 20 : 200); i++) {
+		timespec ms = { 0, 1000000 };
+		nanosleep(&ms, NULL);
+		double t0 = now_s();
+		CK(cudaDeviceGetAttribute(&v, cudaDevAttrMultiProcessorCount, 0));
+		idle.push_back((now_s() - t0) * 1e6);
+	}
+	printf("sync_rtt_us_cudaDeviceGetAttribute %.3f\n", median(a));
+	printf("sync_rtt_us_cudaStreamQuery %.3f\n", median(q));
+	printf("sync_rtt_idle_us_cudaDeviceGetAttribute %.3f\n", median(idle));
+}
+
+static void bench_launch(cudaStream_t st)
+{
+	const int n = quick ? 2000 : 20000, reps = quick ? 3 : 7, lat = quick ? 200 : 2000;
+	std::vector<double> rate, submit, ls;
+
+	for (int i = 0; i < 100; i++)
+		empty_kernel<<<1, 1, 0, st>>>();
+	CK(cudaStreamSynchronize(st));
+	for (int r = 0; r < reps; r++) {
+		double t0 = now_s();
+		for (int i = 0; i < n; i++)
+			empty_kernel<<<1, 1, 0, st>>>();
+		double t1 = now_s();
+		CK(cudaStreamSynchronize(st));
+		double t2 = now_s();
+		submit.push_back(n / (t1 - t0));
+		rate.push_back(n / (t2 - t0));
+	}
+	CK(cudaGetLastError());
+	for (int i = 0; i < lat; i++) {
+		double t0 = now_s();
+		empty_kernel<<<1, 1, 0, st>>>();
+		CK(cudaStreamSynchronize(st));
+		ls.push_back((now_s() - t0) * 1e6);
+	}
+	printf("launch_rate_per_s %.0f\n", median(rate));
+	printf("launch_submit_per_s %.0f\n", median(submit));
+	printf("launch_sync_us_empty %.3f\n", median(ls));
+}
+
+static void bench_copy()
+{
+	struct {
+		size_t bytes;
+		const char *name;
+		int iters;
+	} sizes[] = { { 4096, "4KiB", 2000 }, { 1 << 20, "1MiB", 100 }, { 256u << 20, "256MiB", 2 } };
+	size_t maxb = 256u << 20;
+	char *pageable = (char *)malloc(maxb), *pinned = NULL, *dev = NULL;
+
+	CK(cudaMallocHost((void **)&pinned, maxb));
+	CK(cudaMalloc((void **)&dev, maxb));
+	memset(pageable, 1, maxb);
+	memset(pinned, 2, maxb);
+	CK(cudaMemcpy(dev, pinned, maxb, cudaMemcpyHostToDevice));	/* warm up */
+	for (auto &s : sizes) {
+		int iters = quick ? std::max(1, s.iters / 10) : s.iters, samples = quick ? 3 : 5;
+		for (int p = 0; p < 2; p++) {
+			char *host = p ? pinned : pageable;
+			for (int d = 0; d < 2; d++) {
+				std::vector<double> g;
+				for (int k = 0; k < samples; k++) {
+					double t0 = now_s();
+					for (int i = 0; i < iters; i++) {
+						if (d == 0)
+							CK(cudaMemcpy(dev, host, s.bytes, cudaMemcpyHostToDevice));
+						else
+							CK(cudaMemcpy(host, dev, s.bytes, cudaMemcpyDeviceToHost));
+					}
+					g.push_back((double)s.bytes * iters / (now_s() - t0) / 1e9);
+				}
+				printf("%s_%s_GBps_%s %.3f\n", d ? "d2h" : "h2d", p ? "pinned" : "pageable", s.name,
+				       median(g));
+			}
+		}
+	}
+	CK(cudaFreeHost(pinned));
+	CK(cudaFree(dev));
+	free(pageable);
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = NULL;
+	cudaDeviceProp p;
+	int drv = 0;
+	cudaStream_t st;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = 1;
+		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+			only = argv[++i];
+		else {
+			fprintf(stderr, "usage: cuda_bench [--quick] [--only sync|launch|copy]\n");
+			return 2;
+		}
+	}
+	CK(cudaGetDeviceProperties(&p, 0));
+	CK(cudaDriverGetVersion(&drv));
+	printf("# platform CUDA driver %d.%d, %s (sm_%d%d)\n", drv / 1000, drv % 1000 / 10, p.name, p.major, p.minor);
+	CK(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
+	if (!only || !strcmp(only, "sync"))
+		bench_sync(st);
+	if (!only || !strcmp(only, "launch"))
+		bench_launch(st);
+	if (!only || !strcmp(only, "copy"))
+		bench_copy();
+	CK(cudaStreamDestroy(st));
+	return 0;
+}

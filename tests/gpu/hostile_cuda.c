@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * hostile_cuda: hostile input on the CUDA worker (acceptance 3 of issue 5).
+ * Sends hand-made commands through the guest runtime that libcuda.so.1
+ * exports (ava_call_*): forged handles, handles and device memory of another
+ * session, absurd sizes, lengths that do not match, malformed items.  Every
+ * one must be refused with a CUDA error or a transport status, and the
+ * worker must keep serving.  Prints TAP.  Runs without a GPU too (then the
+ * worker answers "no device" where it would call the driver, and the
+ * cross-session checks are skipped).
+ *
+ * Run it through AvA: scripts/ava-local --cuda -- build/tests/gpu/hostile_cuda
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cuda_guest_rt.h"
+
+static int n, failed;
+
+static void result(int ok, const char *what, long long got)
+{
+	n++;
+	if (!ok)
+		failed++;
+	printf("%s %d - %s (got %lld)\n", ok ? "ok" : "not ok", n, what, got);
+	fflush(stdout);
+}
+
+/* A synchronous raw call: words are u64 items, data items are given as
+ * {-1, len, ptr}.  Returns the transport status; *ret the API's result. */
+struct item {
+	int kind;		/* 0 word, 1 data, 2 raw word (no data follows) */
+	uint64_t v;
+	const void *p;
+};
+
+static int raw(uint32_t api, uint32_t fn, const struct item *it, int nit, long long *ret)
+{
+	struct ava_call c;
+	int st, i;
+
+	*ret = -1;
+	if (ava_call_begin(&c, api, fn, 0))
+		return -1;
+	for (i = 0; i < nit; i++) {
+		if (it[i].kind == 1)
+			ava_put_data(&c, it[i].p, it[i].v);
+		else
+			ava_put_u64(&c, it[i].v);
+	}
+	st = ava_call_exchange(&c);
+	if (st == AVA_S_OK)
+		*ret = (long long)(int64_t)ava_get_u64(&c);
+	ava_call_end(&c);
+	return st;
+}
+
+#define W(x) { 0, (uint64_t)(x), NULL }
+#define D(len, ptr) { 1, (uint64_t)(len), (ptr) }
+
+/* refused: a transport status other than OK, or an API error */
+static void refused(const char *what, int st, long long ret)
+{
+	result(st != AVA_S_OK || ret != 0, what, st != AVA_S_OK ? -1000 - st : ret);
+}
+
+static void alive(void)
+{
+	long long r;
+	int st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuDriverGetVersion, (struct item[]){ W(0) }, 1, &r);
+
+	result(st == AVA_S_OK, "the worker still answers (cuDriverGetVersion with a NULL output)", st);
+}
+
+int main(void)
+{
+	static const char garbage[64] = "this is not a module image";
+	static const uint8_t params[64];
+	long long r;
+	int st, fds[2], back[2];
+	uint64_t theirs[3] = { 0, 0, 0 };
+	const uint64_t forged[] = { 12345, AVA_HANDLE_WORKER_BIT | 7, AVA_ID_INVALID, 0xffffffffffffff05ull };
+	unsigned i;
+
+	/* another session: a child process creates a stream and device memory */
+	if (pipe(fds) || pipe(back))
+		return 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		CUcontext ctx;
+		CUstream s;
+		CUdeviceptr d = 0;
+		char b;
+
+		close(fds[0]);
+		close(back[1]);
+		if (cuInit(0) == CUDA_SUCCESS && cuDevicePrimaryCtxRetain(&ctx, 0) == CUDA_SUCCESS &&
+		    cuCtxSetCurrent(ctx) == CUDA_SUCCESS && cuStreamCreate(&s, 0) == CUDA_SUCCESS &&
+		    cuMemAlloc(&d, 4096) == CUDA_SUCCESS) {
+			theirs[0] = ava_obj_id(s, AVA_HT_CUDA_stream);
+			theirs[1] = d;
+			theirs[2] = 1;
+		}
+		if (write(fds[1], theirs, sizeof(theirs)) != sizeof(theirs))
+			_exit(1);
+		if (read(back[0], &b, 1) < 0)	/* stay alive until the parent is done */
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	close(back[0]);
+	if (read(fds[0], theirs, sizeof(theirs)) != sizeof(theirs))
+		theirs[2] = 0;
+
+	/* forged handles */
+	for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+		st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamSynchronize, (struct item[]){ W(forged[i]) }, 1, &r);
+		result(st == AVA_S_OK && r == CUDA_ERROR_INVALID_HANDLE, "cuStreamSynchronize(forged stream id): CUDA_ERROR_INVALID_HANDLE", r);
+	}
+	st = raw(AVA_API_CUDART, AVA_FN_CUDART_cudaEventSynchronize, (struct item[]){ W(4242) }, 1, &r);
+	result(st == AVA_S_OK && r == cudaErrorInvalidResourceHandle, "cudaEventSynchronize(forged event): cudaErrorInvalidResourceHandle", r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuLaunchKernel,
+		 (struct item[]){ W(999), W(1), W(1), W(1), W(1), W(1), W(1), W(0), W(0), W(0), W(0) }, 11, &r);
+	result(st == AVA_S_OK && r == CUDA_ERROR_INVALID_HANDLE, "cuLaunchKernel(forged function): CUDA_ERROR_INVALID_HANDLE", r);
+	{
+		dim3 g = { 1, 1, 1 };
+
+		st = raw(AVA_API_CUDART, AVA_FN_CUDART___cudaLaunchKernel,
+			 (struct item[]){ W(777), D(sizeof(g), &g), D(sizeof(g), &g), W(1), D(8, params), W(0), W(0) },
+			 7, &r);
+		result(st == AVA_S_OK && r == cudaErrorInvalidDeviceFunction,
+		       "__cudaLaunchKernel(forged kernel): cudaErrorInvalidDeviceFunction", r);
+	}
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuModuleGetFunction,
+		 (struct item[]){ W(0x4000), W(31337), D(2, "k") }, 3, &r);
+	result(st == AVA_S_OK && r == CUDA_ERROR_INVALID_HANDLE, "cuModuleGetFunction(forged module): CUDA_ERROR_INVALID_HANDLE", r);
+	st = raw(AVA_API_CUDART, AVA_FN_CUDART_cudaFuncGetAttributes,
+		 (struct item[]){ W(0), W(555) }, 2, &r);
+	refused("cudaFuncGetAttributes(forged function, NULL output)", st, r);
+
+	/* ids the worker must not accept for new objects */
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamCreate, (struct item[]){ W(AVA_HANDLE_WORKER_BIT | 1), W(0) }, 2, &r);
+	refused("cuStreamCreate with a worker-range id", st, r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuEventCreate, (struct item[]){ W(0xffffffffffffff01ull), W(0) }, 2, &r);
+	refused("cuEventCreate with a reserved stream id", st, r);
+
+	/* sizes that do not match what was sent, absurd sizes */
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD,
+		 (struct item[]){ W(0x100000), D(16, params), W(1ull << 40), W(0), W(0) }, 5, &r);
+	refused("avaCuMemcpyHtoD: 16 bytes sent for a 1 TiB copy", st, r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD,
+		 (struct item[]){ W(0x100000), { 2, ((1ull << 30) << 2) | 1, NULL }, W(1ull << 30), W(0), W(0) }, 5, &r);
+	refused("avaCuMemcpyHtoD: an inline item longer than the command", st, r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyDtoH,
+		 (struct item[]){ W(((1ull << 40) << 2) | 1), W(0x100000), W(1ull << 40), W(0), W(0) }, 5, &r);
+	refused("avaCuMemcpyDtoH: a 1 TiB inline output", st, r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuHostAlloc, (struct item[]){ W(0x5000), W(1ull << 50), W(0) }, 3, &r);
+	refused("avaCuHostAlloc(1 PiB)", st, r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuModuleLoadData,
+		 (struct item[]){ W(0x5001), D(sizeof(garbage), garbage), W(sizeof(garbage)) }, 3, &r);
+	refused("avaCuModuleLoadData: text without its NUL at the end", st, r);
+	st = raw(AVA_API_CUDART, AVA_FN_CUDART_avaRtRegisterFatBinary,
+		 (struct item[]){ W(0x5002), D(sizeof(garbage), garbage), W(sizeof(garbage)) }, 3, &r);
+	refused("avaRtRegisterFatBinary: not a fat binary", st, r);
+	{
+		uint64_t fake[4] = { 0x00100001ba55ed50ull, 1ull << 39, 0, 0 };
+
+		st = raw(AVA_API_CUDART, AVA_FN_CUDART_avaRtRegisterFatBinary,
+			 (struct item[]){ W(0x5003), D(sizeof(fake), fake), W(sizeof(fake)) }, 3, &r);
+		refused("avaRtRegisterFatBinary: a header claiming 512 GiB", st, r);
+	}
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuMemcpyDtoD, (struct item[]){ W(0xdead0000), W(0xbeef0000), W(64) }, 3, &r);
+	refused("cuMemcpyDtoD between forged device addresses", st, r);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_COUNT + 7, NULL, 0, &r);
+	result(st == AVA_S_BAD_FUNC, "an unknown CUDA function id: AVA_S_BAD_FUNC", st);
+	alive();
+
+	/* another session's stream and device memory */
+	if (theirs[2]) {
+		CUcontext ctx;
+
+		cuInit(0);
+		cuDevicePrimaryCtxRetain(&ctx, 0);
+		cuCtxSetCurrent(ctx);
+		st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamSynchronize, (struct item[]){ W(theirs[0]) }, 1, &r);
+		result(st == AVA_S_OK && r == CUDA_ERROR_INVALID_HANDLE,
+		       "another session's stream id: CUDA_ERROR_INVALID_HANDLE", r);
+		st = raw(AVA_API_CUDART, AVA_FN_CUDART_cudaStreamSynchronize, (struct item[]){ W(theirs[0]) }, 1, &r);
+		result(st == AVA_S_OK && r == cudaErrorInvalidResourceHandle,
+		       "another session's stream id (runtime): cudaErrorInvalidResourceHandle", r);
+		r = cuMemsetD8(theirs[1], 0, 16);
+		result(r == CUDA_ERROR_INVALID_VALUE, "cuMemsetD8 on another session's device memory: CUDA_ERROR_INVALID_VALUE", r);
+		{
+			char buf[16];
+
+			r = cuMemcpyDtoH(buf, theirs[1], sizeof(buf));
+			result(r == CUDA_ERROR_INVALID_VALUE, "cuMemcpyDtoH from another session's device memory: CUDA_ERROR_INVALID_VALUE", r);
+		}
+		alive();
+	} else {
+		printf("# SKIP cross-session checks: the other session has no CUDA device\n");
+	}
+	if (write(back[1], "x", 1) != 1)
+		perror("write");
+	waitpid(pid, NULL, 0);
+	printf("1..%d\n", n);
+	return failed != 0;
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The per-command core every transport shares: framing and reference
+ * checks, control functions, the generated dispatch, and the reply.  The
+ * transports (worker_session.c: `local`, transport_kernel.c: `kernel`)
+ * only move commands in and replies out.  References are checked against
+ * the session's bulk area, s->m.arena / s->m.arena_size: the shared arena
+ * of a local session, the worker's mapping windows of a kernel session.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker_call.h"
+
+static void control(struct avaw_session *s, struct avaw_call *c, uint32_t func)
+{
+	uint64_t api, id;
+	unsigned i;
+
+	switch (func) {
+	case AVA_CTL_PING:
+		break;
+	case AVA_CTL_RELEASE:
+		api = avaw_get_u64(c);
+		id = avaw_get_u64(c);
+		if (c->r.bad || c->r.pos != c->r.len || api >= AVA_API_COUNT || avaw_handle_release(s, (uint32_t)api, id))
+			avaw_fail(c, AVA_S_BAD_HANDLE);
+		break;
+	case AVA_CTL_PENDING:
+		avaw_pending_collect(c);
+		break;
+	case AVA_CTL_STATS:
+		for (i = 0; i < AVA_STAT_COUNT; i++)
+			avaw_put_u64(c, s->stats[i]);
+		break;
+	default:
+		avaw_fail(c, AVA_S_BAD_FUNC);
+	}
+}
+
+/* Checks a command's framing; returns AVA_S_OK or why it is refused. */
+static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
+{
+	uint64_t refs_len = (uint64_t)h->nrefs * sizeof(struct ava_buf_ref);
+	uint32_t known = s->no_stream ? AVA_REF_KNOWN_FLAGS & ~AVA_REF_STREAM : AVA_REF_KNOWN_FLAGS;
+	const struct ava_buf_ref *r;
+	uint32_t i;
+
+	if (h->magic != AVA_WIRE_MAGIC || h->version != AVA_WIRE_VERSION)
+		return AVA_S_BAD_MAGIC;
+	if (h->api_id >= AVA_API_COUNT || (h->api_id != AVA_API_CONTROL && !avaw_apis[h->api_id]))
+		return AVA_S_BAD_API;
+	if ((h->flags & ~AVA_CMD_KNOWN_FLAGS) || h->session != s->session_id || h->nrefs > AVA_MAX_REFS ||
+	    h->inline_len > AVA_MAX_INLINE ||
+	    sizeof(*h) + (uint64_t)h->inline_len + refs_len != h->total_len)
+		return AVA_S_MALFORMED;
+	r = (const struct ava_buf_ref *)((const uint8_t *)(h + 1) + h->inline_len);
+	for (i = 0; i < h->nrefs; i++) {
+		c->refs[i] = r[i];
+		if (!c->refs[i].flags || (c->refs[i].flags & ~known) || c->refs[i].reserved ||
+		    c->refs[i].offset > s->m.arena_size || c->refs[i].len > s->m.arena_size - c->refs[i].offset)
+			return AVA_S_BAD_REF;
+	}
+	c->nrefs = h->nrefs;
+	return AVA_S_OK;
+}
+
+static uint32_t build_reply(uint8_t *reply, const struct ava_cmd_hdr *h, struct avaw_call *c)
+{
+	struct ava_reply_hdr *rh = (struct ava_reply_hdr *)reply;
+
+	rh->magic = AVA_WIRE_MAGIC;
+	rh->version = AVA_WIRE_VERSION;
+	rh->api_id = h->api_id;
+	rh->func_id = h->func_id;
+	rh->status = c->bad ? c->status : AVA_S_OK;
+	rh->call_id = h->call_id;
+	rh->inline_len = c->bad ? 0 : (uint32_t)c->w.len;
+	rh->exec_ns_lo = (uint32_t)avaw_min(c->exec_ns, UINT32_MAX);
+	return (uint32_t)(sizeof(*rh) + rh->inline_len);
+}
+
+uint32_t avaw_process(struct avaw_session *s, const uint8_t *msg, uint32_t len, uint8_t *reply,
+		      uint64_t *exec_ns, int *async)
+{
+	const struct ava_cmd_hdr *h = (const struct ava_cmd_hdr *)msg;
+	static const struct ava_cmd_hdr none;
+	struct avaw_call c;
+	uint32_t st = AVA_S_OK;
+	unsigned i;
+
+	memset(&c, 0, sizeof(c));
+	c.s = s;
+	ava_wbuf_init(&c.w, reply + sizeof(struct ava_reply_hdr), AVA_MAX_REPLY_INLINE);
+	s->stats[AVA_STAT_CALLS]++;
+	if (len < sizeof(*h))
+		st = AVA_S_MALFORMED;
+	else
+		st = check_frame(s, h, &c);
+	if (st == AVA_S_OK) {
+		c.api = h->api_id;
+		c.async = (h->flags & AVA_CMD_ASYNC) != 0;
+		c.a = avaw_apis[c.api];
+		ava_rbuf_init(&c.r, h + 1, h->inline_len);
+		s->stats[AVA_STAT_INLINE_BYTES] += h->inline_len;
+		if (c.api == AVA_API_CONTROL)
+			control(s, &c, h->func_id);
+		else if (h->func_id >= c.a->nfns || !c.a->fns[h->func_id])
+			avaw_fail(&c, AVA_S_BAD_FUNC);
+		else
+			c.a->fns[h->func_id](&c);
+		if (!c.bad && c.w.overflow)
+			avaw_fail(&c, AVA_S_TOO_LARGE);
+	} else {
+		avaw_fail(&c, st);
+	}
+	/* a stream the call did not move must not keep the caller waiting */
+	for (i = 0; i < c.nrefs; i++)
+		if ((c.refs[i].flags & AVA_REF_STREAM) && !c.stream.finished) {
+			c.stream.dir = c.stream.dir ? c.stream.dir : AVA_REF_IN;
+			avaw_stream_abort(&c);
+		}
+	for (i = 0; i < c.nallocs; i++)
+		free(c.allocs[i]);
+	if (c.bad) {
+		s->stats[AVA_STAT_ERRORS]++;
+		if (getenv("AVA_WORKER_VERBOSE"))
+			avaw_log("refused command (api %u, function %u): status %u",
+				 len >= sizeof(*h) ? h->api_id : 0, len >= sizeof(*h) ? h->func_id : 0, c.status);
+	}
+	*exec_ns = c.exec_ns;
+	*async = len >= sizeof(*h) && (h->flags & AVA_CMD_ASYNC);
+	return build_reply(reply, len >= sizeof(*h) ? h : &none, &c);
+}
