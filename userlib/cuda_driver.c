@@ -171,8 +171,11 @@ static CUresult host_alloc(void **pp, size_t bytesize, unsigned int flags)
 	r = avagen_avaCuHostAlloc(&hm, bytesize, flags);
 	if (r == CUDA_SUCCESS && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, bytesize, flags))) {
 		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
-		r = CUDA_ERROR_OUT_OF_MEMORY;
+		r = CUDA_ERROR_NOT_SUPPORTED;
 	}
+	/* the worker cannot share memory on this transport: local memory */
+	if (r == CUDA_ERROR_NOT_SUPPORTED)
+		r = (p = ava_cu_hostmem_local(bytesize, flags)) ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
 	ava_cu_hostmem_unlock();
 	*pp = p;
 	return r;
@@ -190,11 +193,12 @@ AVA_EXPORT CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flag
 
 AVA_EXPORT CUresult cuMemFreeHost(void *p)
 {
-	struct ava_obj *o = ava_cu_hostmem_unmap(p);
+	struct ava_obj *o = NULL;
 
-	if (!o)
+	if (ava_cu_hostmem_unmap(p, &o))
 		return CUDA_ERROR_INVALID_VALUE;
-	ava_obj_release(o, AVA_HT_CUDA_hostmem);
+	if (o)
+		ava_obj_release(o, AVA_HT_CUDA_hostmem);
 	return CUDA_SUCCESS;
 }
 

@@ -207,7 +207,7 @@ struct ava_obj *ava_cu_hostmem_find(const void *p, uint64_t n, uint64_t *off)
 		return NULL;
 	pthread_mutex_lock(&region_lock);
 	for (r = regions; r; r = r->next) {
-		if (q >= r->p && (uint64_t)(q - r->p) < r->size && n <= r->size - (uint64_t)(q - r->p)) {
+		if (r->obj && q >= r->p && (uint64_t)(q - r->p) < r->size && n <= r->size - (uint64_t)(q - r->p)) {
 			*off = (uint64_t)(q - r->p);
 			o = r->obj;
 			break;
@@ -234,10 +234,33 @@ int ava_cu_hostmem_flags(const void *p, unsigned int *flags)
 	return found;
 }
 
-struct ava_obj *ava_cu_hostmem_unmap(void *p)
+/* Memory for a pinned allocation the worker cannot share (the `kernel`
+ * transport has no session socket to pass it): local, page-aligned memory
+ * whose copies take the pageable path. */
+void *ava_cu_hostmem_local(uint64_t size, unsigned int flags)
+{
+	struct region *r = malloc(sizeof(*r));
+	void *p = NULL;
+
+	if (!r || posix_memalign(&p, 4096, size ? size : 1)) {
+		free(r);
+		return NULL;
+	}
+	ava_log("pinned memory is not shared with the worker on this transport: copies go through the arena");
+	r->p = p;
+	r->size = size;
+	r->flags = flags;
+	r->obj = NULL;
+	pthread_mutex_lock(&region_lock);
+	r->next = regions;
+	regions = r;
+	pthread_mutex_unlock(&region_lock);
+	return p;
+}
+
+int ava_cu_hostmem_unmap(void *p, struct ava_obj **obj)
 {
 	struct region **pp, *r = NULL;
-	struct ava_obj *o = NULL;
 
 	pthread_mutex_lock(&region_lock);
 	for (pp = &regions; *pp; pp = &(*pp)->next) {
@@ -248,12 +271,15 @@ struct ava_obj *ava_cu_hostmem_unmap(void *p)
 		}
 	}
 	pthread_mutex_unlock(&region_lock);
-	if (r) {
-		o = r->obj;
+	if (!r)
+		return -1;
+	*obj = r->obj;
+	if (r->obj)
 		munmap(r->p, r->size);
-		free(r);
-	}
-	return o;
+	else
+		free(r->p);
+	free(r);
+	return 0;
 }
 
 uint64_t ava_cu_h2d_chunk(uint64_t n)
@@ -306,6 +332,7 @@ static pthread_mutex_t copy_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t copy_go = PTHREAD_COND_INITIALIZER, copy_done = PTHREAD_COND_INITIALIZER;
 static struct copy_part copy_parts[COPY_MAX_THREADS];
 static unsigned copy_gen, copy_pending, copy_threads;
+static unsigned copy_start_gen[COPY_MAX_THREADS];	/* copy_gen when each thread was made */
 static pid_t copy_pid;
 
 static void *copy_main(void *arg)
@@ -313,7 +340,7 @@ static void *copy_main(void *arg)
 	unsigned idx = (unsigned)(uintptr_t)arg, seen;
 
 	pthread_mutex_lock(&copy_lock);
-	seen = copy_gen;
+	seen = copy_start_gen[idx];
 	for (;;) {
 		while (copy_gen == seen)
 			pthread_cond_wait(&copy_go, &copy_lock);
@@ -330,12 +357,25 @@ static void *copy_main(void *arg)
 	return NULL;
 }
 
+/* A child forked during a parallel copy starts with fresh locks and no threads. */
+static void copy_after_fork(void)
+{
+	pthread_mutex_init(&copy_serial, NULL);
+	pthread_mutex_init(&copy_lock, NULL);
+	pthread_cond_init(&copy_go, NULL);
+	pthread_cond_init(&copy_done, NULL);
+	copy_pending = 0;
+	copy_threads = 0;
+	copy_pid = 0;
+}
+
 static unsigned copy_pool(void)
 {
 	static int want = -1;
 	unsigned i;
 
 	if (want < 0) {
+		pthread_atfork(NULL, NULL, copy_after_fork);
 		const char *e = getenv("AVA_CUDA_COPY_THREADS");
 
 		want = e ? atoi(e) : 3;
@@ -354,6 +394,7 @@ static unsigned copy_pool(void)
 		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		pthread_mutex_lock(&copy_lock);
 		for (i = 0; i < (unsigned)want; i++) {
+			copy_start_gen[i] = copy_gen;
 			if (pthread_create(&th, &at, copy_main, (void *)(uintptr_t)i))
 				break;
 			copy_threads++;
@@ -436,18 +477,20 @@ static int staging_failed;
 static struct ava_obj *staging_get(uint64_t half)
 {
 	ava_hostmem_t hm = NULL;
+	CUresult r;
 
 	pthread_mutex_lock(&staging_lock);
 	if (!staging && !staging_failed) {
 		ava_cu_hostmem_lock();
-		if (avagen_avaCuHostAlloc(&hm, 2 * half, 0) == CUDA_SUCCESS &&
-		    (staging_p = ava_cu_hostmem_map((struct ava_obj *)hm, 2 * half, 0)))
+		r = avagen_avaCuHostAlloc(&hm, 2 * half, 0);
+		if (r == CUDA_SUCCESS && (staging_p = ava_cu_hostmem_map((struct ava_obj *)hm, 2 * half, 0)))
 			staging = (struct ava_obj *)hm;
 		else if (hm)
 			ava_obj_release(hm, AVA_HT_CUDA_hostmem);
 		ava_cu_hostmem_unlock();
-		/* no context yet, or no pinned memory: try again on a later copy */
-		staging_failed = !staging && hm;
+		/* no context yet: try again on a later copy; no sharing on this
+		 * transport, or the mapping failed: never */
+		staging_failed = !staging && (hm || r == CUDA_ERROR_NOT_SUPPORTED);
 	}
 	pthread_mutex_unlock(&staging_lock);
 	return staging;

@@ -43,8 +43,11 @@ int ava_cu_is_device(uint64_t ptr);
 void *ava_cu_hostmem_map(struct ava_obj *hm, uint64_t size, unsigned int flags);
 /* The region holding [p, p + n), or NULL; *off is p's offset in it. */
 struct ava_obj *ava_cu_hostmem_find(const void *p, uint64_t n, uint64_t *off);
-/* Forgets and unmaps the region starting at p; returns its object (to release). */
-struct ava_obj *ava_cu_hostmem_unmap(void *p);
+/* Forgets and unmaps the region starting at p: 0 and its object (to
+ * release; NULL for local memory), or -1 when p starts no region. */
+int ava_cu_hostmem_unmap(void *p, struct ava_obj **obj);
+/* Local memory standing in for pinned memory the worker cannot share. */
+void *ava_cu_hostmem_local(uint64_t size, unsigned int flags);
 int ava_cu_hostmem_flags(const void *p, unsigned int *flags);
 /* Serializes alloc calls (their fds arrive on the socket in order). */
 void ava_cu_hostmem_lock(void);

@@ -541,8 +541,11 @@ AVA_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int fla
 	r = avagen_avaRtHostAlloc(&hm, size, flags);
 	if (r == cudaSuccess && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, size, flags))) {
 		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
-		r = cudaErrorMemoryAllocation;
+		r = cudaErrorNotSupported;
 	}
+	/* the worker cannot share memory on this transport: local memory */
+	if (r == cudaErrorNotSupported)
+		r = (p = ava_cu_hostmem_local(size, flags)) ? cudaSuccess : cudaErrorMemoryAllocation;
 	ava_cu_hostmem_unlock();
 	*pHost = p;
 	return rt_err(r);
@@ -555,14 +558,14 @@ AVA_EXPORT cudaError_t cudaMallocHost(void **ptr, size_t size)
 
 AVA_EXPORT cudaError_t cudaFreeHost(void *ptr)
 {
-	struct ava_obj *o;
+	struct ava_obj *o = NULL;
 
 	if (!ptr)
 		return cudaSuccess;
-	o = ava_cu_hostmem_unmap(ptr);
-	if (!o)
+	if (ava_cu_hostmem_unmap(ptr, &o))
 		return rt_err(cudaErrorInvalidValue);
-	ava_obj_release(o, AVA_HT_CUDA_hostmem);
+	if (o)
+		ava_obj_release(o, AVA_HT_CUDA_hostmem);
 	return cudaSuccess;
 }
 

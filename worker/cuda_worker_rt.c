@@ -268,12 +268,15 @@ static int host_alloc(struct avaw_call *c, ava_hostmem_t *out, size_t size, int 
 	}
 	h = malloc(sizeof(*h));
 	if (!h || send_fd(c, fd, len)) {
+		/* no session socket (the `kernel` transport): the guest falls
+		 * back to memory of its own */
+		err = h ? -ENOTSUP : -ENOMEM;
 		free(h);
 		if (CU.cuMemHostUnregister)
 			CU.cuMemHostUnregister(p);
 		munmap(p, len);
 		close(fd);
-		return -EIO;
+		return err;
 	}
 	close(fd);	/* the mapping stays */
 	h->p = p;
@@ -306,16 +309,16 @@ CUresult ava_w_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size
 {
 	int r = host_alloc(c, hm, size, reg_driver, flags);
 
-	return r == 0 ? CUDA_SUCCESS : r == -EINVAL ? CUDA_ERROR_INVALID_VALUE : r < 0 ? CUDA_ERROR_OUT_OF_MEMORY
-										 : (CUresult)r;
+	return r == 0 ? CUDA_SUCCESS : r == -EINVAL ? CUDA_ERROR_INVALID_VALUE : r == -ENOTSUP ? CUDA_ERROR_NOT_SUPPORTED
+		: r < 0 ? CUDA_ERROR_OUT_OF_MEMORY : (CUresult)r;
 }
 
 cudaError_t ava_w_rt_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags)
 {
 	int r = host_alloc(c, hm, size, reg_runtime, flags);
 
-	return r == 0 ? cudaSuccess : r == -EINVAL ? cudaErrorInvalidValue : r < 0 ? cudaErrorMemoryAllocation
-										  : (cudaError_t)r;
+	return r == 0 ? cudaSuccess : r == -EINVAL ? cudaErrorInvalidValue : r == -ENOTSUP ? cudaErrorNotSupported
+		: r < 0 ? cudaErrorMemoryAllocation : (cudaError_t)r;
 }
 
 int avaw_cu_hostmem_release(void *obj)
