@@ -142,22 +142,10 @@ void ava_cu_hostmem_unlock(void)
 
 static int recv_region_fd(uint64_t size)
 {
-	struct ava_session *s = &ava_sess;
-	char cbuf[CMSG_SPACE(sizeof(int))];
 	uint64_t msg[2];
-	struct iovec iov = { msg, sizeof(msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
-	ssize_t n;
-	int fd = -1;
+	int fd;
+	ssize_t n = ava_recv_with_fd(ava_sess.sock, msg, sizeof(msg), MSG_WAITALL, &fd);
 
-	do {
-		n = recvmsg(s->sock, &mh, MSG_CMSG_CLOEXEC | MSG_WAITALL);
-	} while (n < 0 && errno == EINTR);
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
 	if (n != (ssize_t)sizeof(msg) || msg[0] != AVA_HOSTMEM_MAGIC || msg[1] < size) {
 		if (fd >= 0)
 			close(fd);

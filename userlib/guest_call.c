@@ -296,19 +296,6 @@ void ava_put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow)
 	c->nouts++;
 }
 
-/* Waits politely: spin first, then yield, then sleep a little. */
-static void backoff(unsigned i)
-{
-	struct timespec ts = { 0, 20000 };
-
-	if (i < 256)
-		ava_cpu_relax();
-	else if (i < 2048)
-		sched_yield();
-	else
-		nanosleep(&ts, NULL);
-}
-
 /* Moves the streamed buffer through the ring, chunk by chunk. */
 static int run_stream(struct ava_session *s, struct ava_call *c)
 {
@@ -327,7 +314,7 @@ static int run_stream(struct ava_session *s, struct ava_call *c)
 				break;
 			if ((i & 4095) == 4095 && !ava_transport_peer_alive(s))
 				return -1;
-			backoff(i);
+			ava_backoff(i);
 		}
 		if (st->dir == AVA_REF_IN)
 			memcpy(st->ring + done % AVA_STREAM_RING, st->app + done, chunk);
@@ -343,7 +330,7 @@ static int run_stream(struct ava_session *s, struct ava_call *c)
 			break;
 		if ((i & 4095) == 4095 && !ava_transport_peer_alive(s))
 			return -1;
-		backoff(i);
+		ava_backoff(i);
 	}
 	return 0;
 }

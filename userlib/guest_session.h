@@ -10,6 +10,7 @@
 #define AVA_GUEST_SESSION_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -40,6 +41,9 @@ extern struct ava_session ava_sess;
 
 /* Connects if needed; returns 0 or -1.  Called with ava_sess.lock held. */
 int ava_session_connect(void);
+
+/* Receives len bytes and the file descriptor sent with them (SCM_RIGHTS). */
+ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd);
 
 /* transport operations, called with the lock held (transport_kernel.c
  * routes them to the transport in use) */

@@ -114,6 +114,9 @@ static inline void ava_cpu_relax(void)
 #endif
 }
 
+/* Waiting on the peer: spin first, then yield, then sleep a little. */
+void ava_backoff(unsigned int round);
+
 /* Monotonic nanoseconds. */
 uint64_t ava_now_ns(void);
 

@@ -30,24 +30,34 @@ static const char *socket_path(void)
 	return p && *p ? p : AVA_DEFAULT_SOCKET;
 }
 
-static int recv_fd(int sock, struct ava_hello_reply *rep)
+ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { rep, sizeof(*rep) };
+	struct iovec iov = { buf, len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct cmsghdr *cm;
 	ssize_t n;
-	int fd = -1;
 
+	*fd = -1;
 	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	} while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(*rep))
-		return -1;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+			memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
+static int recv_fd(int sock, struct ava_hello_reply *rep)
+{
+	int fd;
+
+	if (ava_recv_with_fd(sock, rep, sizeof(*rep), 0, &fd) != (ssize_t)sizeof(*rep)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
 	return fd;
 }
 

@@ -2,6 +2,7 @@
 #include "wire_codec.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -104,4 +105,16 @@ uint64_t ava_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void ava_backoff(unsigned int round)
+{
+	struct timespec ts = { 0, 20000 };
+
+	if (round < 256)
+		ava_cpu_relax();
+	else if (round < 2048)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
 }

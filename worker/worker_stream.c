@@ -87,17 +87,6 @@ int avaw_stream_active(struct avaw_call *c)
 	return c->stream.dir && !c->stream.finished;
 }
 
-static void backoff(unsigned i)
-{
-	struct timespec ts = { 0, 20000 };
-
-	if (i < 256)
-		ava_cpu_relax();
-	else if (i < 2048)
-		sched_yield();
-	else
-		nanosleep(&ts, NULL);
-}
 
 /* Waits until the caller's counter passes need (in) or lets a chunk in (out). */
 static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
@@ -114,7 +103,7 @@ static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
 			return 0;
 		if (atomic_load(&c->s->peer_gone))
 			return -1;
-		backoff(i);
+		ava_backoff(i);
 	}
 }
 
