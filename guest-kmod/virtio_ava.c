@@ -106,6 +106,7 @@ struct ava_sess {
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
 	bool used;			/* a command was sent */
+	struct work_struct close_work;	/* tells the host the session ended */
 	atomic_t async_inflight;
 	wait_queue_head_t wq;		/* async completions */
 	struct ava_counters st;
@@ -129,7 +130,7 @@ struct ava_req {
 	u8 small_reply[AVA_REPLY_HDR];	/* reply room of async commands */
 };
 
-static struct workqueue_struct *ava_wq;
+static struct workqueue_struct *ava_wq;	/* completions, session ends */
 static struct dentry *ava_dbg_root;
 static DEFINE_IDA(ava_ida);
 
@@ -714,12 +715,29 @@ static int ava_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/*
+ * In a worker thread: a process being killed could not wait for room in
+ * the ring, and the host must hear of the end in any case.
+ */
+static void ava_close_work(struct work_struct *work)
+{
+	struct ava_sess *s = container_of(work, struct ava_sess, close_work);
+
+	if (!READ_ONCE(s->d->dead))
+		ava_send_close(s);
+	kref_put(&s->ref, ava_sess_release);
+}
+
 static int ava_release(struct inode *inode, struct file *file)
 {
 	struct ava_sess *s = file->private_data;
 
-	if (s->used && !READ_ONCE(s->d->dead))
-		ava_send_close(s);
+	if (s->used && !READ_ONCE(s->d->dead)) {
+		/* the file's reference goes to the work item */
+		INIT_WORK(&s->close_work, ava_close_work);
+		queue_work(ava_wq, &s->close_work);
+		return 0;
+	}
 	kref_put(&s->ref, ava_sess_release);
 	return 0;
 }

@@ -54,12 +54,16 @@ struct ava_virtio_config {
  * arguments, struct ava_buf_ref array; total_len bytes, split freely),
  * then the data of every reference that has AVA_REF_IN and not
  * AVA_REF_OUT, in reference order.  Device-writable descriptors follow:
- * the data of every reference with AVA_REF_OUT, in reference order, then
- * room for the reply (struct ava_reply_hdr plus inline results).
+ * first one descriptor of room for the reply (struct ava_reply_hdr plus
+ * inline results, at least 32 bytes), then the data of every reference
+ * with AVA_REF_OUT, in reference order.
  * A reference's data may span several descriptors; every descriptor but
  * the first of a reference starts on a page boundary and every one but
  * the last ends on one, so the host can map the pages contiguously.
- * In this transport ava_buf_ref.offset must be zero.
+ * In this transport ava_buf_ref.offset must be zero.  The header's
+ * session field is the guest driver's: the host worker keeps one session
+ * (handle table, process) per value.  A chain has at most max_chain
+ * descriptors (device configuration).
  *
  * A chain the device cannot parse is returned with used length 0.  A
  * command it can parse but rejects gets a reply with an AVA_S_* status.

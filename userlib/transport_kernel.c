@@ -140,8 +140,23 @@ static int kernel_connect(struct ava_session *s)
 		close(fd);
 		return -1;
 	}
-	if (!K.info.worker)
-		ava_log("no host worker is attached yet: calls wait for one");
+	if (!K.info.worker) {
+		/* a worker that is restarting gets a moment (AVA_CONNECT_WAIT_MS) */
+		const char *w = getenv("AVA_CONNECT_WAIT_MS");
+		long left = w && *w ? atol(w) : 5000;
+		struct timespec ts = { 0, 100000000 };
+
+		while (left > 0 && !K.info.worker && !ioctl(fd, AVA_DEV_INFO, &K.info)) {
+			nanosleep(&ts, NULL);
+			left -= 100;
+		}
+		if (!K.info.worker) {
+			fprintf(stderr, "ava: no AvA host worker serves this VM's device (%s): is ava-hostd "
+				"--instance running on the host?\n", path);
+			close(fd);
+			return -1;
+		}
+	}
 	if (arena < (4u << 20))
 		arena = 4u << 20;
 	/* a child after fork(): the parent's memory is not the session's, and

@@ -46,7 +46,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: ava-hostd [--socket PATH] [--arena-mb N] [--ready-fd FD]\n"
-		"       ava-hostd --instance UUID [--status FILE] [--verbose] [--ready-fd FD]\n"
+		"       ava-hostd --instance UUID [--max-sessions N] [--status FILE] [--verbose] [--ready-fd FD]\n"
 		"\n"
 		"Serves AvA guest sessions: one worker process per session runs the\n"
 		"calls on this machine's OpenCL.  Without --instance, sessions come over\n"
@@ -57,6 +57,7 @@ static void usage(FILE *f)
 		"  --socket PATH     Unix socket to listen on (default $AVA_SOCKET or %s)\n"
 		"  --arena-mb N      shared bulk arena per session in MiB (default $AVA_ARENA_MB or %llu)\n"
 		"  --instance UUID   serve this mdev instance (/sys/bus/mdev/devices/UUID)\n"
+		"  --max-sessions N  (--instance) guest sessions served at a time (default 64)\n"
 		"  --status FILE     (--instance) keep FILE up to date with the live sessions\n"
 		"  --verbose         (--instance) log sessions starting and ending\n"
 		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
@@ -73,6 +74,7 @@ int main(int argc, char **argv)
 	struct sigaction act;
 	const char *instance = NULL, *status_file = NULL;
 	int ls, i, ready_fd = -1, verbose = 0;
+	unsigned max_sessions = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -88,6 +90,8 @@ int main(int argc, char **argv)
 			instance = argv[++i];
 		} else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
 			status_file = argv[++i];
+		} else if (!strcmp(argv[i], "--max-sessions") && i + 1 < argc) {
+			max_sessions = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--verbose")) {
 			verbose = 1;
 		} else {
@@ -110,7 +114,7 @@ int main(int argc, char **argv)
 	setenv("AVA_WORKER", "1", 1);
 	avaw_opencl_init();
 	if (instance)
-		return avaw_kernel_serve(instance, ready_fd, status_file, verbose);
+		return avaw_kernel_serve(instance, ready_fd, status_file, verbose, max_sessions);
 
 	strcpy(sa.sun_path, path);
 	if (!strcmp(path, AVA_DEFAULT_SOCKET))

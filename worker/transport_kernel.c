@@ -96,7 +96,7 @@ static struct {
 	int vfd;
 	uint64_t window;
 	struct kchild *children;
-	unsigned live, total;
+	unsigned live, total, max_live;
 	int verbose;
 	const char *status_file;
 	const char *instance;
@@ -592,6 +592,11 @@ static void route(uint64_t token, const uint8_t *cmd, uint32_t len)
 			complete_status(D.vfd, token, h, AVA_S_OK);	/* nothing to end */
 			return;
 		}
+		if (D.live >= D.max_live) {
+			/* a guest that opens sessions without end gets no more processes */
+			complete_status(D.vfd, token, h, AVA_S_NO_MEMORY);
+			return;
+		}
 		c = spawn(h->session);
 		if (!c) {
 			complete_status(D.vfd, token, h, AVA_S_NO_MEMORY);
@@ -635,7 +640,8 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-int avaw_kernel_serve(const char *instance, int ready_fd, const char *status_file, int verbose)
+int avaw_kernel_serve(const char *instance, int ready_fd, const char *status_file, int verbose,
+		      unsigned max_sessions)
 {
 	struct ava_vhost_attach a;
 	struct sigaction act;
@@ -647,6 +653,7 @@ int avaw_kernel_serve(const char *instance, int ready_fd, const char *status_fil
 	D.instance = instance;
 	D.status_file = status_file;
 	D.verbose = verbose;
+	D.max_live = max_sessions ? max_sessions : 64;
 	if (!buf || strlen(instance) >= sizeof(a.instance)) {
 		fprintf(stderr, "ava-hostd: bad instance name\n");
 		return 2;

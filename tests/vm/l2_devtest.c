@@ -117,6 +117,25 @@ static void t_info(void)
 	    a.session && b.session && a.session != b.session && a.worker == 1 && a.max_refs == AVA_MAX_REFS,
 	    "versions, limits, one session per open file", d);
 	tap(!ping(fa, NULL, 0, &st) && st == AVA_S_OK, "PING answered", NULL);
+	{
+		/* round trips to the worker (STATS) and to the module (PING when idle) */
+		uint8_t cmd[64], reply[128];
+		uint32_t len = build(cmd, AVA_API_CONTROL, AVA_CTL_STATS, 0, 0, NULL, 0), rl;
+		struct timespec t0, t1, t2;
+		int i, ok = 1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < 200 && ok; i++)
+			ok = !call(fa, cmd, len, reply, sizeof(reply), &rl);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		for (i = 0; i < 200 && ok; i++)
+			ok = !ping(fa, NULL, 0, &st);
+		clock_gettime(CLOCK_MONOTONIC, &t2);
+		snprintf(d, sizeof(d), "%.0f us through the worker, %.0f us answered by the host module",
+			 ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / 200 / 1e3,
+			 ((t2.tv_sec - t1.tv_sec) * 1e9 + (t2.tv_nsec - t1.tv_nsec)) / 200 / 1e3);
+		tap(ok, "synchronous round trip (nested VM under TCG)", d);
+	}
 	close(fa);
 	close(fb);
 }
@@ -170,7 +189,8 @@ static void t_fuzz(long n)
 	for (i = 0; i < n; i++) {
 		struct ava_dev_call c;
 		struct ava_buf_ref refs[4];
-		uint32_t nrefs = (uint32_t)(rnd() % 5), k, len;
+		uint32_t nrefs = (uint32_t)(rnd() % 5), k, len, func, flags;
+		uint16_t api;
 		unsigned long req;
 		void *arg = &c;
 		int ret, e;
@@ -190,8 +210,13 @@ static void t_fuzz(long n)
 			default: refs[k].offset = (uint64_t)(uintptr_t)buf + (rnd() % (1 << 20)); break;
 			}
 		}
-		len = build(cmd, (uint16_t)(rnd() % 5), (uint32_t)(rnd() % 300), rnd() % 3 ? 0 : AVA_CMD_ASYNC,
-			    (uint32_t)(rnd() % 4) * 8, refs, nrefs);
+		api = (uint16_t)(rnd() % 5);
+		func = (uint32_t)(rnd() % 300);
+		flags = rnd() % 3 ? 0 : AVA_CMD_ASYNC;
+		/* a synchronous NOTE_WAIT would rightly wait for callbacks forever */
+		if (api == AVA_API_CONTROL && func == AVA_CTL_NOTE_WAIT)
+			flags = AVA_CMD_ASYNC;
+		len = build(cmd, api, func, flags, (uint32_t)(rnd() % 4) * 8, refs, nrefs);
 		switch (rnd() % 12) {	/* break the header now and then */
 		case 0: ((struct ava_cmd_hdr *)cmd)->total_len = (uint32_t)rnd(); break;
 		case 1: ((struct ava_cmd_hdr *)cmd)->inline_len = (uint32_t)rnd(); break;
