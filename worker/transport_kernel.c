@@ -320,12 +320,7 @@ static int session_main(int sock, uint32_t session)
 		notes_flush_locked();
 	pthread_cond_broadcast(&W.room);
 	pthread_mutex_unlock(&W.lock);
-	atomic_store(&s.peer_gone, 1);
-	avaw_pending_free_all(&s);
-	avaw_handles_release_all(&s);
-	avaw_maps_free_all(&s);
-	ava_hmap_free(&s.handles);
-	ava_hmap_free(&s.by_obj);
+	avaw_session_end(&s);
 	if (closed) {
 		complete_status(D.vfd, mh.token, (const struct ava_cmd_hdr *)msg, AVA_S_OK);
 		atomic_fetch_add(&W.sh->done, 1);

@@ -169,6 +169,7 @@ uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type
 void avaw_pending_collect(struct avaw_call *c);
 void avaw_pending_free_all(struct avaw_session *s);
 void avaw_handles_release_all(struct avaw_session *s);
+void avaw_session_end(struct avaw_session *s);
 
 /* info values holding handles (tables generated from the spec) */
 #define AVA_INFO_ONE	1

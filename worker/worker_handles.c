@@ -197,3 +197,14 @@ void avaw_info_to_wire(struct avaw_call *c, const struct avaw_info_entry *t, uin
 		return;
 	}
 }
+
+/* The session is over: release everything it held, whatever the transport. */
+void avaw_session_end(struct avaw_session *s)
+{
+	atomic_store(&s->peer_gone, 1);
+	avaw_pending_free_all(s);
+	avaw_handles_release_all(s);
+	avaw_maps_free_all(s);
+	ava_hmap_free(&s->handles);
+	ava_hmap_free(&s->by_obj);
+}

@@ -227,12 +227,7 @@ int avaw_session_run(int sock, uint64_t arena_size)
 	if (pthread_create(&th, NULL, watch_peer, &s))
 		return 1;
 	serve(&s);
-	atomic_store(&s.peer_gone, 1);
-	avaw_pending_free_all(&s);
-	avaw_handles_release_all(&s);
-	avaw_maps_free_all(&s);
-	ava_hmap_free(&s.handles);
-	ava_hmap_free(&s.by_obj);
+	avaw_session_end(&s);
 	free(s.msg);
 	return 0;
 }
