@@ -154,6 +154,20 @@ static int recv_region_fd(uint64_t size)
 	return fd;
 }
 
+/* Records a pinned region so that copies can find it. */
+static void *region_add(struct region *r, void *p, uint64_t size, unsigned int flags, struct ava_obj *obj)
+{
+	r->p = p;
+	r->size = size;
+	r->flags = flags;
+	r->obj = obj;
+	pthread_mutex_lock(&region_lock);
+	r->next = regions;
+	regions = r;
+	pthread_mutex_unlock(&region_lock);
+	return p;
+}
+
 void *ava_cu_hostmem_map(struct ava_obj *hm, uint64_t size, unsigned int flags)
 {
 	uint64_t len = (size + 4095) & ~4095ull;
@@ -174,15 +188,7 @@ void *ava_cu_hostmem_map(struct ava_obj *hm, uint64_t size, unsigned int flags)
 		free(r);
 		return NULL;
 	}
-	r->p = p;
-	r->size = len ? len : 4096;
-	r->flags = flags;
-	r->obj = hm;
-	pthread_mutex_lock(&region_lock);
-	r->next = regions;
-	regions = r;
-	pthread_mutex_unlock(&region_lock);
-	return p;
+	return region_add(r, p, len ? len : 4096, flags, hm);
 }
 
 struct ava_obj *ava_cu_hostmem_find(const void *p, uint64_t n, uint64_t *off)
@@ -235,15 +241,7 @@ void *ava_cu_hostmem_local(uint64_t size, unsigned int flags)
 		return NULL;
 	}
 	ava_log("pinned memory is not shared with the worker on this transport: copies go through the arena");
-	r->p = p;
-	r->size = size;
-	r->flags = flags;
-	r->obj = NULL;
-	pthread_mutex_lock(&region_lock);
-	r->next = regions;
-	regions = r;
-	pthread_mutex_unlock(&region_lock);
-	return p;
+	return region_add(r, p, size, flags, NULL);
 }
 
 int ava_cu_hostmem_unmap(void *p, struct ava_obj **obj)
