@@ -8,7 +8,7 @@ CC ?= cc
 PYTHON ?= python3
 
 WARN := -Wall -Wextra -Werror
-CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -fPIC $(WARN) -I$(BUILD)/gen -Iuserlib -Iworker
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -g -fPIC $(WARN) -I$(BUILD)/gen -Icommon -Iuserlib -Iworker
 ifeq ($(SAN),1)
 CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDSAN := -fsanitize=address,undefined
@@ -22,7 +22,7 @@ GEN := $(BUILD)/gen
 SPECS := opencl cuda cudart
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c)
 
-SHARED_SRC := userlib/hmap.c userlib/wire_codec.c userlib/opencl_sizes.c
+SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
 USERLIB_SRC := userlib/guest_call.c userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c \
 	userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_icd.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/worker_session.c worker/worker_dispatch.c worker/transport_kernel.c worker/worker_call.c \
@@ -50,16 +50,16 @@ $(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: api/%.spec api/gen.py api/spe
 docs/coverage.md: $(foreach s,$(SPECS),api/$(s).spec) api/gen.py api/spec.py scripts/coverage
 	scripts/coverage $(foreach s,$(SPECS),api/$(s).spec) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/%.o: %.c $(GEN_FILES) $(wildcard userlib/*.h worker/*.h uapi/*.h)
+$(BUILD)/obj/%.o: %.c $(GEN_FILES) $(wildcard common/*.h userlib/*.h worker/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(BUILD)/obj/gen/%.o: $(GEN)/%.c $(GEN_FILES) $(wildcard userlib/*.h worker/*.h uapi/*.h)
+$(BUILD)/obj/gen/%.o: $(GEN)/%.c $(GEN_FILES) $(wildcard common/*.h userlib/*.h worker/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-# userlib objects hide everything but the ICD entry points
-$(BUILD)/obj/userlib/%.o $(BUILD)/obj/gen/opencl_guest.o: CFLAGS_ALL += -fvisibility=hidden
+# userlib and common objects hide everything but the ICD entry points
+$(BUILD)/obj/userlib/%.o $(BUILD)/obj/common/%.o $(BUILD)/obj/gen/opencl_guest.o: CFLAGS_ALL += -fvisibility=hidden
 
 $(LIB): $(USERLIB_OBJ)
 	$(CC) -shared -Wl,-soname,libava-opencl.so -Wl,--no-undefined -o $@ $^ $(LDSAN) -lpthread
@@ -81,7 +81,7 @@ HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
 CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
 CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/guest_call.c \
-	userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c userlib/hmap.c userlib/wire_codec.c
+	userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o
 CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/gen/cudart_guest.o
 CUDA_WORKER_OBJ := $(BUILD)/obj/worker/cuda_worker_rt.o $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
@@ -91,11 +91,11 @@ WORKER_OBJ += $(CUDA_WORKER_OBJ)
 $(HOSTD): $(CUDA_WORKER_OBJ)
 $(CUDA_WORKER_OBJ): CFLAGS_ALL += $(CUDA_CFLAGS)
 
-$(BUILD)/obj/cuda/%.o: %.c $(GEN_FILES) $(wildcard userlib/*.h uapi/*.h)
+$(BUILD)/obj/cuda/%.o: %.c $(GEN_FILES) $(wildcard common/*.h userlib/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CUDA_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/cuda/gen/%.o: $(GEN)/%.c $(GEN_FILES) $(wildcard userlib/*.h uapi/*.h)
+$(BUILD)/obj/cuda/gen/%.o: $(GEN)/%.c $(GEN_FILES) $(wildcard common/*.h userlib/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CUDA_CFLAGS) -c -o $@ $<
 
@@ -116,7 +116,7 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 # hostile input on the CUDA worker, through the guest runtime the shim exports
 $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILES)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
 		-L$(BUILD)/cuda -l:libcuda.so.1 -lpthread
 
 .PHONY: cuda

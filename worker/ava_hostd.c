@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../userlib/local_hello.h"
-#include "../userlib/shm_layout.h"
+#include "../common/local_hello.h"
+#include "../common/shm_layout.h"
 #include "opencl_worker_rt.h"
 #include "transport_kernel.h"
 #include "worker_session.h"

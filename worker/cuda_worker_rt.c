@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../userlib/hmap.h"
+#include "../common/hmap.h"
 
 #define HOSTMEM_MAGIC 0x4d54534fu	/* "OSTM": see userlib/cuda_guest_rt.c */
 #define HOSTMEM_MAX (64ull << 30)
@@ -137,7 +137,7 @@ int avaw_cu_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void 
 
 static struct ava_hmap created_ctx;	/* contexts this session created */
 
-CUresult ava_w_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
+CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
 			     unsigned int flags, CUdevice dev)
 {
 	CUresult r;
@@ -305,7 +305,7 @@ static int reg_runtime(void *p, uint64_t n, unsigned f)
 	return (int)RT.cudaHostRegister(p, n, rf);
 }
 
-CUresult ava_w_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags)
+CUresult avaw_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags)
 {
 	int r = host_alloc(c, hm, size, reg_driver, flags);
 
@@ -313,7 +313,7 @@ CUresult ava_w_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size
 		: r < 0 ? CUDA_ERROR_OUT_OF_MEMORY : (CUresult)r;
 }
 
-cudaError_t ava_w_rt_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags)
+cudaError_t avaw_rt_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags)
 {
 	int r = host_alloc(c, hm, size, reg_runtime, flags);
 
@@ -347,7 +347,7 @@ static void *hostmem_at(ava_hostmem_t hm, size_t offset, size_t count)
 	return h->p + offset;
 }
 
-CUresult ava_w_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset)
+CUresult avaw_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset)
 {
 	void *p = hostmem_at(hm, offset, 0);
 
@@ -357,7 +357,7 @@ CUresult ava_w_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostm
 	return CU.cuMemHostGetDevicePointer(pdptr, p, 0);
 }
 
-cudaError_t ava_w_rt_host_devptr(struct avaw_call *c, unsigned long long *pdev, ava_hostmem_t hm, size_t offset)
+cudaError_t avaw_rt_host_devptr(struct avaw_call *c, unsigned long long *pdev, ava_hostmem_t hm, size_t offset)
 {
 	void *p = hostmem_at(hm, offset, 0), *d = NULL;
 	cudaError_t r;
@@ -407,7 +407,7 @@ static void pin_arena(struct avaw_call *c, int runtime)
 		arena_state = -1;	/* else try again once a context is current */
 }
 
-CUresult ava_w_cu_htod(struct avaw_call *c, CUdeviceptr dst, const void *src, size_t count, CUstream stream,
+CUresult avaw_cu_htod(struct avaw_call *c, CUdeviceptr dst, const void *src, size_t count, CUstream stream,
 		       int flags)
 {
 	int arena = src && in_arena(c, src);
@@ -437,7 +437,7 @@ static int small_out(struct avaw_call *c, void *dst, size_t count)
 	return dst && count <= SMALL_COPY && !in_arena(c, dst);
 }
 
-CUresult ava_w_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t count, CUstream stream, int flags)
+CUresult avaw_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t count, CUstream stream, int flags)
 {
 	void *to = small_out(c, dst, count) ? small_buf : dst;
 	CUresult r;
@@ -458,7 +458,7 @@ CUresult ava_w_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t c
 	return r;
 }
 
-CUresult ava_w_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostmem_t hm, size_t offset,
+CUresult avaw_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostmem_t hm, size_t offset,
 				 size_t count, int to_device, CUstream stream, int flags)
 {
 	void *host = hostmem_at(hm, offset, count);
@@ -474,7 +474,7 @@ CUresult ava_w_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostm
 
 /* A staging copy completes before the worker takes its next call (the
  * guest's avaCuSync / avaRtSync then knows the data is there). */
-CUresult ava_w_cu_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count,
+CUresult avaw_cu_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count,
 			     CUstream stream, int flags)
 {
 	void *host = hostmem_at(hm, offset, count);
@@ -489,7 +489,7 @@ CUresult ava_w_cu_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offse
 	return r == CUDA_SUCCESS ? CU.cuStreamSynchronize(stream) : r;
 }
 
-cudaError_t ava_w_rt_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, const void *src,
+cudaError_t avaw_rt_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, const void *src,
 				size_t count, cudaStream_t stream, int flags)
 {
 	void *host = hostmem_at(hm, offset, count);
@@ -504,7 +504,7 @@ cudaError_t ava_w_rt_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t of
 	return r == cudaSuccess ? RT.cudaStreamSynchronize(stream) : r;
 }
 
-cudaError_t ava_w_rt_htod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+cudaError_t avaw_rt_htod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
 			  int flags)
 {
 	int arena = src && in_arena(c, src);
@@ -520,7 +520,7 @@ cudaError_t ava_w_rt_htod(struct avaw_call *c, void *dst, const void *src, size_
 	return r;
 }
 
-cudaError_t ava_w_rt_dtoh(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+cudaError_t avaw_rt_dtoh(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
 			  int flags)
 {
 	void *to = small_out(c, dst, count) ? small_buf : dst;
@@ -540,7 +540,7 @@ cudaError_t ava_w_rt_dtoh(struct avaw_call *c, void *dst, const void *src, size_
 	return r;
 }
 
-cudaError_t ava_w_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+cudaError_t avaw_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
 			  int flags)
 {
 	(void)c;
@@ -549,7 +549,7 @@ cudaError_t ava_w_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_
 	return RT.cudaMemcpy(dst, src, count, cudaMemcpyDeviceToDevice);
 }
 
-cudaError_t ava_w_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_t hm, size_t offset,
+cudaError_t avaw_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_t hm, size_t offset,
 				    size_t count, int to_device, cudaStream_t stream, int flags)
 {
 	void *host = hostmem_at(hm, offset, count);
@@ -566,13 +566,13 @@ cudaError_t ava_w_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_
 
 /* avaCuSync / avaRtSync: nothing to do; the reply says the worker is past
  * every earlier call, and carries their deferred errors. */
-CUresult ava_w_cu_sync(struct avaw_call *c)
+CUresult avaw_cu_sync(struct avaw_call *c)
 {
 	(void)c;
 	return CUDA_SUCCESS;
 }
 
-cudaError_t ava_w_rt_sync(struct avaw_call *c)
+cudaError_t avaw_rt_sync(struct avaw_call *c)
 {
 	(void)c;
 	return cudaSuccess;
@@ -580,7 +580,7 @@ cudaError_t ava_w_rt_sync(struct avaw_call *c)
 
 /* ------------------------------------------------------------------ modules */
 
-CUresult ava_w_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size)
+CUresult avaw_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size)
 {
 	(void)c;
 	/* the driver parses the image: it must be exactly what it claims to be */
@@ -665,7 +665,7 @@ static void finfo_out(const struct finfo *fi, size_t cap, unsigned long long *in
 		*info_bytes = words * sizeof(*info);
 }
 
-CUresult ava_w_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
+CUresult avaw_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
 			      size_t *info_bytes)
 {
 	struct finfo *fi;
@@ -754,7 +754,7 @@ struct avaw_var {
 	char *name;
 };
 
-cudaError_t ava_w_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, const void *data, size_t size)
+cudaError_t avaw_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, const void *data, size_t size)
 {
 	struct avaw_fatbin *fb;
 
@@ -781,7 +781,7 @@ cudaError_t ava_w_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, 
 	return cudaSuccess;
 }
 
-cudaError_t ava_w_rt_register_fatbin_end(struct avaw_call *c, ava_fatbin_t fatbin)
+cudaError_t avaw_rt_register_fatbin_end(struct avaw_call *c, ava_fatbin_t fatbin)
 {
 	struct avaw_fatbin *fb = (struct avaw_fatbin *)fatbin;
 
@@ -804,7 +804,7 @@ int avaw_rt_fatbin_release(void *obj)
 	return 0;
 }
 
-cudaError_t ava_w_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin, cudaKernel_t *kfunc,
+cudaError_t avaw_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin, cudaKernel_t *kfunc,
 				       const char *name, int thread_limit)
 {
 	struct avaw_fatbin *fb = (struct avaw_fatbin *)fatbin;
@@ -823,7 +823,7 @@ cudaError_t ava_w_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin,
 	return cudaSuccess;
 }
 
-cudaError_t ava_w_rt_register_var(struct avaw_call *c, ava_fatbin_t fatbin, ava_var_t *var, const char *name,
+cudaError_t avaw_rt_register_var(struct avaw_call *c, ava_fatbin_t fatbin, ava_var_t *var, const char *name,
 				  int ext, size_t size, int constant, int global)
 {
 	struct avaw_fatbin *fb = (struct avaw_fatbin *)fatbin;
@@ -842,7 +842,7 @@ cudaError_t ava_w_rt_register_var(struct avaw_call *c, ava_fatbin_t fatbin, ava_
 	return cudaSuccess;
 }
 
-cudaError_t ava_w_rt_init_module(struct avaw_call *c, ava_fatbin_t fatbin, int *ok)
+cudaError_t avaw_rt_init_module(struct avaw_call *c, ava_fatbin_t fatbin, int *ok)
 {
 	struct avaw_fatbin *fb = (struct avaw_fatbin *)fatbin;
 
@@ -853,7 +853,7 @@ cudaError_t ava_w_rt_init_module(struct avaw_call *c, ava_fatbin_t fatbin, int *
 	return cudaSuccess;
 }
 
-cudaError_t ava_w_rt_symbol_info(struct avaw_call *c, ava_var_t var, unsigned long long *addr, size_t *size)
+cudaError_t avaw_rt_symbol_info(struct avaw_call *c, ava_var_t var, unsigned long long *addr, size_t *size)
 {
 	struct avaw_var *v = (struct avaw_var *)var;
 	void *p = NULL;
@@ -894,7 +894,7 @@ static struct finfo *rt_finfo(struct avaw_kfunc *k)
 	return k->fi;
 }
 
-cudaError_t ava_w_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
+cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
 				 size_t *info_bytes)
 {
 	struct avaw_kfunc *k = (struct avaw_kfunc *)kernel;
@@ -956,14 +956,14 @@ static cudaError_t launch(struct avaw_kfunc *k, dim3 grid, dim3 block, void **ar
 	return RT.cudaLaunchKernel(&k->key, grid, block, args, shmem, stream);
 }
 
-cudaError_t ava_w_rt_launch(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
+cudaError_t avaw_rt_launch(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
 			    size_t shmem, cudaStream_t stream)
 {
 	(void)c;
 	return launch((struct avaw_kfunc *)kernel, grid, block, args, shmem, stream, 0);
 }
 
-cudaError_t ava_w_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
+cudaError_t avaw_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
 				 size_t shmem, cudaStream_t stream)
 {
 	(void)c;
@@ -1011,7 +1011,7 @@ static void copy_text(char *text, const char *s)
 		strncpy(text, s, AVA_CU_TEXT_MAX - 1);
 }
 
-CUresult ava_w_cu_error_text(struct avaw_call *c, CUresult error, int which, char *text)
+CUresult avaw_cu_error_text(struct avaw_call *c, CUresult error, int which, char *text)
 {
 	const char *s = NULL;
 	CUresult r;
@@ -1022,7 +1022,7 @@ CUresult ava_w_cu_error_text(struct avaw_call *c, CUresult error, int which, cha
 	return r;
 }
 
-cudaError_t ava_w_rt_error_text(struct avaw_call *c, cudaError_t error, int which, char *text)
+cudaError_t avaw_rt_error_text(struct avaw_call *c, cudaError_t error, int which, char *text)
 {
 	(void)c;
 	copy_text(text, which ? RT.cudaGetErrorString(error) : RT.cudaGetErrorName(error));

@@ -15,7 +15,7 @@
 #include <dlfcn.h>
 #include <string.h>
 
-#include "../userlib/cuda_types.h"
+#include "../common/cuda_types.h"
 #define AVAW_CUDA_SYMS
 #define AVAW_CUDART_SYMS
 #include "cuda_ids.h"
@@ -67,52 +67,52 @@ int64_t avaw_cudart_hostfn_check(struct avaw_call *c, struct avaw_cudart_hostfn 
 void avaw_cudart_hostfn_free(struct avaw_call *c, struct avaw_cudart_hostfn *v, int ok);
 
 /* @wimpl: driver API */
-CUresult ava_w_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
+CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
 			     unsigned int flags, CUdevice dev);
-CUresult ava_w_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size);
-CUresult ava_w_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
+CUresult avaw_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size);
+CUresult avaw_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
 			      size_t *info_bytes);
-CUresult ava_w_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags);
-CUresult ava_w_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset);
-CUresult ava_w_cu_htod(struct avaw_call *c, CUdeviceptr dst, const void *src, size_t count, CUstream stream,
+CUresult avaw_cu_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags);
+CUresult avaw_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset);
+CUresult avaw_cu_htod(struct avaw_call *c, CUdeviceptr dst, const void *src, size_t count, CUstream stream,
 		       int flags);
-CUresult ava_w_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t count, CUstream stream,
+CUresult avaw_cu_dtoh(struct avaw_call *c, void *dst, CUdeviceptr src, size_t count, CUstream stream,
 		       int flags);
-CUresult ava_w_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostmem_t hm, size_t offset,
+CUresult avaw_cu_memcpy_hostmem(struct avaw_call *c, CUdeviceptr dev, ava_hostmem_t hm, size_t offset,
 				 size_t count, int to_device, CUstream stream, int flags);
-CUresult ava_w_cu_error_text(struct avaw_call *c, CUresult error, int which, char *text);
-CUresult ava_w_cu_sync(struct avaw_call *c);
-CUresult ava_w_cu_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count,
+CUresult avaw_cu_error_text(struct avaw_call *c, CUresult error, int which, char *text);
+CUresult avaw_cu_sync(struct avaw_call *c);
+CUresult avaw_cu_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count,
 			     CUstream stream, int flags);
-cudaError_t ava_w_rt_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, const void *src,
+cudaError_t avaw_rt_stage_dtoh(struct avaw_call *c, ava_hostmem_t hm, size_t offset, const void *src,
 				size_t count, cudaStream_t stream, int flags);
-cudaError_t ava_w_rt_sync(struct avaw_call *c);
+cudaError_t avaw_rt_sync(struct avaw_call *c);
 
 /* @wimpl: runtime API */
-cudaError_t ava_w_rt_error_text(struct avaw_call *c, cudaError_t error, int which, char *text);
-cudaError_t ava_w_rt_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags);
-cudaError_t ava_w_rt_host_devptr(struct avaw_call *c, unsigned long long *pdev, ava_hostmem_t hm, size_t offset);
-cudaError_t ava_w_rt_symbol_info(struct avaw_call *c, ava_var_t var, unsigned long long *addr, size_t *size);
-cudaError_t ava_w_rt_htod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+cudaError_t avaw_rt_error_text(struct avaw_call *c, cudaError_t error, int which, char *text);
+cudaError_t avaw_rt_host_alloc(struct avaw_call *c, ava_hostmem_t *hm, size_t size, unsigned int flags);
+cudaError_t avaw_rt_host_devptr(struct avaw_call *c, unsigned long long *pdev, ava_hostmem_t hm, size_t offset);
+cudaError_t avaw_rt_symbol_info(struct avaw_call *c, ava_var_t var, unsigned long long *addr, size_t *size);
+cudaError_t avaw_rt_htod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
 			  int flags);
-cudaError_t ava_w_rt_dtoh(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+cudaError_t avaw_rt_dtoh(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
 			  int flags);
-cudaError_t ava_w_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
+cudaError_t avaw_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_t count, cudaStream_t stream,
 			  int flags);
-cudaError_t ava_w_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_t hm, size_t offset,
+cudaError_t avaw_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_t hm, size_t offset,
 				    size_t count, int to_device, cudaStream_t stream, int flags);
-cudaError_t ava_w_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, const void *data, size_t size);
-cudaError_t ava_w_rt_register_fatbin_end(struct avaw_call *c, ava_fatbin_t fatbin);
-cudaError_t ava_w_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin, cudaKernel_t *kfunc,
+cudaError_t avaw_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, const void *data, size_t size);
+cudaError_t avaw_rt_register_fatbin_end(struct avaw_call *c, ava_fatbin_t fatbin);
+cudaError_t avaw_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin, cudaKernel_t *kfunc,
 				       const char *name, int thread_limit);
-cudaError_t ava_w_rt_register_var(struct avaw_call *c, ava_fatbin_t fatbin, ava_var_t *var, const char *name,
+cudaError_t avaw_rt_register_var(struct avaw_call *c, ava_fatbin_t fatbin, ava_var_t *var, const char *name,
 				  int ext, size_t size, int constant, int global);
-cudaError_t ava_w_rt_init_module(struct avaw_call *c, ava_fatbin_t fatbin, int *ok);
-cudaError_t ava_w_rt_launch(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
+cudaError_t avaw_rt_init_module(struct avaw_call *c, ava_fatbin_t fatbin, int *ok);
+cudaError_t avaw_rt_launch(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
 			    size_t shmem, cudaStream_t stream);
-cudaError_t ava_w_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
+cudaError_t avaw_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
 				 size_t shmem, cudaStream_t stream);
-cudaError_t ava_w_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
+cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
 				 size_t *info_bytes);
 
 #endif

@@ -115,7 +115,7 @@ void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record)
 }
 
 /* The backend's platforms, never AvA's own (AVA_BACKEND picks by name). */
-cl_int ava_w_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
+cl_int avaw_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
 			  cl_uint *num_platforms)
 {
 	const char *want = getenv("AVA_BACKEND");
@@ -146,7 +146,7 @@ cl_int ava_w_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_
 	return k ? CL_SUCCESS : CL_PLATFORM_NOT_FOUND_KHR;
 }
 
-cl_int ava_w_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
+cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
 			    unsigned char *binary)
 {
 	size_t sizes[64], nbytes = 0;

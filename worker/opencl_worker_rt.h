@@ -10,7 +10,7 @@
 #include <CL/cl.h>
 #include <CL/cl_ext.h>
 
-#include "../userlib/opencl_sizes.h"
+#include "../common/opencl_sizes.h"
 #include "opencl_ids.h"
 #include "worker_call.h"
 #include "worker_codecs.h"
@@ -52,7 +52,7 @@ void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, 
 
 void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record);
 
-cl_int ava_w_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
+cl_int avaw_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
 			  cl_uint *num_platforms);
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
@@ -60,7 +60,7 @@ cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			   size_t offset, size_t size, void *ptr, cl_uint nwait,
 			   const cl_event *wait, cl_event *ev);
-cl_int ava_w_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
+cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
 			    unsigned char *binary);
 
 #endif

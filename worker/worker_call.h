@@ -15,9 +15,9 @@
 #include <stdlib.h>
 
 #include "../uapi/ava_wire.h"
-#include "../userlib/hmap.h"
-#include "../userlib/shm_layout.h"
-#include "../userlib/wire_codec.h"
+#include "../common/hmap.h"
+#include "../common/shm_layout.h"
+#include "../common/wire_codec.h"
 
 #define AVAW_BAD INT64_MIN	/* a codec check: the command is malformed */
 #define AVAW_MAX_ALLOCS 32

@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../userlib/local_hello.h"
+#include "../common/local_hello.h"
 #include "worker_call.h"
 #include "worker_codecs.h"
 #include "worker_session.h"

@@ -4,7 +4,7 @@
  *
  *   hostile_worker SOCKET_PATH [--iterations N] [--seed S] [--verbose] [--trace]
  *
- * It speaks the protocol by hand (userlib/local_hello.h, userlib/shm_layout.h,
+ * It speaks the protocol by hand (common/local_hello.h, common/shm_layout.h,
  * uapi/ava_wire.h): hello, map the session memory, then write commands
  * straight into the request ring and wait for the reply (spin, then futex on
  * reply_seq, like userlib/transport_local.c).  Every case prints a TAP line;

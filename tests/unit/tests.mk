@@ -2,10 +2,10 @@
 UNIT_TESTS := hostile_worker
 UNIT_BINS := $(addprefix $(BUILD)/tests/unit/,$(UNIT_TESTS))
 
-$(BUILD)/tests/unit/hostile_worker: tests/unit/hostile_worker.c userlib/wire_codec.c userlib/wire_codec.h \
-		userlib/local_hello.h userlib/shm_layout.h userlib/guest_codecs.h uapi/ava_wire.h $(GEN)/opencl_ids.h
+$(BUILD)/tests/unit/hostile_worker: tests/unit/hostile_worker.c common/wire_codec.c common/wire_codec.h \
+		common/local_hello.h common/shm_layout.h userlib/guest_codecs.h uapi/ava_wire.h $(GEN)/opencl_ids.h
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -I$(GEN) -Iuserlib -o $@ tests/unit/hostile_worker.c userlib/wire_codec.c -lpthread
+	$(CC) $(TEST_CFLAGS) -I$(GEN) -Icommon -Iuserlib -o $@ tests/unit/hostile_worker.c common/wire_codec.c -lpthread
 
 .PHONY: unit-tests
 unit-tests: $(UNIT_BINS)
