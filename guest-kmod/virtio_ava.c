@@ -46,8 +46,6 @@
 #define AVA_HDR_LEN	sizeof(struct ava_cmd_hdr)
 #define AVA_REF_LEN	sizeof(struct ava_buf_ref)
 #define AVA_REPLY_HDR	sizeof(struct ava_reply_hdr)
-#define AVA_REPLY_MAX	(AVA_REPLY_HDR + AVA_MAX_REPLY_INLINE)
-#define AVA_CMD_MAX	(AVA_HDR_LEN + AVA_MAX_INLINE + AVA_MAX_REFS * AVA_REF_LEN)
 
 static unsigned int virtio_id = AVA_VIRTIO_ID_DEFAULT;
 module_param(virtio_id, uint, 0444);
@@ -422,7 +420,7 @@ static long ava_do_call(struct ava_sess *s, struct ava_dev_call __user *ucall)
 		return -EINVAL;
 	if (call.cmd_len < AVA_HDR_LEN || call.cmd_len % AVA_ITEM_ALIGN)
 		return -EINVAL;
-	if (call.cmd_len > AVA_CMD_MAX)
+	if (call.cmd_len > AVA_MAX_CMD)
 		return -E2BIG;
 	if (READ_ONCE(d->dead))
 		return -ENODEV;
@@ -455,7 +453,7 @@ static long ava_do_call(struct ava_sess *s, struct ava_dev_call __user *ucall)
 			ret = -EINVAL;
 			goto free_early;
 		}
-		r->reply_room = min_t(u32, call.reply_cap, AVA_REPLY_MAX);
+		r->reply_room = min_t(u32, call.reply_cap, AVA_MAX_REPLY);
 		r->reply = kmalloc(r->reply_room, GFP_KERNEL | __GFP_NOWARN);
 		if (!r->reply) {
 			ret = -ENOMEM;

@@ -15,11 +15,6 @@
 
 #define AVA_DESC_FLAGS	(VRING_DESC_F_NEXT | VRING_DESC_F_WRITE | \
 			 VRING_DESC_F_INDIRECT)
-/* most bytes a chain can carry in each direction */
-#define AVA_MAX_CMD	(sizeof(struct ava_cmd_hdr) + AVA_MAX_INLINE + \
-			 AVA_MAX_REFS * sizeof(struct ava_buf_ref))
-#define AVA_MAX_REPLY	(sizeof(struct ava_reply_hdr) + AVA_MAX_REPLY_INLINE)
-
 static int gread(struct ava_inst *inst, u64 addr, void *buf, size_t len)
 {
 	return vfio_dma_rw(&inst->vdev, addr, buf, len, false);

@@ -104,6 +104,10 @@ struct ava_reply_hdr {
 #define AVA_MAX_INLINE		(1u << 20)	/* inline part of one command */
 #define AVA_MAX_REFS		64u
 #define AVA_MAX_REPLY_INLINE	(1u << 20)
+/* the largest command and reply any side sends or accepts */
+#define AVA_MAX_CMD		(sizeof(struct ava_cmd_hdr) + AVA_MAX_INLINE + \
+				 AVA_MAX_REFS * sizeof(struct ava_buf_ref))
+#define AVA_MAX_REPLY		(sizeof(struct ava_reply_hdr) + AVA_MAX_REPLY_INLINE)
 
 /* Control functions (api_id == AVA_API_CONTROL). */
 #define AVA_CTL_HELLO		1u	/* inline: u64 wire version, u64 api id */

@@ -17,8 +17,6 @@
 #include "../uapi/ava_wire.h"
 #include "shm_layout.h"
 
-#define AVA_SCRATCH_SIZE (AVA_MAX_INLINE + sizeof(struct ava_cmd_hdr) + \
-			  AVA_MAX_REFS * sizeof(struct ava_buf_ref))
 
 struct ava_session {
 	pthread_mutex_t lock;
@@ -29,7 +27,7 @@ struct ava_session {
 	uint64_t arena_free;		/* everything before this is free */
 	uint64_t call_start;		/* arena_head when the current call began */
 	uint64_t call_seq;
-	uint8_t *scratch;		/* encoding buffer, AVA_SCRATCH_SIZE */
+	uint8_t *scratch;		/* encoding buffer, AVA_MAX_CMD */
 	int kernel;			/* the `kernel` transport: buffers of streamed
 					 * parameters go by address, pinned by the driver */
 	uint32_t reply_hint;		/* most reply bytes the call being sent can get */

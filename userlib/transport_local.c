@@ -229,7 +229,7 @@ int ava_session_connect(void)
 	pthread_once(&once, ava_install_fork_handler);
 	if (s->state < 0)
 		return -1;
-	if (!s->scratch && !(s->scratch = malloc(AVA_SCRATCH_SIZE)))
+	if (!s->scratch && !(s->scratch = malloc(AVA_MAX_CMD)))
 		return -1;
 	if (ava_transport_connect(s)) {
 		s->state = -1;

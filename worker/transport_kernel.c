@@ -46,8 +46,6 @@
 #include "worker_call.h"
 #include "worker_codecs.h"
 
-#define MSG_MAX (AVA_MAX_INLINE + sizeof(struct ava_cmd_hdr) + AVA_MAX_REFS * sizeof(struct ava_buf_ref))
-#define REPLY_MAX (sizeof(struct ava_reply_hdr) + AVA_MAX_REPLY_INLINE)
 #define NOTE_QUEUE_MAX 65536u
 /* A session whose guest closed /dev/ava gets this long to finish the call
  * it is in (a vendor call can block forever, e.g. on a user event). */
@@ -268,7 +266,7 @@ static int session_main(int sock, uint32_t session)
 {
 	struct avaw_session s;
 	struct kmsg_hdr mh;
-	uint8_t *msg = malloc(MSG_MAX), *reply = malloc(REPLY_MAX);
+	uint8_t *msg = malloc(AVA_MAX_CMD), *reply = malloc(AVA_MAX_REPLY);
 	void *base = map_windows(D.vfd, D.window);
 	int closed = 0;
 
@@ -289,7 +287,7 @@ static int session_main(int sock, uint32_t session)
 		uint32_t rlen;
 		int async;
 
-		if (mh.len > MSG_MAX || mh.len < sizeof(*h) || read_full(sock, msg, mh.len))
+		if (mh.len > AVA_MAX_CMD || mh.len < sizeof(*h) || read_full(sock, msg, mh.len))
 			break;
 		if (is_ctl(h, AVA_CTL_CLOSE) || is_ctl(h, AVA_CTL_NOTE_WAIT)) {
 			if (h->inline_len || h->nrefs) {
@@ -730,7 +728,7 @@ int avaw_kernel_serve(const char *instance, int ready_fd, const char *status_fil
 			}
 			if (errno == EINTR)
 				continue;
-			if (errno == ENOSPC && c2.cmd_len > buf_len && c2.cmd_len <= MSG_MAX) {
+			if (errno == ENOSPC && c2.cmd_len > buf_len && c2.cmd_len <= AVA_MAX_CMD) {
 				uint8_t *nb = realloc(buf, c2.cmd_len);
 
 				if (nb) {

@@ -24,7 +24,6 @@
 #include "worker_session.h"
 
 #define SPIN_NS 50000ull
-#define MSG_MAX (AVA_MAX_INLINE + sizeof(struct ava_cmd_hdr) + AVA_MAX_REFS * sizeof(struct ava_buf_ref))
 
 const struct avaw_api *avaw_apis[AVA_API_COUNT];
 
@@ -74,7 +73,7 @@ static int setup(struct avaw_session *s, int sock, uint64_t arena_size)
 		goto nomem;
 	s->sock = sock;
 	ava_shm_view_init(&s->m, shm, total);
-	s->msg = malloc(MSG_MAX);
+	s->msg = malloc(AVA_MAX_CMD);
 	if (!s->msg)
 		goto nomem;
 	pthread_mutex_init(&s->note_lock, NULL);
@@ -201,7 +200,7 @@ static void serve(struct avaw_session *s)
 		}
 		memcpy(&h, s->m.req + pos, sizeof(h));
 		if (h.total_len < sizeof(h) || h.total_len % 8 || h.total_len > avail ||
-		    h.total_len > size - pos || h.total_len > MSG_MAX) {
+		    h.total_len > size - pos || h.total_len > AVA_MAX_CMD) {
 			/* framing lost: refuse it and drop what is queued */
 			memcpy(s->msg, &h, sizeof(h));
 			s->req_tail = head;

@@ -72,7 +72,6 @@
 #define REF_LEN ((uint32_t)sizeof(struct ava_buf_ref))
 #define RING AVA_SHM_REQ_SIZE
 /* the worker's private copy of one command (worker/worker_session.c) */
-#define MSG_MAX (AVA_MAX_INLINE + HDR_LEN + AVA_MAX_REFS * REF_LEN)
 #define MSG_CAP ((2u << 20) + (64u << 10))
 #define TIMEOUT_MS 5000
 #define LOST 1		/* framing lost: the reply carries call id 0 */
