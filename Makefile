@@ -23,8 +23,12 @@ SPECS := opencl cuda cudart
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
-USERLIB_SRC := userlib/guest_call.c userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c \
-	userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_icd.c $(SHARED_SRC)
+# the session, transports and call machinery both shims share
+GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/transport_kernel.c \
+	userlib/guest_call.c userlib/guest_encode.c userlib/guest_arena.c userlib/guest_stream.c \
+	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c
+USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_objects.c \
+	userlib/opencl_icd.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/worker_session.c worker/worker_dispatch.c worker/transport_kernel.c worker/worker_call.c \
 	worker/worker_handles.c worker/worker_pending.c worker/worker_stream.c worker/worker_codecs.c worker/opencl_worker_rt.c $(SHARED_SRC)
 
@@ -80,8 +84,7 @@ CUDA_HOME ?= /usr/local/cuda
 HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
 CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
-CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/guest_call.c \
-	userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c common/hmap.c common/wire_codec.c
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o
 CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/gen/cudart_guest.o
 CUDA_WORKER_OBJ := $(BUILD)/obj/worker/cuda_worker_rt.o $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o

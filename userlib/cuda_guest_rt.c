@@ -144,7 +144,7 @@ static int recv_region_fd(uint64_t size)
 {
 	uint64_t msg[2];
 	int fd;
-	ssize_t n = ava_recv_with_fd(ava_sess.sock, msg, sizeof(msg), MSG_WAITALL, &fd);
+	ssize_t n = ava_session_recv_fd(msg, sizeof(msg), &fd);
 
 	if (n != (ssize_t)sizeof(msg) || msg[0] != AVA_HOSTMEM_MAGIC || msg[1] < size) {
 		if (fd >= 0)
@@ -528,7 +528,7 @@ struct ava_cu_finfo *ava_cu_finfo_of(const void *fn)
 {
 	struct ava_obj *o = ava_obj_check(fn, 0);
 
-	return o ? o->host_ptr : NULL;
+	return o ? (struct ava_cu_finfo *)ava_obj_part(o) : NULL;
 }
 
 int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t bytes)
@@ -545,6 +545,7 @@ int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t byte
 	fi = calloc(1, sizeof(*fi) + 2 * (n ? n : 1) * sizeof(uint64_t));
 	if (!fi)
 		return -1;
+	fi->part.free = ava_obj_part_free;
 	fi->n = (uint32_t)n;
 	fi->total = info[1];
 	fi->off = (uint64_t *)(fi + 1);
@@ -557,19 +558,11 @@ int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t byte
 			return -1;
 		}
 	}
-	/* objects of functions are never freed: the layout stays with them
-	 * (the first one stored wins when two threads race) */
-	if (!__sync_bool_compare_and_swap(&o->host_ptr, NULL, fi))
+	/* the layout stays with the object (the first one stored wins when
+	 * two threads race) */
+	if (ava_obj_attach(o, &fi->part))
 		free(fi);
 	return 0;
-}
-
-static void kparams_fail(struct ava_call *c)
-{
-	if (!c->failed) {
-		c->failed = 1;
-		c->fail_status = AVA_S_MALFORMED;
-	}
 }
 
 /* n, then the packed parameter buffer as one data item. */
@@ -584,7 +577,7 @@ static void put_packed(struct ava_call *c, struct ava_cu_finfo *fi, void **param
 		return;
 	}
 	if (!params) {
-		kparams_fail(c);
+		ava_call_fail(c, AVA_S_MALFORMED);
 		return;
 	}
 	dst = ava_put_reserve(c, fi->total);
@@ -604,7 +597,7 @@ void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void 
 	unsigned i;
 
 	if (!fi) {
-		kparams_fail(c);
+		ava_call_fail(c, AVA_S_MALFORMED);
 		return;
 	}
 	if (params || !extra) {
@@ -620,7 +613,7 @@ void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void 
 	}
 	ava_put_u64(c, fi->n);
 	if (!buf || !bsize) {
-		kparams_fail(c);
+		ava_call_fail(c, AVA_S_MALFORMED);
 		return;
 	}
 	ava_put_data(c, buf, *bsize);
@@ -631,7 +624,7 @@ void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kerne
 	struct ava_cu_finfo *fi = ava_cu_finfo_of(kernel);
 
 	if (!fi) {
-		kparams_fail(c);
+		ava_call_fail(c, AVA_S_MALFORMED);
 		return;
 	}
 	put_packed(c, fi, params);

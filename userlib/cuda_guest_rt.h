@@ -80,6 +80,7 @@ int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
 /* ------------------------------------------------------------ kernel parameters */
 /* Layout of a function's parameters, kept with its guest object. */
 struct ava_cu_finfo {
+	struct ava_obj_part part;	/* first: the CUDA part of the object */
 	uint32_t n;
 	uint64_t total;
 	uint64_t *off;

@@ -414,6 +414,7 @@ AVA_EXPORT cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count,
 /* ------------------------------------------------------------------ device variables */
 
 struct var_info {
+	struct ava_obj_part part;	/* first: the CUDA part of the object */
 	unsigned long long addr;
 	size_t size;
 };
@@ -427,19 +428,20 @@ static cudaError_t symbol_info(const void *symbol, struct var_info *out)
 
 	if (!o)
 		return cudaErrorInvalidSymbol;
-	if (!o->host_ptr) {
+	if (!ava_obj_part(o)) {
 		if (!(vi = calloc(1, sizeof(*vi))))
 			return cudaErrorMemoryAllocation;
+		vi->part.free = ava_obj_part_free;
 		r = avagen_avaRtSymbolInfo(v, &vi->addr, &vi->size);
 		if (r != cudaSuccess) {
 			free(vi);
 			return r;
 		}
 		ava_cu_track_add(0, vi->addr, vi->size);
-		if (!__sync_bool_compare_and_swap(&o->host_ptr, NULL, vi))
+		if (ava_obj_attach(o, &vi->part))
 			free(vi);
 	}
-	*out = *(struct var_info *)o->host_ptr;
+	*out = *(struct var_info *)ava_obj_part(o);
 	return cudaSuccess;
 }
 

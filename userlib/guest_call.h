@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "../uapi/ava_wire.h"
+#include "guest_stream.h"
 #include "wire_codec.h"
 
 #define AVA_MAX_OUTS 16
@@ -22,13 +23,6 @@ struct ava_out_slot {
 	void *arena;		/* where the worker puts the data, or NULL: inline */
 	uint64_t cap;
 	int streamed;		/* already delivered by the stream */
-};
-
-struct ava_stream {
-	int dir;		/* 0 none, AVA_REF_IN or AVA_REF_OUT */
-	uint8_t *app;
-	uint64_t len;
-	uint8_t *ring;
 };
 
 struct ava_call {
@@ -42,7 +36,7 @@ struct ava_call {
 	uint32_t api;
 	uint32_t func;
 	int async;
-	struct ava_stream stream;	/* at most one streamed buffer per call */
+	struct ava_stream stream;	/* the one buffer that runs through the ring */
 	int failed;		/* an argument could not be encoded */
 	uint32_t fail_status;
 	struct ava_rbuf r;
@@ -50,6 +44,8 @@ struct ava_call {
 };
 
 int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async);
+/* An argument cannot be encoded: the call is not sent and returns st. */
+void ava_call_fail(struct ava_call *c, uint32_t st);
 void ava_put_u64(struct ava_call *c, uint64_t v);
 /* A buffer argument; p == NULL sends a NULL pointer. */
 void ava_put_data(struct ava_call *c, const void *p, uint64_t n);

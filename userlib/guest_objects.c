@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+/* Guest objects, their ids and reference counts, and callbacks (guest_objects.h). */
 #include "guest_objects.h"
 
 #include <pthread.h>
@@ -16,20 +17,9 @@ struct ava_release_cb {
 	struct ava_release_cb *next;
 };
 
-struct ava_map {
-	struct ava_obj *mem;
-	uint64_t id;
-	void *ptr;
-	uint64_t size;
-	int writes;
-	int owned_buf;		/* ptr was allocated here (not the host_ptr) */
-	struct ava_map *next;
-};
-
 static pthread_mutex_t obj_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ava_hmap by_ptr;		/* live object address -> object */
 static struct ava_hmap by_id[AVA_API_COUNT];
-static struct ava_map *maps;
 static atomic_uint_fast64_t next_id = 1;
 static const void *dispatch[AVA_API_COUNT];
 
@@ -39,7 +29,7 @@ void ava_obj_set_dispatch(uint32_t api, const void *table)
 		dispatch[api] = table;
 }
 
-struct ava_obj *ava_obj_new(uint32_t api, uint32_t type)
+static struct ava_obj *obj_alloc(uint32_t api, uint32_t type, uint64_t id)
 {
 	struct ava_obj *o = calloc(1, sizeof(*o));
 
@@ -48,9 +38,35 @@ struct ava_obj *ava_obj_new(uint32_t api, uint32_t type)
 	o->dispatch = dispatch[api];
 	o->api = api;
 	o->type = type;
-	o->id = atomic_fetch_add(&next_id, 1);
+	o->id = id;
 	atomic_init(&o->refs, 1);
 	return o;
+}
+
+static void obj_free(struct ava_obj *o)
+{
+	struct ava_obj_part *part = ava_obj_part(o);
+
+	if (part)
+		part->free(part);
+	free(o);
+}
+
+struct ava_obj *ava_obj_new(uint32_t api, uint32_t type)
+{
+	return obj_alloc(api, type, atomic_fetch_add(&next_id, 1));
+}
+
+void ava_obj_part_free(struct ava_obj_part *part)
+{
+	free(part);
+}
+
+int ava_obj_attach(struct ava_obj *o, struct ava_obj_part *part)
+{
+	struct ava_obj_part *none = NULL;
+
+	return atomic_compare_exchange_strong(&o->part, &none, part) ? 0 : -1;
 }
 
 void ava_obj_publish(struct ava_obj *o)
@@ -65,7 +81,7 @@ void ava_obj_publish(struct ava_obj *o)
 void ava_obj_discard(struct ava_obj *o)
 {
 	if (o && !o->published)
-		free(o);
+		obj_free(o);
 }
 
 struct ava_obj *ava_obj_from_id(uint32_t api, uint32_t type, uint64_t id, int owned)
@@ -78,17 +94,12 @@ struct ava_obj *ava_obj_from_id(uint32_t api, uint32_t type, uint64_t id, int ow
 	o = ava_hmap_get(&by_id[api], id);
 	if (o && o->type != type)
 		o = NULL;
-	if (!o && !ava_hmap_get(&by_id[api], id) && (o = calloc(1, sizeof(*o)))) {
-		o->dispatch = dispatch[api];
-		o->api = api;
-		o->type = type;
-		o->id = id;
+	if (!o && !ava_hmap_get(&by_id[api], id) && (o = obj_alloc(api, type, id))) {
 		o->pinned = !owned;
-		atomic_init(&o->refs, 1);
 		if (ava_hmap_put(&by_ptr, (uint64_t)(uintptr_t)o, o) ||
 		    ava_hmap_put(&by_id[api], id, o)) {
 			ava_hmap_del(&by_ptr, (uint64_t)(uintptr_t)o);
-			free(o);
+			obj_free(o);
 			o = NULL;
 		} else {
 			o->published = 1;
@@ -133,22 +144,6 @@ int ava_obj_retain(const void *obj, uint32_t type)
 	return 0;
 }
 
-static void close_maps_of(struct ava_obj *o)
-{
-	struct ava_map **pp = &maps, *m;
-
-	while ((m = *pp)) {
-		if (m->mem == o) {
-			*pp = m->next;
-			if (m->owned_buf)
-				free(m->ptr);
-			free(m);
-		} else {
-			pp = &m->next;
-		}
-	}
-}
-
 int ava_obj_release(const void *obj, uint32_t type)
 {
 	struct ava_obj *o = ava_obj_check(obj, type);
@@ -161,7 +156,6 @@ int ava_obj_release(const void *obj, uint32_t type)
 	pthread_mutex_lock(&obj_lock);
 	ava_hmap_del(&by_ptr, (uint64_t)(uintptr_t)o);
 	ava_hmap_del(&by_id[o->api], o->id);
-	close_maps_of(o);
 	pthread_mutex_unlock(&obj_lock);
 	ava_session_release(o->api, o->id);
 	/* destructor callbacks run in reverse order of registration */
@@ -170,7 +164,7 @@ int ava_obj_release(const void *obj, uint32_t type)
 		((void (*)(void *, void *))cb->fn)(o, cb->user_data);
 		free(cb);
 	}
-	free(o);
+	obj_free(o);
 	return 0;
 }
 
@@ -194,77 +188,6 @@ int ava_obj_on_release(const void *obj, uint32_t type, void (*fn)(void), void *u
 	o->on_release = cb;
 	pthread_mutex_unlock(&obj_lock);
 	return 0;
-}
-
-/* ------------------------------------------------------------------ maps */
-
-struct ava_map *ava_map_find(const void *memobj, const void *ptr)
-{
-	struct ava_obj *o = ava_obj_check(memobj, 0);
-	struct ava_map *m;
-
-	if (!o)
-		return NULL;
-	pthread_mutex_lock(&obj_lock);
-	for (m = maps; m; m = m->next)
-		if (m->mem == o && m->ptr == ptr)
-			break;
-	pthread_mutex_unlock(&obj_lock);
-	return m;
-}
-
-void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes)
-{
-	struct ava_obj *o = ava_obj_check(memobj, 0);
-	struct ava_map *m = calloc(1, sizeof(*m));
-
-	if (!o || !m) {
-		free(m);
-		return NULL;
-	}
-	m->mem = o;
-	m->id = map_id;
-	m->size = size;
-	m->writes = writes;
-	if (o->host_ptr && !o->is_image) {
-		/* CL_MEM_USE_HOST_PTR: the mapping must be the application's memory */
-		m->ptr = (char *)o->host_ptr + offset;
-	} else {
-		m->ptr = aligned_alloc(4096, size ? (size + 4095) & ~(uint64_t)4095 : 4096);
-		m->owned_buf = 1;
-	}
-	if (!m->ptr) {
-		free(m);
-		return NULL;
-	}
-	pthread_mutex_lock(&obj_lock);
-	m->next = maps;
-	maps = m;
-	pthread_mutex_unlock(&obj_lock);
-	return m->ptr;
-}
-
-void ava_map_put(struct ava_call *c, struct ava_map *m)
-{
-	ava_put_u64(c, m->id);
-	ava_put_data(c, m->writes ? m->ptr : NULL, m->size);
-}
-
-void ava_map_close(struct ava_map *m)
-{
-	struct ava_map **pp;
-
-	pthread_mutex_lock(&obj_lock);
-	for (pp = &maps; *pp; pp = &(*pp)->next) {
-		if (*pp == m) {
-			*pp = m->next;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&obj_lock);
-	if (m->owned_buf)
-		free(m->ptr);
-	free(m);
 }
 
 /* ------------------------------------------------------------- callbacks */
@@ -334,7 +257,8 @@ uint64_t ava_cb_register(void (*invoke)(struct ava_cb *, int64_t), void (*fn)(vo
 		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		note_started = pthread_create(&note_thread, &at, note_main, NULL) == 0;
 		pthread_attr_destroy(&at);
-		ava_transport_notes_begin(&ava_sess);
+		/* the session is up: the object came from it */
+		ava_sess.ops->notes_begin(&ava_sess);
 	}
 	pthread_mutex_unlock(&obj_lock);
 	return cookie;

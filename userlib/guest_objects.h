@@ -16,6 +16,16 @@
 
 struct ava_release_cb;
 
+/*
+ * What one API's own code keeps about an object (OpenCL memory objects in
+ * opencl_objects.c, CUDA functions and variables): embedded first in the
+ * API's record, attached once, freed with the object.
+ */
+struct ava_obj_part {
+	void (*free)(struct ava_obj_part *part);
+};
+
+/* The part every object has, whatever its API. */
 struct ava_obj {
 	const void *dispatch;		/* first: the OpenCL ICD loader reads it */
 	uint64_t id;
@@ -24,16 +34,20 @@ struct ava_obj {
 	atomic_int refs;
 	int pinned;			/* not created by the application */
 	int published;
-	/* memory objects */
-	uint64_t mem_flags;
-	void *host_ptr;
-	uint64_t size;
-	uint32_t elem_size;		/* images: bytes per pixel */
-	uint64_t img_row;		/* images: tightly packed pitches */
-	uint64_t img_slice;
-	int is_image;
 	struct ava_release_cb *on_release;
+	struct ava_obj_part *_Atomic part;
 };
+
+/* The free of a part that is one allocation. */
+void ava_obj_part_free(struct ava_obj_part *part);
+
+/* Attaches part to o; -1 (and nothing changes) when o has one already. */
+int ava_obj_attach(struct ava_obj *o, struct ava_obj_part *part);
+
+static inline struct ava_obj_part *ava_obj_part(struct ava_obj *o)
+{
+	return atomic_load_explicit(&o->part, memory_order_acquire);
+}
 
 /* The table the ICD loader dispatches through, per API (may be NULL). */
 void ava_obj_set_dispatch(uint32_t api, const void *table);
@@ -51,14 +65,6 @@ int ava_obj_retain(const void *obj, uint32_t type);
 int ava_obj_release(const void *obj, uint32_t type);
 int ava_obj_on_release(const void *obj, uint32_t type, void (*fn)(void), void *user_data,
 		       int invalid_err, int invalid_value_err);
-
-/* Mappings of memory objects (clEnqueueMap*): guest memory mirroring the host's. */
-struct ava_map;
-struct ava_map *ava_map_find(const void *memobj, const void *ptr);
-void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes);
-struct ava_call;
-void ava_map_put(struct ava_call *c, struct ava_map *m);
-void ava_map_close(struct ava_map *m);
 
 /* Asynchronous callbacks, delivered through the notification queue. */
 struct ava_cb {

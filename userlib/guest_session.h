@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest library's one session per process and the transport beneath
- * it.  transport_local.c implements the `local` transport (Unix socket to
- * the host daemon, then a shared-memory ring); transport_kernel.c the
- * `kernel` transport over /dev/ava (guest driver), with the same
- * operations, and picks one of the two at connect time.
+ * The guest library's one session per process (guest_session.c): the
+ * transport it uses, the session memory, the bulk arena and the encoding
+ * buffer.  One call at a time holds the lock.
  */
 #ifndef AVA_GUEST_SESSION_H
 #define AVA_GUEST_SESSION_H
@@ -15,24 +13,18 @@
 #include <sys/types.h>
 
 #include "../uapi/ava_wire.h"
+#include "guest_arena.h"
+#include "guest_transport.h"
 #include "shm_layout.h"
-
 
 struct ava_session {
 	pthread_mutex_t lock;
 	int state;			/* 0 new, 1 connected, -1 failed */
-	int sock;
-	struct ava_shm_view m;
-	uint64_t arena_head;		/* monotonic allocation position */
-	uint64_t arena_free;		/* everything before this is free */
-	uint64_t call_start;		/* arena_head when the current call began */
+	const struct ava_transport_ops *ops;
+	struct ava_shm_view m;		/* ctl, reply area, notifications, arena */
+	struct ava_arena arena;
 	uint64_t call_seq;
 	uint8_t *scratch;		/* encoding buffer, AVA_MAX_CMD */
-	int kernel;			/* the `kernel` transport: buffers of streamed
-					 * parameters go by address, pinned by the driver */
-	uint32_t reply_hint;		/* most reply bytes the call being sent can get */
-	uint32_t kseq;			/* kernel: replies received */
-	uint32_t kreply_len;		/* kernel: length of the last reply */
 };
 
 extern struct ava_session ava_sess;
@@ -40,25 +32,19 @@ extern struct ava_session ava_sess;
 /* Connects if needed; returns 0 or -1.  Called with ava_sess.lock held. */
 int ava_session_connect(void);
 
-/* Receives len bytes and the file descriptor sent with them (SCM_RIGHTS). */
-ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd);
+/* Sends a PING and waits: afterwards the worker has finished every earlier
+ * call.  Called with the lock held; returns 0 or -1. */
+int ava_session_drain(struct ava_session *s);
 
-/* transport operations, called with the lock held (transport_kernel.c
- * routes them to the transport in use) */
-int ava_transport_connect(struct ava_session *s);
-int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len);
-/* Waits for the reply to the last synchronous command. */
-int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len);
-uint32_t ava_transport_reply_seq(struct ava_session *s);
-int ava_transport_peer_alive(struct ava_session *s);
-/* Callback notifications are wanted from now on (guest_objects.c). */
-void ava_transport_notes_begin(struct ava_session *s);
+/* Allocates n bytes of the arena for the current call (draining the
+ * worker when it is full); NULL when they do not fit. */
+void *ava_session_arena_alloc(struct ava_session *s, uint64_t n, uint64_t *off);
 
-/* the `local` transport (transport_local.c) */
-int ava_local_connect(struct ava_session *s);
-int ava_local_send(struct ava_session *s, const void *msg, uint32_t len);
-int ava_local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len);
-uint32_t ava_local_reply_seq(struct ava_session *s);
-int ava_local_peer_alive(struct ava_session *s);
+/* Receives len bytes and the file descriptor the worker sent with them. */
+ssize_t ava_session_recv_fd(void *buf, size_t len, int *fd);
+
+/* Collects finished non-blocking reads (guest_pending.c); called without
+ * the lock after a synchronous call. */
+void ava_pending_collect(void);
 
 #endif

@@ -32,6 +32,29 @@ uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t
 
 void ava_cl_image_desc_put(struct ava_call *c, const cl_image_desc *d);
 
+/* The OpenCL part of a memory object (opencl_objects.c). */
+struct ava_map;
+struct ava_cl_mem {
+	struct ava_obj_part part;
+	cl_mem_flags flags;
+	void *host_ptr;
+	uint64_t size;
+	uint32_t elem_size;		/* images: bytes per pixel */
+	uint64_t img_row;		/* images: tightly packed pitches */
+	uint64_t img_slice;
+	int is_image;
+	struct ava_map *maps;		/* its live mappings */
+};
+
+/* The record of a memory object, or NULL when none was kept. */
+const struct ava_cl_mem *ava_cl_mem_of(const void *memobj);
+
+/* Mappings of memory objects (clEnqueueMap*): guest memory mirroring the host's. */
+struct ava_map *ava_map_find(const void *memobj, const void *ptr);
+void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes);
+void ava_map_put(struct ava_call *c, struct ava_map *m);
+void ava_map_close(struct ava_map *m);
+
 /* @after hooks: remember what the application said about new memory objects. */
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);
 void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region);

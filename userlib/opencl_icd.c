@@ -168,12 +168,15 @@ cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem m, cl_mem_info param, size_t size,
 					       void *value, size_t *size_ret)
 {
-	struct ava_obj *o = ava_obj_check(m, AVA_HT_OPENCL_mem);
+	const struct ava_cl_mem *mem = ava_cl_mem_of(m);
 
-	if (o && param == CL_MEM_HOST_PTR)
-		return give(&o->host_ptr, sizeof(void *), size, value, size_ret);
-	if (o && param == CL_MEM_FLAGS && o->mem_flags) {
-		cl_mem_flags f = o->mem_flags;
+	if (ava_obj_check(m, AVA_HT_OPENCL_mem) && param == CL_MEM_HOST_PTR) {
+		void *host_ptr = mem ? mem->host_ptr : NULL;
+
+		return give(&host_ptr, sizeof(void *), size, value, size_ret);
+	}
+	if (mem && param == CL_MEM_FLAGS && mem->flags) {
+		cl_mem_flags f = mem->flags;
 
 		return give(&f, sizeof(f), size, value, size_ret);
 	}

@@ -3,9 +3,8 @@
  * The `kernel` transport: calls go through the guest driver's /dev/ava
  * (uapi/ava_dev.h, docs/guest-driver.md) to the AvA virtio device and on to
  * a host worker.  Chosen when /dev/ava exists (AVA_TRANSPORT=local or
- * kernel forces a choice); otherwise the `local` transport
- * (transport_local.c) is used.  This file also routes the transport
- * operations of guest_session.h to the transport in use.
+ * kernel forces a choice, guest_session.c); otherwise the `local`
+ * transport (transport_local.c) is used.
  *
  * The session memory the guest library works with (struct ava_shm_view) is
  * private to the process here: a reply area, a notification ring and the
@@ -38,6 +37,7 @@
 #include "../uapi/ava_dev.h"
 #include "guest_call.h"
 #include "guest_session.h"
+#include "guest_stream.h"
 
 #define HUGE_ALIGN (2ull << 20)
 #define CTL_SIZE 4096u
@@ -50,10 +50,13 @@ static struct {
 	uint8_t *bounce;	/* for fragmented streamed buffers */
 	size_t bounce_len;
 	struct ava_dev_info info;
+	int fd;			/* /dev/ava */
+	uint32_t replies;	/* replies received */
+	uint32_t reply_len;	/* length of the last reply */
 	int connected;		/* a kernel session is open in this process */
 	int pump_wanted;	/* the application registered a callback */
 	int pump_started;
-} K;
+} K = { .fd = -1 };
 
 static pthread_mutex_t pump_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -82,15 +85,8 @@ static const char *dev_path(void)
 	return p && *p ? p : "/dev/ava";
 }
 
-/* 1: use /dev/ava; 0: the local transport. */
-static int want_kernel(void)
+static int kernel_present(void)
 {
-	const char *t = getenv("AVA_TRANSPORT");
-
-	if (t && !strcmp(t, "local"))
-		return 0;
-	if (t && !strcmp(t, "kernel"))
-		return 1;
 	return access(dev_path(), F_OK) == 0;
 }
 
@@ -122,14 +118,14 @@ static void release_memory(void)
 	K.bounce_len = 0;
 }
 
-static int kernel_connect(struct ava_session *s)
+/* Opens /dev/ava and checks that it speaks our interface, with a worker behind it. */
+static int open_device(const char *path)
 {
-	const char *path = dev_path(), *e = getenv("AVA_ARENA_MB");
-	uint64_t arena = e && *e ? strtoull(e, NULL, 10) << 20 : AVA_SHM_ARENA_DEFAULT;
-	uint8_t *arena_p;
-	int fd;
+	const char *w = getenv("AVA_CONNECT_WAIT_MS");
+	long left = w && *w ? atol(w) : 5000;
+	struct timespec ts = { 0, 100000000 };
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 
-	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		fprintf(stderr, "ava: cannot open %s: %s\n", path, strerror(errno));
 		return -1;
@@ -140,32 +136,25 @@ static int kernel_connect(struct ava_session *s)
 		close(fd);
 		return -1;
 	}
-	if (!K.info.worker) {
-		/* a worker that is restarting gets a moment (AVA_CONNECT_WAIT_MS) */
-		const char *w = getenv("AVA_CONNECT_WAIT_MS");
-		long left = w && *w ? atol(w) : 5000;
-		struct timespec ts = { 0, 100000000 };
-
-		while (left > 0 && !K.info.worker && !ioctl(fd, AVA_DEV_INFO, &K.info)) {
-			nanosleep(&ts, NULL);
-			left -= 100;
-		}
-		if (!K.info.worker) {
-			fprintf(stderr, "ava: no AvA host worker serves this VM's device (%s): is ava-hostd "
-				"--instance running on the host?\n", path);
-			close(fd);
-			return -1;
-		}
+	/* a worker that is restarting gets a moment (AVA_CONNECT_WAIT_MS) */
+	while (left > 0 && !K.info.worker && !ioctl(fd, AVA_DEV_INFO, &K.info)) {
+		nanosleep(&ts, NULL);
+		left -= 100;
 	}
-	if (arena < (4u << 20))
-		arena = 4u << 20;
-	/* a child after fork(): the parent's memory is not the session's, and
-	 * its notification thread did not come along */
-	release_memory();
-	pthread_mutex_lock(&pump_lock);
-	K.pump_started = 0;
-	K.connected = 0;
-	pthread_mutex_unlock(&pump_lock);
+	if (!K.info.worker) {
+		fprintf(stderr, "ava: no AvA host worker serves this VM's device (%s): is ava-hostd "
+			"--instance running on the host?\n", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The session memory: private to the process, in anonymous mappings. */
+static int map_session_memory(struct ava_session *s, uint64_t arena)
+{
+	uint8_t *arena_p;
+
 	K.mem_len = CTL_SIZE + AVA_SHM_REPLY_SIZE + AVA_SHM_NOTE_SIZE;
 	K.mem = mmap(NULL, K.mem_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	arena_p = map_huge(arena, &K.arena_map, &K.arena_map_len);
@@ -173,7 +162,6 @@ static int kernel_connect(struct ava_session *s)
 		if (K.mem == MAP_FAILED)
 			K.mem = NULL;
 		release_memory();
-		close(fd);
 		return -1;
 	}
 	memset(&s->m, 0, sizeof(s->m));
@@ -185,14 +173,43 @@ static int kernel_connect(struct ava_session *s)
 	s->m.note_count = AVA_SHM_NOTE_SIZE / sizeof(struct ava_note);
 	s->m.arena = arena_p;
 	s->m.arena_size = arena;
-	s->sock = fd;
-	s->kernel = 1;
-	s->kseq = 0;
+	return 0;
+}
+
+static int kernel_connect(struct ava_session *s)
+{
+	const char *path = dev_path(), *e = getenv("AVA_ARENA_MB");
+	uint64_t arena = e && *e ? strtoull(e, NULL, 10) << 20 : AVA_SHM_ARENA_DEFAULT;
+	int fd = open_device(path);
+
+	if (fd < 0)
+		return -1;
+	if (arena < (4u << 20))
+		arena = 4u << 20;
+	if (map_session_memory(s, arena)) {
+		close(fd);
+		return -1;
+	}
+	K.fd = fd;
+	K.replies = 0;
 	K.connected = 1;
 	pump_start(s);
 	ava_log("kernel transport: session %u on %s (queue %u of %u), arena %llu MiB", K.info.session, path,
 		K.info.queue, K.info.num_queues, (unsigned long long)(arena >> 20));
 	return 0;
+}
+
+/* A child after fork(): the parent's memory is not the session's, and its
+ * notification thread did not come along. */
+static void kernel_forget(struct ava_session *s)
+{
+	(void)s;
+	close(K.fd);
+	K.fd = -1;
+	release_memory();
+	pthread_mutex_init(&pump_lock, NULL);
+	K.pump_started = 0;
+	K.connected = 0;
 }
 
 static int stream_ref(const struct ava_buf_ref *r)
@@ -248,7 +265,7 @@ static void bounce_back(const struct ava_buf_ref *orig, uint32_t n)
 	}
 }
 
-static int kernel_send(struct ava_session *s, const void *msg, uint32_t len)
+static int kernel_send(struct ava_session *s, const void *msg, uint32_t len, uint32_t reply_max)
 {
 	/* msg is the session's scratch buffer, rebuilt for every call */
 	struct ava_cmd_hdr *h = (struct ava_cmd_hdr *)msg;
@@ -271,7 +288,7 @@ static int kernel_send(struct ava_session *s, const void *msg, uint32_t len)
 			refs[i].offset = (uint64_t)(uintptr_t)(s->m.arena + refs[i].offset);
 		}
 	}
-	cap = s->reply_hint < 4096 ? 4096 : s->reply_hint;
+	cap = reply_max < 4096 ? 4096 : reply_max;
 	if (cap > AVA_SHM_REPLY_SIZE)
 		cap = AVA_SHM_REPLY_SIZE;
 	for (;;) {
@@ -282,7 +299,7 @@ static int kernel_send(struct ava_session *s, const void *msg, uint32_t len)
 			call.reply = (uint64_t)(uintptr_t)s->m.reply;
 			call.reply_cap = cap;
 		}
-		if (ioctl(s->sock, AVA_DEV_CALL, &call) == 0)
+		if (ioctl(K.fd, AVA_DEV_CALL, &call) == 0)
 			break;
 		if (errno == E2BIG && streams && !bounced) {
 			/* the application's buffer is too fragmented: copy it */
@@ -297,18 +314,18 @@ static int kernel_send(struct ava_session *s, const void *msg, uint32_t len)
 	if (bounced && !async)
 		bounce_back(orig, n);
 	if (!async) {
-		s->kreply_len = call.reply_len;
-		s->kseq++;
+		K.reply_len = call.reply_len;
+		K.replies++;
 	}
 	return 0;
 }
 
 static int kernel_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
 {
-	if (s->kseq == seq_before)
+	if (K.replies == seq_before)
 		return -1;	/* the command did not go out */
 	*reply = s->m.reply;
-	*len = s->kreply_len;
+	*len = K.reply_len;
 	return 0;
 }
 
@@ -320,7 +337,7 @@ static void *note_pump(void *arg)
 	const struct ava_reply_hdr *rh = (const struct ava_reply_hdr *)reply;
 	struct ava_shm_ctl *ctl = s->m.ctl;
 	struct ava_cmd_hdr h;
-	int fd = s->sock, failures = 0;
+	int fd = K.fd, failures = 0;
 
 	memset(&h, 0, sizeof(h));
 	h.magic = AVA_WIRE_MAGIC;
@@ -378,45 +395,65 @@ static void *note_pump(void *arg)
 	return NULL;
 }
 
-/* ----------------------------------------------------- routing by transport */
-
-int ava_transport_connect(struct ava_session *s)
+static uint32_t kernel_reply_seq(struct ava_session *s)
 {
-	s->kernel = 0;
-	if (want_kernel()) {
-		if (kernel_connect(s) == 0)
-			return 0;
-		if (getenv("AVA_TRANSPORT"))
-			return -1;
-		ava_log("falling back to the local transport");
-	}
-	return ava_local_connect(s);
+	(void)s;
+	return K.replies;
 }
 
-int ava_transport_send(struct ava_session *s, const void *msg, uint32_t len)
+/* A worker that goes away fails the next ioctl: nothing to watch. */
+static int kernel_peer_alive(struct ava_session *s)
 {
-	return s->kernel ? kernel_send(s, msg, len) : ava_local_send(s, msg, len);
+	(void)s;
+	return 1;
 }
 
-int ava_transport_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
+/* The driver pins the application's buffer where it is: the reference
+ * carries its address, nothing is copied and no ring runs. */
+static int kernel_stream_open(struct ava_session *s, struct ava_stream *st, uint64_t *ref_off)
 {
-	return s->kernel ? kernel_wait(s, seq_before, reply, len) : ava_local_wait(s, seq_before, reply, len);
+	(void)s;
+	*ref_off = (uint64_t)(uintptr_t)st->app;
+	return 0;
 }
 
-uint32_t ava_transport_reply_seq(struct ava_session *s)
+static int kernel_stream_run(struct ava_session *s, struct ava_stream *st)
 {
-	return s->kernel ? s->kseq : ava_local_reply_seq(s);
+	(void)s;
+	(void)st;
+	return 0;
 }
 
-int ava_transport_peer_alive(struct ava_session *s)
-{
-	return s->kernel ? 1 : ava_local_peer_alive(s);
-}
-
-void ava_transport_notes_begin(struct ava_session *s)
+static void kernel_notes_begin(struct ava_session *s)
 {
 	pthread_mutex_lock(&pump_lock);
 	K.pump_wanted = 1;
 	pthread_mutex_unlock(&pump_lock);
 	pump_start(s);
 }
+
+/* No file descriptors come through /dev/ava. */
+static ssize_t kernel_recv_fd(struct ava_session *s, void *buf, size_t len, int *fd)
+{
+	(void)s;
+	(void)buf;
+	(void)len;
+	*fd = -1;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+const struct ava_transport_ops ava_transport_kernel = {
+	.name = "kernel",
+	.present = kernel_present,
+	.connect = kernel_connect,
+	.forget = kernel_forget,
+	.send = kernel_send,
+	.reply_seq = kernel_reply_seq,
+	.wait = kernel_wait,
+	.peer_alive = kernel_peer_alive,
+	.stream_open = kernel_stream_open,
+	.stream_run = kernel_stream_run,
+	.notes_begin = kernel_notes_begin,
+	.recv_fd = kernel_recv_fd,
+};

@@ -17,11 +17,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "guest_session.h"
 #include "guest_call.h"
+#include "guest_session.h"
+#include "guest_stream.h"
 #include "local_hello.h"
 
 #define SPIN_NS 50000ull
+
+static int sock = -1;		/* the session's socket; also its liveness signal */
 
 static const char *socket_path(void)
 {
@@ -30,7 +33,7 @@ static const char *socket_path(void)
 	return p && *p ? p : AVA_DEFAULT_SOCKET;
 }
 
-ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd)
+static ssize_t recv_with_fd(int fd_sock, void *buf, size_t len, int flags, int *fd)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { buf, len };
@@ -41,7 +44,7 @@ ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd)
 
 	*fd = -1;
 	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
+		n = recvmsg(fd_sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	} while (n < 0 && errno == EINTR);
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
@@ -49,11 +52,11 @@ ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd)
 	return n;
 }
 
-static int recv_fd(int sock, struct ava_hello_reply *rep)
+static int recv_hello_reply(int fd_sock, struct ava_hello_reply *rep)
 {
 	int fd;
 
-	if (ava_recv_with_fd(sock, rep, sizeof(*rep), 0, &fd) != (ssize_t)sizeof(*rep)) {
+	if (recv_with_fd(fd_sock, rep, sizeof(*rep), 0, &fd) != (ssize_t)sizeof(*rep)) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -61,14 +64,14 @@ static int recv_fd(int sock, struct ava_hello_reply *rep)
 	return fd;
 }
 
-int ava_local_connect(struct ava_session *s)
+static int local_connect(struct ava_session *s)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct ava_hello hello = { AVA_HELLO_MAGIC, AVA_WIRE_VERSION, (uint32_t)getpid(), 0 };
 	struct ava_hello_reply rep;
 	const char *path = socket_path();
 	struct ava_shm_ctl *ctl;
-	int sock, fd;
+	int fd;
 	void *m;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
@@ -79,12 +82,11 @@ int ava_local_connect(struct ava_session *s)
 		return -1;
 	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		ava_log("cannot connect to the AvA daemon at %s: %s", path, strerror(errno));
-		close(sock);
-		return -1;
+		goto fail;
 	}
 	if (write(sock, &hello, sizeof(hello)) != (ssize_t)sizeof(hello))
 		goto fail;
-	fd = recv_fd(sock, &rep);
+	fd = recv_hello_reply(sock, &rep);
 	if (fd < 0 || rep.magic != AVA_HELLO_MAGIC || rep.status != 0 ||
 	    rep.shm_size < ava_shm_arena_off() + 4096) {
 		ava_log("the AvA daemon refused the session (status %u)", rep.status);
@@ -102,26 +104,27 @@ int ava_local_connect(struct ava_session *s)
 		munmap(m, rep.shm_size);
 		goto fail;
 	}
-	s->sock = sock;
 	ava_shm_view_init(&s->m, m, rep.shm_size);
 	ava_log("session with worker %u, arena %llu MiB", ctl->worker_pid,
 		(unsigned long long)(s->m.arena_size >> 20));
 	return 0;
 fail:
 	close(sock);
+	sock = -1;
 	return -1;
 }
 
-int ava_local_peer_alive(struct ava_session *s)
+static int local_peer_alive(struct ava_session *s)
 {
-	struct pollfd p = { s->sock, POLLIN, 0 };
+	struct pollfd p = { sock, POLLIN, 0 };
 	char b;
 
+	(void)s;
 	if (poll(&p, 1, 0) <= 0)
 		return 1;
 	if (p.revents & (POLLHUP | POLLERR))
 		return 0;
-	return recv(s->sock, &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+	return recv(sock, &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
 }
 
 static void wake_worker(struct ava_session *s)
@@ -131,19 +134,20 @@ static void wake_worker(struct ava_session *s)
 		ava_futex_wake(&s->m.ctl->req_seq);
 }
 
-int ava_local_send(struct ava_session *s, const void *msg, uint32_t len)
+static int local_send(struct ava_session *s, const void *msg, uint32_t len, uint32_t reply_max)
 {
 	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t head = atomic_load_explicit(&ctl->req_head, memory_order_relaxed);
 	uint64_t size = AVA_SHM_REQ_SIZE, pos = head % size, need = len;
 	int waited = 0;
 
+	(void)reply_max;	/* the reply area always holds the largest reply */
 	if (len > size / 2 || len % 8)
 		return -1;
 	if (pos + len > size)
 		need += size - pos;	/* a pad entry and the wrap */
 	while (head + need - atomic_load_explicit(&ctl->req_tail, memory_order_acquire) > size) {
-		if (!ava_local_peer_alive(s))
+		if (!local_peer_alive(s))
 			return -1;
 		if (++waited > 1000) {
 			struct timespec ts = { 0, 20000 };
@@ -166,12 +170,12 @@ int ava_local_send(struct ava_session *s, const void *msg, uint32_t len)
 	return 0;
 }
 
-uint32_t ava_local_reply_seq(struct ava_session *s)
+static uint32_t local_reply_seq(struct ava_session *s)
 {
 	return atomic_load_explicit(&s->m.ctl->reply_seq, memory_order_acquire);
 }
 
-int ava_local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
+static int local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len)
 {
 	struct ava_shm_ctl *ctl = s->m.ctl;
 	uint64_t t0 = ava_now_ns();
@@ -190,7 +194,7 @@ int ava_local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **r
 		atomic_store_explicit(&ctl->client_waiting, 1, memory_order_seq_cst);
 		while ((cur = atomic_load_explicit(&ctl->reply_seq, memory_order_seq_cst)) == seq_before) {
 			if (ava_futex_wait(&ctl->reply_seq, seq_before, 500) == -ETIMEDOUT &&
-			    !ava_local_peer_alive(s)) {
+			    !local_peer_alive(s)) {
 				atomic_store(&ctl->client_waiting, 0);
 				fprintf(stderr, "ava: the worker of this session is gone\n");
 				return -1;
@@ -205,38 +209,63 @@ int ava_local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t **r
 	return 0;
 }
 
+static int peer_alive_cb(void *ctx)
+{
+	return local_peer_alive(ctx);
+}
+
+/* A streamed buffer goes through a ring in the arena. */
+static int local_stream_open(struct ava_session *s, struct ava_stream *st, uint64_t *ref_off)
+{
+	st->ring = ava_session_arena_alloc(s, AVA_STREAM_RING, ref_off);
+	if (!st->ring)
+		return -1;
+	/* every earlier stream has finished: the counters are free */
+	ava_stream_reset(s->m.ctl);
+	return 1;
+}
+
+static int local_stream_run(struct ava_session *s, struct ava_stream *st)
+{
+	return ava_stream_run(s->m.ctl, st, peer_alive_cb, s);
+}
+
+/* The worker's notifications arrive in the shared ring by themselves. */
+static void local_notes_begin(struct ava_session *s)
+{
+	(void)s;
+}
+
+static ssize_t local_recv_fd(struct ava_session *s, void *buf, size_t len, int *fd)
+{
+	(void)s;
+	return recv_with_fd(sock, buf, len, MSG_WAITALL, fd);
+}
+
+static int local_present(void)
+{
+	return 1;
+}
+
 /* A forked child must not use its parent's session: it opens its own. */
-static void forget_session_in_child(void)
+static void local_forget(struct ava_session *s)
 {
-	if (ava_sess.state == 1)
-		close(ava_sess.sock);
-	ava_sess.state = 0;
-	pthread_mutex_init(&ava_sess.lock, NULL);
+	(void)s;
+	close(sock);
+	sock = -1;
 }
 
-static void ava_install_fork_handler(void)
-{
-	pthread_atfork(NULL, NULL, forget_session_in_child);
-}
-
-int ava_session_connect(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	struct ava_session *s = &ava_sess;
-
-	if (s->state == 1)
-		return 0;
-	pthread_once(&once, ava_install_fork_handler);
-	if (s->state < 0)
-		return -1;
-	if (!s->scratch && !(s->scratch = malloc(AVA_MAX_CMD)))
-		return -1;
-	if (ava_transport_connect(s)) {
-		s->state = -1;
-		return -1;
-	}
-	s->state = 1;
-	if (getenv("AVA_STATS"))
-		atexit(ava_print_stats);
-	return 0;
-}
+const struct ava_transport_ops ava_transport_local = {
+	.name = "local",
+	.present = local_present,
+	.connect = local_connect,
+	.forget = local_forget,
+	.send = local_send,
+	.reply_seq = local_reply_seq,
+	.wait = local_wait,
+	.peer_alive = local_peer_alive,
+	.stream_open = local_stream_open,
+	.stream_run = local_stream_run,
+	.notes_begin = local_notes_begin,
+	.recv_fd = local_recv_fd,
+};

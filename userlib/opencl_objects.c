@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What the guest keeps about OpenCL memory objects (their part of struct
+ * ava_obj, guest_objects.h): flags, host pointer, image layout, and the
+ * mappings of clEnqueueMap*, guest memory mirroring the host's.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include "opencl_guest_rt.h"
+
+struct ava_map {
+	struct ava_cl_mem *mem;
+	uint64_t id;
+	void *ptr;
+	uint64_t size;
+	int writes;
+	int owned_buf;		/* ptr was allocated here (not the host_ptr) */
+	struct ava_map *next;
+};
+
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void map_free(struct ava_map *m)
+{
+	if (m->owned_buf)
+		free(m->ptr);
+	free(m);
+}
+
+static void mem_free(struct ava_obj_part *part)
+{
+	struct ava_cl_mem *mem = (struct ava_cl_mem *)part;
+	struct ava_map *m;
+
+	pthread_mutex_lock(&map_lock);
+	while ((m = mem->maps)) {
+		mem->maps = m->next;
+		map_free(m);
+	}
+	pthread_mutex_unlock(&map_lock);
+	free(mem);
+}
+
+/* The memory object's part, created when it has none yet; NULL if p is not
+ * a live memory object (or out of memory). */
+static struct ava_cl_mem *mem_part(const void *p)
+{
+	struct ava_obj *o = ava_obj_check(p, AVA_HT_OPENCL_mem);
+	struct ava_cl_mem *mem;
+
+	if (!o)
+		return NULL;
+	if ((mem = (struct ava_cl_mem *)ava_obj_part(o)))
+		return mem;
+	mem = calloc(1, sizeof(*mem));
+	if (!mem)
+		return NULL;
+	mem->part.free = mem_free;
+	if (ava_obj_attach(o, &mem->part)) {
+		free(mem);	/* another thread was first */
+		mem = (struct ava_cl_mem *)ava_obj_part(o);
+	}
+	return mem;
+}
+
+const struct ava_cl_mem *ava_cl_mem_of(const void *memobj)
+{
+	struct ava_obj *o = ava_obj_check(memobj, AVA_HT_OPENCL_mem);
+
+	return o ? (const struct ava_cl_mem *)ava_obj_part(o) : NULL;
+}
+
+void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size)
+{
+	struct ava_cl_mem *mem = mem_part(o);
+
+	if (!mem)
+		return;
+	mem->flags = flags;
+	mem->size = size;
+	if (flags & CL_MEM_USE_HOST_PTR)
+		mem->host_ptr = host_ptr;
+}
+
+void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region)
+{
+	const cl_mem_flags access = CL_MEM_READ_WRITE | CL_MEM_READ_ONLY | CL_MEM_WRITE_ONLY;
+	const cl_mem_flags host = CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_READ_ONLY | CL_MEM_HOST_NO_ACCESS;
+	const struct ava_cl_mem *p = ava_cl_mem_of(parent);
+	struct ava_cl_mem *mem = mem_part(o);
+	cl_buffer_region r;
+
+	if (!mem)
+		return;
+	memcpy(&r, region, sizeof(r));
+	mem->size = r.size;
+	if (p) {
+		/* access and host-access flags not given are inherited from the parent */
+		mem->flags = p->flags;
+		if (flags & access)
+			mem->flags = (mem->flags & ~access) | (flags & access);
+		if (flags & host)
+			mem->flags = (mem->flags & ~host) | (flags & host);
+		if (p->host_ptr)
+			mem->host_ptr = (char *)p->host_ptr + r.origin;
+	}
+}
+
+void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
+			  const cl_image_format *fmt, const cl_image_desc *desc)
+{
+	ava_cl_image2d_created(o, flags, host_ptr, fmt, desc->image_width,
+			       desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : desc->image_height);
+}
+
+void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
+			    const cl_image_format *fmt, size_t width, size_t height)
+{
+	struct ava_cl_mem *mem = mem_part(o);
+
+	if (!mem)
+		return;
+	mem->flags = flags;
+	mem->is_image = 1;
+	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
+	mem->img_row = width * mem->elem_size;
+	mem->img_slice = mem->img_row * (height ? height : 1);
+	if (flags & CL_MEM_USE_HOST_PTR)
+		mem->host_ptr = host_ptr;
+}
+
+/* ------------------------------------------------------------------ maps */
+
+struct ava_map *ava_map_find(const void *memobj, const void *ptr)
+{
+	const struct ava_cl_mem *mem = ava_cl_mem_of(memobj);
+	struct ava_map *m = NULL;
+
+	if (!mem)
+		return NULL;
+	pthread_mutex_lock(&map_lock);
+	for (m = mem->maps; m; m = m->next)
+		if (m->ptr == ptr)
+			break;
+	pthread_mutex_unlock(&map_lock);
+	return m;
+}
+
+void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes)
+{
+	struct ava_cl_mem *mem = mem_part(memobj);
+	struct ava_map *m = calloc(1, sizeof(*m));
+
+	if (!mem || !m) {
+		free(m);
+		return NULL;
+	}
+	m->mem = mem;
+	m->id = map_id;
+	m->size = size;
+	m->writes = writes;
+	if (mem->host_ptr && !mem->is_image) {
+		/* CL_MEM_USE_HOST_PTR: the mapping must be the application's memory */
+		m->ptr = (char *)mem->host_ptr + offset;
+	} else {
+		m->ptr = aligned_alloc(4096, size ? (size + 4095) & ~(uint64_t)4095 : 4096);
+		m->owned_buf = 1;
+	}
+	if (!m->ptr) {
+		free(m);
+		return NULL;
+	}
+	pthread_mutex_lock(&map_lock);
+	m->next = mem->maps;
+	mem->maps = m;
+	pthread_mutex_unlock(&map_lock);
+	return m->ptr;
+}
+
+void ava_map_put(struct ava_call *c, struct ava_map *m)
+{
+	ava_put_u64(c, m->id);
+	ava_put_data(c, m->writes ? m->ptr : NULL, m->size);
+}
+
+void ava_map_close(struct ava_map *m)
+{
+	struct ava_map **pp;
+
+	pthread_mutex_lock(&map_lock);
+	for (pp = &m->mem->maps; *pp; pp = &(*pp)->next) {
+		if (*pp == m) {
+			*pp = m->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&map_lock);
+	map_free(m);
+}
