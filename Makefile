@@ -133,6 +133,7 @@ endif
 
 include tests/opencl/tests.mk
 include tests/unit/tests.mk
+include tests/unit/shared.mk
 
 tests: $(LIB) $(HOSTD) opencl-tests unit-tests
 
