@@ -445,38 +445,50 @@ static cudaError_t symbol_info(const void *symbol, struct var_info *out)
 	return cudaSuccess;
 }
 
-static cudaError_t to_symbol(const void *symbol, const void *src, size_t count, size_t offset,
-			     enum cudaMemcpyKind kind, cudaStream_t st, int stream_api)
+/*
+ * The device address of count bytes at offset in a symbol's variable, for
+ * a copy into it (to) or out of it; other is the copy's other end, which
+ * settles cudaMemcpyDefault.
+ */
+static cudaError_t symbol_addr(const void *symbol, size_t count, size_t offset, const void *other, int to,
+			       enum cudaMemcpyKind *kind, uint64_t *addr)
 {
+	enum cudaMemcpyKind host_kind = to ? cudaMemcpyHostToDevice : cudaMemcpyDeviceToHost;
 	struct var_info vi;
 	cudaError_t r = symbol_info(symbol, &vi);
 
 	if (r != cudaSuccess)
-		return rt_err(r);
+		return r;
 	if (offset > vi.size || count > vi.size - offset)
-		return rt_err(cudaErrorInvalidValue);
-	if (kind == cudaMemcpyDefault)
-		kind = ava_cu_is_device((uint64_t)(uintptr_t)src) ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice;
-	if (kind != cudaMemcpyHostToDevice && kind != cudaMemcpyDeviceToDevice)
-		return rt_err(cudaErrorInvalidMemcpyDirection);
-	return copy((void *)(uintptr_t)(vi.addr + offset), src, count, kind, st, stream_api);
+		return cudaErrorInvalidValue;
+	if (*kind == cudaMemcpyDefault)
+		*kind = ava_cu_is_device((uint64_t)(uintptr_t)other) ? cudaMemcpyDeviceToDevice : host_kind;
+	if (*kind != host_kind && *kind != cudaMemcpyDeviceToDevice)
+		return cudaErrorInvalidMemcpyDirection;
+	*addr = vi.addr + offset;
+	return cudaSuccess;
+}
+
+static cudaError_t to_symbol(const void *symbol, const void *src, size_t count, size_t offset,
+			     enum cudaMemcpyKind kind, cudaStream_t st, int stream_api)
+{
+	uint64_t addr;
+	cudaError_t r = symbol_addr(symbol, count, offset, src, 1, &kind, &addr);
+
+	if (r != cudaSuccess)
+		return rt_err(r);
+	return copy((void *)(uintptr_t)addr, src, count, kind, st, stream_api);
 }
 
 static cudaError_t from_symbol(void *dst, const void *symbol, size_t count, size_t offset,
 			       enum cudaMemcpyKind kind, cudaStream_t st, int stream_api)
 {
-	struct var_info vi;
-	cudaError_t r = symbol_info(symbol, &vi);
+	uint64_t addr;
+	cudaError_t r = symbol_addr(symbol, count, offset, dst, 0, &kind, &addr);
 
 	if (r != cudaSuccess)
 		return rt_err(r);
-	if (offset > vi.size || count > vi.size - offset)
-		return rt_err(cudaErrorInvalidValue);
-	if (kind == cudaMemcpyDefault)
-		kind = ava_cu_is_device((uint64_t)(uintptr_t)dst) ? cudaMemcpyDeviceToDevice : cudaMemcpyDeviceToHost;
-	if (kind != cudaMemcpyDeviceToHost && kind != cudaMemcpyDeviceToDevice)
-		return rt_err(cudaErrorInvalidMemcpyDirection);
-	return copy(dst, (const void *)(uintptr_t)(vi.addr + offset), count, kind, st, stream_api);
+	return copy(dst, (const void *)(uintptr_t)addr, count, kind, st, stream_api);
 }
 
 AVA_EXPORT cudaError_t cudaMemcpyToSymbol(const void *symbol, const void *src, size_t count, size_t offset,

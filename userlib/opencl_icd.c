@@ -87,6 +87,15 @@ static cl_int give(const void *v, size_t n, size_t size, void *value, size_t *si
 	return CL_SUCCESS;
 }
 
+/* give, for a live object of that type; invalid otherwise. */
+static cl_int give_for(const void *obj, uint32_t type, cl_int invalid, const void *v, size_t n, size_t size,
+		       void *value, size_t *size_ret)
+{
+	if (!ava_obj_check(obj, type))
+		return invalid;
+	return give(v, n, size, value, size_ret);
+}
+
 /* "OpenCL 3.0 PoCL ..." -> "OpenCL 1.2 PoCL ..." (prefix "OpenCL " or "OpenCL C "). */
 static void cap_version(const char *s, const char *prefix, char *out, size_t outsz)
 {
@@ -133,13 +142,10 @@ cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info
 	case CL_PLATFORM_VERSION:
 		return adjusted_string(fn, p, param, NULL, "OpenCL ", size, value, size_ret);
 	case CL_PLATFORM_ICD_SUFFIX_KHR:
-		if (!ava_obj_check(p, AVA_HT_OPENCL_platform))
-			return CL_INVALID_PLATFORM;
-		return give("AvA", 4, size, value, size_ret);
+		return give_for(p, AVA_HT_OPENCL_platform, CL_INVALID_PLATFORM, "AvA", 4, size, value, size_ret);
 	case CL_PLATFORM_NUMERIC_VERSION:
-		if (!ava_obj_check(p, AVA_HT_OPENCL_platform))
-			return CL_INVALID_PLATFORM;
-		return give(&v12, sizeof(v12), size, value, size_ret);
+		return give_for(p, AVA_HT_OPENCL_platform, CL_INVALID_PLATFORM, &v12, sizeof(v12), size, value,
+				size_ret);
 	default:
 		return avagen_clGetPlatformInfo(p, param, size, value, size_ret);
 	}
@@ -157,9 +163,7 @@ cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param
 	case CL_DEVICE_OPENCL_C_VERSION:
 		return adjusted_string(fn, d, param, NULL, "OpenCL C ", size, value, size_ret);
 	case CL_DEVICE_NUMERIC_VERSION:
-		if (!ava_obj_check(d, AVA_HT_OPENCL_device))
-			return CL_INVALID_DEVICE;
-		return give(&v12, sizeof(v12), size, value, size_ret);
+		return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &v12, sizeof(v12), size, value, size_ret);
 	default:
 		return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
 	}
