@@ -235,32 +235,20 @@ AVA_EXPORT CUresult cuMemHostUnregister(void *p)
 
 static CUresult htod(CUdeviceptr dst, const void *src, size_t n, CUstream st, int stream_api)
 {
-	uint64_t off = 0, chunk = ava_cu_h2d_chunk(n), done = 0;
+	uint64_t off = 0;
 	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
-	int base = stream_api ? AVA_CU_CP_STREAM : 0;
-	CUresult r;
+	int64_t ret = 0;
+	int ts;
 
 	if (hm)
-		return avagen_avaCuMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st, base);
-	for (;;) {
-		size_t part = n - done < chunk ? n - done : chunk;
-		int last = done + part >= n;
-
-		int64_t ret = 0;
-		int ts;
-
-		/* a stream-ordered copy never waits; a plain one waits for its last chunk */
-		ts = ava_cu_htod_chunk(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD, dst + done,
-				       src ? (const uint8_t *)src + done : NULL, part,
-				       ava_cu_stream_id(st, AVA_HT_CUDA_stream),
-				       base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT), &ret);
-		r = ts != AVA_S_OK ? (CUresult)ava_status_error(ts, CUDA_ERROR_NO_DEVICE, CUDA_ERROR_OUT_OF_MEMORY,
-							       CUDA_ERROR_NOT_SUPPORTED)
-				   : (CUresult)ret;
-		if (r != CUDA_SUCCESS || last)
-			return r;
-		done += part;
-	}
+		return avagen_avaCuMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st,
+						 stream_api ? AVA_CU_CP_STREAM : 0);
+	ts = ava_cu_htod(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD, dst, src, n, ava_cu_stream_id(st, AVA_HT_CUDA_stream),
+			 stream_api, &ret);
+	if (ts != AVA_S_OK)
+		return (CUresult)ava_status_error(ts, CUDA_ERROR_NO_DEVICE, CUDA_ERROR_OUT_OF_MEMORY,
+						  CUDA_ERROR_NOT_SUPPORTED);
+	return (CUresult)ret;
 }
 
 static int cu_sync(void)

@@ -268,7 +268,8 @@ int ava_cu_hostmem_unmap(void *p, struct ava_obj **obj)
 	return 0;
 }
 
-uint64_t ava_cu_h2d_chunk(uint64_t n)
+/* Bytes per chunk of an n-byte pageable host-to-device copy. */
+static uint64_t h2d_chunk(uint64_t n)
 {
 	uint64_t c = n / 4, max = ava_cu_chunk();
 
@@ -429,7 +430,8 @@ void ava_cu_memcpy(void *dst, const void *src, size_t n)
 	pthread_mutex_unlock(&copy_serial);
 }
 
-int ava_cu_htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
+/* One chunk of ava_cu_htod; sent without waiting when flags has AVA_CU_CP_NOWAIT. */
+static int htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
 		      int flags, int64_t *ret)
 {
 	struct ava_call c;
@@ -452,6 +454,24 @@ int ava_cu_htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src
 		*ret = (int64_t)ava_get_u64(&c);
 	ava_call_end(&c);
 	return st;
+}
+
+int ava_cu_htod(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
+		int stream_api, int64_t *ret)
+{
+	uint64_t chunk = h2d_chunk(n), done = 0;
+	int base = stream_api ? AVA_CU_CP_STREAM : 0;
+
+	for (;;) {
+		uint64_t part = n - done < chunk ? n - done : chunk;
+		int last = done + part >= n;
+		int ts = htod_chunk(api, func, dst + done, src ? (const uint8_t *)src + done : NULL, part, stream_id,
+				    base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT), ret);
+
+		if (ts != AVA_S_OK || *ret != 0 || last)
+			return ts;
+		done += part;
+	}
 }
 
 /* The session's staging region: two halves of ava_cu_chunk() bytes. */

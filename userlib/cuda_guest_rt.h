@@ -57,14 +57,15 @@ void ava_cu_hostmem_unlock(void);
 uint64_t ava_cu_chunk(void);
 /* memcpy, over helper threads when large (AVA_CUDA_COPY_THREADS). */
 void ava_cu_memcpy(void *dst, const void *src, size_t n);
-/* One chunk of a pageable host-to-device copy (func: avaCuMemcpyHtoD or
- * avaRtMemcpyHtoD, same layout), its data copied straight into the command
- * or the arena; sent without waiting when flags has AVA_CU_CP_NOWAIT.
- * Returns the transport status; *ret the API's result of a waited one. */
-int ava_cu_htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
-		      int flags, int64_t *ret);
-/* Bytes per chunk of an n-byte pageable host-to-device copy. */
-uint64_t ava_cu_h2d_chunk(uint64_t n);
+/*
+ * A pageable host-to-device copy (func: avaCuMemcpyHtoD or avaRtMemcpyHtoD,
+ * same layout) in chunks, each one's data copied straight into the command
+ * or the arena.  A stream-ordered copy (stream_api) never waits; a plain
+ * one waits for its last chunk.  Returns the transport status of the chunk
+ * that failed, or AVA_S_OK; *ret the API's result (0 = success).
+ */
+int ava_cu_htod(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
+		int stream_api, int64_t *ret);
 /*
  * A large device-to-host copy into pageable memory, pipelined through a
  * pinned staging region shared with the worker (two halves of

@@ -289,31 +289,20 @@ void ava_cudart_hostfn_put(struct ava_call *c, const void *func)
 
 static cudaError_t htod(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
 {
-	uint64_t off = 0, chunk = ava_cu_h2d_chunk(n), done = 0;
+	uint64_t off = 0;
 	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
-	int base = stream_api ? AVA_CU_CP_STREAM : 0;
-	cudaError_t r;
+	int64_t ret = 0;
+	int ts;
 
 	if (hm)
-		return avagen_avaRtMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st, base);
-	for (;;) {
-		size_t part = n - done < chunk ? n - done : chunk;
-		int last = done + part >= n;
-
-		int64_t ret = 0;
-		int ts;
-
-		ts = ava_cu_htod_chunk(AVA_API_CUDART, AVA_FN_CUDART_avaRtMemcpyHtoD, (uint64_t)(uintptr_t)dst + done,
-				       src ? (const uint8_t *)src + done : NULL, part,
-				       ava_cu_stream_id(st, AVA_HT_CUDA_stream),
-				       base | (last && !stream_api ? 0 : AVA_CU_CP_NOWAIT), &ret);
-		r = ts != AVA_S_OK ? (cudaError_t)ava_status_error(ts, cudaErrorNoDevice, cudaErrorMemoryAllocation,
-								  cudaErrorNotSupported)
-				   : (cudaError_t)ret;
-		if (r != cudaSuccess || last)
-			return r;
-		done += part;
-	}
+		return avagen_avaRtMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st,
+						 stream_api ? AVA_CU_CP_STREAM : 0);
+	ts = ava_cu_htod(AVA_API_CUDART, AVA_FN_CUDART_avaRtMemcpyHtoD, (uint64_t)(uintptr_t)dst, src, n,
+			 ava_cu_stream_id(st, AVA_HT_CUDA_stream), stream_api, &ret);
+	if (ts != AVA_S_OK)
+		return (cudaError_t)ava_status_error(ts, cudaErrorNoDevice, cudaErrorMemoryAllocation,
+						     cudaErrorNotSupported);
+	return (cudaError_t)ret;
 }
 
 static int rt_sync(void)
