@@ -329,13 +329,37 @@ static int kernel_wait(struct ava_session *s, uint32_t seq_before, const uint8_t
 	return 0;
 }
 
+/* Moves n notifications (cookie, status: 16 bytes each) into the ring and
+ * wakes the callback thread (guest_objects.c). */
+static void notes_to_ring(struct ava_session *s, const uint8_t *items, uint64_t n)
+{
+	struct ava_shm_ctl *ctl = s->m.ctl;
+	uint64_t i, head;
+
+	for (i = 0; i < n; i++) {
+		struct ava_note nt;
+
+		memcpy(&nt.cookie, items + i * 16, 8);
+		memcpy(&nt.status, items + i * 16 + 8, 8);
+		head = atomic_load_explicit(&ctl->note_head, memory_order_relaxed);
+		while (head - atomic_load_explicit(&ctl->note_tail, memory_order_acquire) >= s->m.note_count) {
+			struct timespec ts = { 0, 200000 };
+
+			nanosleep(&ts, NULL);
+		}
+		s->m.notes[head % s->m.note_count] = nt;
+		atomic_store_explicit(&ctl->note_head, head + 1, memory_order_release);
+	}
+	atomic_fetch_add(&ctl->note_seq, 1);
+	ava_futex_wake(&ctl->note_seq);
+}
+
 /* Keeps a NOTE_WAIT at the worker; moves what it returns into the ring. */
 static void *note_pump(void *arg)
 {
 	struct ava_session *s = arg;
 	uint8_t reply[sizeof(struct ava_reply_hdr) + 8 + AVA_NOTE_BATCH * 16];
 	const struct ava_reply_hdr *rh = (const struct ava_reply_hdr *)reply;
-	struct ava_shm_ctl *ctl = s->m.ctl;
 	struct ava_cmd_hdr h;
 	int fd = K.fd, failures = 0;
 
@@ -347,7 +371,7 @@ static void *note_pump(void *arg)
 	h.total_len = sizeof(h);
 	for (;;) {
 		struct ava_dev_call call;
-		uint64_t n, i, head;
+		uint64_t n;
 
 		memset(&call, 0, sizeof(call));
 		call.cmd = (uint64_t)(uintptr_t)&h;
@@ -374,22 +398,7 @@ static void *note_pump(void *arg)
 			break;		/* the session ended */
 		if (n > (rh->inline_len - 8) / 16)
 			n = (rh->inline_len - 8) / 16;
-		for (i = 0; i < n; i++) {
-			struct ava_note nt;
-
-			memcpy(&nt.cookie, reply + sizeof(*rh) + 8 + i * 16, 8);
-			memcpy(&nt.status, reply + sizeof(*rh) + 16 + i * 16, 8);
-			head = atomic_load_explicit(&ctl->note_head, memory_order_relaxed);
-			while (head - atomic_load_explicit(&ctl->note_tail, memory_order_acquire) >= s->m.note_count) {
-				struct timespec ts = { 0, 200000 };
-
-				nanosleep(&ts, NULL);
-			}
-			s->m.notes[head % s->m.note_count] = nt;
-			atomic_store_explicit(&ctl->note_head, head + 1, memory_order_release);
-		}
-		atomic_fetch_add(&ctl->note_seq, 1);
-		ava_futex_wake(&ctl->note_seq);
+		notes_to_ring(s, reply + sizeof(*rh) + 8, n);
 	}
 	ava_log("notification thread ends");
 	return NULL;
