@@ -13,7 +13,7 @@
  * contiguous pieces.  Each buffer reference leaves here as the user
  * address of its data (arena base + offset), which the driver pins and
  * hands to the device without copying.  References of streamed parameters
- * (large transfers, guest_call.c) are the application's own buffers: they
+ * (large transfers, guest_encode.c) are the application's own buffers: they
  * are pinned where they are, with no copy at all.  If such a buffer is
  * too fragmented for one command (E2BIG), it is copied through a bounce
  * buffer instead.
