@@ -504,15 +504,23 @@ AVA_EXPORT cudaError_t cudaMemcpyFromSymbolAsync(void *dst, const void *symbol, 
 	return from_symbol(dst, symbol, count, offset, kind, stream, 1);
 }
 
+/* The variable of a symbol, for a query whose output is out. */
+static cudaError_t symbol_query(const void *symbol, const void *out, struct var_info *vi)
+{
+	cudaError_t r = symbol_info(symbol, vi);
+
+	if (r == cudaSuccess && !out)
+		r = cudaErrorInvalidValue;
+	return r;
+}
+
 AVA_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol)
 {
 	struct var_info vi;
-	cudaError_t r = symbol_info(symbol, &vi);
+	cudaError_t r = symbol_query(symbol, devPtr, &vi);
 
 	if (r != cudaSuccess)
 		return rt_err(r);
-	if (!devPtr)
-		return rt_err(cudaErrorInvalidValue);
 	*devPtr = (void *)(uintptr_t)vi.addr;
 	return cudaSuccess;
 }
@@ -520,12 +528,10 @@ AVA_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol)
 AVA_EXPORT cudaError_t cudaGetSymbolSize(size_t *size, const void *symbol)
 {
 	struct var_info vi;
-	cudaError_t r = symbol_info(symbol, &vi);
+	cudaError_t r = symbol_query(symbol, size, &vi);
 
 	if (r != cudaSuccess)
 		return rt_err(r);
-	if (!size)
-		return rt_err(cudaErrorInvalidValue);
 	*size = vi.size;
 	return cudaSuccess;
 }
