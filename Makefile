@@ -46,7 +46,8 @@ all: $(LIB) $(HOSTD) docs/coverage.md
 # the generator: api/gen.py and its modules (docs/api-spec.md); a spec error
 # stops the build with the spec's file:line
 GENERATOR := api/gen.py api/spec.py $(wildcard api/avagen/*.py)
-$(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: api/%.spec $(GENERATOR)
+SPEC_DIR ?= api
+$(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: $(SPEC_DIR)/%.spec $(GENERATOR)
 	@mkdir -p $(GEN)
 	$(PYTHON) api/gen.py $< $(GEN)
 

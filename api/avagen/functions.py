@@ -60,6 +60,9 @@ def check_placement(ctx, f):
         raise err(f, '@new: the return type %s is not a handle type' % f.ret)
     if f.has('map') and not ctx.returns_obj(f):
         raise err(f, '@map: the function must return the mapped pointer')
+    for which in ('async', 'sync_point'):
+        if f.has(which) and ctx.returns_obj(f):
+            raise err(f, '@%s needs a function that returns its status' % which, f.annots[which].line)
     if ctx.returns_obj(f) and ctx.worker_generated(f) and not (f.has('new') or f.has('map')):
         raise err(f, 'returns %s, not the status type: needs @new or @map' % f.ret)
     if ctx.dl and ctx.worker_generated(f) and (f.has('map') or f.has('new')):
