@@ -59,7 +59,9 @@ def func(ctx, f):
 
 def spec(sp):
     ctx = Ctx(sp)
-    if ctx.errcode is None and any(p.has('errcode') for f in sp.funcs for p in f.params):
-        raise SpecError('@errcode used but no errcode setting', (sp.path, 1))
+    for f in sp.funcs:
+        for p in f.params:
+            if p.has('errcode') and ctx.errcode is None:
+                raise param_error(f, p, '@errcode, but no errcode setting names the error output', 'errcode')
     for f in sp.funcs:
         func(ctx, f)

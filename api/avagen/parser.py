@@ -13,7 +13,8 @@ from . import settings as settingsmod
 from .errors import SpecError
 
 ANNOT_RE = re.compile(r'@(\w+)(?:\(((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*)\))?')
-FNPTR_RE = re.compile(r'\(\s*(?:CL_CALLBACK\s*|CUDA_CB\s*|CUDART_CB\s*)?\*\s*(\w+)\s*\)')
+# a function pointer: (*name) or (CALLCONV *name)
+FNPTR_RE = re.compile(r'\(\s*(?:\w+\s*)?\*\s*(\w+)\s*\)')
 KW_RE = re.compile(r'^(\w+)=(?!=)(.*)$')
 STATEMENTS = ('api', 'header', 'handle', 'info', 'fn')
 HANDLE_OPTS = ('release', 'retain', 'guest_id', 'worker_lookup')
