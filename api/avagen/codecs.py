@@ -11,6 +11,7 @@ from .kinds import Kind
 
 class Codec(Kind):
     cname = None        # the C name: ava_<cname>_put, avaw_<cname>_get/_check/_free
+    pointer = True
 
     def g_args(self):
         """Arguments of ava_<cname>_put after the parameter."""

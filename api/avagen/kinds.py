@@ -21,6 +21,7 @@ class Kind:
     args = (0, 0)       # how many positional arguments (min, max; None: any)
     flags = ()          # positional words it accepts besides those
     keys = ()           # key=value options it accepts
+    pointer = False     # applies to pointer parameters only
 
     def __init__(self, ctx, f, p):
         self.ctx, self.f, self.p, self.n = ctx, f, p, p.name
@@ -38,6 +39,8 @@ class Kind:
     def check_args(self):
         if self.annot is None:
             return
+        if self.pointer and not self.p.ptr:
+            raise self.error('@%s applies to pointer parameters only' % self.annot)
         an = self.p.annots[self.annot]
         pos = [x for x in an.pos if x not in self.flags]
         lo, hi = self.args
@@ -186,6 +189,7 @@ class Fixed(Kind):
 
 class In(Kind):
     """@in(count[, stream=COND]): an input array of count elements."""
+    pointer = True
     annot = 'in'
     args = (1, 1)
     keys = ('stream',)
@@ -226,6 +230,7 @@ class String(In):
 
 class Handles(Kind):
     """@handles(count[, err]): an input array of count handles."""
+    pointer = True
     annot = 'handles'
     args = (1, 2)
 
@@ -257,6 +262,7 @@ class Handles(Kind):
 
 class Errcode(Kind):
     """@errcode: the error output of a function that returns an object."""
+    pointer = True
     annot = 'errcode'
 
     def check(self):

@@ -13,6 +13,7 @@ class Out(Kind):
     deferred=COND (when COND, a non-blocking read collected later),
     stream=COND (may stream through the arena).
     """
+    pointer = True
     annot = 'out'
     args = (0, 1)
     flags = ('inout', 'always')
@@ -154,6 +155,7 @@ class Out(Kind):
 
 class OutHandles(Kind):
     """@out_handles(count[, owned]): an output array of handles."""
+    pointer = True
     annot = 'out_handles'
     args = (1, 1)
     flags = ('owned',)
@@ -195,6 +197,7 @@ class OutHandles(Kind):
 
 class New(Kind):
     """@new: the output handle of a new object; the guest chooses its id."""
+    pointer = True
     annot = 'new'
 
     def check(self):
