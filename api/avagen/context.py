@@ -79,3 +79,7 @@ def esize(p):
     if p.base == 'void' and p.ptr >= 2:
         return 'sizeof(void %s)' % ('*' * (p.ptr - 1))
     return '1' if p.base == 'void' else 'sizeof(%s)' % p.base
+
+
+def indent(lines, n=1):
+    return ['\t' * n + s for s in lines]

@@ -7,10 +7,7 @@ new objects, runs hooks).  Each parameter's part is its kind's
 """
 
 from . import tables
-
-
-def indent(lines, n=1):
-    return ['\t' * n + s for s in lines]
+from .context import indent
 
 
 class GuestFn:

@@ -61,6 +61,10 @@ class Kind:
             raise self.error('%s is not a handle type of this spec' % ctype)
         return h
 
+    def ht(self):
+        """The handle-type id of what the pointer parameter points to."""
+        return self.ctx.ht(self.ctx.handle_of(self.p.base)['short'])
+
     def names_param(self, name, annot=None):
         q = self.f.param(name)
         if q is None or (annot and not q.has(annot)):
@@ -236,9 +240,6 @@ class Handles(Kind):
 
     def check(self):
         self.handle(self.p.base)
-
-    def ht(self):
-        return self.ctx.ht(self.ctx.handle_of(self.p.base)['short'])
 
     def g_put(self, g):
         return ['ava_put_handles(&c, (const void *const *)%s, (uint64_t)(%s), %s);' %

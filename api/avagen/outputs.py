@@ -166,9 +166,6 @@ class OutHandles(Kind):
     def owned(self):
         return 1 if 'owned' in self.p.pos('out_handles') else 0
 
-    def ht(self):
-        return self.ctx.ht(self.ctx.handle_of(self.p.base)['short'])
-
     def g_put(self, g):
         return ['ava_put_out(&c, %s, (uint64_t)(%s) * sizeof(uint64_t));' % (self.n, self.a())]
 
@@ -202,9 +199,6 @@ class New(Kind):
 
     def check(self):
         self.handle(self.p.base)
-
-    def ht(self):
-        return self.ctx.ht(self.ctx.handle_of(self.p.base)['short'])
 
     def deferred(self):
         return [q.name for q in self.f.params if q.kw('out', 'deferred')]

@@ -8,10 +8,7 @@ function annotations' parts (@new, @map, @async, @sync_point).
 """
 
 from . import tables
-
-
-def indent(lines, n=1):
-    return ['\t' * n + s for s in lines]
+from .context import indent
 
 
 class WorkerFn:
