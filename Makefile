@@ -47,11 +47,15 @@ TEST_LDLIBS := -lOpenCL -lm
 .SECONDARY: $(GEN_FILES)
 all: $(LIB) $(HOSTD) docs/coverage.md
 
-$(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: api/%.spec api/gen.py api/spec.py
+# the generator: api/gen.py and its modules (docs/api-spec.md); a spec error
+# stops the build with the spec's file:line
+GENERATOR := api/gen.py api/spec.py $(wildcard api/avagen/*.py)
+SPEC_DIR ?= api
+$(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: $(SPEC_DIR)/%.spec $(GENERATOR)
 	@mkdir -p $(GEN)
 	$(PYTHON) api/gen.py $< $(GEN)
 
-docs/coverage.md: $(foreach s,$(SPECS),api/$(s).spec) api/gen.py api/spec.py scripts/coverage
+docs/coverage.md: $(foreach s,$(SPECS),api/$(s).spec) $(GENERATOR) scripts/coverage
 	scripts/coverage $(foreach s,$(SPECS),api/$(s).spec) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/%.o: %.c $(GEN_FILES) $(wildcard common/*.h userlib/*.h worker/*.h uapi/*.h)

@@ -136,74 +136,75 @@ void *avaw_alloc(struct avaw_call *c, uint64_t n)
 	return p;
 }
 
-static int expect_bytes(struct avaw_call *c, uint64_t count, uint64_t esize, uint64_t *n)
+static int64_t expect_bytes(struct avaw_call *c, uint64_t count, uint64_t esize, uint64_t *n)
 {
 	if (count == UINT64_MAX || __builtin_mul_overflow(count, esize, n)) {
 		avaw_fail(c, AVA_S_TOO_LARGE);
-		return -1;
+		return AVAW_BAD;
 	}
 	return 0;
 }
 
-int avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize)
+static int64_t malformed(struct avaw_call *c)
+{
+	avaw_set_bad(c);
+	return AVAW_BAD;
+}
+
+int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize)
 {
 	uint64_t n;
 
 	if (!d->present)
 		return 0;
 	if (expect_bytes(c, count, esize, &n))
-		return -1;
-	if (d->len != n || !d->p) {
-		avaw_set_bad(c);
-		return -1;
-	}
+		return AVAW_BAD;
+	if (d->len != n || !d->p)
+		return malformed(c);
 	return 0;
 }
 
-int avaw_string(struct avaw_call *c, struct avaw_data *d)
+int64_t avaw_string(struct avaw_call *c, struct avaw_data *d)
 {
 	if (!d->present)
 		return 0;
-	if (!d->p || d->len == 0 || ((const char *)d->p)[d->len - 1] != '\0') {
-		avaw_set_bad(c);
-		return -1;
-	}
+	if (!d->p || d->len == 0 || ((const char *)d->p)[d->len - 1] != '\0')
+		return malformed(c);
 	return 0;
 }
 
-int avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
+int64_t avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
 {
 	uint64_t n;
 
 	if (!o->present)
 		return 0;
 	if (expect_bytes(c, count, esize, &n))
-		return -1;
-	if (o->cap != n) {
-		avaw_set_bad(c);
-		return -1;
-	}
+		return AVAW_BAD;
+	if (o->cap != n)
+		return malformed(c);
 	if (!o->is_ref && !(o->p = avaw_alloc(c, n)))
-		return -1;
+		return AVAW_BAD;
 	if (o->preload && n)
 		memcpy(o->p, o->preload, n);
 	return 0;
 }
 
-int avaw_out_private(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
+int64_t avaw_out_private(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
 {
 	if (avaw_out(c, o, count, esize))
-		return -1;
+		return AVAW_BAD;
 	if (o->present && o->is_ref && !o->stream) {
 		o->ref_dst = o->p;	/* the caller can write there at any time */
 		o->p = avaw_alloc(c, o->cap);
 		if (!o->p)
-			return -1;
+			return AVAW_BAD;
 	}
 	return 0;
 }
 
-int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type, void ***out)
+int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type,
+		     int64_t invalid_err, void ***out)
 {
 	uint64_t i, id;
 	void **a;
@@ -222,7 +223,7 @@ int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, u
 	for (i = 0; i < count; i++) {
 		memcpy(&id, (const uint8_t *)d->p + i * 8, 8);
 		if (!id || !avaw_handle(c, id, type, &a[i]))
-			return 1;
+			return invalid_err;
 	}
 	return 0;
 }

@@ -19,7 +19,19 @@
 #include "../common/shm_layout.h"
 #include "../common/wire_codec.h"
 
-#define AVAW_BAD INT64_MIN	/* a codec check: the command is malformed */
+/*
+ * Return conventions of the functions below and of the codecs
+ * (worker_codecs.h and the API runtimes):
+ * - checks of the guest's arguments (avaw_in, avaw_string, avaw_out,
+ *   avaw_out_private, avaw_handles, avaw_<codec>_check) return 0 when the
+ *   argument is acceptable, AVAW_BAD when the command is malformed (the
+ *   call is marked bad: only its status goes back), or the API error the
+ *   call returns without running;
+ * - actions return 0 on success, nonzero on failure;
+ * - questions and lookups (avaw_bad, avaw_handle, avaw_new_id_ok,
+ *   avaw_stream_active, avaw_is_async) return nonzero for yes or found.
+ */
+#define AVAW_BAD INT64_MIN	/* a check: the command is malformed */
 #define AVAW_MAX_ALLOCS 32
 
 struct avaw_call;
@@ -138,14 +150,16 @@ void avaw_stream_abort(struct avaw_call *c);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);
 void avaw_fail(struct avaw_call *c, uint32_t status);
-/* checks: return nonzero (and mark the call bad) on a mismatch */
-int avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
-int avaw_string(struct avaw_call *c, struct avaw_data *d);
-int avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
+/* checks (0 or AVAW_BAD): does a buffer hold what the spec's size says? */
+int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
+int64_t avaw_string(struct avaw_call *c, struct avaw_data *d);
+int64_t avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
 /* An output the worker reads back after the call: always private memory. */
-int avaw_out_private(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
-/* 0, AVAW_BAD, or 1 when a handle is not valid */
-int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type, void ***out);
+int64_t avaw_out_private(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
+/* count handles of one type into *out (freed by the caller): 0, AVAW_BAD,
+ * or invalid_err when one is not a live handle of that type */
+int64_t avaw_handles(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint32_t type,
+		     int64_t invalid_err, void ***out);
 void *avaw_alloc(struct avaw_call *c, uint64_t n);
 
 /* replies */

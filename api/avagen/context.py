@@ -1,0 +1,85 @@
+"""What every writer needs to know about the spec: its settings, names."""
+
+
+class Ctx:
+    def __init__(self, sp):
+        s = sp.settings
+        self.sp = sp
+        self.api = sp.api
+        self.API = sp.api.upper()
+        self.status = s['status_type']
+        self.success = s['success']
+        self.ok = '(ret == %s)' % self.success
+        self.terr = s['transport_error']
+        self.nomem = s['nomem_error']
+        self.unsup = s['unsupported_error']
+        self.invalid_value = s['invalid_value']
+        self.errcode = s['errcode']
+        self.callconv = s['callconv']
+        # handles shared with another spec's table (the CUDA runtime uses
+        # the driver API's objects)
+        self.hapi, self.htprefix = sp.api_const, self.API
+        if s['handles_of']:
+            other, self.hapi = s['handles_of']
+            self.htprefix = other.upper()
+        self.exports = s['exports'] == 'yes'
+        self.dl = s['worker_dlopen']
+        self.dl_err = s['worker_missing_error']
+        self.dl_extra = s['worker_syms']
+        self.devptr_check = s['worker_devptr_check']
+        self.defer_async = s['async_errors'] != 'last_error'
+
+    def ht(self, short):
+        return 'AVA_HT_%s_%s' % (self.htprefix, short)
+
+    def fid(self, f):
+        return 'AVA_FN_%s_%s' % (self.API, f.name)
+
+    def handle_of(self, ctype):
+        return self.sp.handle_by_ctype(ctype.replace('const', '').strip())
+
+    def returns_obj(self, f):
+        return f.ret != self.status
+
+    def sig(self, f, prefix):
+        ps = ', '.join(p.decl for p in f.params) or 'void'
+        return '%s %s %s%s(%s)' % (f.ret, self.callconv, prefix, f.name, ps)
+
+    def fail_stmt(self, f, err):
+        """Returns err from f: through its error output if it returns an object."""
+        if not self.returns_obj(f):
+            return 'return %s;' % err
+        ec = f.param(self.errcode) if self.errcode else None
+        s = 'if (%s) *%s = %s; ' % (ec.name, ec.name, err) if ec else ''
+        return '{ %sreturn NULL; }' % s
+
+    def guest_generated(self, f):
+        """Does the guest library have a generated stub for f?"""
+        return not f.has('guest')
+
+    def worker_generated(self, f):
+        """Does the worker have a generated function for f?"""
+        return not (f.has('unsupported') or f.has('guest') or f.has('retain') or f.has('release')
+                    or self.release_callback(f))
+
+    @staticmethod
+    def callback_param(f):
+        for p in f.params:
+            if p.is_fnptr:
+                return p
+        return None
+
+    def release_callback(self, f):
+        cb = self.callback_param(f)
+        return cb if cb is not None and cb.arg('callback') == 'on_release' else None
+
+
+def esize(p):
+    """The C size of one element the pointer parameter p points to."""
+    if p.base == 'void' and p.ptr >= 2:
+        return 'sizeof(void %s)' % ('*' * (p.ptr - 1))
+    return '1' if p.base == 'void' else 'sizeof(%s)' % p.base
+
+
+def indent(lines, n=1):
+    return ['\t' * n + s for s in lines]

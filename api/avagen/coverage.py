@@ -1,0 +1,37 @@
+"""The coverage table of one spec (docs/coverage.md): how AvA serves each
+function."""
+
+CALLBACK_NOTE = {'drop': '; notification callback not delivered',
+                 'sync': '; callback called in the guest when the call returns',
+                 'async': '; callback delivered through the notification queue',
+                 'on_release': '; callback called when the guest releases the object'}
+
+
+def how(ctx, f):
+    if f.has('unsupported'):
+        return 'not remoted: returns `%s`' % ctx.unsup
+    if f.has('guest') and f.has('via'):
+        text = 'remoted through `%s` by a hand-written guest wrapper' % '`, `'.join(f.annots['via'].args)
+    elif f.has('guest'):
+        text = 'answered in the guest library'
+    elif f.has('retain') or f.has('release'):
+        text = 'reference count kept in the guest; last release frees the host object'
+    elif f.has('async') and f.arg('async'):
+        text = 'remoted; asynchronous when `%s` (errors at the next synchronization point)' % f.arg('async')
+    elif f.has('async'):
+        text = 'remoted, asynchronous (errors at the next synchronization point)'
+    else:
+        text = 'remoted, synchronous'
+    cb = ctx.callback_param(f)
+    return text + (CALLBACK_NOTE[cb.arg('callback')] if cb is not None else '')
+
+
+def table(ctx):
+    funcs = [f for f in ctx.sp.funcs if not f.has('internal')]
+    n_unsup = sum(1 for f in funcs if f.has('unsupported'))
+    head = ['## %s (api/%s.spec)' % (ctx.api, ctx.api), '', ctx.sp.settings['coverage_note'], '',
+            '%d functions in the spec, %d remoted or answered locally, %d not remoted.' %
+            (len(funcs), len(funcs) - n_unsup, n_unsup), '',
+            '| function | how AvA serves it |', '|---|---|']
+    rows = ['| `%s` | %s |' % (f.name, how(ctx, f)) for f in funcs]
+    return '\n'.join(head + rows) + '\n'

@@ -1,0 +1,317 @@
+"""Parameter kinds: how one parameter travels, both sides in one class.
+
+A kind is chosen by the parameter's annotation (@in, @out, ...) or, without
+one, by its type (a handle type, or a scalar).  Each kind declares the
+arguments its annotation takes and checks what they name (check), writes
+the guest's encoding (g_prepare, g_put) and decoding (g_get, g_finish), and
+the worker's decoding (w_decode), validation (w_check), the argument of the
+vendor call (w_arg), what follows the call (w_post), the reply (w_reply)
+and the clean-up (w_free).  The guest and worker writers (guest.py,
+worker.py) call them in parameter order; the wire order is the parameter
+order on both sides.  Codecs (arguments with their own wire encoding) are
+in codecs.py.
+"""
+
+from .context import esize
+from .errors import SpecError
+
+
+class Kind:
+    annot = None        # the annotation that selects this kind
+    args = (0, 0)       # how many positional arguments (min, max; None: any)
+    flags = ()          # positional words it accepts besides those
+    keys = ()           # key=value options it accepts
+    pointer = False     # applies to pointer parameters only
+
+    def __init__(self, ctx, f, p):
+        self.ctx, self.f, self.p, self.n = ctx, f, p, p.name
+
+    def error(self, msg):
+        an = self.p.annots.get(self.annot)
+        line = an.line if an else self.p.where[1]
+        return SpecError('%s: %s: %s' % (self.f.name, self.n, msg), (self.p.where[0], line))
+
+    def a(self, i=0, default=None):
+        """The i-th positional argument of the kind's annotation."""
+        pos = [x for x in self.p.pos(self.annot) if x not in self.flags]
+        return pos[i] if len(pos) > i else default
+
+    def check_args(self):
+        if self.annot is None:
+            return
+        if self.pointer and not self.p.ptr:
+            raise self.error('@%s applies to pointer parameters only' % self.annot)
+        an = self.p.annots[self.annot]
+        pos = [x for x in an.pos if x not in self.flags]
+        lo, hi = self.args
+        if len(pos) < lo or (hi is not None and len(pos) > hi):
+            want = str(lo) if lo == hi else '%d to %s' % (lo, hi if hi is not None else 'any')
+            raise self.error('@%s takes %s argument(s), got %d' % (self.annot, want, len(pos)))
+        for k in an.kw:
+            if k not in self.keys:
+                raise self.error('@%s: unknown option %s= (options: %s)' %
+                                 (self.annot, k, ', '.join(self.keys) or 'none'))
+
+    def check(self):
+        """Checks what the annotation's arguments name."""
+
+    def handle(self, ctype):
+        h = self.ctx.handle_of(ctype)
+        if not h:
+            raise self.error('%s is not a handle type of this spec' % ctype)
+        return h
+
+    def ht(self):
+        """The handle-type id of what the pointer parameter points to."""
+        return self.ctx.ht(self.ctx.handle_of(self.p.base)['short'])
+
+    def names_param(self, name, annot=None):
+        q = self.f.param(name)
+        if q is None or (annot and not q.has(annot)):
+            raise self.error('%r is not a parameter%s' % (name, ' with @' + annot if annot else ''))
+        return q
+
+    # guest side
+    def g_prepare(self, g):
+        return []
+
+    def g_put(self, g):
+        return []
+
+    def g_get(self, g):
+        return []
+
+    def g_finish(self, g):
+        return []
+
+    def g_async_done(self, g):
+        return []
+
+    # worker side
+    def w_decode(self, w):
+        return []
+
+    def w_check(self, w):
+        return []
+
+    def w_arg(self, w):
+        return self.n
+
+    def w_post(self, w):
+        return []
+
+    def w_reply(self, w):
+        return []
+
+    def w_free(self, w, ok):
+        return []
+
+
+class Scalar(Kind):
+    """A value passed as it is (integers, enums, flags)."""
+
+    def check(self):
+        if self.p.has('wfix') and len(self.p.annots['wfix'].args) != 1:
+            raise self.error('@wfix takes one argument: the function the worker applies')
+
+    def g_put(self, g):
+        return ['ava_put_u64(&c, (uint64_t)%s);' % self.n]
+
+    def w_decode(self, w):
+        p = self.p
+        out = ['%s %s = (%s)avaw_get_u64(c);' % (p.ctype, self.n, p.ctype)]
+        if p.has('wfix'):
+            out.append('%s = %s(%s);' % (self.n, p.arg('wfix'), self.n))
+        return out
+
+
+class Handle(Kind):
+    """An object of the API: a guest id, checked against the session's table."""
+
+    def g_put(self, g):
+        h = self.ctx.handle_of(self.p.ctype)
+        return ['ava_put_u64(&c, %s(%s, %s));' %
+                (h['opts'].get('guest_id', 'ava_obj_id'), self.n, self.ctx.ht(h['short']))]
+
+    def w_decode(self, w):
+        return ['uint64_t h_%s = avaw_get_u64(c);' % self.n, '%s %s = NULL;' % (self.p.ctype, self.n)]
+
+    def w_check(self, w):
+        h = self.ctx.handle_of(self.p.ctype)
+        look = '%s(c, h_%s, %s, (void **)&%s)' % (h['opts'].get('worker_lookup', 'avaw_handle'),
+                                                   self.n, self.ctx.ht(h['short']), self.n)
+        return w.reply_if('!' + look, h['invalid'])
+
+
+class DevPtr(Kind):
+    """@devptr: a device address, a value never dereferenced in the guest."""
+    annot = 'devptr'
+
+    def g_put(self, g):
+        return ['ava_put_u64(&c, (uint64_t)(uintptr_t)%s);' % self.n]
+
+    def w_decode(self, w):
+        return ['%s %s = (%s)(uintptr_t)avaw_get_u64(c);' % (self.p.ctype, self.n, self.p.ctype)]
+
+    def w_check(self, w):
+        if not self.ctx.devptr_check:
+            return []
+        fn, err = self.ctx.devptr_check
+        # a device address must be this session's device memory
+        return w.reply_if('!%s(c, (uint64_t)(uintptr_t)%s)' % (fn, self.n), err)
+
+
+class ByVal(Kind):
+    """@byval: a structure passed by value (dim3)."""
+    annot = 'byval'
+
+    def g_put(self, g):
+        return ['ava_put_data(&c, &%s, sizeof(%s));' % (self.n, self.n)]
+
+    def w_decode(self, w):
+        n = self.n
+        return ['struct avaw_data d_%s;' % n, 'avaw_get_data(c, &d_%s);' % n,
+                '%s %s;' % (self.p.ctype, n), 'memset(&%s, 0, sizeof(%s));' % (n, n)]
+
+    def w_check(self, w):
+        n = self.n
+        return w.bad_if('!d_%s.present || avaw_in(c, &d_%s, 1, sizeof(%s))' % (n, n, n)) + \
+            ['memcpy(&%s, d_%s.p, sizeof(%s));' % (n, n, n)]
+
+
+class Fixed(Kind):
+    """@fixed(expr): not sent; the worker passes expr."""
+    annot = 'fixed'
+    args = (1, 1)
+
+    def g_put(self, g):
+        return ['(void)%s;\t/* not sent: the worker uses %s */' % (self.n, self.a())]
+
+    def w_decode(self, w):
+        return ['%s %s = %s;' % (self.p.ctype, self.n, self.a())]
+
+
+class In(Kind):
+    """@in(count[, stream=COND]): an input array of count elements."""
+    pointer = True
+    annot = 'in'
+    args = (1, 1)
+    keys = ('stream',)
+
+    def bytes(self):
+        return '(uint64_t)(%s) * %s' % (self.a(), esize(self.p))
+
+    def g_put(self, g):
+        stream = self.p.kw('in', 'stream')
+        if stream:
+            return ['ava_put_data_stream(&c, %s, %s, %s);' % (self.n, self.bytes(), stream)]
+        return ['ava_put_data(&c, %s, %s);' % (self.n, self.bytes())]
+
+    def w_decode(self, w):
+        get = 'avaw_get_data_stream' if self.p.kw('in', 'stream') else 'avaw_get_data'
+        return ['struct avaw_data d_%s;' % self.n, '%s(c, &d_%s);' % (get, self.n),
+                '%s %s = NULL;' % (self.p.ctype, self.n)]
+
+    def w_check(self, w):
+        return w.bad_if(self.w_valid()) + ['%s = (%s)d_%s.p;' % (self.n, self.p.ctype, self.n)]
+
+    def w_valid(self):
+        return 'avaw_in(c, &d_%s, (uint64_t)(%s), %s)' % (self.n, self.a(), esize(self.p))
+
+
+class String(In):
+    """@string: a NUL-terminated input string."""
+    annot = 'string'
+    args = (0, 0)
+    keys = ()
+
+    def g_put(self, g):
+        return ['ava_put_string(&c, %s);' % self.n]
+
+    def w_valid(self):
+        return 'avaw_string(c, &d_%s)' % self.n
+
+
+class Handles(Kind):
+    """@handles(count[, err]): an input array of count handles."""
+    pointer = True
+    annot = 'handles'
+    args = (1, 2)
+
+    def check(self):
+        self.handle(self.p.base)
+
+    def g_put(self, g):
+        return ['ava_put_handles(&c, (const void *const *)%s, (uint64_t)(%s), %s);' %
+                (self.n, self.a(), self.ht())]
+
+    def w_decode(self, w):
+        n = self.n
+        return ['struct avaw_data d_%s;' % n, 'avaw_get_data(c, &d_%s);' % n, 'void **a_%s = NULL;' % n]
+
+    def w_check(self, w):
+        err = self.a(1, self.ctx.handle_of(self.p.base)['invalid'])
+        return w.status_check('avaw_handles(c, &d_%s, (uint64_t)(%s), %s, %s, &a_%s)' %
+                              (self.n, self.a(), self.ht(), err, self.n))
+
+    def w_arg(self, w):
+        return '(%s)a_%s' % (self.p.ctype, self.n)
+
+    def w_free(self, w, ok):
+        return ['free(a_%s);' % self.n]
+
+
+class Errcode(Kind):
+    """@errcode: the error output of a function that returns an object."""
+    pointer = True
+    annot = 'errcode'
+
+    def check(self):
+        if self.n != self.ctx.errcode:
+            raise self.error('@errcode on a parameter the errcode setting does not name (%s)' %
+                             (self.ctx.errcode or 'no errcode setting'))
+        if not self.ctx.returns_obj(self.f):
+            raise self.error('@errcode in a function that returns its status')
+
+    def w_arg(self, w):
+        return '&ret'
+
+
+class Opaque(Kind):
+    """@opaque: a callback's user data; only whether it is NULL is sent."""
+    annot = 'opaque'
+
+    def check(self):
+        if not self.ctx.callback_param(self.f):
+            raise self.error('@opaque in a function without a callback parameter')
+
+    def g_put(self, g):
+        return ['ava_put_u64(&c, %s != NULL);' % self.n]
+
+    def w_decode(self, w):
+        return ['uint64_t ud_present_%s = avaw_get_u64(c);' % self.n]
+
+    def w_arg(self, w):
+        cb = self.ctx.callback_param(self.f)
+        if cb.arg('callback') == 'async':
+            return '(cb_%s ? ud_%s : (ud_present_%s ? (void *)1 : NULL))' % (cb.name, cb.name, self.n)
+        # The vendor sees a user_data only when it would reject one.
+        return '((!cb_%s && ud_present_%s) ? (void *)1 : NULL)' % (cb.name, self.n)
+
+
+class Consumed(Kind):
+    """@consumed: lengths sent with the @strings parameter that names them."""
+    annot = 'consumed'
+
+    def owner(self):
+        for q in self.f.params:
+            if q.has('strings') and q.arg('strings', 1) == self.n:
+                return q
+        return None
+
+    def check(self):
+        if not self.owner():
+            raise self.error('@consumed, but no @strings parameter names it as its lengths')
+
+    def w_arg(self, w):
+        return 'v_%s.lengths' % self.owner().name
