@@ -18,7 +18,7 @@ static const struct avaw_api opencl_api = {
 	avaw_opencl_fns, AVA_FN_OPENCL_COUNT, avaw_opencl_types, AVA_HT_OPENCL_COUNT, event_state
 };
 
-void avaw_opencl_init(void)
+void avaw_opencl_register(void)
 {
 	avaw_apis[AVA_API_OPENCL] = &opencl_api;
 	avaw_props_set_handle_key(AVA_API_OPENCL, CL_CONTEXT_PLATFORM, AVA_HT_OPENCL_platform,

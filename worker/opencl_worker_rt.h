@@ -17,7 +17,6 @@
 
 extern const avaw_fn avaw_opencl_fns[AVA_FN_OPENCL_COUNT];
 extern const struct avaw_handle_type avaw_opencl_types[AVA_HT_OPENCL_COUNT];
-void avaw_opencl_init(void);
 
 /* @wfix: the worker's buffers are transient, so transfers always block. */
 static inline cl_bool ava_cl_blocking(cl_bool b)

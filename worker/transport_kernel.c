@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The worker side of the `kernel` transport: one guest session (one open
+ * /dev/ava in the VM) in its own worker process, forked by the dispatcher
+ * (hostd_kernel.c).  Commands arrive from the dispatcher on a socket pair;
+ * buffer references point into the two /dev/vhost-ava windows, mapped back
+ * to back (read-only window, then read-write window) so that one base +
+ * bound check covers every reference; every command, asynchronous ones
+ * included, is completed here with AVA_VHOST_COMPLETE.
+ *
+ * Session control on this transport: AVA_CTL_CLOSE (the guest closed
+ * /dev/ava) ends the session, and is answered once everything the session
+ * held is released; AVA_CTL_NOTE_WAIT is parked and answered when
+ * callback notifications are due.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../uapi/ava_vhost.h"
+#include "transport_kernel.h"
+#include "worker_call.h"
+
+#define NOTE_QUEUE_MAX 65536u
+
+struct kernel {
+	int vfd;
+	int sock;
+	struct avaw_kshared *sh;
+	int closed;			/* a CLOSE ended the session: */
+	uint64_t close_token;		/* answered once everything is released */
+	struct ava_cmd_hdr close_hdr;
+	pthread_mutex_t lock;		/* the notification queue and the parked NOTE_WAIT */
+	pthread_cond_t room;
+	struct ava_note *notes;		/* FIFO of due notifications */
+	size_t head, n, cap;
+	uint64_t parked;		/* NOTE_WAIT token, or 0 */
+	struct ava_cmd_hdr parked_hdr;
+	int ending;
+};
+
+static struct kernel *kernel_of(struct avaw_session *s)
+{
+	return s->tp;
+}
+
+int avaw_kernel_complete(int vfd, uint64_t token, const void *reply, uint32_t len, uint64_t exec_ns)
+{
+	struct ava_vhost_complete c = {
+		.token = token,
+		.reply = (uint64_t)(uintptr_t)reply,
+		.reply_len = len,
+		.exec_ns = exec_ns,
+	};
+
+	return ioctl(vfd, AVA_VHOST_COMPLETE, &c);
+}
+
+static void reply_hdr(struct ava_reply_hdr *r, const struct ava_cmd_hdr *h, uint32_t status)
+{
+	memset(r, 0, sizeof(*r));
+	r->magic = AVA_WIRE_MAGIC;
+	r->version = AVA_WIRE_VERSION;
+	if (h) {
+		r->api_id = h->api_id;
+		r->func_id = h->func_id;
+		r->call_id = h->call_id;
+	}
+	r->status = status;
+}
+
+void avaw_kernel_complete_status(int vfd, uint64_t token, const struct ava_cmd_hdr *h, uint32_t status)
+{
+	struct ava_reply_hdr r;
+
+	reply_hdr(&r, h, status);
+	avaw_kernel_complete(vfd, token, &r, sizeof(r), 0);
+}
+
+/* Answers the parked NOTE_WAIT with what is queued.  k->lock held. */
+static void notes_flush_locked(struct kernel *k)
+{
+	uint8_t buf[sizeof(struct ava_reply_hdr) + 8 + AVA_NOTE_BATCH * 16];
+	struct ava_reply_hdr *r = (struct ava_reply_hdr *)buf;
+	uint64_t n = k->n < AVA_NOTE_BATCH ? k->n : AVA_NOTE_BATCH, i;
+	uint8_t *p = buf + sizeof(*r);
+
+	reply_hdr(r, &k->parked_hdr, AVA_S_OK);
+	r->inline_len = (uint32_t)(8 + n * 16);
+	memcpy(p, &n, 8);
+	p += 8;
+	for (i = 0; i < n; i++) {
+		struct ava_note *nt = &k->notes[(k->head + i) % k->cap];
+
+		memcpy(p, &nt->cookie, 8);
+		memcpy(p + 8, &nt->status, 8);
+		p += 16;
+	}
+	k->head = (k->head + n) % (k->cap ? k->cap : 1);
+	k->n -= n;
+	avaw_kernel_complete(k->vfd, k->parked, buf, (uint32_t)(sizeof(*r) + r->inline_len), 0);
+	k->parked = 0;
+	atomic_store(&k->sh->parked, 0);
+	pthread_cond_broadcast(&k->room);
+}
+
+/* Room for one more notification.  k->lock held; returns -1 when out of memory. */
+static int notes_grow_locked(struct kernel *k)
+{
+	size_t cap = k->cap ? k->cap * 2 : 64, i;
+	struct ava_note *nn;
+
+	if (k->n < k->cap)
+		return 0;
+	nn = malloc(cap * sizeof(*nn));
+	if (!nn)
+		return -1;
+	for (i = 0; i < k->n; i++)
+		nn[i] = k->notes[(k->head + i) % k->cap];
+	free(k->notes);
+	k->notes = nn;
+	k->head = 0;
+	k->cap = cap;
+	return 0;
+}
+
+/* Runs on the vendor library's threads (worker_call.c: avaw_notify). */
+static void kernel_notify(struct avaw_session *s, uint64_t cookie, int64_t status)
+{
+	struct kernel *k = kernel_of(s);
+	struct ava_note *nt;
+
+	pthread_mutex_lock(&k->lock);
+	while (!k->ending && k->n >= NOTE_QUEUE_MAX)
+		pthread_cond_wait(&k->room, &k->lock);
+	if (!k->ending && notes_grow_locked(k) == 0) {
+		nt = &k->notes[(k->head + k->n) % k->cap];
+		nt->cookie = cookie;
+		nt->status = status;
+		k->n++;
+		if (k->parked)
+			notes_flush_locked(k);
+	}
+	pthread_mutex_unlock(&k->lock);
+}
+
+static void note_wait(struct kernel *k, uint64_t token, const struct ava_cmd_hdr *h)
+{
+	pthread_mutex_lock(&k->lock);
+	if (k->parked)
+		notes_flush_locked(k);	/* one waiter at a time: the old one gets what there is */
+	k->parked = token;
+	k->parked_hdr = *h;
+	atomic_store(&k->sh->parked, token);
+	if (k->n || k->ending)
+		notes_flush_locked(k);
+	pthread_mutex_unlock(&k->lock);
+}
+
+/* No notifications from now on: a parked NOTE_WAIT gets n = 0, blocked posters go. */
+static void notes_end(struct kernel *k)
+{
+	pthread_mutex_lock(&k->lock);
+	k->ending = 1;
+	if (k->parked)
+		notes_flush_locked(k);
+	pthread_cond_broadcast(&k->room);
+	pthread_mutex_unlock(&k->lock);
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Handles CLOSE and NOTE_WAIT, which never reach the dispatch core; returns 1 once the session ends. */
+static int session_control(struct kernel *k, uint64_t token, const struct ava_cmd_hdr *h)
+{
+	if (h->inline_len || h->nrefs) {
+		avaw_kernel_complete_status(k->vfd, token, h, AVA_S_MALFORMED);
+	} else if (h->func_id == AVA_CTL_NOTE_WAIT) {
+		note_wait(k, token, h);
+	} else {
+		k->closed = 1;
+		k->close_token = token;
+		k->close_hdr = *h;
+		return 1;
+	}
+	atomic_fetch_add(&k->sh->done, 1);
+	return 0;
+}
+
+static int64_t kernel_next(struct avaw_session *s, uint64_t *tag)
+{
+	struct kernel *k = kernel_of(s);
+	const struct ava_cmd_hdr *h = (const struct ava_cmd_hdr *)s->msg;
+	struct avaw_kmsg_hdr mh;
+
+	while (read_full(k->sock, &mh, sizeof(mh)) == 0) {
+		if (mh.len > AVA_MAX_CMD || mh.len < sizeof(*h) || read_full(k->sock, s->msg, mh.len))
+			break;
+		if (!avaw_is_ctl(h, AVA_CTL_CLOSE) && !avaw_is_ctl(h, AVA_CTL_NOTE_WAIT)) {
+			*tag = mh.token;
+			return mh.len;
+		}
+		if (session_control(k, mh.token, h))
+			break;
+	}
+	notes_end(k);
+	return -1;
+}
+
+static void kernel_reply(struct avaw_session *s, uint64_t tag, uint32_t len, uint64_t exec_ns, int async)
+{
+	struct kernel *k = kernel_of(s);
+
+	if (async) {
+		/* nobody reads an async reply's results; its status tells the counters */
+		((struct ava_reply_hdr *)s->reply)->inline_len = 0;
+		len = sizeof(struct ava_reply_hdr);
+	}
+	if (avaw_kernel_complete(k->vfd, tag, s->reply, len, exec_ns) && errno != ENOENT)
+		avaw_log("session %u: completing a command failed: %s", s->session_id, strerror(errno));
+	atomic_fetch_add(&k->sh->done, 1);
+}
+
+/* Everything the session held is released: now CLOSE gets its answer. */
+static void kernel_close(struct avaw_session *s)
+{
+	struct kernel *k = kernel_of(s);
+
+	if (!k->closed)
+		return;
+	avaw_kernel_complete_status(k->vfd, k->close_token, &k->close_hdr, AVA_S_OK);
+	atomic_fetch_add(&k->sh->done, 1);
+}
+
+static const struct avaw_transport kernel_transport = {
+	.next = kernel_next,
+	.reply = kernel_reply,
+	.notify = kernel_notify,
+	.close = kernel_close,
+	/* no streams, no descriptors: the guest's memory is mapped by the module */
+};
+
+static void *map_windows(const struct avaw_kdev *dev)
+{
+	uint64_t w = dev->window;
+	uint8_t *base = mmap(NULL, 2 * w, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (base == MAP_FAILED)
+		return NULL;
+	if (mmap(base, w, PROT_READ, MAP_SHARED | MAP_FIXED, dev->vfd, 0) == MAP_FAILED ||
+	    mmap(base + w, w, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, dev->vfd, (off_t)w) == MAP_FAILED) {
+		avaw_log("cannot map the /dev/vhost-ava windows: %s", strerror(errno));
+		munmap(base, 2 * w);
+		return NULL;
+	}
+	return base;
+}
+
+int avaw_kernel_session(const struct avaw_kdev *dev, int sock, uint32_t session, struct avaw_kshared *sh)
+{
+	struct kernel k = { .vfd = dev->vfd, .sock = sock, .sh = sh };
+	struct avaw_session s;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.arena = map_windows(dev);
+	s.reply = malloc(AVA_MAX_REPLY);
+	if (!s.arena || !s.reply)
+		return 1;
+	pthread_mutex_init(&k.lock, NULL);
+	pthread_cond_init(&k.room, NULL);
+	s.t = &kernel_transport;
+	s.tp = &k;
+	s.arena_size = 2 * dev->window;
+	s.session_id = session;
+	rc = avaw_serve(&s);
+	free(s.reply);
+	free(k.notes);
+	return rc ? 1 : 0;
+}
