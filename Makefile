@@ -26,7 +26,7 @@ SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
 USERLIB_SRC := userlib/guest_call.c userlib/transport_local.c userlib/transport_kernel.c userlib/guest_objects.c \
 	userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_icd.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c \
-	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_call.c \
+	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_fifo.c worker/worker_call.c \
 	worker/worker_handles.c worker/worker_pending.c worker/worker_stream.c worker/worker_codecs.c worker/opencl_worker_rt.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o

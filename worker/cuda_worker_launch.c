@@ -55,10 +55,3 @@ int64_t avaw_cudart_hostfn_check(struct avaw_call *c, struct avaw_cudart_hostfn 
 		v->val = &((struct avaw_kfunc *)obj)->key;
 	return 0;
 }
-
-void avaw_cudart_hostfn_free(struct avaw_call *c, struct avaw_cudart_hostfn *v, int ok)
-{
-	(void)c;
-	(void)v;
-	(void)ok;
-}

@@ -32,80 +32,95 @@ void avaw_cuda_register(void)
 }
 
 
+/* A vendor library the worker opens on first use. */
+struct vendor_lib {
+	const char *env;		/* names the library to use instead */
+	const char *const *names;	/* tried in order */
+	const char *marker;		/* a symbol only AvA's own shim exports */
+	const char *spec;
+	int (*load_syms)(void *h);	/* fills the table; returns how many are missing */
+	int (*usable)(void);		/* the essential entry points are there */
+	const char *absent;		/* logged when the library is not found */
+	int log_absent;			/* always, or only with AVA_WORKER_VERBOSE */
+	int state;			/* 0 not tried, 1 loaded, -1 unavailable */
+};
 
-static int cuda_state, cudart_state;	/* 0 not tried, 1 loaded, -1 unavailable */
-
-static void *open_lib(const char *env, const char *const *names, const char *marker)
+static void *open_lib(const struct vendor_lib *l)
 {
-	const char *e = getenv(env);
+	const char *e = getenv(l->env);
 	void *h = NULL;
 	unsigned i;
 
 	if (e && *e)
 		h = dlopen(e, RTLD_NOW | RTLD_LOCAL);
-	for (i = 0; !h && names[i]; i++)
-		h = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-	if (h && dlsym(h, marker)) {
+	for (i = 0; !h && l->names[i]; i++)
+		h = dlopen(l->names[i], RTLD_NOW | RTLD_LOCAL);
+	if (h && dlsym(h, l->marker)) {
 		/* the worker must never load AvA's own shims */
 		avaw_log("%s found AvA's own shim (is build/cuda on LD_LIBRARY_PATH of ava-hostd?); "
-			 "set %s to NVIDIA's library", names[0], env);
+			 "set %s to NVIDIA's library", l->names[0], l->env);
 		dlclose(h);
 		h = NULL;
 	}
 	return h;
 }
 
+/* Opens l once; 1 when it can serve calls. */
+static int lib_ready(struct vendor_lib *l)
+{
+	int verbose = getenv("AVA_WORKER_VERBOSE") != NULL, missing;
+	void *h;
+
+	if (l->state)
+		return l->state > 0;
+	l->state = -1;
+	h = open_lib(l);
+	if (!h) {
+		if (l->log_absent || verbose)
+			avaw_log("%s", l->absent);
+		return 0;
+	}
+	missing = l->load_syms(h);
+	if (!l->usable()) {
+		avaw_log("%s lacks the API's essential entry points", l->names[0]);
+		return 0;
+	}
+	if (missing && verbose)
+		avaw_log("%s lacks %d entry point(s) of %s", l->names[0], missing, l->spec);
+	l->state = 1;
+	return 1;
+}
+
+static int cuda_usable(void)
+{
+	return avaw_cuda_sym.cuInit != NULL;
+}
+
+static int cudart_usable(void)
+{
+	return avaw_cudart_sym.cudaMalloc && avaw_cudart_sym.__cudaRegisterFatBinary;
+}
+
+static const char *const cuda_names[] = { "libcuda.so.1", NULL };
+static const char *const cudart_names[] = { "libcudart.so.13", "/usr/local/cuda/lib64/libcudart.so.13",
+					    "/usr/local/cuda/targets/x86_64-linux/lib/libcudart.so.13", NULL };
+
+static struct vendor_lib cuda_lib = {
+	"AVA_CUDA_LIB", cuda_names, "ava_cuda_shim", "api/cuda.spec", avaw_cuda_load_syms, cuda_usable,
+	"no libcuda.so.1: CUDA calls answer CUDA_ERROR_NO_DEVICE", 0, 0,
+};
+static struct vendor_lib cudart_lib = {
+	"AVA_CUDART_LIB", cudart_names, "ava_cudart_shim", "api/cudart.spec", avaw_cudart_load_syms, cudart_usable,
+	"no libcudart.so.13 (set AVA_CUDART_LIB): CUDA runtime calls answer cudaErrorNoDevice", 1, 0,
+};
+
 int avaw_cuda_ready(struct avaw_call *c)
 {
-	static const char *const names[] = { "libcuda.so.1", NULL };
-	void *h;
-	int missing;
-
 	(void)c;
-	if (cuda_state)
-		return cuda_state > 0;
-	cuda_state = -1;
-	h = open_lib("AVA_CUDA_LIB", names, "ava_cuda_shim");
-	if (!h) {
-		if (getenv("AVA_WORKER_VERBOSE"))
-			avaw_log("no libcuda.so.1: CUDA calls answer CUDA_ERROR_NO_DEVICE");
-		return 0;
-	}
-	missing = avaw_cuda_load_syms(h);
-	if (!avaw_cuda_sym.cuInit) {
-		avaw_log("libcuda.so.1 has no cuInit");
-		return 0;
-	}
-	if (missing && getenv("AVA_WORKER_VERBOSE"))
-		avaw_log("libcuda.so.1 lacks %d entry point(s) of api/cuda.spec", missing);
-	cuda_state = 1;
-	return 1;
+	return lib_ready(&cuda_lib);
 }
 
 int avaw_cudart_ready(struct avaw_call *c)
 {
-	static const char *const names[] = { "libcudart.so.13", "/usr/local/cuda/lib64/libcudart.so.13",
-					     "/usr/local/cuda/targets/x86_64-linux/lib/libcudart.so.13", NULL };
-	void *h;
-	int missing;
-
-	if (cudart_state)
-		return cudart_state > 0;
-	cudart_state = -1;
-	if (!avaw_cuda_ready(c))
-		return 0;
-	h = open_lib("AVA_CUDART_LIB", names, "ava_cudart_shim");
-	if (!h) {
-		avaw_log("no libcudart.so.13 (set AVA_CUDART_LIB): CUDA runtime calls answer cudaErrorNoDevice");
-		return 0;
-	}
-	missing = avaw_cudart_load_syms(h);
-	if (!avaw_cudart_sym.cudaMalloc || !avaw_cudart_sym.__cudaRegisterFatBinary) {
-		avaw_log("libcudart.so.13 lacks the runtime's entry points");
-		return 0;
-	}
-	if (missing && getenv("AVA_WORKER_VERBOSE"))
-		avaw_log("libcudart.so.13 lacks %d entry point(s) of api/cudart.spec", missing);
-	cudart_state = 1;
-	return 1;
+	return avaw_cuda_ready(c) && lib_ready(&cudart_lib);
 }

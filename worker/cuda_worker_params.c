@@ -83,25 +83,6 @@ static void finfo_out(const struct avaw_finfo *fi, size_t cap, unsigned long lon
 		*info_bytes = words * sizeof(*info);
 }
 
-CUresult avaw_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
-			      size_t *info_bytes)
-{
-	struct avaw_finfo *fi;
-
-	(void)c;
-	if (!f)
-		return CUDA_ERROR_INVALID_HANDLE;
-	if (!info || cap < 2)
-		return CUDA_ERROR_INVALID_VALUE;
-	if (!CU.cuFuncGetParamInfo)
-		return CUDA_ERROR_NOT_SUPPORTED;
-	fi = cu_finfo(f);
-	if (!fi)
-		return CUDA_ERROR_OUT_OF_MEMORY;
-	finfo_out(fi, cap, info, info_bytes);
-	return CUDA_SUCCESS;
-}
-
 #define STATIC_PARAMS 256
 
 /* Pointers to each parameter inside the packed buffer the guest sent. */
@@ -143,13 +124,6 @@ int64_t avaw_cu_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, CU
 	return kparams_check(c, v, cu_finfo(f), CUDA_ERROR_INVALID_VALUE);
 }
 
-void avaw_cu_kparams_free(struct avaw_call *c, struct avaw_cu_kparams *v, int ok)
-{
-	(void)c;
-	(void)v;
-	(void)ok;
-}
-
 static CUresult rt_param(const void *fn, size_t i, size_t *off, size_t *size)
 {
 	return CU.cuKernelGetParamInfo((CUkernel)(uintptr_t)fn, i, off, size);
@@ -162,34 +136,6 @@ static struct avaw_finfo *rt_finfo(struct avaw_kfunc *k)
 	return k->fi;
 }
 
-cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
-				 size_t *info_bytes)
-{
-	struct avaw_kfunc *k = (struct avaw_kfunc *)kernel;
-	struct avaw_finfo *fi;
-	cudaError_t r;
-
-	(void)c;
-	if (!k)
-		return cudaErrorInvalidDeviceFunction;
-	if (!info || cap < 2)
-		return cudaErrorInvalidValue;
-	if (!CU.cuKernelGetParamInfo)
-		return cudaErrorNotSupported;
-	/* a kernel libcudart does not know (its module failed) reports why */
-	if ((r = avaw_rt_kernel(k)) != cudaSuccess)
-		return r;
-	fi = rt_finfo(k);
-	if (!fi)
-		return cudaErrorMemoryAllocation;
-	finfo_out(fi, cap, info, info_bytes);
-	return cudaSuccess;
-}
-
-void avaw_cudart_kparams_get(struct avaw_call *c, struct avaw_cu_kparams *v)
-{
-	avaw_cu_kparams_get(c, v);
-}
 
 int64_t avaw_cudart_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, cudaKernel_t kernel)
 {
@@ -200,9 +146,72 @@ int64_t avaw_cudart_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v
 	return kparams_check(c, v, rt_finfo(k), cudaErrorInvalidValue);
 }
 
-void avaw_cudart_kparams_free(struct avaw_call *c, struct avaw_cu_kparams *v, int ok)
+/* avaCuFuncParams / avaRtFuncParams: one API's errors, and how to get a kernel's layout. */
+struct params_api {
+	int invalid_handle, invalid_value, not_supported;
+	struct avaw_finfo *(*layout)(const void *fn, int *err);
+};
+
+static struct avaw_finfo *cu_layout(const void *fn, int *err)
+{
+	struct avaw_finfo *fi = cu_finfo((CUfunction)(uintptr_t)fn);
+
+	*err = fi ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+	return fi;
+}
+
+static struct avaw_finfo *rt_layout(const void *fn, int *err)
+{
+	struct avaw_kfunc *k = (struct avaw_kfunc *)(uintptr_t)fn;
+	struct avaw_finfo *fi;
+
+	/* a kernel libcudart does not know (its module failed) reports why */
+	*err = avaw_rt_kernel(k);
+	if (*err != cudaSuccess)
+		return NULL;
+	fi = rt_finfo(k);
+	*err = fi ? cudaSuccess : cudaErrorMemoryAllocation;
+	return fi;
+}
+
+static const struct params_api cu_params = {
+	CUDA_ERROR_INVALID_HANDLE, CUDA_ERROR_INVALID_VALUE, CUDA_ERROR_NOT_SUPPORTED, cu_layout,
+};
+static const struct params_api rt_params = {
+	cudaErrorInvalidDeviceFunction, cudaErrorInvalidValue, cudaErrorNotSupported, rt_layout,
+};
+
+/* The layout of kernel fn as the guest wants it: n, total, then n x (offset, size). */
+static int func_params(const struct params_api *a, const void *fn, int supported, size_t cap,
+		       unsigned long long *info, size_t *info_bytes)
+{
+	struct avaw_finfo *fi;
+	int err;
+
+	if (!fn)
+		return a->invalid_handle;
+	if (!info || cap < 2)
+		return a->invalid_value;
+	if (!supported)
+		return a->not_supported;
+	fi = a->layout(fn, &err);
+	if (fi)
+		finfo_out(fi, cap, info, info_bytes);
+	return err;
+}
+
+CUresult avaw_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
+			      size_t *info_bytes)
 {
 	(void)c;
-	(void)v;
-	(void)ok;
+	return (CUresult)func_params(&cu_params, (const void *)f, CU.cuFuncGetParamInfo != NULL, cap, info,
+				     info_bytes);
+}
+
+cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
+				 size_t *info_bytes)
+{
+	(void)c;
+	return (cudaError_t)func_params(&rt_params, (const void *)kernel, CU.cuKernelGetParamInfo != NULL, cap,
+					info, info_bytes);
 }

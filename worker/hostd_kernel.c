@@ -42,6 +42,7 @@
 #include "hostd.h"
 #include "transport_kernel.h"
 #include "worker_call.h"
+#include "worker_fifo.h"
 
 #define CLOSE_GRACE_NS (5ull * 1000000000ull)
 #define MAX_POLLED 256u
@@ -69,8 +70,7 @@ struct kchild {
 	int dropped;			/* ended by a reset: its commands are gone */
 	struct avaw_kshared *sh;
 	uint64_t sent;			/* messages forwarded */
-	struct ktok *toks;		/* forwarded, maybe not finished (FIFO) */
-	size_t tok_head, tok_n, tok_cap;
+	struct avaw_fifo toks;		/* struct ktok: forwarded, maybe not finished */
 	struct kmsg *out, *out_tail;	/* not yet written to the socket */
 };
 
@@ -136,7 +136,7 @@ static void free_child(struct kchild *c)
 	if (c->sock >= 0)
 		close(c->sock);
 	munmap(c->sh, sizeof(*c->sh));
-	free(c->toks);
+	avaw_fifo_free(&c->toks);
 	free(c);
 }
 
@@ -161,6 +161,7 @@ static struct kchild *new_child(uint32_t session, int sv[2])
 		return NULL;
 	c->session = session;
 	c->sock = -1;
+	c->toks.esize = sizeof(struct ktok);
 	c->sh = mmap(NULL, sizeof(*c->sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (c->sh == MAP_FAILED) {
 		free(c);
@@ -245,30 +246,18 @@ static void trim_tokens(struct kchild *c)
 {
 	uint64_t done = atomic_load(&c->sh->done);
 
-	while (c->tok_n && c->toks[c->tok_head].seq <= done) {
-		c->tok_head = (c->tok_head + 1) % c->tok_cap;
-		c->tok_n--;
-	}
+	while (c->toks.n && ((struct ktok *)avaw_fifo_at(&c->toks, 0))->seq <= done)
+		avaw_fifo_drop(&c->toks, 1);
 }
 
 static int track_token(struct kchild *c, uint64_t token)
 {
-	trim_tokens(c);
-	if (c->tok_n == c->tok_cap) {
-		size_t cap = c->tok_cap ? c->tok_cap * 2 : 64, i;
-		struct ktok *t = malloc(cap * sizeof(*t));
+	struct ktok t = { c->sent + 1, token };
 
-		if (!t)
-			return -1;
-		for (i = 0; i < c->tok_n; i++)
-			t[i] = c->toks[(c->tok_head + i) % c->tok_cap];
-		free(c->toks);
-		c->toks = t;
-		c->tok_head = 0;
-		c->tok_cap = cap;
-	}
-	c->toks[(c->tok_head + c->tok_n) % c->tok_cap] = (struct ktok){ ++c->sent, token };
-	c->tok_n++;
+	trim_tokens(c);
+	if (avaw_fifo_push(&c->toks, &t))
+		return -1;
+	c->sent++;
 	return 0;
 }
 
@@ -305,13 +294,13 @@ static void child_gone(struct kdispatch *d, struct kchild *c, int wstatus)
 	if (!c->dropped) {
 		trim_tokens(c);
 		parked = atomic_load(&c->sh->parked);
-		if (c->tok_n || parked)
+		if (c->toks.n || parked)
 			avaw_log("instance %s: worker of session %u %s; %zu commands answered with WORKER_LOST",
 				 d->instance, c->session,
 				 WIFSIGNALED(wstatus) ? strsignal(WTERMSIG(wstatus)) : "exited",
-				 c->tok_n + (parked != 0));
-		for (i = 0; i < c->tok_n; i++)
-			avaw_kernel_complete_status(d->dev.vfd, c->toks[(c->tok_head + i) % c->tok_cap].token,
+				 c->toks.n + (parked != 0));
+		for (i = 0; i < c->toks.n; i++)
+			avaw_kernel_complete_status(d->dev.vfd, ((struct ktok *)avaw_fifo_at(&c->toks, i))->token,
 						    NULL, AVA_S_WORKER_LOST);
 		if (parked)
 			avaw_kernel_complete_status(d->dev.vfd, parked, NULL, AVA_S_WORKER_LOST);

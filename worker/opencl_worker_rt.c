@@ -101,13 +101,6 @@ int64_t avaw_cl_image_desc_check(struct avaw_call *c, struct avaw_cl_image_desc 
 	return 0;
 }
 
-void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, int ok)
-{
-	(void)c;
-	(void)v;
-	(void)ok;
-}
-
 void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record)
 {
 	(void)e;

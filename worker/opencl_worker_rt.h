@@ -47,7 +47,8 @@ struct avaw_cl_image_desc {
 };
 void avaw_cl_image_desc_get(struct avaw_call *c, struct avaw_cl_image_desc *v);
 int64_t avaw_cl_image_desc_check(struct avaw_call *c, struct avaw_cl_image_desc *v);
-void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, int ok);
+/* nothing to free: the descriptor lives in struct avaw_cl_image_desc */
+#define avaw_cl_image_desc_free(c, v, ok) ((void)(c), (void)(v), (void)(ok))
 
 void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record);
 

@@ -24,6 +24,7 @@
 #include "../uapi/ava_vhost.h"
 #include "transport_kernel.h"
 #include "worker_call.h"
+#include "worker_fifo.h"
 
 #define NOTE_QUEUE_MAX 65536u
 
@@ -36,8 +37,7 @@ struct kernel {
 	struct ava_cmd_hdr close_hdr;
 	pthread_mutex_t lock;		/* the notification queue and the parked NOTE_WAIT */
 	pthread_cond_t room;
-	struct ava_note *notes;		/* FIFO of due notifications */
-	size_t head, n, cap;
+	struct avaw_fifo notes;		/* due notifications (struct ava_note) */
 	uint64_t parked;		/* NOTE_WAIT token, or 0 */
 	struct ava_cmd_hdr parked_hdr;
 	int ending;
@@ -86,7 +86,7 @@ static void notes_flush_locked(struct kernel *k)
 {
 	uint8_t buf[sizeof(struct ava_reply_hdr) + 8 + AVA_NOTE_BATCH * 16];
 	struct ava_reply_hdr *r = (struct ava_reply_hdr *)buf;
-	uint64_t n = k->n < AVA_NOTE_BATCH ? k->n : AVA_NOTE_BATCH, i;
+	uint64_t n = k->notes.n < AVA_NOTE_BATCH ? k->notes.n : AVA_NOTE_BATCH, i;
 	uint8_t *p = buf + sizeof(*r);
 
 	reply_hdr(r, &k->parked_hdr, AVA_S_OK);
@@ -94,57 +94,30 @@ static void notes_flush_locked(struct kernel *k)
 	memcpy(p, &n, 8);
 	p += 8;
 	for (i = 0; i < n; i++) {
-		struct ava_note *nt = &k->notes[(k->head + i) % k->cap];
+		const struct ava_note *nt = avaw_fifo_at(&k->notes, i);
 
 		memcpy(p, &nt->cookie, 8);
 		memcpy(p + 8, &nt->status, 8);
 		p += 16;
 	}
-	k->head = (k->head + n) % (k->cap ? k->cap : 1);
-	k->n -= n;
+	avaw_fifo_drop(&k->notes, n);
 	avaw_kernel_complete(k->vfd, k->parked, buf, (uint32_t)(sizeof(*r) + r->inline_len), 0);
 	k->parked = 0;
 	atomic_store(&k->sh->parked, 0);
 	pthread_cond_broadcast(&k->room);
 }
 
-/* Room for one more notification.  k->lock held; returns -1 when out of memory. */
-static int notes_grow_locked(struct kernel *k)
-{
-	size_t cap = k->cap ? k->cap * 2 : 64, i;
-	struct ava_note *nn;
-
-	if (k->n < k->cap)
-		return 0;
-	nn = malloc(cap * sizeof(*nn));
-	if (!nn)
-		return -1;
-	for (i = 0; i < k->n; i++)
-		nn[i] = k->notes[(k->head + i) % k->cap];
-	free(k->notes);
-	k->notes = nn;
-	k->head = 0;
-	k->cap = cap;
-	return 0;
-}
-
 /* Runs on the vendor library's threads (worker_call.c: avaw_notify). */
 static void kernel_notify(struct avaw_session *s, uint64_t cookie, int64_t status)
 {
 	struct kernel *k = kernel_of(s);
-	struct ava_note *nt;
+	struct ava_note nt = { cookie, status };
 
 	pthread_mutex_lock(&k->lock);
-	while (!k->ending && k->n >= NOTE_QUEUE_MAX)
+	while (!k->ending && k->notes.n >= NOTE_QUEUE_MAX)
 		pthread_cond_wait(&k->room, &k->lock);
-	if (!k->ending && notes_grow_locked(k) == 0) {
-		nt = &k->notes[(k->head + k->n) % k->cap];
-		nt->cookie = cookie;
-		nt->status = status;
-		k->n++;
-		if (k->parked)
-			notes_flush_locked(k);
-	}
+	if (!k->ending && avaw_fifo_push(&k->notes, &nt) == 0 && k->parked)
+		notes_flush_locked(k);
 	pthread_mutex_unlock(&k->lock);
 }
 
@@ -156,7 +129,7 @@ static void note_wait(struct kernel *k, uint64_t token, const struct ava_cmd_hdr
 	k->parked = token;
 	k->parked_hdr = *h;
 	atomic_store(&k->sh->parked, token);
-	if (k->n || k->ending)
+	if (k->notes.n || k->ending)
 		notes_flush_locked(k);
 	pthread_mutex_unlock(&k->lock);
 }
@@ -277,7 +250,7 @@ static void *map_windows(const struct avaw_kdev *dev)
 
 int avaw_kernel_session(const struct avaw_kdev *dev, int sock, uint32_t session, struct avaw_kshared *sh)
 {
-	struct kernel k = { .vfd = dev->vfd, .sock = sock, .sh = sh };
+	struct kernel k = { .vfd = dev->vfd, .sock = sock, .sh = sh, .notes.esize = sizeof(struct ava_note) };
 	struct avaw_session s;
 	int rc;
 
@@ -294,6 +267,6 @@ int avaw_kernel_session(const struct avaw_kdev *dev, int sock, uint32_t session,
 	s.session_id = session;
 	rc = avaw_serve(&s);
 	free(s.reply);
-	free(k.notes);
+	avaw_fifo_free(&k.notes);
 	return rc ? 1 : 0;
 }
