@@ -29,7 +29,8 @@ GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/tran
 	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c
 USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_objects.c \
 	userlib/opencl_icd.c $(SHARED_SRC)
-WORKER_SRC := worker/ava_hostd.c worker/worker_session.c worker/worker_dispatch.c worker/transport_kernel.c worker/worker_call.c \
+WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c \
+	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_fifo.c worker/worker_call.c \
 	worker/worker_handles.c worker/worker_pending.c worker/worker_stream.c worker/worker_codecs.c worker/opencl_worker_rt.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o
@@ -91,7 +92,8 @@ CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
 CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o
 CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/gen/cudart_guest.o
-CUDA_WORKER_OBJ := $(BUILD)/obj/worker/cuda_worker_rt.o $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
+CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c)
+CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
 WORKER_OBJ += $(CUDA_WORKER_OBJ)

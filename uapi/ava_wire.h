@@ -123,6 +123,18 @@ struct ava_reply_hdr {
 					 * callback notifications are due: u64 n,
 					 * then n x (u64 cookie, s64 status); n = 0
 					 * when the session ends */
+#define AVA_CTL_SHARE_MEM	8u	/* local transport: inline: u64 api id, u64
+					 * handle id of memory the worker can share
+					 * (CUDA pinned host memory); the worker sends
+					 * struct ava_shared_mem with the memory's file
+					 * descriptor on the session socket, then
+					 * replies empty */
+
+/* Sent with the file descriptor (SCM_RIGHTS) for AVA_CTL_SHARE_MEM. */
+struct ava_shared_mem {
+	__le64 handle;		/* the handle id the caller asked for */
+	__le64 size;		/* bytes the caller may map */
+};
 
 /* Most notifications in one AVA_CTL_NOTE_WAIT reply. */
 #define AVA_NOTE_BATCH		256u

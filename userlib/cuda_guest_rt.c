@@ -137,19 +137,28 @@ void ava_cu_hostmem_unlock(void)
 	pthread_mutex_unlock(&alloc_lock);
 }
 
-/* The worker sends { magic, size } with the region's memfd attached. */
-#define AVA_HOSTMEM_MAGIC 0x4d54534fu	/* "OSTM" */
-
-static int recv_region_fd(uint64_t size)
+/*
+ * Asks the worker for the memory of pinned region hm (AVA_CTL_SHARE_MEM):
+ * before its reply, the worker sends struct ava_shared_mem with the
+ * region's memfd on the session socket.  Returns the fd, or -1.
+ */
+static int recv_region_fd(const struct ava_obj *hm, uint64_t size)
 {
-	uint64_t msg[2];
-	int fd;
-	ssize_t n = ava_session_recv_fd(msg, sizeof(msg), &fd);
+	struct ava_shared_mem msg;
+	struct ava_call c;
+	ssize_t n = -1;
+	int fd = -1;
 
-	if (n != (ssize_t)sizeof(msg) || msg[0] != AVA_HOSTMEM_MAGIC || msg[1] < size) {
-		if (fd >= 0)
-			close(fd);
+	if (ava_call_begin(&c, AVA_API_CONTROL, AVA_CTL_SHARE_MEM, 0))
 		return -1;
+	ava_put_u64(&c, hm->api);
+	ava_put_u64(&c, hm->id);
+	if (ava_call_exchange(&c) == AVA_S_OK)
+		n = ava_session_recv_fd(&msg, sizeof(msg), &fd);
+	ava_call_end(&c);
+	if (fd >= 0 && (n != (ssize_t)sizeof(msg) || msg.handle != hm->id || msg.size < size)) {
+		close(fd);
+		fd = -1;
 	}
 	return fd;
 }
@@ -172,7 +181,7 @@ void *ava_cu_hostmem_map(struct ava_obj *hm, uint64_t size, unsigned int flags)
 {
 	uint64_t len = (size + 4095) & ~4095ull;
 	struct region *r = malloc(sizeof(*r));
-	int fd = recv_region_fd(len ? len : 4096);
+	int fd = recv_region_fd(hm, len ? len : 4096);
 	void *p;
 
 	if (fd < 0 || !r) {

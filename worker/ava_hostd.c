@@ -1,46 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * ava-hostd: the host daemon.  In `local` mode it listens on a Unix socket
- * and starts one worker process per session (fork, so that a crash or a
- * hostile session stays in its own process; the daemon itself never loads
- * the vendor library).  With --instance it serves the guest sessions of
- * one VM's AvA device through the host module instead (`kernel` transport,
- * transport_kernel.c), again one worker process per guest session.
+ * and starts one worker process per session (hostd_local.c).  With
+ * --instance it serves the guest sessions of one VM's AvA device through
+ * the host module instead (`kernel` transport, hostd_kernel.c), again one
+ * worker process per guest session.  This file reads the command line and
+ * registers the APIs the workers serve.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "../common/local_hello.h"
 #include "../common/shm_layout.h"
-#include "opencl_worker_rt.h"
-#include "transport_kernel.h"
+#include "hostd.h"
 #include "worker_session.h"
-
-static volatile sig_atomic_t stop;
-
-static void on_term(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void reap(int sig)
-{
-	int saved = errno;
-
-	(void)sig;
-	while (waitpid(-1, NULL, WNOHANG) > 0)
-		;
-	errno = saved;
-}
 
 static void usage(FILE *f)
 {
@@ -70,10 +44,8 @@ int main(int argc, char **argv)
 	const char *path = getenv("AVA_SOCKET");
 	const char *arena_env = getenv("AVA_ARENA_MB");
 	uint64_t arena_mb = arena_env ? strtoull(arena_env, NULL, 10) : AVA_SHM_ARENA_DEFAULT >> 20;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct sigaction act;
 	const char *instance = NULL, *status_file = NULL;
-	int ls, i, ready_fd = -1, verbose = 0;
+	int i, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -106,61 +78,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --arena-mb must be between 1 and 65536\n");
 		return 2;
 	}
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "ava-hostd: socket path too long: %s\n", path);
-		return 2;
-	}
 	/* the backend must never be AvA itself */
 	setenv("AVA_WORKER", "1", 1);
-	avaw_opencl_init();
+	avaw_register_apis();
 	if (instance)
-		return avaw_kernel_serve(instance, ready_fd, status_file, verbose, max_sessions);
-
-	strcpy(sa.sun_path, path);
-	if (!strcmp(path, AVA_DEFAULT_SOCKET))
-		mkdir("/run/ava", 0755);
-	unlink(path);
-	ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 64) < 0) {
-		fprintf(stderr, "ava-hostd: cannot listen on %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	memset(&act, 0, sizeof(act));
-	act.sa_handler = on_term;
-	sigaction(SIGTERM, &act, NULL);
-	sigaction(SIGINT, &act, NULL);
-	act.sa_handler = reap;
-	act.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &act, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (ready_fd >= 0) {
-		if (write(ready_fd, "ready\n", 6) != 6)
-			perror("ava-hostd: --ready-fd");
-		close(ready_fd);
-	}
-
-	while (!stop) {
-		int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-		pid_t pid;
-
-		if (conn < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			perror("ava-hostd: accept");
-			break;
-		}
-		pid = fork();
-		if (pid == 0) {
-			close(ls);
-			signal(SIGCHLD, SIG_DFL);
-			signal(SIGTERM, SIG_DFL);
-			_exit(avaw_session_run(conn, arena_mb << 20));
-		}
-		if (pid < 0)
-			perror("ava-hostd: fork");
-		close(conn);
-	}
-	close(ls);
-	unlink(path);
-	return 0;
+		return avaw_kernel_daemon(instance, ready_fd, status_file, verbose, max_sessions);
+	return avaw_local_daemon(path, arena_mb << 20, ready_fd);
 }

@@ -52,11 +52,13 @@ struct avaw_cu_kparams {
 };
 void avaw_cu_kparams_get(struct avaw_call *c, struct avaw_cu_kparams *v);
 int64_t avaw_cu_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, CUfunction f, void **extra);
-void avaw_cu_kparams_free(struct avaw_call *c, struct avaw_cu_kparams *v, int ok);
+/* nothing to free: the pointers are the call's (avaw_alloc) */
+#define avaw_cu_kparams_free(c, v, ok) ((void)(c), (void)(v), (void)(ok))
+/* the runtime's kernel parameters travel as the driver API's; only the check differs */
 #define avaw_cudart_kparams avaw_cu_kparams
-void avaw_cudart_kparams_get(struct avaw_call *c, struct avaw_cu_kparams *v);
+#define avaw_cudart_kparams_get avaw_cu_kparams_get
+#define avaw_cudart_kparams_free avaw_cu_kparams_free
 int64_t avaw_cudart_kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, cudaKernel_t k);
-void avaw_cudart_kparams_free(struct avaw_call *c, struct avaw_cu_kparams *v, int ok);
 
 struct avaw_cudart_hostfn {
 	uint64_t id;
@@ -64,7 +66,7 @@ struct avaw_cudart_hostfn {
 };
 void avaw_cudart_hostfn_get(struct avaw_call *c, struct avaw_cudart_hostfn *v);
 int64_t avaw_cudart_hostfn_check(struct avaw_call *c, struct avaw_cudart_hostfn *v);
-void avaw_cudart_hostfn_free(struct avaw_call *c, struct avaw_cudart_hostfn *v, int ok);
+#define avaw_cudart_hostfn_free(c, v, ok) ((void)(c), (void)(v), (void)(ok))
 
 /* @wimpl: driver API */
 CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,

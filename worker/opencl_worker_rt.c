@@ -18,7 +18,7 @@ static const struct avaw_api opencl_api = {
 	avaw_opencl_fns, AVA_FN_OPENCL_COUNT, avaw_opencl_types, AVA_HT_OPENCL_COUNT, event_state
 };
 
-void avaw_opencl_init(void)
+void avaw_opencl_register(void)
 {
 	avaw_apis[AVA_API_OPENCL] = &opencl_api;
 	avaw_props_set_handle_key(AVA_API_OPENCL, CL_CONTEXT_PLATFORM, AVA_HT_OPENCL_platform,
@@ -99,13 +99,6 @@ int64_t avaw_cl_image_desc_check(struct avaw_call *c, struct avaw_cl_image_desc 
 	d->buffer = buf;
 	v->val = d;
 	return 0;
-}
-
-void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, int ok)
-{
-	(void)c;
-	(void)v;
-	(void)ok;
 }
 
 void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record)

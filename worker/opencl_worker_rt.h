@@ -17,7 +17,6 @@
 
 extern const avaw_fn avaw_opencl_fns[AVA_FN_OPENCL_COUNT];
 extern const struct avaw_handle_type avaw_opencl_types[AVA_HT_OPENCL_COUNT];
-void avaw_opencl_init(void);
 
 /* @wfix: the worker's buffers are transient, so transfers always block. */
 static inline cl_bool ava_cl_blocking(cl_bool b)
@@ -48,7 +47,8 @@ struct avaw_cl_image_desc {
 };
 void avaw_cl_image_desc_get(struct avaw_call *c, struct avaw_cl_image_desc *v);
 int64_t avaw_cl_image_desc_check(struct avaw_call *c, struct avaw_cl_image_desc *v);
-void avaw_cl_image_desc_free(struct avaw_call *c, struct avaw_cl_image_desc *v, int ok);
+/* nothing to free: the descriptor lives in struct avaw_cl_image_desc */
+#define avaw_cl_image_desc_free(c, v, ok) ((void)(c), (void)(v), (void)(ok))
 
 void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record);
 

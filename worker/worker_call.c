@@ -78,7 +78,7 @@ void avaw_get_data(struct avaw_call *c, struct avaw_data *d)
 	case AVA_DATA_REF:
 		r = ref_at(c, avaw_get_u64(c), AVA_REF_IN, d->len);
 		if (r) {
-			d->p = c->s->m.arena + r->offset;
+			d->p = c->s->arena + r->offset;
 			c->s->stats[AVA_STAT_ARENA_BYTES] += d->len;
 		}
 		break;
@@ -110,7 +110,7 @@ void avaw_get_out(struct avaw_call *c, struct avaw_out *o)
 	case AVA_DATA_REF:
 		r = ref_at(c, avaw_get_u64(c), AVA_REF_OUT, o->cap);
 		if (r) {
-			o->p = c->s->m.arena + r->offset;
+			o->p = c->s->arena + r->offset;
 			o->is_ref = 1;
 		}
 		break;
@@ -303,29 +303,7 @@ void *avaw_cb_record(struct avaw_call *c, uint64_t cookie)
 void avaw_notify(void *record, int64_t status)
 {
 	struct cb_record *r = record;
-	struct avaw_session *s = r->s;
-	struct ava_shm_ctl *ctl = s->m.ctl;
 
-	if (s->post_note) {
-		s->post_note(s, r->cookie, status);
-		free(r);
-		return;
-	}
-	pthread_mutex_lock(&s->note_lock);
-	while (s->note_head - atomic_load_explicit(&ctl->note_tail, memory_order_acquire) >= s->m.note_count) {
-		if (atomic_load(&s->peer_gone))
-			goto out;
-		pthread_mutex_unlock(&s->note_lock);
-		usleep(200);
-		pthread_mutex_lock(&s->note_lock);
-	}
-	s->m.notes[s->note_head % s->m.note_count].cookie = r->cookie;
-	s->m.notes[s->note_head % s->m.note_count].status = status;
-	s->note_head++;
-	atomic_store_explicit(&ctl->note_head, s->note_head, memory_order_release);
-	atomic_fetch_add(&ctl->note_seq, 1);
-	ava_futex_wake(&ctl->note_seq);
-out:
-	pthread_mutex_unlock(&s->note_lock);
+	r->s->t->notify(r->s, r->cookie, status);
 	free(r);
 }

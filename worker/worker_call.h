@@ -18,6 +18,7 @@
 #include "../common/hmap.h"
 #include "../common/shm_layout.h"
 #include "../common/wire_codec.h"
+#include "worker_session.h"
 
 /*
  * Return conventions of the functions below and of the codecs
@@ -58,33 +59,6 @@ struct avaw_handle {
 	uint32_t api;
 	uint32_t type;
 	void *obj;
-};
-
-struct avaw_session {
-	int sock;
-	struct ava_shm_view m;
-	uint64_t note_head;
-	pthread_mutex_t note_lock;
-	uint64_t req_tail;
-	uint8_t *msg;			/* private copy of the current command */
-	struct ava_hmap handles;	/* id -> struct avaw_handle */
-	struct ava_hmap by_obj;		/* host object -> struct avaw_handle */
-	uint64_t next_worker_id;
-	struct ava_hmap maps;		/* map id -> struct avaw_map */
-	struct ava_hmap pending;	/* pending id -> deferred output */
-	uint64_t next_pending_id;
-	uint64_t next_map_id;
-	int64_t deferred[AVA_API_COUNT];
-	int has_deferred[AVA_API_COUNT];
-	uint64_t stats[AVA_STAT_COUNT];
-	_Atomic int peer_gone;
-	/* set by the transport (worker_dispatch.c): the header's session
-	 * field this session accepts; whether references may stream
-	 * (local only); where callback notifications go when not into the
-	 * shared-memory ring */
-	uint32_t session_id;
-	int no_stream;
-	void (*post_note)(struct avaw_session *s, uint64_t cookie, int64_t status);
 };
 
 struct avaw_data {

@@ -1,16 +1,27 @@
 // SPDX-License-Identifier: MIT
 /*
- * The per-command core every transport shares: framing and reference
- * checks, control functions, the generated dispatch, and the reply.  The
- * transports (worker_session.c: `local`, transport_kernel.c: `kernel`)
- * only move commands in and replies out.  References are checked against
- * the session's bulk area, s->m.arena / s->m.arena_size: the shared arena
- * of a local session, the worker's mapping windows of a kernel session.
+ * The dispatch core every transport shares: the API tables, the session
+ * loop, and per command the framing and reference checks, control
+ * functions, the generated dispatch, and the reply.  The transports
+ * (transport_local.c: `local`, transport_kernel.c: `kernel`) only move
+ * commands in and replies out (struct avaw_transport).  References are
+ * checked against the session's bulk area, s->arena / s->arena_size: the
+ * shared arena of a local session, the worker's mapping windows of a
+ * kernel session.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "worker_call.h"
+
+const struct avaw_api *avaw_apis[AVA_API_COUNT];
+
+void avaw_register_apis(void)
+{
+	avaw_opencl_register();
+	if (avaw_cuda_register)
+		avaw_cuda_register();
+}
 
 static void control(struct avaw_session *s, struct avaw_call *c, uint32_t func)
 {
@@ -33,6 +44,9 @@ static void control(struct avaw_session *s, struct avaw_call *c, uint32_t func)
 		for (i = 0; i < AVA_STAT_COUNT; i++)
 			avaw_put_u64(c, s->stats[i]);
 		break;
+	case AVA_CTL_SHARE_MEM:
+		avaw_share_control(c);
+		break;
 	default:
 		avaw_fail(c, AVA_S_BAD_FUNC);
 	}
@@ -42,7 +56,7 @@ static void control(struct avaw_session *s, struct avaw_call *c, uint32_t func)
 static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h, struct avaw_call *c)
 {
 	uint64_t refs_len = (uint64_t)h->nrefs * sizeof(struct ava_buf_ref);
-	uint32_t known = s->no_stream ? AVA_REF_KNOWN_FLAGS & ~AVA_REF_STREAM : AVA_REF_KNOWN_FLAGS;
+	uint32_t known = s->t->stream_peer ? AVA_REF_KNOWN_FLAGS : AVA_REF_KNOWN_FLAGS & ~AVA_REF_STREAM;
 	const struct ava_buf_ref *r;
 	uint32_t i;
 
@@ -58,7 +72,7 @@ static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h,
 	for (i = 0; i < h->nrefs; i++) {
 		c->refs[i] = r[i];
 		if (!c->refs[i].flags || (c->refs[i].flags & ~known) || c->refs[i].reserved ||
-		    c->refs[i].offset > s->m.arena_size || c->refs[i].len > s->m.arena_size - c->refs[i].offset)
+		    c->refs[i].offset > s->arena_size || c->refs[i].len > s->arena_size - c->refs[i].offset)
 			return AVA_S_BAD_REF;
 	}
 	c->nrefs = h->nrefs;
@@ -131,4 +145,26 @@ uint32_t avaw_process(struct avaw_session *s, const uint8_t *msg, uint32_t len, 
 	*exec_ns = c.exec_ns;
 	*async = len >= sizeof(*h) && (h->flags & AVA_CMD_ASYNC);
 	return build_reply(reply, len >= sizeof(*h) ? h : &none, &c);
+}
+
+int avaw_serve(struct avaw_session *s)
+{
+	uint64_t tag, exec_ns;
+	int64_t len;
+	uint32_t rlen;
+	int async, ok;
+
+	s->msg = malloc(AVA_MAX_CMD);
+	ok = s->msg != NULL;
+	if (ok) {
+		while ((len = s->t->next(s, &tag)) >= 0) {
+			rlen = avaw_process(s, s->msg, (uint32_t)len, s->reply, &exec_ns, &async);
+			s->t->reply(s, tag, rlen, exec_ns, async);
+		}
+	}
+	avaw_session_end(s);
+	if (s->t->close)
+		s->t->close(s);
+	free(s->msg);
+	return ok ? 0 : -1;
 }

@@ -205,6 +205,7 @@ void avaw_session_end(struct avaw_session *s)
 	avaw_pending_free_all(s);
 	avaw_handles_release_all(s);
 	avaw_maps_free_all(s);
+	avaw_share_free_all(s);
 	ava_hmap_free(&s->handles);
 	ava_hmap_free(&s->by_obj);
 }

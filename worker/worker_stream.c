@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Streamed buffers (local transport): a large buffer of a call that allows
+ * Streamed buffers (transports with stream_peer, i.e. `local`): a large buffer of a call that allows
  * it moves through a 1 MiB ring in the arena in 256 KiB chunks while the
  * other side copies the previous chunk, so both copies work in cache.  The
  * caller's progress counter is untrusted: it is bounded by the stream's
@@ -14,13 +14,12 @@
 #include "worker_call.h"
 
 /* The stream's reference, if the next item is one; else a plain item. */
-static const struct ava_buf_ref *stream_ref(struct avaw_call *c, uint32_t dir, uint64_t *w)
+static const struct ava_buf_ref *stream_ref(struct avaw_call *c, uint32_t dir)
 {
 	size_t pos = c->r.pos;
-	uint64_t idx;
+	uint64_t w = ava_rbuf_u64(&c->r), idx;
 
-	*w = ava_rbuf_u64(&c->r);
-	if ((*w & 3) != AVA_DATA_REF) {
+	if ((w & 3) != AVA_DATA_REF) {
 		c->r.pos = pos;
 		return NULL;
 	}
@@ -28,8 +27,8 @@ static const struct ava_buf_ref *stream_ref(struct avaw_call *c, uint32_t dir, u
 	if (idx < c->nrefs && (c->refs[idx].flags & AVA_REF_STREAM)) {
 		const struct ava_buf_ref *r = &c->refs[idx];
 
-		if (r->flags != (dir | AVA_REF_STREAM) || r->len != *w >> 2 || c->stream.dir ||
-		    r->offset > c->s->m.arena_size - AVA_STREAM_RING || c->s->m.arena_size < AVA_STREAM_RING) {
+		if (r->flags != (dir | AVA_REF_STREAM) || r->len != w >> 2 || c->stream.dir ||
+		    r->offset > c->s->arena_size - AVA_STREAM_RING || c->s->arena_size < AVA_STREAM_RING) {
 			avaw_fail(c, AVA_S_BAD_REF);
 			return NULL;
 		}
@@ -39,44 +38,42 @@ static const struct ava_buf_ref *stream_ref(struct avaw_call *c, uint32_t dir, u
 	return NULL;
 }
 
-static void start(struct avaw_call *c, const struct ava_buf_ref *r, uint32_t dir)
+/* Starts the call's stream if the next item is one; returns 0 if it is not. */
+static int start(struct avaw_call *c, uint32_t dir)
 {
+	const struct ava_buf_ref *r = stream_ref(c, dir);
+
+	if (!r)
+		return 0;
 	c->stream.dir = dir;
-	c->stream.ring = c->s->m.arena + r->offset;
+	c->stream.ring = c->s->arena + r->offset;
 	c->stream.len = r->len;
 	c->stream.finished = 0;
+	return 1;
 }
 
 void avaw_get_data_stream(struct avaw_call *c, struct avaw_data *d)
 {
-	uint64_t w;
-	const struct ava_buf_ref *r = stream_ref(c, AVA_REF_IN, &w);
-
-	if (!r) {
+	if (!start(c, AVA_REF_IN)) {
 		if (!c->bad)
 			avaw_get_data(c, d);
 		return;
 	}
-	start(c, r, AVA_REF_IN);
 	d->present = 1;
-	d->len = r->len;
+	d->len = c->stream.len;
 	d->p = c->stream.ring;	/* only the call's implementation may use it */
 }
 
 void avaw_get_out_stream(struct avaw_call *c, struct avaw_out *o)
 {
-	uint64_t w;
-	const struct ava_buf_ref *r = stream_ref(c, AVA_REF_OUT, &w);
-
-	if (!r) {
+	if (!start(c, AVA_REF_OUT)) {
 		if (!c->bad)
 			avaw_get_out(c, o);
 		return;
 	}
-	start(c, r, AVA_REF_OUT);
 	memset(o, 0, sizeof(*o));
 	o->present = 1;
-	o->cap = r->len;
+	o->cap = c->stream.len;
 	o->p = c->stream.ring;
 	o->is_ref = 1;
 	o->stream = 1;
@@ -91,12 +88,11 @@ int avaw_stream_active(struct avaw_call *c)
 /* Waits until the caller's counter passes need (in) or lets a chunk in (out). */
 static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
 {
-	struct ava_shm_ctl *ctl = c->s->m.ctl;
 	uint64_t g;
 	unsigned i;
 
 	for (i = 0;; i++) {
-		g = atomic_load_explicit(&ctl->stream_guest, memory_order_acquire);
+		g = c->s->t->stream_peer(c->s);
 		if (g > c->stream.len || g > done + (c->stream.dir == AVA_REF_IN ? AVA_STREAM_RING : 0))
 			return -1;	/* a counter the caller cannot have reached */
 		if (c->stream.dir == AVA_REF_IN ? g >= done + chunk : done + chunk - g <= AVA_STREAM_RING)
@@ -127,7 +123,7 @@ static int move(struct avaw_call *c, uint8_t *buf, uint64_t len)
 		else
 			memcpy(st->ring + done % AVA_STREAM_RING, buf + done, chunk);
 		done += chunk;
-		atomic_store_explicit(&c->s->m.ctl->stream_worker, done, memory_order_release);
+		c->s->t->stream_progress(c->s, done);
 	}
 	st->finished = 1;
 	c->s->stats[AVA_STAT_ARENA_BYTES] += len;
@@ -147,6 +143,6 @@ int avaw_stream_out(struct avaw_call *c, const void *src, uint64_t len)
 void avaw_stream_abort(struct avaw_call *c)
 {
 	if (c->stream.dir && !c->stream.finished)
-		atomic_store_explicit(&c->s->m.ctl->stream_worker, AVA_STREAM_ABORT, memory_order_release);
+		c->s->t->stream_progress(c->s, AVA_STREAM_ABORT);
 	c->stream.finished = 1;
 }
