@@ -22,6 +22,7 @@
 #include "guest_objects.h"
 #include "opencl_ids.h"
 #include "opencl_sizes.h"
+#include "guest_map.h"
 
 extern const struct _cl_icd_dispatch ava_opencl_dispatch;
 
@@ -48,12 +49,6 @@ struct ava_cl_mem {
 
 /* The record of a memory object, or NULL when none was kept. */
 const struct ava_cl_mem *ava_cl_mem_of(const void *memobj);
-
-/* Mappings of memory objects (clEnqueueMap*): guest memory mirroring the host's. */
-struct ava_map *ava_map_find(const void *memobj, const void *ptr);
-void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes);
-void ava_map_put(struct ava_call *c, struct ava_map *m);
-void ava_map_close(struct ava_map *m);
 
 /* @after hooks: remember what the application said about new memory objects. */
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);

@@ -9,6 +9,7 @@
 #include "guest_call.h"
 #include "guest_codecs.h"
 #include "guest_objects.h"
+#include "guest_map.h"
 
 #define AVA_API_GENTEST 1
 #define AVA_API_GENTESTDL 2
