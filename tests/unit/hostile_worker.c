@@ -3237,7 +3237,7 @@ int main(int argc, char **argv)
 	if (ok)
 		ok = ping(&s);
 	if (!tap(ok, "a session opens (hello, memfd, layout) and answers PING")) {
-		printf("%d passed, %d failed\n", g_pass, g_fail);
+		printf("1..%d\n%d passed, %d failed\n", g_pass + g_fail, g_pass, g_fail);
 		return 1;
 	}
 	t_hello();
@@ -3277,7 +3277,7 @@ int main(int argc, char **argv)
 	tap(ok, "the first session is still served at the end");
 	sess_close(&s);
 	note("run time %.1f s", (double)(ava_now_ns() - t0) / 1e9);
-	printf("%d passed, %d failed\n", g_pass, g_fail);
+	printf("1..%d\n%d passed, %d failed\n", g_pass + g_fail, g_pass, g_fail);
 	free(g_msg);
 	free(g_repbuf);
 	return g_fail ? 1 : 0;
