@@ -148,8 +148,6 @@ int main(void)
 	if (read(fds[0], theirs, sizeof(theirs)) != sizeof(theirs))
 		theirs[2] = 0;
 	gpu = have_gpu();
-	if (gpu && cuMemAlloc(&mine, 4096) != CUDA_SUCCESS)
-		mine = 0;
 
 	/* forged handles */
 	for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
@@ -190,12 +188,17 @@ int main(void)
 
 	/* sizes that do not match what was sent, absurd sizes */
 	/* to real device memory, so that the size check (not the address
-	 * check) is what refuses it */
+	 * check) is what refuses it; freed at once, so that it cannot be
+	 * mistaken for the other session's memory below (each worker process
+	 * may get the same first device address) */
+	if (gpu && cuMemAlloc(&mine, 4096) != CUDA_SUCCESS)
+		mine = 0;
 	if (mine) {
 		st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD,
 			 (struct item[]){ W(mine), D(16, params), W(1ull << 40), W(0), W(0) }, 5, &r);
 		refused("avaCuMemcpyHtoD to real device memory: 16 bytes sent for a 1 TiB copy: AVA_S_MALFORMED",
 			st, r, AVA_S_MALFORMED, 0);
+		cuMemFree(mine);
 	} else {
 		skip("avaCuMemcpyHtoD to real device memory: 16 bytes sent for a 1 TiB copy",
 		     gpu ? "cuMemAlloc failed" : "no GPU: needs real device memory");
@@ -251,8 +254,6 @@ int main(void)
 	} else {
 		skip("another session's stream and device memory refused", "no GPU: the other session has no CUDA device");
 	}
-	if (mine)
-		cuMemFree(mine);
 	if (write(back[1], "x", 1) != 1)
 		perror("write");
 	waitpid(pid, NULL, 0);
