@@ -60,6 +60,7 @@ int main()
 		for (int i = 0; i < n; i++)
 			bad += h[s][i] != i + s + 10 * (s + 1) + 1;
 	printf("pinned streams: mismatches=%d\n", bad);
+	int failures = bad;
 
 	/* a busy stream is not ready; after synchronizing it is */
 	spin<<<1, 1, 0, st[1]>>>(200000000LL);
@@ -82,6 +83,7 @@ int main()
 	for (int i = 0; i < n; i++)
 		bad += q2[i] != 3 * i + 5;
 	printf("pageable async: mismatches=%d\n", bad);
+	failures += bad;
 
 	/* mapped pinned memory used directly by a kernel */
 	int *mh = NULL, *md = NULL;
@@ -97,6 +99,7 @@ int main()
 	unsigned flags = 0;
 	CK(cudaHostGetFlags(&flags, mh));
 	printf("mapped zero-copy: mismatches=%d, mapped flag %d\n", bad, (flags & cudaHostAllocMapped) != 0);
+	failures += bad + !(flags & cudaHostAllocMapped);
 	CK(cudaFreeHost(mh));
 
 	int lo = 0, hi = 0;
@@ -106,6 +109,7 @@ int main()
 	int got = 0;
 	CK(cudaStreamGetPriority(pr, &got));
 	printf("priority stream: %d\n", got == hi);
+	failures += got != hi || !(ms > 0);
 	CK(cudaStreamDestroy(pr));
 	for (int s = 0; s < S; s++) {
 		CK(cudaStreamDestroy(st[s]));
@@ -117,6 +121,6 @@ int main()
 	CK(cudaEventDestroy(t1));
 	free(p);
 	free(q2);
-	printf("%s\n", bad ? "FAILED" : "PASSED");
-	return 0;
+	printf("%s\n", failures ? "FAILED" : "PASSED");
+	return failures ? 1 : 0;
 }
