@@ -15,11 +15,11 @@
 #include <linux/math64.h>
 #include <linux/sysfs.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
 #define AVA_RATE_MAX	BIT_ULL(33)	/* keeps the arithmetic in u64 */
 
-static void bucket_set(struct ava_bucket *b, u64 rate, u64 burst)
+static void bucket_set(struct ava_host_bucket *b, u64 rate, u64 burst)
 {
 	b->rate = rate;
 	b->burst = burst;
@@ -27,7 +27,7 @@ static void bucket_set(struct ava_bucket *b, u64 rate, u64 burst)
 	b->last_ns = ktime_get_ns();
 }
 
-static void bucket_refill(struct ava_bucket *b, u64 now)
+static void bucket_refill(struct ava_host_bucket *b, u64 now)
 {
 	u64 full = b->burst * NSEC_PER_SEC;
 	u64 dt = now - b->last_ns;
@@ -42,7 +42,7 @@ static void bucket_refill(struct ava_bucket *b, u64 now)
 }
 
 /* ns until cost units are there; 0 if they are (and not yet taken) */
-static u64 bucket_wait(struct ava_bucket *b, u64 cost, u64 now)
+static u64 bucket_wait(struct ava_host_bucket *b, u64 cost, u64 now)
 {
 	u64 need;
 
@@ -55,13 +55,13 @@ static u64 bucket_wait(struct ava_bucket *b, u64 cost, u64 now)
 	return div64_u64(need - b->tokens + b->rate - 1, b->rate);
 }
 
-static void bucket_take(struct ava_bucket *b, u64 cost)
+static void bucket_take(struct ava_host_bucket *b, u64 cost)
 {
 	if (b->rate)
 		b->tokens -= min(cost, b->burst) * NSEC_PER_SEC;
 }
 
-void ava_policy_init(struct ava_inst *inst)
+void ava_host_policy_init(struct ava_host_inst *inst)
 {
 	spin_lock_init(&inst->policy_lock);
 	bucket_set(&inst->calls_bucket, 0, 0);
@@ -72,7 +72,7 @@ void ava_policy_init(struct ava_inst *inst)
  * Admit one command of the given size: returns 0 and takes the tokens,
  * or the ns to wait before trying again.
  */
-u64 ava_policy_admit(struct ava_inst *inst, u64 bytes)
+u64 ava_host_policy_admit(struct ava_host_inst *inst, u64 bytes)
 {
 	u64 now = ktime_get_ns();
 	u64 w1, w2;
@@ -95,14 +95,14 @@ u64 ava_policy_admit(struct ava_inst *inst, u64 bytes)
 	return max(w1, w2);
 }
 
-static struct ava_inst *dev_inst(struct device *dev)
+static struct ava_host_inst *dev_inst(struct device *dev)
 {
 	return dev_get_drvdata(dev);
 }
 
 static ssize_t show_u64(struct device *dev, char *buf, const u64 *field)
 {
-	struct ava_inst *inst = dev_inst(dev);
+	struct ava_host_inst *inst = dev_inst(dev);
 	u64 v;
 
 	spin_lock(&inst->policy_lock);
@@ -112,9 +112,9 @@ static ssize_t show_u64(struct device *dev, char *buf, const u64 *field)
 }
 
 static ssize_t store_rate(struct device *dev, const char *buf, size_t count,
-			  struct ava_bucket *b, bool is_rate)
+			  struct ava_host_bucket *b, bool is_rate)
 {
-	struct ava_inst *inst = dev_inst(dev);
+	struct ava_host_inst *inst = dev_inst(dev);
 	u64 v;
 	int ret;
 
@@ -198,7 +198,7 @@ static ssize_t throttled_ns_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(throttled_ns);
 
-static struct attribute *ava_policy_attrs[] = {
+static struct attribute *ava_host_policy_attrs[] = {
 	&dev_attr_calls_per_sec.attr,
 	&dev_attr_calls_burst.attr,
 	&dev_attr_bytes_per_sec.attr,
@@ -207,7 +207,7 @@ static struct attribute *ava_policy_attrs[] = {
 	NULL,
 };
 
-const struct attribute_group ava_policy_group = {
+const struct attribute_group ava_host_policy_group = {
 	.name = "ava",
-	.attrs = ava_policy_attrs,
+	.attrs = ava_host_policy_attrs,
 };

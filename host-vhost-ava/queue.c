@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AvA host module: the commands of an instance on their way to the
+ * attached worker process.  Checked commands wait in inst->pending
+ * until the worker takes them (chardev.c), then sit in inst->inflight
+ * until it answers; inst->backlog bounds what pending may hold.
+ */
+#include <linux/slab.h>
+
+#include "ava_host.h"
+
+/*
+ * Unbind hf from inst and complete every command it holds with
+ * AVA_S_WORKER_LOST.  wlock held.
+ */
+void ava_host_detach_locked(struct ava_host_inst *inst,
+			    struct ava_host_file *hf)
+{
+	struct ava_host_req *req, *tmp;
+
+	lockdep_assert_held(&inst->wlock);
+	inst->attached = NULL;
+	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
+		list_del(&req->node);
+		ava_host_unmap_req(inst, req);
+		kvfree(req->reply);
+		req->reply = NULL;
+		req->status = AVA_S_WORKER_LOST;
+		atomic64_add(1, &inst->st.worker_lost);
+		ava_host_complete(inst, req);
+	}
+	wake_up_all(&hf->wq);
+}
+
+static u64 req_bytes(struct ava_host_req *req)
+{
+	return struct_size(req, segs, req->nseg) + req->cmd_len;
+}
+
+static void pending_del(struct ava_host_inst *inst, struct ava_host_req *req)
+{
+	lockdep_assert_held(&inst->wlock);
+	list_del(&req->node);
+	inst->backlog -= req_bytes(req);
+}
+
+static void pending_readd(struct ava_host_inst *inst, struct ava_host_req *req)
+{
+	lockdep_assert_held(&inst->wlock);
+	list_add(&req->node, &inst->pending);
+	inst->backlog += req_bytes(req);
+}
+
+static bool backlog_full_locked(struct ava_host_inst *inst)
+{
+	lockdep_assert_held(&inst->wlock);
+	return inst->backlog >= ((u64)ava_host_backlog_mb << 20);
+}
+
+/*
+ * Hand the first pending command to hf: map its references into hf's
+ * windows and describe it in c (its bytes are copied to c->buf).  wlock
+ * held.  Returns 0, -ENOSPC (c->cmd_len is the room it needs), -EBUSY
+ * (windows full), -ENOMEM, -EFAULT, or AVA_HOST_TAKE_NEXT when the
+ * command was answered here instead (a reference outside guest memory).
+ */
+long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
+			 struct ava_vhost_cmd *c)
+{
+	struct ava_host_req *req;
+	bool full;
+	int ret;
+
+	lockdep_assert_held(&inst->wlock);
+	req = list_first_entry(&inst->pending, struct ava_host_req, node);
+	if (c->buf_len < req->cmd_len) {
+		c->cmd_len = req->cmd_len;
+		return -ENOSPC;
+	}
+	ret = ava_host_map_req(inst, hf, req);
+	if (ret == -EBUSY || ret == -ENOMEM)
+		return ret;
+	full = backlog_full_locked(inst);
+	pending_del(inst, req);
+	if (full)
+		ava_host_kick(inst);	/* room again for commands on the rings */
+	if (ret) {
+		req->status = AVA_S_BAD_REF;
+		hf->st.errors++;
+		ava_host_complete(inst, req);
+		return AVA_HOST_TAKE_NEXT;
+	}
+	if (copy_to_user(u64_to_user_ptr(c->buf), req->cmd, req->cmd_len)) {
+		ava_host_unmap_req(inst, req);
+		pending_readd(inst, req);
+		return -EFAULT;
+	}
+	req->token = ++inst->next_token;
+	list_add_tail(&req->node, &inst->inflight);
+	hf->st.cmds++;
+	c->cmd_len = req->cmd_len;
+	c->token = req->token;
+	return 0;
+}
+
+bool ava_host_queue_full(struct ava_host_inst *inst)
+{
+	bool ret;
+
+	mutex_lock(&inst->wlock);
+	ret = backlog_full_locked(inst);
+	mutex_unlock(&inst->wlock);
+	return ret;
+}
+
+void ava_host_queue_submit(struct ava_host_inst *inst, struct ava_host_req *req)
+{
+	mutex_lock(&inst->wlock);
+	list_add_tail(&req->node, &inst->pending);
+	inst->backlog += req_bytes(req);
+	if (inst->attached)
+		wake_up(&inst->attached->wq);
+	mutex_unlock(&inst->wlock);
+}
+
+/* Device reset: drop every command; nothing is answered. */
+void ava_host_queue_reset(struct ava_host_inst *inst)
+{
+	struct ava_host_req *req, *tmp;
+
+	mutex_lock(&inst->wlock);
+	if (inst->attached)
+		wake_up(&inst->attached->wq);	/* a reset event may be due */
+	list_for_each_entry_safe(req, tmp, &inst->pending, node) {
+		pending_del(inst, req);
+		ava_host_req_free(req);
+	}
+	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
+		list_del(&req->node);
+		ava_host_unmap_req(inst, req);
+		ava_host_req_free(req);
+	}
+	mutex_unlock(&inst->wlock);
+}
+
+void ava_host_queue_inst_gone(struct ava_host_inst *inst)
+{
+	mutex_lock(&inst->lock);
+	mutex_lock(&inst->wlock);
+	inst->removed = true;
+	if (inst->attached) {
+		inst->attached->gone = true;
+		ava_host_detach_locked(inst, inst->attached);
+	}
+	mutex_unlock(&inst->wlock);
+	mutex_unlock(&inst->lock);
+}
+
+/* Nothing pending, in flight or answered but not yet returned. */
+bool ava_host_queue_idle(struct ava_host_inst *inst)
+{
+	bool ret;
+
+	mutex_lock(&inst->wlock);
+	ret = list_empty(&inst->pending) && list_empty(&inst->inflight);
+	mutex_unlock(&inst->wlock);
+	spin_lock(&inst->done_lock);
+	ret = ret && list_empty(&inst->done);
+	spin_unlock(&inst->done_lock);
+	return ret;
+}
+
+bool ava_host_attached(struct ava_host_inst *inst)
+{
+	bool ret;
+
+	mutex_lock(&inst->wlock);
+	ret = inst->attached;
+	mutex_unlock(&inst->wlock);
+	return ret;
+}
+
+void ava_host_queue_depth(struct ava_host_inst *inst, u32 *pending, u32 *inflight)
+{
+	struct ava_host_req *req;
+
+	*pending = 0;
+	*inflight = 0;
+	mutex_lock(&inst->wlock);
+	list_for_each_entry(req, &inst->pending, node)
+		(*pending)++;
+	list_for_each_entry(req, &inst->inflight, node)
+		(*inflight)++;
+	mutex_unlock(&inst->wlock);
+}
+
+bool ava_host_file_stats(struct ava_host_inst *inst, struct ava_vhost_stats *st)
+{
+	bool ret = false;
+
+	memset(st, 0, sizeof(*st));
+	mutex_lock(&inst->wlock);
+	if (inst->attached) {
+		*st = inst->attached->st;
+		ret = true;
+	}
+	mutex_unlock(&inst->wlock);
+	return ret;
+}

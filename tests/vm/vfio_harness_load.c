@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "vfio_harness.h"
+static uint64_t rnd_state = 88172645463325252ull;
+
+uint64_t rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+/* A random, mostly malformed descriptor. */
+void fuzz_desc(struct dev *d, struct vq *q, uint16_t i)
+{
+	static const uint64_t far[] = {
+		0, 0x1000, 0x7000000000ull, 0xfffffffffffff000ull,
+		DATA_IOVA + DATA_SIZE - 8, RING_IOVA + RING_SIZE - 4,
+		DATA2_IOVA - 16,
+	};
+	uint64_t r = rnd();
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags = 0, next;
+
+	switch (r & 7) {
+	case 0:
+	case 1:
+	case 2:
+		addr = DATA_IOVA + (rnd() % (DATA_SIZE - 4096));
+		break;
+	case 3:
+		addr = far[rnd() % (sizeof(far) / sizeof(far[0]))];
+		break;
+	case 4:
+		addr = rnd();
+		break;
+	default:
+		addr = DATA_IOVA + 0x1000 * (rnd() % 64);
+		break;
+	}
+	switch ((r >> 3) & 7) {
+	case 0:
+		len = 0;
+		break;
+	case 1:
+		len = (uint32_t)rnd();
+		break;
+	case 2:
+		len = sizeof(struct ava_cmd_hdr);
+		break;
+	default:
+		len = rnd() % 256;
+		break;
+	}
+	if (r & (1 << 6))
+		flags |= VRING_DESC_F_NEXT;
+	if (r & (1 << 7))
+		flags |= VRING_DESC_F_WRITE;
+	if ((r & (3 << 8)) == 0)
+		flags |= VRING_DESC_F_INDIRECT;
+	if ((r & (15 << 10)) == 0)
+		flags |= 1u << (rnd() % 16);
+	next = (r >> 14) & 1 ? (uint16_t)rnd() : (uint16_t)(rnd() % q->size);
+	set_desc(q, i, addr, len, flags, next);
+	(void)d;
+}
+
+/* Plausible garbage in the buffers the descriptors point at. */
+void fuzz_data(struct dev *d)
+{
+	size_t off;
+
+	for (off = 0; off < 64 * 0x1000; off += 0x1000) {
+		struct ava_cmd_hdr *h = (void *)(d->data + off);
+		uint64_t r = rnd();
+
+		memset(h, 0, sizeof(*h));
+		h->magic = (r & 3) ? AVA_WIRE_MAGIC : (uint32_t)rnd();
+		h->version = (r & 4) ? AVA_WIRE_VERSION : rnd();
+		h->api_id = rnd() % 5;
+		h->func_id = rnd() % 4;
+		h->inline_len = (r & 8) ? rnd() % 64 * 8 : (uint32_t)rnd();
+		h->nrefs = (r & 16) ? rnd() % 3 : (uint32_t)rnd();
+		h->total_len = (r & 32) ? sizeof(*h) + h->inline_len +
+				h->nrefs * 24 : (uint32_t)rnd();
+		h->flags = (r & 64) ? 0 : rnd();
+	}
+}
+
+/*
+ * Wait until every chain of the batch is either used or queued for a
+ * worker (no worker runs in this test); keeps last_used current.
+ */
+int wait_done(struct dev *d, uint16_t want, uint64_t *pend0, int ms)
+{
+	struct vq *q = &d->q[0];
+	uint16_t start = q->last_used;
+	double end = now_s() + ms / 1000.0;
+	int n = (uint16_t)(want - start);
+
+	for (;;) {
+		uint16_t u = used_idx(d, 0);
+		uint64_t p = stat_get("queue_pending");
+		int got = (uint16_t)(u - start) + (int)(p - *pend0);
+
+		if (got >= n) {
+			q->last_used = u;
+			*pend0 = p;
+			return 0;
+		}
+		if (now_s() > end || (status_rd(d) &
+				      VIRTIO_CONFIG_S_NEEDS_RESET))
+			return -1;
+		usleep(500);
+		efd_drain(d->efd[1]);
+	}
+}
+
+void t_fuzz(long count)
+{
+	uint64_t pend0 = 0;
+	struct dev d;
+	long sent = 0, resets = 0, batches = 0;
+	uint64_t c0, chain0, cmd0;
+	double t0;
+	uint32_t st = 99;
+	int ok = 1;
+
+	if (open_init(&d, 1, 64))
+		goto out;
+	c0 = stat_get("calls");
+	chain0 = stat_get("err_chain");
+	cmd0 = stat_get("err_cmd");
+	t0 = now_s();
+	while (sent < count && ok) {
+		struct vq *q = &d.q[0];
+		int n = 64, i;
+		uint16_t want;
+
+		if (batches++ % 8 == 0)
+			fuzz_data(&d);
+		for (i = 0; i < q->size; i++)
+			fuzz_desc(&d, q, i);
+		for (i = 0; i < n; i++)
+			push_avail(&d, 0, rnd() % q->size);
+		want = q->last_used + n;
+		/* now and then, corrupt the ring itself or reset mid-flight */
+		if (rnd() % 64 == 0) {
+			q->a->ring[(q->avail_idx - 1 - rnd() % n) &
+				   (q->size - 1)] = 0x8000 | (uint16_t)rnd();
+		} else if (rnd() % 64 == 0) {
+			notify(&d, 0);
+			status_wr(&d, 0);
+			ok = !vinit(&d, 1, 64, FEAT_ALL);
+			pend0 = 0;
+			resets++;
+			sent += n;
+			continue;
+		}
+		notify(&d, 0);
+		if (wait_done(&d, want, &pend0, 10000)) {
+			if (status_rd(&d) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+				ok = !vinit(&d, 1, 64, FEAT_ALL);
+				pend0 = 0;
+				resets++;
+			} else {
+				diag("fuzz: stuck at used %u want %u status %#x",
+				     used_idx(&d, 0), want, status_rd(&d));
+				ok = 0;
+			}
+		}
+		/* commands that went to the (absent) worker: reset now and then */
+		if (batches % 8 == 0) {
+			ok = ok && !vinit(&d, 1, 64, FEAT_ALL);
+			pend0 = 0;
+			resets++;
+		}
+		sent += n;
+	}
+	diag("fuzz: %ld requests in %.1f s, %ld resets; calls %" PRIu64
+	     ", err_chain %" PRIu64 ", err_cmd %" PRIu64, sent, now_s() - t0,
+	     resets, stat_get("calls") - c0, stat_get("err_chain") - chain0,
+	     stat_get("err_cmd") - cmd0);
+	tap(ok, "%ld malformed requests (random descriptors, chains, "
+	    "indices, lengths, headers, resets) fail cleanly", sent);
+	tap(!vinit(&d, 1, 64, FEAT_ALL) && !ping(&d, 1, &st) && st == AVA_S_OK,
+	    "device works after the fuzzing");
+out:
+	dev_close(&d);
+}
+
+/* ---- rate limits ------------------------------------------------------ */
+
+/* total PINGs with inl bytes of inline data, 32 in flight; seconds */
+double run_pings(struct dev *d, int total, uint32_t inl)
+{
+	struct vq *q = &d->q[0];
+	uint8_t *cmd = balloc(d, sizeof(struct ava_cmd_hdr) + inl + 8, 64);
+	struct rep *r = balloc(d, 32 * sizeof(*r), 64);
+	size_t n;
+	uint16_t base = q->last_used;
+	int sub = 0, done = 0;
+	double t0 = now_s(), limit = t0 + 60;
+	struct pollfd p = { .fd = d->efd[1], .events = POLLIN };
+
+	memset(cmd + sizeof(struct ava_cmd_hdr), 0x11, inl);
+	n = cmd_build(cmd, AVA_API_CONTROL, AVA_CTL_PING, 1,
+		      cmd + sizeof(struct ava_cmd_hdr), inl, NULL, 0);
+	while (done < total && now_s() < limit) {
+		while (sub - done < 32 && sub < total) {
+			int s = sub % 32;
+
+			chain2(d, 0, 2 * s, cmd, n, &r[s], sizeof(r[s]));
+			push_avail(d, 0, 2 * s);
+			sub++;
+		}
+		notify(d, 0);
+		poll(&p, 1, 50);
+		efd_drain(p.fd);
+		done = (uint16_t)(used_idx(d, 0) - base);
+	}
+	q->last_used = base + done;
+	return done == total ? now_s() - t0 : -1;
+}
+
+void t_rate(void)
+{
+	struct dev d;
+	double el, rate;
+	uint64_t th0;
+	const uint32_t inl = 16384;
+	const double cmd_bytes = sizeof(struct ava_cmd_hdr) + inl;
+
+	if (open_init(&d, 1, 64))
+		goto out;
+	/* calls per second */
+	tap(!sysfs_set("calls_per_sec", 200), "sysfs calls_per_sec = 200");
+	run_pings(&d, 40, 0);		/* empty the bucket */
+	el = run_pings(&d, 300, 0);
+	rate = el > 0 ? 300 / el : 0;
+	tap(rate > 180 && rate < 220, "200 calls/s limit: measured %.1f calls/s",
+	    rate);
+	/* bytes per second */
+	sysfs_set("calls_per_sec", 0);
+	tap(!sysfs_set("bytes_per_sec", 1 << 20), "sysfs bytes_per_sec = 1 MiB");
+	run_pings(&d, 12, inl);
+	el = run_pings(&d, 96, inl);
+	rate = el > 0 ? 96 * cmd_bytes / el : 0;
+	tap(rate > 0.9 * (1 << 20) && rate < 1.1 * (1 << 20),
+	    "1 MiB/s limit: measured %.3f MiB/s", rate / (1 << 20));
+	/* unlimited */
+	sysfs_set("bytes_per_sec", 0);
+	th0 = stat_get("throttled_ns");
+	el = run_pings(&d, 2000, 0);
+	rate = el > 0 ? 2000 / el : 0;
+	tap(rate > 1000 && stat_get("throttled_ns") == th0,
+	    "no limit: %.0f calls/s, not throttled", rate);
+	th0 = stat_get("throttled_ns");
+	el = run_pings(&d, 200, inl);
+	rate = el > 0 ? 200 * cmd_bytes / el : 0;
+	tap(rate > 4.0 * (1 << 20) && stat_get("throttled_ns") == th0,
+	    "no limit: %.1f MiB/s of commands, not throttled", rate / (1 << 20));
+	tap(sysfs_set("calls_burst", 5) != 0,
+	    "a burst without a rate is refused");
+	tap(sysfs_set("calls_per_sec", 1ull << 40) != 0,
+	    "an absurd rate is refused");
+out:
+	dev_close(&d);
+}
