@@ -26,7 +26,10 @@ static struct ava_buf_ref *cmd_refs(struct ava_host_req *req, u32 *nrefs)
 	return req->cmd + req->cmd_len - *nrefs * sizeof(struct ava_buf_ref);
 }
 
-/* Unmap req's pages from the worker and unpin them.  pin_lock held. */
+/*
+ * Unmap req's pages from the worker, unpin them and take req off
+ * inst->pinned.  pin_lock held: ava_host_unpin_iova() walks that list.
+ */
 static void unpin_req_locked(struct ava_host_inst *inst,
 			     struct ava_host_req *req)
 {
@@ -34,6 +37,7 @@ static void unpin_req_locked(struct ava_host_inst *inst,
 	u32 i, k;
 
 	lockdep_assert_held(&inst->pin_lock);
+	list_del_init(&req->pin_node);
 	if (!req->npages)
 		return;
 	mutex_lock(&hf->map_lock);
@@ -55,7 +59,6 @@ static void unpin_req_locked(struct ava_host_inst *inst,
 		vfio_unpin_pages(&inst->vdev, req->page_iova[i], 1);
 	atomic64_add(-(u64)req->npages, &inst->st.pinned_pages);
 	req->npages = 0;
-	list_del_init(&req->pin_node);
 }
 
 static void unpin_req(struct ava_host_inst *inst, struct ava_host_req *req)
@@ -299,8 +302,6 @@ int ava_host_map_req(struct ava_host_inst *inst, struct ava_host_file *hf,
 		if (ret)
 			unpin_req_locked(inst, req);
 		mutex_unlock(&inst->pin_lock);
-		if (ret && !req->npages)
-			list_del_init(&req->pin_node);
 	}
 	if (ret) {
 		release_windows(req);
