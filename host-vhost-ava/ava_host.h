@@ -99,8 +99,8 @@ struct ava_host_req {
 	int what;		/* AVA_TAKE_* */
 	u32 nseg;
 	u32 nrd;		/* readable segments come first */
-	u32 rd_bytes;
-	u32 wr_bytes;
+	u64 rd_bytes;		/* up to AVA_MAX_CMD + max_ref_bytes (4 GiB) */
+	u64 wr_bytes;
 	struct ava_cmd_hdr hdr;	/* as read; zero if too short */
 	void *cmd;		/* copy of the command */
 	u32 cmd_len;

@@ -49,7 +49,7 @@ int ava_host_seg_copy(struct ava_host_inst *inst, struct ava_host_req *req, u32 
 	return 0;
 }
 
-static u32 check_hdr(const struct ava_cmd_hdr *h, u32 rd_bytes)
+static u32 check_hdr(const struct ava_cmd_hdr *h, u64 rd_bytes)
 {
 	u32 inl = le32_to_cpu(h->inline_len);
 	u32 nrefs = le32_to_cpu(h->nrefs);
@@ -123,7 +123,8 @@ static u32 check_refs(struct ava_host_req *req, u32 total)
 		u32 fl = le32_to_cpu(refs[i].flags);
 		u64 len = le64_to_cpu(refs[i].len);
 
-		if (!fl || (fl & ~AVA_REF_KNOWN_FLAGS) || refs[i].reserved ||
+		/* AVA_REF_STREAM is the local transport's: refused here */
+		if (!fl || (fl & ~(AVA_REF_IN | AVA_REF_OUT)) || refs[i].reserved ||
 		    refs[i].offset || !len)
 			return AVA_S_BAD_REF;
 		if (len > ava_host_max_ref_bytes)

@@ -9,7 +9,7 @@
  *
  *   vfio_harness UUID TEST...      prints "@@TAP ok - ..." lines
  * Tests: config features ping multiq cmd_errors chain_errors ring_errors
- *        reset fuzz[=N] rate worker backlog worker_death unmap remove
+ *        reset fuzz[=N] rate worker backlog worker_death unmap remove ref_4g
  */
 #include "vfio_harness.h"
 
@@ -625,6 +625,8 @@ int main(int argc, char **argv)
 			t_worker_death();
 		else if (!strcmp(t, "unmap"))
 			t_unmap();
+		else if (!strcmp(t, "ref_4g"))
+			t_ref_4g();
 		else if (!strcmp(t, "remove"))
 			t_remove();
 		else

@@ -215,5 +215,6 @@ void t_backlog(void);
 void t_worker_death(void);
 void t_unmap(void);
 void t_remove(void);
+void t_ref_4g(void);
 
 #endif

@@ -280,7 +280,7 @@ void t_cmd_errors(void)
 	if (open_init(&d, 1, 64))
 		goto out;
 	e0 = stat_get("err_cmd");
-	cmd = balloc(&d, 256, 64);
+	cmd = balloc(&d, 8192, 64);
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
 	h = (void *)cmd;
 	h->magic = 0x12345678;
@@ -332,7 +332,13 @@ void t_cmd_errors(void)
 	ref.len = 1ull << 40;
 	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
 	expect_status(&d, cmd, n, AVA_S_TOO_LARGE, "reference of 1 TiB");
-	tap(stat_get("err_cmd") - e0 == 15, "err_cmd counted 15 rejections");
+	/* a well-formed reference, its data after the command */
+	ref.len = 4096;
+	ref.flags = AVA_REF_IN | AVA_REF_STREAM;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(&d, cmd, n + 4096, AVA_S_BAD_REF,
+		      "AVA_REF_STREAM refused on this transport");
+	tap(stat_get("err_cmd") - e0 == 16, "err_cmd counted 16 rejections");
 	{
 		uint32_t st = 99;
 
@@ -698,6 +704,44 @@ void t_reset(void)
 	b0_wr(&d, CC(GF), 0, 4);
 	tap(!ping(&d, 2, &st) && st == AVA_S_OK,
 	    "feature writes after FEATURES_OK are ignored");
+out:
+	dev_close(&d);
+}
+
+/*
+ * With max_ref_bytes = 4 GiB (the module loaded so): a chain carrying
+ * 4 GiB more readable bytes than its references claim.  The byte counts
+ * of a chain must not wrap at 32 bits.
+ */
+void t_ref_4g(void)
+{
+	struct ava_buf_ref ref = { .len = 4096, .flags = AVA_REF_IN };
+	struct vq *q;
+	struct rep *r;
+	struct dev d;
+	uint8_t *cmd;
+	size_t n;
+	int len;
+
+	if (open_init(&d, 1, 64))
+		goto out;
+	q = &d.q[0];
+	cmd = balloc(&d, 8192, 64);
+	r = balloc(&d, sizeof(*r), 64);
+	memset(r, 0xee, sizeof(*r));
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	set_desc(q, 0, data_iova(&d, cmd), n + 4096, VRING_DESC_F_NEXT, 1);
+	set_desc(q, 1, DATA_IOVA, 1u << 31, VRING_DESC_F_NEXT, 2);
+	set_desc(q, 2, DATA_IOVA, 1u << 31, VRING_DESC_F_NEXT, 3);
+	set_desc(q, 3, data_iova(&d, r), sizeof(*r), VRING_DESC_F_WRITE, 0);
+	push_avail(&d, 0, 0);
+	notify(&d, 0);
+	len = wait_used(&d, 0, q->last_used + 1, 5000) ? -1 :
+	      (int)q->u->ring[q->last_used & (q->size - 1)].len;
+	tap(len == (int)sizeof(r->h) && r->h.status == AVA_S_BAD_REF,
+	    "4 GiB of unclaimed data in a chain: status %u (want %u)",
+	    len >= (int)sizeof(r->h) ? r->h.status : 0xffffffffu,
+	    AVA_S_BAD_REF);
 out:
 	dev_close(&d);
 }
