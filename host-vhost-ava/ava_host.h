@@ -55,7 +55,7 @@ struct ava_host_type {
 struct ava_host_bucket {
 	u64 rate;		/* units per second, 0 = unlimited */
 	u64 burst;		/* bucket depth in units */
-	u64 tokens;		/* scaled by NSEC_PER_SEC */
+	s64 tokens;		/* scaled by NSEC_PER_SEC; < 0: debt */
 	u64 last_ns;
 };
 
@@ -253,6 +253,8 @@ int ava_host_seg_copy(struct ava_host_inst *inst, struct ava_host_req *req, u32 
 extern const struct attribute_group ava_host_policy_group;
 void ava_host_policy_init(struct ava_host_inst *inst);
 u64 ava_host_policy_admit(struct ava_host_inst *inst, u64 bytes);
+u64 ava_host_policy_owed(struct ava_host_inst *inst);
+void ava_host_policy_charge(struct ava_host_inst *inst, u64 calls, u64 bytes);
 
 /* debugfs.c */
 void ava_host_debugfs_init(void);

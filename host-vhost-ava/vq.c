@@ -242,6 +242,7 @@ static void finish_req(struct ava_host_inst *inst, struct ava_host_req *req)
 		atomic64_add(1, &inst->st.err_chain);
 	else
 		atomic64_add(len, &inst->st.bytes_copied);
+	ava_host_policy_charge(inst, 0, len);	/* reply bytes */
 	push_used(inst, vq, req->head, len);
 }
 
@@ -305,6 +306,48 @@ ring_err:
 	return false;
 }
 
+/* A refused chain: returned with used length 0, charged as a call. */
+static void refuse_chain(struct ava_host_inst *inst, struct ava_host_vq *vq,
+			 u16 head, u64 bytes)
+{
+	atomic64_add(1, &inst->st.err_chain);
+	ava_host_policy_charge(inst, 1, bytes);
+	push_used(inst, vq, head, 0);
+}
+
+/*
+ * Take the next chain off queue qi and read its command.  Returns the
+ * request, NULL when there is none (or the ring broke), or
+ * ERR_PTR(-EAGAIN) when the chain was refused (try the next).
+ */
+static struct ava_host_req *take_cmd(struct ava_host_inst *inst,
+				     unsigned int qi)
+{
+	struct ava_host_vq *vq = &inst->vqs[qi];
+	struct ava_host_req *sc = inst->scratch, *req;
+	int what;
+
+	if (!take_next(inst, qi, sc))
+		return NULL;
+	if (walk_chain(inst, vq, sc->head, sc)) {
+		refuse_chain(inst, vq, sc->head, 0);
+		return ERR_PTR(-EAGAIN);
+	}
+	req = req_dup(sc);
+	if (!req) {
+		refuse_chain(inst, vq, sc->head, 0);
+		return ERR_PTR(-EAGAIN);
+	}
+	what = ava_host_cmd_take(inst, req);
+	if (what == AVA_TAKE_BADCHAIN) {
+		refuse_chain(inst, vq, req->head, req->cmd_len);
+		ava_host_req_free(req);
+		return ERR_PTR(-EAGAIN);
+	}
+	req->what = what;
+	return req;
+}
+
 /* Process one queue; returns true if it has more to do right away. */
 static bool process_vq(struct ava_host_inst *inst, unsigned int qi, u64 *wait)
 {
@@ -314,36 +357,23 @@ static bool process_vq(struct ava_host_inst *inst, unsigned int qi, u64 *wait)
 	for (n = 0; n < vq->size && ava_host_running(inst) && !vq->broken; n++) {
 		struct ava_host_req *req = vq->parked;
 		u64 w;
-		int what;
 
 		vq->parked = NULL;
 		if (!req) {
-			struct ava_host_req *sc = inst->scratch;
-
 			/* too much waiting for the worker: leave it on the ring */
 			if (ava_host_queue_full(inst))
 				return false;
-			if (!take_next(inst, qi, sc))
+			/* refused chains and replies are charged: pay first */
+			w = ava_host_policy_owed(inst);
+			if (w) {
+				*wait = min(*wait, w);
 				return false;
-			if (walk_chain(inst, vq, sc->head, sc)) {
-				atomic64_add(1, &inst->st.err_chain);
-				push_used(inst, vq, sc->head, 0);
-				continue;
 			}
-			req = req_dup(sc);
-			if (!req) {
-				atomic64_add(1, &inst->st.err_chain);
-				push_used(inst, vq, sc->head, 0);
+			req = take_cmd(inst, qi);
+			if (!req)
+				return false;
+			if (IS_ERR(req))
 				continue;
-			}
-			what = ava_host_cmd_take(inst, req);
-			if (what == AVA_TAKE_BADCHAIN) {
-				atomic64_add(1, &inst->st.err_chain);
-				push_used(inst, vq, req->head, 0);
-				ava_host_req_free(req);
-				continue;
-			}
-			req->what = what;
 		}
 		w = ava_host_policy_admit(inst, req->cmd_len + req->ref_bytes);
 		if (w) {

@@ -196,6 +196,7 @@ void fuzz_desc(struct dev *d, struct vq *q, uint16_t i);
 void fuzz_data(struct dev *d);
 int wait_done(struct dev *d, uint16_t want, uint64_t *pend0, int ms);
 void t_fuzz(long count);
+double run_chains(struct dev *d, int total, uint32_t inl, bool without_reply);
 double run_pings(struct dev *d, int total, uint32_t inl);
 void t_rate(void);
 void wsay(int fd, char c);

@@ -193,7 +193,12 @@ out:
 /* ---- rate limits ------------------------------------------------------ */
 
 /* total PINGs with inl bytes of inline data, 32 in flight; seconds */
-double run_pings(struct dev *d, int total, uint32_t inl)
+/*
+ * total PINGs of inl inline bytes, at most 32 in flight; without_reply:
+ * chains of the command alone, which the module refuses.  Returns the
+ * seconds they took, -1 if not all came back within 60 s.
+ */
+double run_chains(struct dev *d, int total, uint32_t inl, bool without_reply)
 {
 	struct vq *q = &d->q[0];
 	uint8_t *cmd = balloc(d, sizeof(struct ava_cmd_hdr) + inl + 8, 64);
@@ -211,7 +216,10 @@ double run_pings(struct dev *d, int total, uint32_t inl)
 		while (sub - done < 32 && sub < total) {
 			int s = sub % 32;
 
-			chain2(d, 0, 2 * s, cmd, n, &r[s], sizeof(r[s]));
+			if (without_reply)
+				set_desc(q, 2 * s, data_iova(d, cmd), n, 0, 0);
+			else
+				chain2(d, 0, 2 * s, cmd, n, &r[s], sizeof(r[s]));
 			push_avail(d, 0, 2 * s);
 			sub++;
 		}
@@ -222,6 +230,37 @@ double run_pings(struct dev *d, int total, uint32_t inl)
 	}
 	q->last_used = base + done;
 	return done == total ? now_s() - t0 : -1;
+}
+
+double run_pings(struct dev *d, int total, uint32_t inl)
+{
+	return run_chains(d, total, inl, false);
+}
+
+/*
+ * Commands larger than the burst are charged in full, and chains the
+ * module refuses are charged too.
+ */
+static void rate_full_cost(struct dev *d)
+{
+	const uint32_t big = 512 << 10;
+	double el, rate;
+
+	sysfs_set("bytes_per_sec", 1 << 20);	/* burst 1/10 s: 102 KiB */
+	run_pings(d, 1, big);			/* empty the bucket */
+	el = run_pings(d, 8, big);
+	rate = el > 0 ? 8.0 * (sizeof(struct ava_cmd_hdr) + big) / el : 0;
+	tap(rate > 0.9 * (1 << 20) && rate < 1.1 * (1 << 20),
+	    "1 MiB/s limit, 512 KiB commands (5x the burst): measured %.3f MiB/s",
+	    rate / (1 << 20));
+	sysfs_set("bytes_per_sec", 0);
+	sysfs_set("calls_per_sec", 100);
+	run_chains(d, 20, 0, true);		/* empty the bucket */
+	el = run_chains(d, 100, 0, true);
+	rate = el > 0 ? 100 / el : 0;
+	tap(rate > 90 && rate < 110,
+	    "100 calls/s limit, refused chains: measured %.1f chains/s", rate);
+	sysfs_set("calls_per_sec", 0);
 }
 
 void t_rate(void)
@@ -249,6 +288,7 @@ void t_rate(void)
 	rate = el > 0 ? 96 * cmd_bytes / el : 0;
 	tap(rate > 0.9 * (1 << 20) && rate < 1.1 * (1 << 20),
 	    "1 MiB/s limit: measured %.3f MiB/s", rate / (1 << 20));
+	rate_full_cost(&d);
 	/* unlimited */
 	sysfs_set("bytes_per_sec", 0);
 	th0 = stat_get("throttled_ns");
