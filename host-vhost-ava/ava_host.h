@@ -164,6 +164,8 @@ struct ava_host_inst {
 	u64 gen;			/* bumped by every reset */
 	bool open;
 	struct ava_host_vq vqs[AVA_MAX_QUEUES];
+	/* per queue: heads taken off the ring and not yet returned */
+	unsigned long *heads_out[AVA_MAX_QUEUES];
 
 	/* interrupts: eventfds set through VFIO_DEVICE_SET_IRQS */
 	spinlock_t irq_lock;
@@ -173,6 +175,7 @@ struct ava_host_inst {
 	bool msix_on;
 
 	/* processing */
+	struct mem_cgroup *memcg;	/* the VMM's: charged for what we hold */
 	struct delayed_work work;
 	struct ava_host_req *scratch;	/* chain walking, ava_host_max_chain segs */
 	struct list_head done;		/* requests whose reply is ready */
@@ -191,7 +194,7 @@ struct ava_host_inst {
 	struct list_head pending;	/* taken, not yet given to a worker */
 	struct list_head inflight;	/* given to the worker */
 	u64 next_token;
-	u64 backlog;			/* bytes held in pending */
+	u64 held;			/* bytes of pending and inflight */
 	struct mutex pin_lock;		/* pinned list, vfio_(un)pin_pages */
 	struct list_head pinned;
 
@@ -290,6 +293,7 @@ void ava_host_chardev_exit(void);
 void ava_host_queue_submit(struct ava_host_inst *inst, struct ava_host_req *req);
 void ava_host_queue_reset(struct ava_host_inst *inst);
 void ava_host_queue_inst_gone(struct ava_host_inst *inst);
+void ava_host_queue_finish(struct ava_host_inst *inst, struct ava_host_req *req);
 void ava_host_detach_locked(struct ava_host_inst *inst, struct ava_host_file *hf);
 /* ava_host_queue_take(): the command was answered here, take the next */
 #define AVA_HOST_TAKE_NEXT	1

@@ -156,7 +156,7 @@ static long hf_complete(struct ava_host_file *hf, void __user *arg)
 	if (c.reserved || c.reply_len < sizeof(*r) ||
 	    c.reply_len > sizeof(*r) + AVA_MAX_REPLY_INLINE)
 		return -EINVAL;
-	buf = kvmalloc(c.reply_len, GFP_KERNEL);
+	buf = kvmalloc(c.reply_len, GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return -ENOMEM;
 	if (copy_from_user(buf, u64_to_user_ptr(c.reply), c.reply_len)) {
@@ -186,8 +186,7 @@ static long hf_complete(struct ava_host_file *hf, void __user *arg)
 		kvfree(buf);
 		return -ENOENT;
 	}
-	list_del(&found->node);
-	ava_host_unmap_req(inst, found);
+	ava_host_queue_finish(inst, found);
 	/* the identity of the call is the module's, not the worker's */
 	r->magic = cpu_to_le32(AVA_WIRE_MAGIC);
 	r->version = cpu_to_le16(AVA_WIRE_VERSION);

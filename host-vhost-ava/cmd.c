@@ -184,7 +184,7 @@ int ava_host_cmd_take(struct ava_host_inst *inst, struct ava_host_req *req)
 		return AVA_TAKE_REPLY;
 
 	total = le32_to_cpu(req->hdr.total_len);
-	req->cmd = kvmalloc(total, GFP_KERNEL);
+	req->cmd = kvmalloc(total, GFP_KERNEL_ACCOUNT);
 	if (!req->cmd) {
 		req->status = AVA_S_NO_MEMORY;
 		return AVA_TAKE_REPLY;

@@ -12,6 +12,8 @@
 #include <linux/pci_regs.h>
 #include <linux/virtio_config.h>
 
+#include <linux/memcontrol.h>
+
 #include "ava_host.h"
 
 static struct ava_host_type ava_host_types[] = {
@@ -59,17 +61,45 @@ void ava_host_inst_put(struct ava_host_inst *inst)
 	vfio_put_device(&inst->vdev);
 }
 
+static void free_bufs(struct ava_host_inst *inst)
+{
+	unsigned int i;
+
+	for (i = 0; i < AVA_MAX_QUEUES; i++)
+		bitmap_free(inst->heads_out[i]);
+	kvfree(inst->scratch);
+}
+
+static int alloc_bufs(struct ava_host_inst *inst)
+{
+	unsigned int i;
+
+	inst->scratch = kvzalloc(struct_size(inst->scratch, segs,
+					     ava_host_max_chain), GFP_KERNEL);
+	if (!inst->scratch)
+		return -ENOMEM;
+	for (i = 0; i < AVA_MAX_QUEUES; i++) {
+		inst->heads_out[i] = bitmap_zalloc(ava_host_max_queue_size,
+						   GFP_KERNEL);
+		if (!inst->heads_out[i]) {
+			free_bufs(inst);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int ava_host_init_dev(struct vfio_device *vdev)
 {
 	struct ava_host_inst *inst = vdev_to_inst(vdev);
 	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+	int ret;
 
-	inst->scratch = kvzalloc(struct_size(inst->scratch, segs, ava_host_max_chain),
-				 GFP_KERNEL);
-	if (!inst->scratch)
-		return -ENOMEM;
+	ret = alloc_bufs(inst);
+	if (ret)
+		return ret;
 	if (atomic_dec_if_positive(&ava_host_avail) < 0) {
-		kvfree(inst->scratch);
+		free_bufs(inst);
 		return -ENOSPC;
 	}
 	inst->mdev = mdev;
@@ -108,7 +138,7 @@ static void ava_host_release_dev(struct vfio_device *vdev)
 		ava_host_req_free(req);
 	}
 	atomic_inc(&ava_host_avail);
-	kvfree(inst->scratch);
+	free_bufs(inst);
 	mutex_destroy(&inst->lock);
 	mutex_destroy(&inst->wlock);
 	mutex_destroy(&inst->pin_lock);
@@ -123,6 +153,8 @@ static int ava_host_open_device(struct vfio_device *vdev)
 	ava_host_reset_locked(inst);
 	ava_host_cfg_init(inst);
 	inst->open = true;
+	/* what the guest makes the module hold is charged to the VMM */
+	inst->memcg = get_mem_cgroup_from_mm(current->mm);
 	mutex_unlock(&inst->lock);
 	return 0;
 }
@@ -131,6 +163,7 @@ static void ava_host_close_device(struct vfio_device *vdev)
 {
 	struct ava_host_inst *inst = vdev_to_inst(vdev);
 	struct ava_host_req *req, *tmp;
+	struct mem_cgroup *memcg;
 
 	mutex_lock(&inst->lock);
 	inst->open = false;
@@ -145,6 +178,12 @@ static void ava_host_close_device(struct vfio_device *vdev)
 	}
 	spin_unlock(&inst->done_lock);
 	ava_host_irqs_release(inst);
+	/* a worker's late answer may still run the work item */
+	mutex_lock(&inst->lock);
+	memcg = inst->memcg;
+	inst->memcg = NULL;
+	mutex_unlock(&inst->lock);
+	mem_cgroup_put(memcg);
 }
 
 static u64 region_size(unsigned int index)

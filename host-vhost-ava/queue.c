@@ -3,7 +3,10 @@
  * AvA host module: the commands of an instance on their way to the
  * attached worker process.  Checked commands wait in inst->pending
  * until the worker takes them (chardev.c), then sit in inst->inflight
- * until it answers; inst->backlog bounds what pending may hold.
+ * until it answers.  inst->held counts the bytes of both: at
+ * backlog_mb the module stops taking commands off the rings, so a worker
+ * that takes commands without answering them cannot make the module
+ * hold more either.
  */
 #include <linux/slab.h>
 
@@ -21,8 +24,7 @@ void ava_host_detach_locked(struct ava_host_inst *inst,
 	lockdep_assert_held(&inst->wlock);
 	inst->attached = NULL;
 	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
-		list_del(&req->node);
-		ava_host_unmap_req(inst, req);
+		ava_host_queue_finish(inst, req);
 		kvfree(req->reply);
 		req->reply = NULL;
 		req->status = AVA_S_WORKER_LOST;
@@ -37,24 +39,25 @@ static u64 req_bytes(struct ava_host_req *req)
 	return struct_size(req, segs, req->nseg) + req->cmd_len;
 }
 
-static void pending_del(struct ava_host_inst *inst, struct ava_host_req *req)
+static void drop_held(struct ava_host_inst *inst, struct ava_host_req *req)
+{
+	lockdep_assert_held(&inst->wlock);
+	inst->held -= req_bytes(req);
+}
+
+/* req leaves inflight (answered, lost or dropped).  wlock held. */
+void ava_host_queue_finish(struct ava_host_inst *inst, struct ava_host_req *req)
 {
 	lockdep_assert_held(&inst->wlock);
 	list_del(&req->node);
-	inst->backlog -= req_bytes(req);
+	ava_host_unmap_req(inst, req);
+	drop_held(inst, req);
 }
 
-static void pending_readd(struct ava_host_inst *inst, struct ava_host_req *req)
+static bool held_full_locked(struct ava_host_inst *inst)
 {
 	lockdep_assert_held(&inst->wlock);
-	list_add(&req->node, &inst->pending);
-	inst->backlog += req_bytes(req);
-}
-
-static bool backlog_full_locked(struct ava_host_inst *inst)
-{
-	lockdep_assert_held(&inst->wlock);
-	return inst->backlog >= ((u64)ava_host_backlog_mb << 20);
+	return inst->held >= ((u64)ava_host_backlog_mb << 20);
 }
 
 /*
@@ -68,7 +71,6 @@ long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 			 struct ava_vhost_cmd *c)
 {
 	struct ava_host_req *req;
-	bool full;
 	int ret;
 
 	lockdep_assert_held(&inst->wlock);
@@ -80,11 +82,9 @@ long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 	ret = ava_host_map_req(inst, hf, req);
 	if (ret == -EBUSY || ret == -ENOMEM)
 		return ret;
-	full = backlog_full_locked(inst);
-	pending_del(inst, req);
-	if (full)
-		ava_host_kick(inst);	/* room again for commands on the rings */
+	list_del(&req->node);
 	if (ret) {
+		drop_held(inst, req);
 		req->status = AVA_S_BAD_REF;
 		hf->st.errors++;
 		ava_host_complete(inst, req);
@@ -92,7 +92,7 @@ long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 	}
 	if (copy_to_user(u64_to_user_ptr(c->buf), req->cmd, req->cmd_len)) {
 		ava_host_unmap_req(inst, req);
-		pending_readd(inst, req);
+		list_add(&req->node, &inst->pending);
 		return -EFAULT;
 	}
 	req->token = ++inst->next_token;
@@ -108,7 +108,7 @@ bool ava_host_queue_full(struct ava_host_inst *inst)
 	bool ret;
 
 	mutex_lock(&inst->wlock);
-	ret = backlog_full_locked(inst);
+	ret = held_full_locked(inst);
 	mutex_unlock(&inst->wlock);
 	return ret;
 }
@@ -117,7 +117,7 @@ void ava_host_queue_submit(struct ava_host_inst *inst, struct ava_host_req *req)
 {
 	mutex_lock(&inst->wlock);
 	list_add_tail(&req->node, &inst->pending);
-	inst->backlog += req_bytes(req);
+	inst->held += req_bytes(req);
 	if (inst->attached)
 		wake_up(&inst->attached->wq);
 	mutex_unlock(&inst->wlock);
@@ -132,12 +132,12 @@ void ava_host_queue_reset(struct ava_host_inst *inst)
 	if (inst->attached)
 		wake_up(&inst->attached->wq);	/* a reset event may be due */
 	list_for_each_entry_safe(req, tmp, &inst->pending, node) {
-		pending_del(inst, req);
+		list_del(&req->node);
+		drop_held(inst, req);
 		ava_host_req_free(req);
 	}
 	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
-		list_del(&req->node);
-		ava_host_unmap_req(inst, req);
+		ava_host_queue_finish(inst, req);
 		ava_host_req_free(req);
 	}
 	mutex_unlock(&inst->wlock);

@@ -41,6 +41,7 @@ void ava_host_reset_locked(struct ava_host_inst *inst)
 		memset(vq, 0, sizeof(*vq));
 		vq->size = ava_host_max_queue_size;
 		vq->vector = AVA_NO_VECTOR;
+		bitmap_zero(inst->heads_out[i], ava_host_max_queue_size);
 	}
 	ava_host_queue_reset(inst);
 	atomic64_add(1, &inst->st.resets);

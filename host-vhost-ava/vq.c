@@ -7,6 +7,8 @@
  */
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/virtio_ring.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_pci.h>
@@ -44,7 +46,8 @@ static struct ava_host_req *req_dup(const struct ava_host_req *scratch)
 {
 	struct ava_host_req *req;
 
-	req = kvmalloc(struct_size(req, segs, scratch->nseg), GFP_KERNEL);
+	req = kvmalloc(struct_size(req, segs, scratch->nseg),
+		       GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return NULL;
 	memcpy(req, scratch, struct_size(req, segs, scratch->nseg));
@@ -191,6 +194,7 @@ static int push_used(struct ava_host_inst *inst, struct ava_host_vq *vq, u16 hea
 	__le16 idx;
 	u64 a = vq->used + 4 + 8ULL * (vq->used_idx & (vq->size - 1));
 
+	clear_bit(head, inst->heads_out[vq - inst->vqs]);
 	if (gwrite(inst, a, &e, sizeof(e)))
 		goto err;
 	vq->used_idx++;
@@ -290,6 +294,9 @@ static bool take_next(struct ava_host_inst *inst, unsigned int qi,
 		goto ring_err;
 	head = le16_to_cpu(v);
 	if (head >= vq->size)
+		goto ring_err;
+	/* a head the device still holds: its descriptors are in use */
+	if (test_and_set_bit(head, inst->heads_out[qi]))
 		goto ring_err;
 	vq->last_avail++;
 	memset(req, 0, sizeof(*req));
@@ -423,11 +430,13 @@ void ava_host_vq_work(struct work_struct *work)
 {
 	struct ava_host_inst *inst = container_of(to_delayed_work(work),
 					     struct ava_host_inst, work);
+	struct mem_cgroup *old_memcg;
 	u64 wait = U64_MAX;
 	bool more = false;
 	unsigned int i;
 
 	mutex_lock(&inst->lock);
+	old_memcg = set_active_memcg(inst->memcg);
 	drain_done(inst);
 	for (i = 0; i < inst->num_queues; i++) {
 		struct ava_host_vq *vq = &inst->vqs[i];
@@ -448,5 +457,6 @@ void ava_host_vq_work(struct work_struct *work)
 					   max_t(unsigned long, 1,
 						 nsecs_to_jiffies(wait)));
 	}
+	set_active_memcg(old_memcg);
 	mutex_unlock(&inst->lock);
 }

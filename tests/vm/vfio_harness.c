@@ -9,7 +9,8 @@
  *
  *   vfio_harness UUID TEST...      prints "@@TAP ok - ..." lines
  * Tests: config features ping multiq cmd_errors chain_errors ring_errors
- *        reset fuzz[=N] rate worker backlog worker_death unmap remove ref_4g
+ *        reset dup_head fuzz[=N] rate worker backlog worker_death unmap
+ *        remove ref_4g memcg
  */
 #include "vfio_harness.h"
 
@@ -625,6 +626,10 @@ int main(int argc, char **argv)
 			t_worker_death();
 		else if (!strcmp(t, "unmap"))
 			t_unmap();
+		else if (!strcmp(t, "memcg"))
+			t_memcg();
+		else if (!strcmp(t, "dup_head"))
+			t_dup_head();
 		else if (!strcmp(t, "ref_4g"))
 			t_ref_4g();
 		else if (!strcmp(t, "remove"))

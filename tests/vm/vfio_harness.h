@@ -95,7 +95,7 @@ struct rep {
 
 #define XOR_FUNC	77u
 
-enum wmode { W_SERVE, W_DIE, W_HOLD };
+enum wmode { W_SERVE, W_DIE, W_HOLD, W_TAKE };
 
 struct worker {
 	pid_t pid;
@@ -217,5 +217,7 @@ void t_worker_death(void);
 void t_unmap(void);
 void t_remove(void);
 void t_ref_4g(void);
+void t_dup_head(void);
+void t_memcg(void);
 
 #endif

@@ -308,3 +308,69 @@ void t_rate(void)
 out:
 	dev_close(&d);
 }
+
+/* memory.current of the cgroup (v2) this process is in, or UINT64_MAX */
+static uint64_t cgroup_memory(void)
+{
+	char line[256], path[320];
+	uint64_t v = UINT64_MAX;
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	if (!f)
+		return v;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(path, sizeof(path), "/sys/fs/cgroup%s/memory.current",
+				 line + 3);
+		}
+	fclose(f);
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%" SCNu64, &v) != 1)
+		v = UINT64_MAX;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * What a VM makes the module hold (here 48 commands of 1 MiB, no worker)
+ * is charged to the memory cgroup of its VMM (this process), although the
+ * module allocates it in a work item.
+ */
+void t_memcg(void)
+{
+	struct dev d;
+	uint8_t *cmd;
+	struct rep *r;
+	uint64_t m0, m1;
+	size_t n;
+	int i;
+
+	m0 = cgroup_memory();
+	if (m0 == UINT64_MAX) {
+		tap(false, "the harness runs in a cgroup with memory control");
+		return;
+	}
+	if (open_init(&d, 1, 256))
+		goto out;
+	cmd = balloc(&d, (1 << 20) + 64, 4096);
+	r = balloc(&d, 48 * sizeof(*r), 64);
+	n = cmd_build(cmd, AVA_API_OPENCL, 1, 1, cmd + 64, (1 << 20) - 64,
+		      NULL, 0);
+	m0 = cgroup_memory();
+	for (i = 0; i < 48; i++) {
+		chain2(&d, 0, 2 * i, cmd, n, &r[i], sizeof(r[i]));
+		push_avail(&d, 0, 2 * i);
+	}
+	notify(&d, 0);
+	for (i = 0; i < 200 && stat_get("queue_pending") < 48; i++)
+		usleep(50000);
+	m1 = cgroup_memory();
+	tap(stat_get("queue_pending") == 48 && m1 > m0 &&
+	    m1 - m0 >= (40u << 20),
+	    "48 MiB of commands held for the VM are charged to the VMM's memory cgroup (+%" PRIu64 " MiB)",
+	    m1 > m0 ? (m1 - m0) >> 20 : 0);
+out:
+	dev_close(&d);
+}

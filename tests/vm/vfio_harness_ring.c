@@ -745,3 +745,35 @@ void t_ref_4g(void)
 out:
 	dev_close(&d);
 }
+
+/*
+ * A head the device still holds, posted again: its descriptors are in
+ * use, so the device must not take it twice (it would hold two copies of
+ * one command, and return the head twice).
+ */
+void t_dup_head(void)
+{
+	struct dev d;
+	uint8_t *cmd;
+	struct rep *r;
+	size_t n;
+
+	if (open_init(&d, 1, 64))
+		goto out;
+	cmd = balloc(&d, 64, 64);
+	r = balloc(&d, sizeof(*r), 64);
+	n = cmd_build(cmd, AVA_API_OPENCL, 1, 1, NULL, 0, NULL, 0);
+	chain2(&d, 0, 0, cmd, n, r, sizeof(*r));
+	push_avail(&d, 0, 0);
+	notify(&d, 0);
+	usleep(200000);
+	tap(stat_get("queue_pending") == 1,
+	    "without a worker the command is held");
+	push_avail(&d, 0, 0);
+	notify(&d, 0);
+	tap(!wait_status(&d, VIRTIO_CONFIG_S_NEEDS_RESET, 2000) &&
+	    stat_get("queue_pending") == 1,
+	    "the same head posted again while held: NEEDS_RESET, not taken twice");
+out:
+	dev_close(&d);
+}

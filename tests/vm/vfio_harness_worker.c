@@ -74,6 +74,16 @@ void worker_main(enum wmode mode, int count, int up, int down)
 			wsay(up, 'G');
 			_exit(0);
 		}
+		if (mode == W_TAKE) {
+			/* take and never answer: until none come for 1 s */
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+
+			if (i + 1 < count && poll(&p, 1, 1000) == 1)
+				continue;
+			wsay(up, 'D');
+			whear(down, 60000);
+			_exit(0);
+		}
 		if (mode == W_HOLD) {
 			wsay(up, 'G');
 			whear(down, 30000);
@@ -353,7 +363,7 @@ void t_backlog(void)
 	struct rep *r;
 	size_t n;
 	uint64_t p = 0, p1;
-	int i;
+	int i, k;
 
 	if (open_init(&d, 1, 256))
 		goto out;
@@ -366,18 +376,26 @@ void t_backlog(void)
 		push_avail(&d, 0, 2 * i);
 	}
 	notify(&d, 0);
-	for (i = 0; i < 100; i++) {
-		usleep(20000);
+	for (i = 0, k = 0; i < 200 && k < 5; i++) {
+		usleep(50000);
 		p1 = stat_get("queue_pending");
-		if (p1 == p && p1)
-			break;
+		k = p1 == p && p1 ? k + 1 : 0;	/* settled: 5 samples alike */
 		p = p1;
 	}
 	tap(p >= 60 && p <= 64 && used_idx(&d, 0) == 0,
 	    "without a worker at most 64 MiB of commands are held (%" PRIu64
 	    " of 100 1 MiB commands)", p);
-	tap(!worker_start(&w, W_SERVE, 100), "worker attaches");
-	tap(!wait_used(&d, 0, 100, 20000), "the worker drains all 100");
+	/* a worker that takes commands and never answers */
+	tap(!worker_start(&w, W_TAKE, 100) && whear(w.up, 60000) == 'D',
+	    "a worker takes commands without answering");
+	p = stat_get("queue_pending") + stat_get("queue_inflight");
+	tap(p >= 60 && p <= 64 && used_idx(&d, 0) == 0,
+	    "with it at most 64 MiB of commands are held (%" PRIu64
+	    " of 100 1 MiB commands pending or in flight)", p);
+	worker_stop(&w);
+	/* its commands came back WORKER_LOST; the rest go to a new one */
+	tap(!worker_start(&w, W_SERVE, 100) &&
+	    !wait_used(&d, 0, 100, 30000), "a serving worker drains the rest");
 	worker_stop(&w);
 out:
 	dev_close(&d);
