@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 #include <linux/scatterlist.h>
+#include <linux/xarray.h>
 
 #include "../uapi/ava_wire.h"
 #include "../uapi/ava_virtio.h"
@@ -65,7 +66,8 @@ struct ava_guest_dev {
 	u64 max_ref_bytes;
 	struct mutex lock;		/* sessions */
 	struct list_head sessions;
-	atomic_t next_id;
+	struct xarray ids;		/* live sessions by id, d->lock */
+	u32 next_id;			/* where the next id search starts */
 	u64 sessions_total;
 	struct ava_guest_counters st;
 	struct dentry *dbg;
@@ -99,6 +101,8 @@ struct ava_guest_req {
 	u32 reply_room;
 	struct page **pages;		/* read-only pages first */
 	u32 npages, nro;
+	struct mm_struct *mm;		/* charged for the pinned pages */
+	u64 charged;			/* pages in mm->pinned_vm */
 	struct scatterlist *sg_out, *sg_in;
 	u8 small_reply[AVA_REPLY_HDR];	/* reply room of async commands */
 };
@@ -123,6 +127,7 @@ struct ava_guest_ref_info;
 struct ava_guest_refs {
 	u32 n;				/* references */
 	u64 bytes;			/* their bytes */
+	u64 npages;			/* their pages */
 	u32 nout, nin;			/* descriptors built */
 	struct ava_guest_ref_info *ri;	/* while being set up */
 };
@@ -141,7 +146,7 @@ extern const struct file_operations ava_guest_fops;
 
 /* sysfs.c: counters in sysfs and sessions in debugfs */
 extern const struct attribute_group ava_guest_attr_group;
-extern const struct file_operations ava_guest_sessions_fops;
+void ava_guest_debugfs_add(struct ava_guest_dev *d, struct dentry *root);
 
 /* Add v to a counter of the session and of its device. */
 static inline void ava_guest_cnt_add(struct ava_guest_sess *s, size_t off,

@@ -55,7 +55,8 @@ static int reply_alloc(struct ava_guest_req *r, u32 reply_cap)
 	if (reply_cap < AVA_REPLY_HDR)
 		return -EINVAL;
 	r->reply_room = min_t(u32, reply_cap, AVA_MAX_REPLY);
-	r->reply = kmalloc(r->reply_room, GFP_KERNEL | __GFP_NOWARN);
+	/* up to 1 MiB: no high-order allocation needed (add_buf_sg) */
+	r->reply = kvmalloc(r->reply_room, GFP_KERNEL);
 	return r->reply ? 0 : -ENOMEM;
 }
 

@@ -15,7 +15,7 @@ static int ava_guest_open(struct inode *inode, struct file *file)
 	struct miscdevice *m = file->private_data;
 	struct ava_guest_dev *d = container_of(m, struct ava_guest_dev, misc);
 	struct ava_guest_sess *s;
-	u32 id;
+	int ret;
 
 	/* misc_open holds misc_mtx: the device cannot be deregistered now */
 	if (READ_ONCE(d->dead))
@@ -23,22 +23,26 @@ static int ava_guest_open(struct inode *inode, struct file *file)
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	do {
-		id = (u32)atomic_inc_return(&d->next_id);
-	} while (!id);
 	kref_init(&s->ref);
 	init_waitqueue_head(&s->wq);
 	atomic_set(&s->async_inflight, 0);
 	s->d = d;
-	s->id = id;
-	s->q = &d->q[id % d->nq];
 	s->pid = task_tgid_nr(current);
 	get_task_comm(s->comm, current);
-	kref_get(&d->ref);
+	/* an id no live session of the device has (the host routes by it) */
 	mutex_lock(&d->lock);
+	ret = xa_alloc_cyclic(&d->ids, &s->id, s, XA_LIMIT(1, U32_MAX),
+			      &d->next_id, GFP_KERNEL);
+	if (ret < 0) {
+		mutex_unlock(&d->lock);
+		kfree(s);
+		return ret;
+	}
+	s->q = &d->q[s->id % d->nq];
 	list_add_tail(&s->node, &d->sessions);
 	d->sessions_total++;
 	mutex_unlock(&d->lock);
+	kref_get(&d->ref);
 	file->private_data = s;
 	return stream_open(inode, file);
 }

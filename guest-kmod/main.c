@@ -42,6 +42,7 @@ void ava_guest_dev_release(struct kref *ref)
 	struct ava_guest_dev *d = container_of(ref, struct ava_guest_dev, ref);
 
 	ida_free(&ava_guest_ida, d->index);
+	xa_destroy(&d->ids);
 	kfree(d);
 }
 
@@ -117,9 +118,7 @@ static int publish(struct ava_guest_dev *d)
 		misc_deregister(&d->misc);
 		return ret;
 	}
-	d->dbg = debugfs_create_dir(dev_name(&vdev->dev), ava_guest_dbg_root);
-	debugfs_create_file("sessions", 0444, d->dbg, d,
-			    &ava_guest_sessions_fops);
+	ava_guest_debugfs_add(d, ava_guest_dbg_root);
 	return 0;
 }
 
@@ -150,6 +149,7 @@ static int ava_guest_probe(struct virtio_device *vdev)
 	kref_init(&d->ref);
 	mutex_init(&d->lock);
 	INIT_LIST_HEAD(&d->sessions);
+	xa_init_flags(&d->ids, XA_FLAGS_ALLOC1);
 	d->vdev = vdev;
 	d->nq = min_t(u32, nq, AVA_MAX_QUEUES);
 	vdev->priv = d;

@@ -6,6 +6,9 @@
  * physically contiguous pages; they are never copied.
  */
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/capability.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/uaccess.h>
@@ -89,7 +92,8 @@ static struct scatterlist *add_buf_sg(struct scatterlist *sg, void *buf,
 
 static int pin_ref(struct ava_guest_ref_info *ri, struct page **pages)
 {
-	unsigned int flags = ri->write ? FOLL_WRITE : 0;
+	/* long-term: held for as long as the host takes to answer */
+	unsigned int flags = FOLL_LONGTERM | (ri->write ? FOLL_WRITE : 0);
 	u64 start = ri->addr & PAGE_MASK;
 	u32 done = 0;
 
@@ -116,7 +120,6 @@ static int refs_parse(struct ava_guest_dev *d, struct ava_guest_req *r,
 		      struct ava_guest_refs *rs)
 {
 	struct ava_buf_ref *refs = r->cmd + r->cmd_len - rs->n * AVA_REF_LEN;
-	u64 npages = 0;
 	u32 i;
 
 	for (i = 0; i < rs->n; i++) {
@@ -137,12 +140,12 @@ static int refs_parse(struct ava_guest_dev *d, struct ava_guest_req *r,
 			return -EFAULT;
 		rs->bytes += ri->len;
 		ri->npages = span_pages(ri->addr, ri->len);
-		npages += ri->npages;
+		rs->npages += ri->npages;
 		refs[i].offset = 0;
 	}
-	if (!npages)
+	if (!rs->npages)
 		return 0;
-	r->pages = kvcalloc(npages, sizeof(*r->pages), GFP_KERNEL);
+	r->pages = kvcalloc(rs->npages, sizeof(*r->pages), GFP_KERNEL);
 	return r->pages ? 0 : -ENOMEM;
 }
 
@@ -195,7 +198,7 @@ static int build_sg(struct ava_guest_dev *d, struct ava_guest_req *r,
 	u32 i;
 
 	rs->nout = buf_pieces(r->cmd, r->cmd_len);
-	rs->nin = 1;
+	rs->nin = buf_pieces(r->reply, r->reply_room);
 	for (i = 0; i < rs->n; i++) {
 		ri[i].pieces = count_pieces(r->pages + ri[i].first,
 					    ri[i].npages);
@@ -216,11 +219,33 @@ static int build_sg(struct ava_guest_dev *d, struct ava_guest_req *r,
 	for (i = 0; i < rs->n; i++)
 		if (!ri[i].write)
 			sg = add_ref_sg(sg, r->pages + ri[i].first, &ri[i]);
-	sg_set_buf(r->sg_in, r->reply, r->reply_room);
-	sg = sg_next(r->sg_in);
+	sg = add_buf_sg(r->sg_in, r->reply, r->reply_room);
 	for (i = 0; i < rs->n; i++)
 		if (ri[i].write)
 			sg = add_ref_sg(sg, r->pages + ri[i].first, &ri[i]);
+	return 0;
+}
+
+/*
+ * Pinned pages count against the process's RLIMIT_MEMLOCK (in
+ * mm->pinned_vm, as other long-term pinners do) unless it may lock
+ * memory at will (CAP_IPC_LOCK).
+ */
+static int charge_pinned(struct ava_guest_req *r, u64 npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	struct mm_struct *mm = current->mm;
+
+	if (!npages)
+		return 0;
+	if (atomic64_add_return(npages, &mm->pinned_vm) > limit &&
+	    !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	mmgrab(mm);
+	r->mm = mm;
+	r->charged = npages;
 	return 0;
 }
 
@@ -233,36 +258,44 @@ int ava_guest_refs_prepare(struct ava_guest_dev *d, struct ava_guest_req *r,
 {
 	int ret;
 
+	memset(rs, 0, sizeof(*rs));
 	rs->n = le32_to_cpu(((struct ava_cmd_hdr *)r->cmd)->nrefs);
-	rs->bytes = 0;
-	rs->ri = NULL;
 	if (rs->n) {
 		rs->ri = kmalloc_array(rs->n, sizeof(*rs->ri), GFP_KERNEL);
 		if (!rs->ri)
 			return -ENOMEM;
 	}
 	ret = refs_parse(d, r, rs);
+	if (!ret)
+		ret = charge_pinned(r, rs->npages);
 	if (!ret) {
 		refs_order(r, rs);
 		ret = refs_pin(r, rs);
 	}
-	if (!ret) {
+	if (!ret)
 		ret = build_sg(d, r, rs);
-		if (ret)
-			ava_guest_unpin(r, false);
-	}
+	if (ret)
+		ava_guest_unpin(r, false);
 	kfree(rs->ri);
 	rs->ri = NULL;
 	return ret;
 }
 
-/* Unpin r's pages; dirty: the device may have written the OUT pages. */
+/*
+ * Unpin r's pages and give back their charge; dirty: the device may have
+ * written the OUT pages.
+ */
 void ava_guest_unpin(struct ava_guest_req *r, bool dirty)
 {
-	if (!r->npages)
-		return;
-	unpin_user_pages(r->pages, r->nro);
-	unpin_user_pages_dirty_lock(r->pages + r->nro, r->npages - r->nro,
-				    dirty);
-	r->npages = 0;
+	if (r->npages) {
+		unpin_user_pages(r->pages, r->nro);
+		unpin_user_pages_dirty_lock(r->pages + r->nro,
+					    r->npages - r->nro, dirty);
+		r->npages = 0;
+	}
+	if (r->mm) {
+		atomic64_sub(r->charged, &r->mm->pinned_vm);
+		mmdrop(r->mm);
+		r->mm = NULL;
+	}
 }

@@ -123,15 +123,42 @@ static int sessions_dbg_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int sessions_dbg_open(struct inode *inode, struct file *file)
+/*
+ * next_session (debugfs, for tests): where the search for the next
+ * session id starts, so that a test can make ids wrap onto live ones.
+ */
+static int next_session_get(void *data, u64 *val)
 {
-	return single_open(file, sessions_dbg_show, inode->i_private);
+	struct ava_guest_dev *d = data;
+
+	mutex_lock(&d->lock);
+	*val = d->next_id;
+	mutex_unlock(&d->lock);
+	return 0;
 }
 
-const struct file_operations ava_guest_sessions_fops = {
-	.owner = THIS_MODULE,
-	.open = sessions_dbg_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+static int next_session_set(void *data, u64 val)
+{
+	struct ava_guest_dev *d = data;
+
+	if (val > U32_MAX)
+		return -EINVAL;
+	mutex_lock(&d->lock);
+	d->next_id = val;
+	mutex_unlock(&d->lock);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(next_session_fops, next_session_get,
+			 next_session_set, "%llu\n");
+
+DEFINE_SHOW_ATTRIBUTE(sessions_dbg);
+
+/* The device's debugfs directory, under root. */
+void ava_guest_debugfs_add(struct ava_guest_dev *d, struct dentry *root)
+{
+	d->dbg = debugfs_create_dir(dev_name(&d->vdev->dev), root);
+	debugfs_create_file("sessions", 0444, d->dbg, d, &sessions_dbg_fops);
+	debugfs_create_file_unsafe("next_session", 0600, d->dbg, d,
+				   &next_session_fops);
+}

@@ -18,6 +18,7 @@ void ava_guest_sess_release(struct kref *ref)
 
 	mutex_lock(&d->lock);
 	list_del(&s->node);
+	xa_erase(&d->ids, s->id);
 	mutex_unlock(&d->lock);
 	kfree(s);
 	kref_put(&d->ref, ava_guest_dev_release);
@@ -31,7 +32,7 @@ void ava_guest_req_free_bufs(struct ava_guest_req *r)
 	kfree(r->sg_in);
 	kvfree(r->cmd);
 	if (r->reply != r->small_reply)
-		kfree(r->reply);
+		kvfree(r->reply);
 }
 
 static void ava_guest_req_release(struct kref *ref)
