@@ -117,8 +117,6 @@ static long hf_get_cmd(struct ava_host_file *hf, void __user *arg,
 		} else if (reset_due(hf, inst)) {
 			report_reset(hf, inst, &c);
 			ret = 0;
-		} else if (list_empty(&inst->pending)) {
-			ret = -EAGAIN;
 		} else {
 			ret = ava_host_queue_take(inst, hf, &c);
 		}

@@ -60,30 +60,28 @@ static bool held_full_locked(struct ava_host_inst *inst)
 	return inst->held >= ((u64)ava_host_backlog_mb << 20);
 }
 
-/*
- * Hand the first pending command to hf: map its references into hf's
- * windows and describe it in c (its bytes are copied to c->buf).  wlock
- * held.  Returns 0, -ENOSPC (c->cmd_len is the room it needs), -EBUSY
- * (windows full), -ENOMEM, -EFAULT, or AVA_HOST_TAKE_NEXT when the
- * command was answered here instead (a reference outside guest memory).
- */
-long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
-			 struct ava_vhost_cmd *c)
-{
-	struct ava_host_req *req;
-	int ret;
+/* Sessions whose first pending command could not be mapped, at most. */
+#define AVA_HOST_BLOCKED_MAX	16
 
-	lockdep_assert_held(&inst->wlock);
-	req = list_first_entry(&inst->pending, struct ava_host_req, node);
-	if (c->buf_len < req->cmd_len) {
-		c->cmd_len = req->cmd_len;
-		return -ENOSPC;
-	}
-	ret = ava_host_map_req(inst, hf, req);
-	if (ret == -EBUSY || ret == -ENOMEM)
-		return ret;
+static bool in_list(const u32 *ids, unsigned int n, u32 id)
+{
+	while (n--)
+		if (ids[n] == id)
+			return true;
+	return false;
+}
+
+/*
+ * Hand req to hf: map its references into hf's windows and describe it
+ * in c (its bytes are copied to c->buf).  wlock held.
+ */
+static long hand_over(struct ava_host_inst *inst, struct ava_host_file *hf,
+		      struct ava_host_req *req, struct ava_vhost_cmd *c,
+		      int map_err)
+{
 	list_del(&req->node);
-	if (ret) {
+	if (map_err) {
+		/* a reference outside guest memory */
 		drop_held(inst, req);
 		req->status = AVA_S_BAD_REF;
 		hf->st.errors++;
@@ -101,6 +99,47 @@ long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 	c->cmd_len = req->cmd_len;
 	c->token = req->token;
 	return 0;
+}
+
+/*
+ * Hand the first pending command that can go to hf.  A command whose
+ * references do not fit the windows now waits, and so do the later
+ * commands of its session (a session's commands keep their order), but
+ * those of other sessions go ahead: one session cannot stall the others.
+ * wlock held.  Returns 0, -ENOSPC (c->cmd_len is the room it needs),
+ * -EBUSY (nothing fits the windows), -EAGAIN (nothing pending), -ENOMEM,
+ * -EFAULT, or AVA_HOST_TAKE_NEXT when a command was answered here.
+ */
+long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
+			 struct ava_vhost_cmd *c)
+{
+	u32 blocked[AVA_HOST_BLOCKED_MAX];
+	unsigned int nblocked = 0;
+	struct ava_host_req *req;
+	int ret;
+
+	lockdep_assert_held(&inst->wlock);
+	list_for_each_entry(req, &inst->pending, node) {
+		u32 sess = le32_to_cpu(req->hdr.session);
+
+		if (in_list(blocked, nblocked, sess))
+			continue;
+		if (c->buf_len < req->cmd_len) {
+			c->cmd_len = req->cmd_len;
+			return -ENOSPC;
+		}
+		ret = ava_host_map_req(inst, hf, req);
+		if (ret == -EBUSY) {
+			if (nblocked == AVA_HOST_BLOCKED_MAX)
+				return -EBUSY;
+			blocked[nblocked++] = sess;
+			continue;
+		}
+		if (ret == -ENOMEM)
+			return ret;
+		return hand_over(inst, hf, req, c, ret);
+	}
+	return nblocked ? -EBUSY : -EAGAIN;
 }
 
 bool ava_host_queue_full(struct ava_host_inst *inst)

@@ -10,7 +10,7 @@
  *   vfio_harness UUID TEST...      prints "@@TAP ok - ..." lines
  * Tests: config features ping multiq cmd_errors chain_errors ring_errors
  *        reset dup_head fuzz[=N] rate worker backlog worker_death unmap
- *        remove ref_4g memcg
+ *        remove ref_4g memcg sessions
  */
 #include "vfio_harness.h"
 
@@ -626,6 +626,8 @@ int main(int argc, char **argv)
 			t_worker_death();
 		else if (!strcmp(t, "unmap"))
 			t_unmap();
+		else if (!strcmp(t, "sessions"))
+			t_sessions();
 		else if (!strcmp(t, "memcg"))
 			t_memcg();
 		else if (!strcmp(t, "dup_head"))

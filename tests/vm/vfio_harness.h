@@ -219,5 +219,6 @@ void t_remove(void);
 void t_ref_4g(void);
 void t_dup_head(void);
 void t_memcg(void);
+void t_sessions(void);
 
 #endif

@@ -522,3 +522,74 @@ void t_remove(void)
 out:
 	dev_close(&d);
 }
+
+/*
+ * Command i of t_sessions at slot 10 * i: session sess, with a 64 MiB
+ * reference (eight 8 MiB descriptors over the data area) or none.
+ */
+static void session_cmd(struct dev *d, int i, uint32_t sess, bool big)
+{
+	struct ava_buf_ref ref = { .len = 64 << 20, .flags = AVA_REF_IN };
+	uint8_t *cmd = balloc(d, 256, 64);
+	struct rep *r = balloc(d, sizeof(*r), 64);
+	struct vq *q = &d->q[0];
+	uint16_t s = 10 * i, k = 0;
+	size_t n;
+
+	n = cmd_build(cmd, AVA_API_OPENCL, 1, i, NULL, 0, &ref, big);
+	((struct ava_cmd_hdr *)cmd)->session = sess;
+	set_desc(q, s, data_iova(d, cmd), n, VRING_DESC_F_NEXT, s + 1);
+	while (big && k < 8) {
+		k++;
+		set_desc(q, s + k, DATA_IOVA, 8 << 20, VRING_DESC_F_NEXT,
+			 s + k + 1);
+	}
+	set_desc(q, s + k + 1, data_iova(d, r), sizeof(*r),
+		 VRING_DESC_F_WRITE, 0);
+	push_avail(d, 0, s);
+}
+
+/*
+ * Session 1 fills the worker's read-only window (4 x 64 MiB); session 2's
+ * next 64 MiB command cannot be mapped until one completes, but session
+ * 3's command behind it must still reach the worker.
+ */
+void t_sessions(void)
+{
+	struct ava_vhost_attach a = { 0 };
+	uint8_t buf[4096];
+	struct ava_vhost_cmd c;
+	struct dev d;
+	int fd = -1, i, ok = 1;
+
+	if (open_init(&d, 1, 256))
+		goto out;
+	for (i = 0; i < 6; i++)
+		session_cmd(&d, i, i < 4 ? 1 : i - 2, i < 5);
+	notify(&d, 0);
+	for (i = 0; i < 100 && stat_get("queue_pending") < 6; i++)
+		usleep(50000);
+	fd = open("/dev/vhost-ava", O_RDWR | O_NONBLOCK);
+	snprintf(a.instance, sizeof(a.instance), "%s", uuid);
+	if (fd < 0 || ioctl(fd, AVA_VHOST_ATTACH, &a)) {
+		tap(false, "attach to /dev/vhost-ava: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < 4 && ok; i++) {
+		c = (struct ava_vhost_cmd){ .buf = (uintptr_t)buf,
+					    .buf_len = sizeof(buf) };
+		ok = !ioctl(fd, AVA_VHOST_GET_CMD, &c);
+	}
+	tap(ok, "the worker holds session 1's four 64 MiB commands");
+	c = (struct ava_vhost_cmd){ .buf = (uintptr_t)buf,
+				    .buf_len = sizeof(buf) };
+	ok = !ioctl(fd, AVA_VHOST_GET_CMD, &c);
+	tap(ok && ((struct ava_cmd_hdr *)buf)->session == 3,
+	    "session 2 waits for window room, session 3 goes ahead (%s, session %u)",
+	    ok ? "taken" : strerror(errno),
+	    ok ? ((struct ava_cmd_hdr *)buf)->session : 0);
+out:
+	if (fd >= 0)
+		close(fd);
+	dev_close(&d);
+}
