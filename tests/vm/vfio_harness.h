@@ -2,8 +2,8 @@
 /*
  * vfio_harness: what its files share.  vfio_harness.c: the device, the
  * guest driver's helpers and main; vfio_harness_ring.c: configuration,
- * rings and hostile chains; vfio_harness_load.c: fuzzing and rate
- * limits; vfio_harness_worker.c: the worker side, /dev/vhost-ava.
+ * rings and hostile chains; vfio_harness_load.c: fuzzing, rate
+ * limits and bounds; vfio_harness_worker.c: the worker side, /dev/vhost-ava.
  */
 #ifndef VFIO_HARNESS_H
 #define VFIO_HARNESS_H

@@ -374,3 +374,41 @@ void t_memcg(void)
 out:
 	dev_close(&d);
 }
+
+/*
+ * With max_ref_bytes = 4 GiB (the module loaded so): a chain carrying
+ * 4 GiB more readable bytes than its references claim.  The byte counts
+ * of a chain must not wrap at 32 bits.
+ */
+void t_ref_4g(void)
+{
+	struct ava_buf_ref ref = { .len = 4096, .flags = AVA_REF_IN };
+	struct vq *q;
+	struct rep *r;
+	struct dev d;
+	uint8_t *cmd;
+	size_t n;
+	int len;
+
+	if (open_init(&d, 1, 64))
+		goto out;
+	q = &d.q[0];
+	cmd = balloc(&d, 8192, 64);
+	r = balloc(&d, sizeof(*r), 64);
+	memset(r, 0xee, sizeof(*r));
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	set_desc(q, 0, data_iova(&d, cmd), n + 4096, VRING_DESC_F_NEXT, 1);
+	set_desc(q, 1, DATA_IOVA, 1u << 31, VRING_DESC_F_NEXT, 2);
+	set_desc(q, 2, DATA_IOVA, 1u << 31, VRING_DESC_F_NEXT, 3);
+	set_desc(q, 3, data_iova(&d, r), sizeof(*r), VRING_DESC_F_WRITE, 0);
+	push_avail(&d, 0, 0);
+	notify(&d, 0);
+	len = wait_used(&d, 0, q->last_used + 1, 5000) ? -1 :
+	      (int)q->u->ring[q->last_used & (q->size - 1)].len;
+	tap(len == (int)sizeof(r->h) && r->h.status == AVA_S_BAD_REF,
+	    "4 GiB of unclaimed data in a chain: status %u (want %u)",
+	    len >= (int)sizeof(r->h) ? r->h.status : 0xffffffffu,
+	    AVA_S_BAD_REF);
+out:
+	dev_close(&d);
+}

@@ -1,12 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vfio_harness.h"
 
+/* Config space writes: BAR sizing, a read-only field, the PCI_CFG window. */
+static void config_writes(struct dev *d)
+{
+	uint32_t v = 0, off;
+	int pos;
+
+	/* BAR sizing and read-only fields */
+	cfg_wr(d, PCI_BASE_ADDRESS_0, 0xffffffff, 4);
+	v = cfg_rd(d, PCI_BASE_ADDRESS_0, 4);
+	tap(v == (uint32_t)~(AVA_BAR0_SIZE - 1), "BAR0 sizing reads %#x", v);
+	cfg_wr(d, PCI_VENDOR_ID, 0x1234, 2);
+	tap(cfg_rd(d, PCI_VENDOR_ID, 2) == AVA_PCI_VENDOR,
+	    "vendor id is read-only");
+	/* the VIRTIO_PCI_CAP_PCI_CFG window reads num_queues */
+	pos = find_vcap(d, VIRTIO_PCI_CAP_PCI_CFG, &off);
+	if (pos > 0) {
+		cfg_wr(d, pos + 4, 0, 1);
+		cfg_wr(d, pos + 8, AVA_BAR0_COMMON + VIRTIO_PCI_COMMON_NUMQ, 4);
+		cfg_wr(d, pos + 12, 2, 4);
+		v = cfg_rd(d, pos + 16, 4);
+	}
+	tap(pos > 0 && v == b0_rd(d, CC(NUMQ), 2) && v >= 1,
+	    "PCI config access capability reads num_queues (%u)", v);
+}
+
 void t_config(void)
 {
 	struct vfio_device_info di = { .argsz = sizeof(di) };
 	struct vfio_region_info ri = { .argsz = sizeof(ri) };
 	struct dev d;
-	uint32_t v = 0, off, id;
+	uint32_t id;
 	uint8_t *c;
 	int pos, ok;
 
@@ -44,23 +69,7 @@ void t_config(void)
 	    d.devcfg == AVA_BAR0_DEVICE && d.notify == AVA_BAR0_NOTIFY &&
 	    d.notify_mult == AVA_NOTIFY_MULTIPLIER,
 	    "virtio capabilities: common, notify, ISR, device in BAR 0");
-	/* BAR sizing and read-only fields */
-	cfg_wr(&d, PCI_BASE_ADDRESS_0, 0xffffffff, 4);
-	v = cfg_rd(&d, PCI_BASE_ADDRESS_0, 4);
-	tap(v == (uint32_t)~(AVA_BAR0_SIZE - 1), "BAR0 sizing reads %#x", v);
-	cfg_wr(&d, PCI_VENDOR_ID, 0x1234, 2);
-	tap(cfg_rd(&d, PCI_VENDOR_ID, 2) == AVA_PCI_VENDOR,
-	    "vendor id is read-only");
-	/* the VIRTIO_PCI_CAP_PCI_CFG window reads num_queues */
-	pos = find_vcap(&d, VIRTIO_PCI_CAP_PCI_CFG, &off);
-	if (pos > 0) {
-		cfg_wr(&d, pos + 4, 0, 1);
-		cfg_wr(&d, pos + 8, AVA_BAR0_COMMON + VIRTIO_PCI_COMMON_NUMQ, 4);
-		cfg_wr(&d, pos + 12, 2, 4);
-		v = cfg_rd(&d, pos + 16, 4);
-	}
-	tap(pos > 0 && v == b0_rd(&d, CC(NUMQ), 2) && v >= 1,
-	    "PCI config access capability reads num_queues (%u)", v);
+	config_writes(&d);
 	/* device config */
 	tap(b0_rd(&d, d.devcfg, 4) == AVA_WIRE_VERSION &&
 	    b0_rd(&d, d.devcfg + 8, 4) == AVA_MAX_INLINE &&
@@ -268,6 +277,36 @@ void expect_status(struct dev *d, void *cmd, size_t n,
 	    len >= (int)sizeof(r->h) ? r->h.status : 0xffffffffu, want);
 }
 
+/* Commands whose buffer references are wrong (7 of t_cmd_errors' 16). */
+static void cmd_ref_errors(struct dev *d, uint8_t *cmd)
+{
+	struct ava_buf_ref ref;
+	size_t n;
+
+	memset(&ref, 0, sizeof(ref));
+	ref.len = 4096;
+	ref.flags = 0x10;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(d, cmd, n, AVA_S_BAD_REF, "reference with unknown flags");
+	ref.flags = AVA_REF_IN;
+	ref.offset = 4096;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(d, cmd, n, AVA_S_BAD_REF, "reference with an offset");
+	ref.offset = 0;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(d, cmd, n, AVA_S_BAD_REF,
+		      "reference without data in the chain");
+	ref.len = 1ull << 40;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(d, cmd, n, AVA_S_TOO_LARGE, "reference of 1 TiB");
+	/* a well-formed reference, its data after the command */
+	ref.len = 4096;
+	ref.flags = AVA_REF_IN | AVA_REF_STREAM;
+	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
+	expect_status(d, cmd, n + 4096, AVA_S_BAD_REF,
+		      "AVA_REF_STREAM refused on this transport");
+}
+
 void t_cmd_errors(void)
 {
 	struct ava_cmd_hdr *h;
@@ -316,28 +355,7 @@ void t_cmd_errors(void)
 	expect_status(&d, cmd, n - 8, AVA_S_MALFORMED,
 		      "command longer than its descriptors");
 	expect_status(&d, cmd, 16, AVA_S_MALFORMED, "command shorter than a header");
-	memset(&ref, 0, sizeof(ref));
-	ref.len = 4096;
-	ref.flags = 0x10;
-	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
-	expect_status(&d, cmd, n, AVA_S_BAD_REF, "reference with unknown flags");
-	ref.flags = AVA_REF_IN;
-	ref.offset = 4096;
-	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
-	expect_status(&d, cmd, n, AVA_S_BAD_REF, "reference with an offset");
-	ref.offset = 0;
-	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
-	expect_status(&d, cmd, n, AVA_S_BAD_REF,
-		      "reference without data in the chain");
-	ref.len = 1ull << 40;
-	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
-	expect_status(&d, cmd, n, AVA_S_TOO_LARGE, "reference of 1 TiB");
-	/* a well-formed reference, its data after the command */
-	ref.len = 4096;
-	ref.flags = AVA_REF_IN | AVA_REF_STREAM;
-	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
-	expect_status(&d, cmd, n + 4096, AVA_S_BAD_REF,
-		      "AVA_REF_STREAM refused on this transport");
+	cmd_ref_errors(&d, cmd);
 	tap(stat_get("err_cmd") - e0 == 16, "err_cmd counted 16 rejections");
 	{
 		uint32_t st = 99;
@@ -704,44 +722,6 @@ void t_reset(void)
 	b0_wr(&d, CC(GF), 0, 4);
 	tap(!ping(&d, 2, &st) && st == AVA_S_OK,
 	    "feature writes after FEATURES_OK are ignored");
-out:
-	dev_close(&d);
-}
-
-/*
- * With max_ref_bytes = 4 GiB (the module loaded so): a chain carrying
- * 4 GiB more readable bytes than its references claim.  The byte counts
- * of a chain must not wrap at 32 bits.
- */
-void t_ref_4g(void)
-{
-	struct ava_buf_ref ref = { .len = 4096, .flags = AVA_REF_IN };
-	struct vq *q;
-	struct rep *r;
-	struct dev d;
-	uint8_t *cmd;
-	size_t n;
-	int len;
-
-	if (open_init(&d, 1, 64))
-		goto out;
-	q = &d.q[0];
-	cmd = balloc(&d, 8192, 64);
-	r = balloc(&d, sizeof(*r), 64);
-	memset(r, 0xee, sizeof(*r));
-	n = cmd_build(cmd, 1, 1, 1, NULL, 0, &ref, 1);
-	set_desc(q, 0, data_iova(&d, cmd), n + 4096, VRING_DESC_F_NEXT, 1);
-	set_desc(q, 1, DATA_IOVA, 1u << 31, VRING_DESC_F_NEXT, 2);
-	set_desc(q, 2, DATA_IOVA, 1u << 31, VRING_DESC_F_NEXT, 3);
-	set_desc(q, 3, data_iova(&d, r), sizeof(*r), VRING_DESC_F_WRITE, 0);
-	push_avail(&d, 0, 0);
-	notify(&d, 0);
-	len = wait_used(&d, 0, q->last_used + 1, 5000) ? -1 :
-	      (int)q->u->ring[q->last_used & (q->size - 1)].len;
-	tap(len == (int)sizeof(r->h) && r->h.status == AVA_S_BAD_REF,
-	    "4 GiB of unclaimed data in a chain: status %u (want %u)",
-	    len >= (int)sizeof(r->h) ? r->h.status : 0xffffffffu,
-	    AVA_S_BAD_REF);
 out:
 	dev_close(&d);
 }

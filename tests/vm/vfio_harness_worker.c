@@ -250,6 +250,47 @@ void xor_setup(struct dev *d, struct xcall *x, uint32_t len,
 	memset(x->out, 0, len);
 }
 
+/* Buffer shapes through the serving worker: sizes, pieces, bad memory. */
+static void worker_shapes(struct dev *dp)
+{
+	struct xcall x;
+
+	xor_setup(dp, &x, 4096, 0, 4096);
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && !xor_check(&x), "4 KiB buffers");
+	xor_setup(dp, &x, 10000, 100, 4096);
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && !xor_check(&x),
+	    "unaligned 10000-byte buffer in 4 KiB pieces");
+	xor_setup(dp, &x, 1 << 20, 0, 8192);
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 10000) && !xor_check(&x),
+	    "1 MiB buffers in 8 KiB pieces (indirect table of 258)");
+	/* pieces that cannot be mapped contiguously */
+	xor_setup(dp, &x, 8192, 0, 3000);
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
+	    "pieces not on page boundaries: AVA_S_BAD_REF");
+	/* reference data outside guest memory: found when pinning */
+	xor_setup(dp, &x, 8192, 0, 4096);
+	x.in_iova = 0x7000000000ull;
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
+	    "reference outside guest memory: AVA_S_BAD_REF");
+	/* read-only guest memory: fine to read, refused for writing */
+	xor_setup(dp, &x, 8192, 0, 4096);
+	x.in = dp->ro;
+	x.in_iova = RO_IOVA;
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && !xor_check(&x),
+	    "input buffer in read-only guest memory");
+	xor_setup(dp, &x, 8192, 0, 4096);
+	x.out_iova = RO_IOVA;
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
+	    "output buffer in read-only guest memory: AVA_S_BAD_REF");
+}
+
 void t_worker(void)
 {
 	struct worker w = { 0 };
@@ -314,40 +355,7 @@ void t_worker(void)
 	    worker_stat("bytes_mapped") == 2 * 16384 + 2 * 65536 &&
 	    worker_stat("exec_ns") == 3000,
 	    "debugfs session counters of the worker");
-	xor_setup(&d, &x, 4096, 0, 4096);
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 5000) && !xor_check(&x), "4 KiB buffers");
-	xor_setup(&d, &x, 10000, 100, 4096);
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 5000) && !xor_check(&x),
-	    "unaligned 10000-byte buffer in 4 KiB pieces");
-	xor_setup(&d, &x, 1 << 20, 0, 8192);
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 10000) && !xor_check(&x),
-	    "1 MiB buffers in 8 KiB pieces (indirect table of 258)");
-	/* pieces that cannot be mapped contiguously */
-	xor_setup(&d, &x, 8192, 0, 3000);
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
-	    "pieces not on page boundaries: AVA_S_BAD_REF");
-	/* reference data outside guest memory: found when pinning */
-	xor_setup(&d, &x, 8192, 0, 4096);
-	x.in_iova = 0x7000000000ull;
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
-	    "reference outside guest memory: AVA_S_BAD_REF");
-	/* read-only guest memory: fine to read, refused for writing */
-	xor_setup(&d, &x, 8192, 0, 4096);
-	x.in = d.ro;
-	x.in_iova = RO_IOVA;
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 5000) && !xor_check(&x),
-	    "input buffer in read-only guest memory");
-	xor_setup(&d, &x, 8192, 0, 4096);
-	x.out_iova = RO_IOVA;
-	xor_submit(&d, &x);
-	tap(!xor_wait(&d, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
-	    "output buffer in read-only guest memory: AVA_S_BAD_REF");
+	worker_shapes(&d);
 	tap(stat_get("pinned_pages") == 0, "no page pinned after the errors");
 	worker_stop(&w);
 out:
