@@ -127,7 +127,8 @@ u64 ava_host_policy_admit(struct ava_host_inst *inst, u64 bytes)
 
 /*
  * ns until the buckets are out of debt (and one call is there); 0 if
- * they are.  Takes nothing.
+ * they are.  Takes nothing; counts in throttled_ns only once a command
+ * waits (ava_host_policy_admit()), as the ring may well be empty.
  */
 u64 ava_host_policy_owed(struct ava_host_inst *inst)
 {
@@ -137,7 +138,6 @@ u64 ava_host_policy_owed(struct ava_host_inst *inst)
 	spin_lock(&inst->policy_lock);
 	w = max(bucket_wait(&inst->calls_bucket, 1, now),
 		bucket_wait(&inst->bytes_bucket, 0, now));
-	throttle_account(inst, w, now);
 	spin_unlock(&inst->policy_lock);
 	return w;
 }
