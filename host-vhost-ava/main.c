@@ -14,35 +14,26 @@
 
 #include "ava_host.h"
 
-unsigned int ava_host_virtio_id = AVA_VIRTIO_ID_DEFAULT;
-module_param_named(virtio_id, ava_host_virtio_id, uint, 0444);
-MODULE_PARM_DESC(virtio_id,
-		 "virtio device id (1-63, PCI device 0x1040+id; provisional default 63)");
+/* A read-only module parameter NAME, kept in ava_host_NAME. */
+#define AVA_HOST_PARAM(ctype, ptype, name, val)				\
+	ctype ava_host_##name = val;					\
+	module_param_named(name, ava_host_##name, ptype, 0444)
 
-unsigned int ava_host_max_queue_size = 256;
-module_param_named(max_queue_size, ava_host_max_queue_size, uint, 0444);
+AVA_HOST_PARAM(unsigned int, uint, virtio_id, AVA_VIRTIO_ID_DEFAULT);
+MODULE_PARM_DESC(virtio_id, "virtio device id (1-63, PCI device 0x1040+id; provisional default 63)");
+AVA_HOST_PARAM(unsigned int, uint, max_queue_size, 256);
 MODULE_PARM_DESC(max_queue_size, "largest virtqueue size (power of 2, 2-32768)");
-
-unsigned int ava_host_max_chain = 4096;
-module_param_named(max_chain, ava_host_max_chain, uint, 0444);
+AVA_HOST_PARAM(unsigned int, uint, max_chain, 4096);
 MODULE_PARM_DESC(max_chain, "most descriptors in one chain (8-65536; 4096: 16 MiB in 4 KiB pages)");
-
-unsigned int ava_host_max_instances = 16;
-module_param_named(max_instances, ava_host_max_instances, uint, 0444);
+AVA_HOST_PARAM(unsigned int, uint, max_instances, 16);
 MODULE_PARM_DESC(max_instances, "most instances over all types");
-
-unsigned long ava_host_max_ref_bytes = 64UL << 20;
-module_param_named(max_ref_bytes, ava_host_max_ref_bytes, ulong, 0444);
-MODULE_PARM_DESC(max_ref_bytes, "most bytes of buffer references per command");
-
-unsigned int ava_host_window_mb = 256;
-module_param_named(window_mb, ava_host_window_mb, uint, 0444);
+AVA_HOST_PARAM(unsigned long, ulong, max_ref_bytes, 64UL << 20);
+MODULE_PARM_DESC(max_ref_bytes, "most bytes of buffer references per command (at most 4 GiB)");
+AVA_HOST_PARAM(unsigned int, uint, window_mb, 256);
 MODULE_PARM_DESC(window_mb, "MiB of each of a worker's two mapping windows");
-
-unsigned int ava_host_backlog_mb = 64;
-module_param_named(backlog_mb, ava_host_backlog_mb, uint, 0444);
+AVA_HOST_PARAM(unsigned int, uint, backlog_mb, 64);
 MODULE_PARM_DESC(backlog_mb,
-		 "MiB of commands an instance holds for its worker before it stops taking more off the rings");
+		 "MiB of commands (pending and in flight) an instance holds for its worker before it stops taking more off the rings");
 
 struct workqueue_struct *ava_host_wq;
 
