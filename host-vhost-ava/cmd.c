@@ -10,7 +10,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
 #define HDR_LEN		sizeof(struct ava_cmd_hdr)
 #define REF_LEN		sizeof(struct ava_buf_ref)
@@ -19,13 +19,13 @@
  * Copy len bytes at offset off of the byte stream that starts at
  * segment seg and runs through the readable (or writable) segments.
  */
-int ava_seg_copy(struct ava_inst *inst, struct ava_req *req, u32 seg,
-		 u64 off, void *buf, u32 len, bool write)
+int ava_host_seg_copy(struct ava_host_inst *inst, struct ava_host_req *req, u32 seg,
+		      u64 off, void *buf, u32 len, bool write)
 {
 	u32 end = write ? req->nseg : req->nrd;
 
 	while (len) {
-		struct ava_seg *s;
+		struct ava_host_seg *s;
 		u32 n;
 		int ret;
 
@@ -49,7 +49,7 @@ int ava_seg_copy(struct ava_inst *inst, struct ava_req *req, u32 seg,
 	return 0;
 }
 
-static u32 check_hdr(const struct ava_cmd_hdr *h, u32 rd_bytes)
+static u32 check_hdr(const struct ava_cmd_hdr *h, u64 rd_bytes)
 {
 	u32 inl = le32_to_cpu(h->inline_len);
 	u32 nrefs = le32_to_cpu(h->nrefs);
@@ -79,13 +79,13 @@ static u32 check_hdr(const struct ava_cmd_hdr *h, u32 rd_bytes)
  * first starts on a page, every piece but the last ends on one.
  * Advances (seg, off) past the data.
  */
-static bool ref_shape_ok(struct ava_req *req, u32 *seg, u64 *off, u64 len,
+static bool ref_shape_ok(struct ava_host_req *req, u32 *seg, u64 *off, u64 len,
 			 u32 end)
 {
 	bool first = true;
 
 	while (len) {
-		struct ava_seg *s;
+		struct ava_host_seg *s;
 		u64 n, a;
 
 		if (*seg >= end)
@@ -109,7 +109,7 @@ static bool ref_shape_ok(struct ava_req *req, u32 *seg, u64 *off, u64 len,
 	return true;
 }
 
-static u32 check_refs(struct ava_req *req, u32 total)
+static u32 check_refs(struct ava_host_req *req, u32 total)
 {
 	const struct ava_buf_ref *refs;
 	u32 nrefs = le32_to_cpu(req->hdr.nrefs);
@@ -123,16 +123,17 @@ static u32 check_refs(struct ava_req *req, u32 total)
 		u32 fl = le32_to_cpu(refs[i].flags);
 		u64 len = le64_to_cpu(refs[i].len);
 
-		if (!fl || (fl & ~AVA_REF_KNOWN_FLAGS) || refs[i].reserved ||
+		/* AVA_REF_STREAM is the local transport's: refused here */
+		if (!fl || (fl & ~(AVA_REF_IN | AVA_REF_OUT)) || refs[i].reserved ||
 		    refs[i].offset || !len)
 			return AVA_S_BAD_REF;
-		if (len > ava_max_ref_bytes)
+		if (len > ava_host_max_ref_bytes)
 			return AVA_S_TOO_LARGE;
 		if (fl & AVA_REF_OUT)
 			out += len;
 		else
 			in += len;
-		if (in + out > ava_max_ref_bytes)
+		if (in + out > ava_host_max_ref_bytes)
 			return AVA_S_TOO_LARGE;
 	}
 	/* the data must fill the chain exactly */
@@ -155,9 +156,9 @@ static u32 check_refs(struct ava_req *req, u32 total)
 	return AVA_S_OK;
 }
 
-int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
+int ava_host_cmd_take(struct ava_host_inst *inst, struct ava_host_req *req)
 {
-	struct ava_seg *rs;
+	struct ava_host_seg *rs;
 	u32 total;
 	int ret;
 
@@ -174,7 +175,7 @@ int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
 		req->status = AVA_S_MALFORMED;
 		return AVA_TAKE_REPLY;
 	}
-	ret = ava_seg_copy(inst, req, 0, 0, &req->hdr, HDR_LEN, false);
+	ret = ava_host_seg_copy(inst, req, 0, 0, &req->hdr, HDR_LEN, false);
 	if (ret)
 		return AVA_TAKE_BADCHAIN;
 	atomic64_add(HDR_LEN, &inst->st.bytes_copied);
@@ -183,7 +184,7 @@ int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
 		return AVA_TAKE_REPLY;
 
 	total = le32_to_cpu(req->hdr.total_len);
-	req->cmd = kvmalloc(total, GFP_KERNEL);
+	req->cmd = kvmalloc(total, GFP_KERNEL_ACCOUNT);
 	if (!req->cmd) {
 		req->status = AVA_S_NO_MEMORY;
 		return AVA_TAKE_REPLY;
@@ -191,8 +192,8 @@ int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
 	req->cmd_len = total;
 	memcpy(req->cmd, &req->hdr, HDR_LEN);
 	if (total > HDR_LEN) {
-		ret = ava_seg_copy(inst, req, 0, HDR_LEN, req->cmd + HDR_LEN,
-				   total - HDR_LEN, false);
+		ret = ava_host_seg_copy(inst, req, 0, HDR_LEN, req->cmd + HDR_LEN,
+					total - HDR_LEN, false);
 		if (ret)
 			return AVA_TAKE_BADCHAIN;
 		atomic64_add(total - HDR_LEN, &inst->st.bytes_copied);
@@ -206,7 +207,7 @@ int ava_cmd_take(struct ava_inst *inst, struct ava_req *req)
 	 */
 	if (le16_to_cpu(req->hdr.api_id) == AVA_API_CONTROL &&
 	    le32_to_cpu(req->hdr.func_id) == AVA_CTL_PING &&
-	    ava_worker_idle(inst))
+	    ava_host_queue_idle(inst))
 		return AVA_TAKE_REPLY;
 	return AVA_TAKE_WORKER;
 }

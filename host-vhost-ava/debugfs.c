@@ -8,17 +8,17 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
-static struct dentry *ava_dbg_root;
+static struct dentry *ava_host_dbg_root;
 
 static int stats_show(struct seq_file *m, void *unused)
 {
-	struct ava_inst *inst = m->private;
-	struct ava_stats *st = &inst->st;
+	struct ava_host_inst *inst = m->private;
+	struct ava_host_stats *st = &inst->st;
 	u32 pending, inflight;
 
-	ava_worker_depth(inst, &pending, &inflight);
+	ava_host_queue_depth(inst, &pending, &inflight);
 
 	seq_printf(m, "calls %lld\n", atomic64_read(&st->calls));
 	seq_printf(m, "completed %lld\n", atomic64_read(&st->completed));
@@ -43,7 +43,7 @@ DEFINE_SHOW_ATTRIBUTE(stats);
 static int worker_show(struct seq_file *m, void *unused)
 {
 	struct ava_vhost_stats st;
-	bool attached = ava_worker_stats(m->private, &st);
+	bool attached = ava_host_file_stats(m->private, &st);
 
 	seq_printf(m, "attached %d\n", attached);
 	seq_printf(m, "cmds %llu\n", st.cmds);
@@ -55,26 +55,26 @@ static int worker_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(worker);
 
-void ava_debugfs_init(void)
+void ava_host_debugfs_init(void)
 {
-	ava_dbg_root = debugfs_create_dir("ava_vhost", NULL);
+	ava_host_dbg_root = debugfs_create_dir("ava_vhost", NULL);
 }
 
-void ava_debugfs_exit(void)
+void ava_host_debugfs_exit(void)
 {
-	debugfs_remove_recursive(ava_dbg_root);
-	ava_dbg_root = NULL;
+	debugfs_remove_recursive(ava_host_dbg_root);
+	ava_host_dbg_root = NULL;
 }
 
-void ava_debugfs_add(struct ava_inst *inst)
+void ava_host_debugfs_add(struct ava_host_inst *inst)
 {
 	inst->dbg = debugfs_create_dir(dev_name(&inst->mdev->dev),
-				       ava_dbg_root);
+				       ava_host_dbg_root);
 	debugfs_create_file("stats", 0444, inst->dbg, inst, &stats_fops);
 	debugfs_create_file("worker", 0444, inst->dbg, inst, &worker_fops);
 }
 
-void ava_debugfs_remove(struct ava_inst *inst)
+void ava_host_debugfs_remove(struct ava_host_inst *inst)
 {
 	debugfs_remove_recursive(inst->dbg);
 	inst->dbg = NULL;

@@ -8,7 +8,7 @@
 #include <linux/file.h>
 #include <linux/virtio_pci.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
 static void put_ctx(struct eventfd_ctx **slot, struct eventfd_ctx *ctx,
 		    spinlock_t *lock)
@@ -23,7 +23,7 @@ static void put_ctx(struct eventfd_ctx **slot, struct eventfd_ctx *ctx,
 		eventfd_ctx_put(old);
 }
 
-static int set_eventfds(struct ava_inst *inst, struct eventfd_ctx **slots,
+static int set_eventfds(struct ava_host_inst *inst, struct eventfd_ctx **slots,
 			u32 start, u32 count, const s32 *fds)
 {
 	struct eventfd_ctx *ctx[AVA_MAX_VECTORS];
@@ -49,7 +49,7 @@ static int set_eventfds(struct ava_inst *inst, struct eventfd_ctx **slots,
 	return 0;
 }
 
-static void signal_ctx(struct ava_inst *inst, struct eventfd_ctx *const *slot)
+static void signal_ctx(struct ava_host_inst *inst, struct eventfd_ctx *const *slot)
 {
 	spin_lock(&inst->irq_lock);
 	if (*slot)
@@ -57,7 +57,7 @@ static void signal_ctx(struct ava_inst *inst, struct eventfd_ctx *const *slot)
 	spin_unlock(&inst->irq_lock);
 }
 
-static int set_msix(struct ava_inst *inst, u32 flags, u32 start, u32 count,
+static int set_msix(struct ava_host_inst *inst, u32 flags, u32 start, u32 count,
 		    void *data)
 {
 	u32 nvec = inst->num_queues + 1;
@@ -91,7 +91,7 @@ static int set_msix(struct ava_inst *inst, u32 flags, u32 start, u32 count,
 }
 
 /* A single eventfd: the release request, or the (never raised) error */
-static int set_one(struct ava_inst *inst, struct eventfd_ctx **slot,
+static int set_one(struct ava_host_inst *inst, struct eventfd_ctx **slot,
 		   u32 flags, u32 count, void *data)
 {
 	if ((flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) != VFIO_IRQ_SET_ACTION_TRIGGER)
@@ -110,8 +110,8 @@ static int set_one(struct ava_inst *inst, struct eventfd_ctx **slot,
 }
 
 /* Arguments were checked by vfio_set_irqs_validate_and_prepare(). */
-int ava_set_irqs(struct ava_inst *inst, u32 flags, u32 index, u32 start,
-		 u32 count, void *data)
+int ava_host_set_irqs(struct ava_host_inst *inst, u32 flags, u32 index, u32 start,
+		      u32 count, void *data)
 {
 	switch (index) {
 	case VFIO_PCI_MSIX_IRQ_INDEX:
@@ -124,7 +124,7 @@ int ava_set_irqs(struct ava_inst *inst, u32 flags, u32 index, u32 start,
 	return -EINVAL;
 }
 
-void ava_irqs_release(struct ava_inst *inst)
+void ava_host_irqs_release(struct ava_host_inst *inst)
 {
 	unsigned int i;
 
@@ -135,7 +135,7 @@ void ava_irqs_release(struct ava_inst *inst)
 	inst->msix_on = false;
 }
 
-void ava_signal_vector(struct ava_inst *inst, u16 vector)
+void ava_host_signal_vector(struct ava_host_inst *inst, u16 vector)
 {
 	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= AVA_MAX_VECTORS)
 		return;
@@ -143,7 +143,7 @@ void ava_signal_vector(struct ava_inst *inst, u16 vector)
 	atomic64_add(1, &inst->st.irqs);
 }
 
-void ava_signal_request(struct ava_inst *inst)
+void ava_host_signal_request(struct ava_host_inst *inst)
 {
 	signal_ctx(inst, &inst->req_trigger);
 }

@@ -12,68 +12,98 @@
 #include <linux/pci_regs.h>
 #include <linux/virtio_config.h>
 
-#include "ava_vhost.h"
+#include <linux/memcontrol.h>
 
-static struct ava_type ava_types[] = {
+#include "ava_host.h"
+
+static struct ava_host_type ava_host_types[] = {
 	{ .type = { .sysfs_name = "1q", .pretty_name = "AvA, 1 queue" },
 	  .num_queues = 1 },
 	{ .type = { .sysfs_name = "4q", .pretty_name = "AvA, 4 queues" },
 	  .num_queues = 4 },
 };
 
-static struct mdev_type *ava_mdev_types[] = {
-	&ava_types[0].type,
-	&ava_types[1].type,
+static struct mdev_type *ava_host_mdev_types[] = {
+	&ava_host_types[0].type,
+	&ava_host_types[1].type,
 };
 
 static struct {
 	struct class *class;
 	struct device dev;
 	struct mdev_parent parent;
-} ava_parent;
+} ava_host_parent;
 
-static atomic_t ava_avail;
-static LIST_HEAD(ava_instances);
-static DEFINE_MUTEX(ava_instances_lock);
+static atomic_t ava_host_avail;
+static LIST_HEAD(ava_host_instances);
+static DEFINE_MUTEX(ava_host_instances_lock);
 
-static const struct vfio_device_ops ava_dev_ops;
+static const struct vfio_device_ops ava_host_dev_ops;
 
-struct ava_inst *ava_inst_get_by_name(const char *name)
+struct ava_host_inst *ava_host_inst_get_by_name(const char *name)
 {
-	struct ava_inst *inst, *found = NULL;
+	struct ava_host_inst *inst, *found = NULL;
 
-	mutex_lock(&ava_instances_lock);
-	list_for_each_entry(inst, &ava_instances, node) {
+	mutex_lock(&ava_host_instances_lock);
+	list_for_each_entry(inst, &ava_host_instances, node) {
 		if (!strcmp(dev_name(&inst->mdev->dev), name)) {
 			get_device(&inst->vdev.device);
 			found = inst;
 			break;
 		}
 	}
-	mutex_unlock(&ava_instances_lock);
+	mutex_unlock(&ava_host_instances_lock);
 	return found;
 }
 
-void ava_inst_put(struct ava_inst *inst)
+void ava_host_inst_put(struct ava_host_inst *inst)
 {
 	vfio_put_device(&inst->vdev);
 }
 
-static int ava_init_dev(struct vfio_device *vdev)
+static void free_bufs(struct ava_host_inst *inst)
 {
-	struct ava_inst *inst = vdev_to_inst(vdev);
-	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+	unsigned int i;
 
-	inst->scratch = kvzalloc(struct_size(inst->scratch, segs, ava_max_chain),
-				 GFP_KERNEL);
+	for (i = 0; i < AVA_MAX_QUEUES; i++)
+		bitmap_free(inst->heads_out[i]);
+	kvfree(inst->scratch);
+}
+
+static int alloc_bufs(struct ava_host_inst *inst)
+{
+	unsigned int i;
+
+	inst->scratch = kvzalloc(struct_size(inst->scratch, segs,
+					     ava_host_max_chain), GFP_KERNEL);
 	if (!inst->scratch)
 		return -ENOMEM;
-	if (atomic_dec_if_positive(&ava_avail) < 0) {
-		kvfree(inst->scratch);
+	for (i = 0; i < AVA_MAX_QUEUES; i++) {
+		inst->heads_out[i] = bitmap_zalloc(ava_host_max_queue_size,
+						   GFP_KERNEL);
+		if (!inst->heads_out[i]) {
+			free_bufs(inst);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int ava_host_init_dev(struct vfio_device *vdev)
+{
+	struct ava_host_inst *inst = vdev_to_inst(vdev);
+	struct mdev_device *mdev = to_mdev_device(vdev->dev);
+	int ret;
+
+	ret = alloc_bufs(inst);
+	if (ret)
+		return ret;
+	if (atomic_dec_if_positive(&ava_host_avail) < 0) {
+		free_bufs(inst);
 		return -ENOSPC;
 	}
 	inst->mdev = mdev;
-	inst->type = container_of(mdev->type, struct ava_type, type);
+	inst->type = container_of(mdev->type, struct ava_host_type, type);
 	inst->num_queues = inst->type->num_queues;
 	inst->dev_features = BIT_ULL(VIRTIO_F_VERSION_1) |
 			     BIT_ULL(AVA_F_INDIRECT);
@@ -87,64 +117,73 @@ static int ava_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&inst->pending);
 	INIT_LIST_HEAD(&inst->inflight);
 	INIT_LIST_HEAD(&inst->node);
-	INIT_DELAYED_WORK(&inst->work, ava_vq_work);
-	ava_policy_init(inst);
-	ava_cfg_init(inst);
+	INIT_DELAYED_WORK(&inst->work, ava_host_vq_work);
+	ava_host_policy_init(inst);
+	ava_host_cfg_init(inst);
 	mutex_lock(&inst->lock);
-	ava_reset_locked(inst);
+	ava_host_reset_locked(inst);
 	mutex_unlock(&inst->lock);
 	return 0;
 }
 
-static void ava_release_dev(struct vfio_device *vdev)
+static void ava_host_release_dev(struct vfio_device *vdev)
 {
-	struct ava_inst *inst = vdev_to_inst(vdev);
-	struct ava_req *req, *tmp;
+	struct ava_host_inst *inst = vdev_to_inst(vdev);
+	struct ava_host_req *req, *tmp;
 
 	/* a worker may have queued answers after the device closed */
 	cancel_delayed_work_sync(&inst->work);
 	list_for_each_entry_safe(req, tmp, &inst->done, node) {
 		list_del(&req->node);
-		ava_req_free(req);
+		ava_host_req_free(req);
 	}
-	atomic_inc(&ava_avail);
-	kvfree(inst->scratch);
+	atomic_inc(&ava_host_avail);
+	free_bufs(inst);
 	mutex_destroy(&inst->lock);
 	mutex_destroy(&inst->wlock);
 	mutex_destroy(&inst->pin_lock);
 	vfio_free_device(vdev);
 }
 
-static int ava_open_device(struct vfio_device *vdev)
+static int ava_host_open_device(struct vfio_device *vdev)
 {
-	struct ava_inst *inst = vdev_to_inst(vdev);
+	struct ava_host_inst *inst = vdev_to_inst(vdev);
 
 	mutex_lock(&inst->lock);
-	ava_reset_locked(inst);
-	ava_cfg_init(inst);
+	ava_host_reset_locked(inst);
+	ava_host_cfg_init(inst);
 	inst->open = true;
+	/* what the guest makes the module hold is charged to the VMM */
+	inst->memcg = get_mem_cgroup_from_mm(current->mm);
 	mutex_unlock(&inst->lock);
 	return 0;
 }
 
-static void ava_close_device(struct vfio_device *vdev)
+static void ava_host_close_device(struct vfio_device *vdev)
 {
-	struct ava_inst *inst = vdev_to_inst(vdev);
-	struct ava_req *req, *tmp;
+	struct ava_host_inst *inst = vdev_to_inst(vdev);
+	struct ava_host_req *req, *tmp;
+	struct mem_cgroup *memcg;
 
 	mutex_lock(&inst->lock);
 	inst->open = false;
-	ava_reset_locked(inst);
+	ava_host_reset_locked(inst);
 	mutex_unlock(&inst->lock);
 	cancel_delayed_work_sync(&inst->work);
 	/* answers that came in after the reset are dropped */
 	spin_lock(&inst->done_lock);
 	list_for_each_entry_safe(req, tmp, &inst->done, node) {
 		list_del(&req->node);
-		ava_req_free(req);
+		ava_host_req_free(req);
 	}
 	spin_unlock(&inst->done_lock);
-	ava_irqs_release(inst);
+	ava_host_irqs_release(inst);
+	/* a worker's late answer may still run the work item */
+	mutex_lock(&inst->lock);
+	memcg = inst->memcg;
+	inst->memcg = NULL;
+	mutex_unlock(&inst->lock);
+	mem_cgroup_put(memcg);
 }
 
 static u64 region_size(unsigned int index)
@@ -161,8 +200,8 @@ static u64 region_size(unsigned int index)
 }
 
 /* One access of 1, 2 or 4 bytes, naturally aligned. */
-static int ava_access(struct ava_inst *inst, u64 pos, void *val, u32 len,
-		      bool write)
+static int ava_host_access(struct ava_host_inst *inst, u64 pos, void *val, u32 len,
+			   bool write)
 {
 	unsigned int index = pos >> AVA_REGION_SHIFT;
 	u64 off = pos & AVA_REGION_MASK;
@@ -174,15 +213,15 @@ static int ava_access(struct ava_inst *inst, u64 pos, void *val, u32 len,
 	switch (index) {
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		if (write)
-			ret = ava_cfg_write(inst, off, val, len);
+			ret = ava_host_cfg_write(inst, off, val, len);
 		else
-			ret = ava_cfg_read(inst, off, val, len);
+			ret = ava_host_cfg_read(inst, off, val, len);
 		break;
 	case VFIO_PCI_BAR0_REGION_INDEX:
 		if (write)
-			ret = ava_bar0_write(inst, off, val, len);
+			ret = ava_host_bar0_write(inst, off, val, len);
 		else
-			ret = ava_bar0_read(inst, off, val, len);
+			ret = ava_host_bar0_read(inst, off, val, len);
 		break;
 	default:
 		/* BAR 2 holds the MSI-X table, which the VMM emulates */
@@ -194,8 +233,8 @@ static int ava_access(struct ava_inst *inst, u64 pos, void *val, u32 len,
 	return ret;
 }
 
-static ssize_t ava_rw(struct ava_inst *inst, char __user *ubuf, size_t count,
-		      loff_t *ppos, bool write)
+static ssize_t ava_host_rw(struct ava_host_inst *inst, char __user *ubuf, size_t count,
+			   loff_t *ppos, bool write)
 {
 	size_t done = 0;
 
@@ -213,7 +252,7 @@ static ssize_t ava_rw(struct ava_inst *inst, char __user *ubuf, size_t count,
 			len = 1;
 		if (write && copy_from_user(val, ubuf + done, len))
 			return -EFAULT;
-		ret = ava_access(inst, pos, val, len, write);
+		ret = ava_host_access(inst, pos, val, len, write);
 		if (ret)
 			return done ? done : ret;
 		if (!write && copy_to_user(ubuf + done, val, len))
@@ -224,20 +263,20 @@ static ssize_t ava_rw(struct ava_inst *inst, char __user *ubuf, size_t count,
 	return done;
 }
 
-static ssize_t ava_read(struct vfio_device *vdev, char __user *buf,
-			size_t count, loff_t *ppos)
+static ssize_t ava_host_read(struct vfio_device *vdev, char __user *buf,
+			     size_t count, loff_t *ppos)
 {
-	return ava_rw(vdev_to_inst(vdev), buf, count, ppos, false);
+	return ava_host_rw(vdev_to_inst(vdev), buf, count, ppos, false);
 }
 
-static ssize_t ava_write(struct vfio_device *vdev, const char __user *buf,
-			 size_t count, loff_t *ppos)
+static ssize_t ava_host_write(struct vfio_device *vdev, const char __user *buf,
+			      size_t count, loff_t *ppos)
 {
-	return ava_rw(vdev_to_inst(vdev), (char __user *)buf, count, ppos,
+	return ava_host_rw(vdev_to_inst(vdev), (char __user *)buf, count, ppos,
 		      true);
 }
 
-static u32 ava_irq_count(struct ava_inst *inst, unsigned int index)
+static u32 ava_host_irq_count(struct ava_host_inst *inst, unsigned int index)
 {
 	switch (index) {
 	case VFIO_PCI_MSIX_IRQ_INDEX:
@@ -281,7 +320,7 @@ static long ioctl_region_info(void __user *arg)
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long ioctl_irq_info(struct ava_inst *inst, void __user *arg)
+static long ioctl_irq_info(struct ava_host_inst *inst, void __user *arg)
 {
 	struct vfio_irq_info info;
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
@@ -290,13 +329,13 @@ static long ioctl_irq_info(struct ava_inst *inst, void __user *arg)
 		return -EFAULT;
 	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
-	info.count = ava_irq_count(inst, info.index);
+	info.count = ava_host_irq_count(inst, info.index);
 	info.flags = info.count ? VFIO_IRQ_INFO_EVENTFD |
 				  VFIO_IRQ_INFO_NORESIZE : 0;
 	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
 }
 
-static long ioctl_set_irqs(struct ava_inst *inst, void __user *arg)
+static long ioctl_set_irqs(struct ava_host_inst *inst, void __user *arg)
 {
 	struct vfio_irq_set hdr;
 	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
@@ -309,7 +348,7 @@ static long ioctl_set_irqs(struct ava_inst *inst, void __user *arg)
 	if (hdr.index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
 	ret = vfio_set_irqs_validate_and_prepare(&hdr,
-						 ava_irq_count(inst, hdr.index),
+						 ava_host_irq_count(inst, hdr.index),
 						 VFIO_PCI_NUM_IRQS, &data_size);
 	if (ret)
 		return ret;
@@ -318,16 +357,16 @@ static long ioctl_set_irqs(struct ava_inst *inst, void __user *arg)
 		if (IS_ERR(data))
 			return PTR_ERR(data);
 	}
-	ret = ava_set_irqs(inst, hdr.flags, hdr.index, hdr.start, hdr.count,
-			   data);
+	ret = ava_host_set_irqs(inst, hdr.flags, hdr.index, hdr.start, hdr.count,
+				data);
 	kfree(data);
 	return ret;
 }
 
-static long ava_ioctl(struct vfio_device *vdev, unsigned int cmd,
-		      unsigned long arg)
+static long ava_host_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			   unsigned long arg)
 {
-	struct ava_inst *inst = vdev_to_inst(vdev);
+	struct ava_host_inst *inst = vdev_to_inst(vdev);
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
@@ -341,46 +380,46 @@ static long ava_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return ioctl_set_irqs(inst, uarg);
 	case VFIO_DEVICE_RESET:
 		mutex_lock(&inst->lock);
-		ava_reset_locked(inst);
+		ava_host_reset_locked(inst);
 		mutex_unlock(&inst->lock);
 		return 0;
 	}
 	return -ENOTTY;
 }
 
-static void ava_request(struct vfio_device *vdev, unsigned int count)
+static void ava_host_request(struct vfio_device *vdev, unsigned int count)
 {
-	struct ava_inst *inst = vdev_to_inst(vdev);
+	struct ava_host_inst *inst = vdev_to_inst(vdev);
 
 	if (!count)
 		dev_notice(&inst->mdev->dev, "asking the user to release the device\n");
-	ava_signal_request(inst);
+	ava_host_signal_request(inst);
 }
 
-static void ava_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
+static void ava_host_dma_unmap(struct vfio_device *vdev, u64 iova, u64 length)
 {
-	ava_worker_dma_unmap(vdev_to_inst(vdev), iova, length);
+	ava_host_unpin_iova(vdev_to_inst(vdev), iova, length);
 }
 
-static const struct vfio_device_ops ava_dev_ops = {
+static const struct vfio_device_ops ava_host_dev_ops = {
 	.name = "vfio-ava",
-	.init = ava_init_dev,
-	.release = ava_release_dev,
-	.open_device = ava_open_device,
-	.close_device = ava_close_device,
-	.read = ava_read,
-	.write = ava_write,
-	.ioctl = ava_ioctl,
-	.request = ava_request,
-	.dma_unmap = ava_dma_unmap,
+	.init = ava_host_init_dev,
+	.release = ava_host_release_dev,
+	.open_device = ava_host_open_device,
+	.close_device = ava_host_close_device,
+	.read = ava_host_read,
+	.write = ava_host_write,
+	.ioctl = ava_host_ioctl,
+	.request = ava_host_request,
+	.dma_unmap = ava_host_dma_unmap,
 };
 
-static int ava_probe(struct mdev_device *mdev)
+static int ava_host_probe(struct mdev_device *mdev)
 {
-	struct ava_inst *inst;
+	struct ava_host_inst *inst;
 	int ret;
 
-	inst = vfio_alloc_device(ava_inst, vdev, &mdev->dev, &ava_dev_ops);
+	inst = vfio_alloc_device(ava_host_inst, vdev, &mdev->dev, &ava_host_dev_ops);
 	if (IS_ERR(inst))
 		return PTR_ERR(inst);
 	dev_set_drvdata(&mdev->dev, inst);
@@ -389,99 +428,99 @@ static int ava_probe(struct mdev_device *mdev)
 		vfio_put_device(&inst->vdev);
 		return ret;
 	}
-	ava_debugfs_add(inst);
-	mutex_lock(&ava_instances_lock);
-	list_add_tail(&inst->node, &ava_instances);
-	mutex_unlock(&ava_instances_lock);
+	ava_host_debugfs_add(inst);
+	mutex_lock(&ava_host_instances_lock);
+	list_add_tail(&inst->node, &ava_host_instances);
+	mutex_unlock(&ava_host_instances_lock);
 	return 0;
 }
 
-static void ava_remove(struct mdev_device *mdev)
+static void ava_host_remove(struct mdev_device *mdev)
 {
-	struct ava_inst *inst = dev_get_drvdata(&mdev->dev);
+	struct ava_host_inst *inst = dev_get_drvdata(&mdev->dev);
 
-	mutex_lock(&ava_instances_lock);
+	mutex_lock(&ava_host_instances_lock);
 	list_del_init(&inst->node);
-	mutex_unlock(&ava_instances_lock);
-	ava_worker_inst_gone(inst);
+	mutex_unlock(&ava_host_instances_lock);
+	ava_host_queue_inst_gone(inst);
 	vfio_unregister_group_dev(&inst->vdev);
-	ava_debugfs_remove(inst);
+	ava_host_debugfs_remove(inst);
 	vfio_put_device(&inst->vdev);
 }
 
-static unsigned int ava_get_available(struct mdev_type *mtype)
+static unsigned int ava_host_get_available(struct mdev_type *mtype)
 {
-	return atomic_read(&ava_avail);
+	return atomic_read(&ava_host_avail);
 }
 
-static ssize_t ava_show_description(struct mdev_type *mtype, char *buf)
+static ssize_t ava_host_show_description(struct mdev_type *mtype, char *buf)
 {
-	struct ava_type *t = container_of(mtype, struct ava_type, type);
+	struct ava_host_type *t = container_of(mtype, struct ava_host_type, type);
 
 	return sysfs_emit(buf, "virtio queues=%u\n", t->num_queues);
 }
 
-static const struct attribute_group *ava_dev_groups[] = {
-	&ava_policy_group,
+static const struct attribute_group *ava_host_dev_groups[] = {
+	&ava_host_policy_group,
 	NULL,
 };
 
-static struct mdev_driver ava_mdev_driver = {
+static struct mdev_driver ava_host_mdev_driver = {
 	.device_api = VFIO_DEVICE_API_PCI_STRING,
 	.driver = {
 		.name = AVA_NAME,
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
-		.dev_groups = ava_dev_groups,
+		.dev_groups = ava_host_dev_groups,
 	},
-	.probe = ava_probe,
-	.remove = ava_remove,
-	.get_available = ava_get_available,
-	.show_description = ava_show_description,
+	.probe = ava_host_probe,
+	.remove = ava_host_remove,
+	.get_available = ava_host_get_available,
+	.show_description = ava_host_show_description,
 };
 
-static void ava_parent_release(struct device *dev)
+static void ava_host_parent_release(struct device *dev)
 {
 }
 
-int ava_mdev_init(void)
+int ava_host_mdev_init(void)
 {
 	int ret;
 
-	atomic_set(&ava_avail, ava_max_instances);
-	ret = mdev_register_driver(&ava_mdev_driver);
+	atomic_set(&ava_host_avail, ava_host_max_instances);
+	ret = mdev_register_driver(&ava_host_mdev_driver);
 	if (ret)
 		return ret;
-	ava_parent.class = class_create(THIS_MODULE, AVA_NAME);
-	if (IS_ERR(ava_parent.class)) {
-		ret = PTR_ERR(ava_parent.class);
+	ava_host_parent.class = class_create(THIS_MODULE, AVA_NAME);
+	if (IS_ERR(ava_host_parent.class)) {
+		ret = PTR_ERR(ava_host_parent.class);
 		goto err_driver;
 	}
-	ava_parent.dev.class = ava_parent.class;
-	ava_parent.dev.release = ava_parent_release;
-	dev_set_name(&ava_parent.dev, AVA_NAME);
-	ret = device_register(&ava_parent.dev);
+	ava_host_parent.dev.class = ava_host_parent.class;
+	ava_host_parent.dev.release = ava_host_parent_release;
+	dev_set_name(&ava_host_parent.dev, AVA_NAME);
+	ret = device_register(&ava_host_parent.dev);
 	if (ret)
 		goto err_dev;
-	ret = mdev_register_parent(&ava_parent.parent, &ava_parent.dev,
-				   &ava_mdev_driver, ava_mdev_types,
-				   ARRAY_SIZE(ava_mdev_types));
+	ret = mdev_register_parent(&ava_host_parent.parent, &ava_host_parent.dev,
+				   &ava_host_mdev_driver, ava_host_mdev_types,
+				   ARRAY_SIZE(ava_host_mdev_types));
 	if (ret)
 		goto err_dev;
 	return 0;
 
 err_dev:
-	device_unregister(&ava_parent.dev);
-	class_destroy(ava_parent.class);
+	device_unregister(&ava_host_parent.dev);
+	class_destroy(ava_host_parent.class);
 err_driver:
-	mdev_unregister_driver(&ava_mdev_driver);
+	mdev_unregister_driver(&ava_host_mdev_driver);
 	return ret;
 }
 
-void ava_mdev_exit(void)
+void ava_host_mdev_exit(void)
 {
-	mdev_unregister_parent(&ava_parent.parent);
-	device_unregister(&ava_parent.dev);
-	class_destroy(ava_parent.class);
-	mdev_unregister_driver(&ava_mdev_driver);
+	mdev_unregister_parent(&ava_host_parent.parent);
+	device_unregister(&ava_host_parent.dev);
+	class_destroy(ava_host_parent.class);
+	mdev_unregister_driver(&ava_host_mdev_driver);
 }

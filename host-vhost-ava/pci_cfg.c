@@ -10,7 +10,7 @@
 #include <linux/pci_regs.h>
 #include <linux/virtio_pci.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
 static void put16(u8 *p, u16 v)
 {
@@ -29,7 +29,7 @@ static u32 get32(const u8 *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
 }
 
-static void set_wmask(struct ava_inst *inst, u32 off, u32 len, u32 mask)
+static void set_wmask(struct ava_host_inst *inst, u32 off, u32 len, u32 mask)
 {
 	u32 i;
 
@@ -37,7 +37,7 @@ static void set_wmask(struct ava_inst *inst, u32 off, u32 len, u32 mask)
 		inst->wmask[off + i] = (mask >> (8 * i)) & 0xff;
 }
 
-static void add_vcap(struct ava_inst *inst, u8 pos, u8 next, u8 len,
+static void add_vcap(struct ava_host_inst *inst, u8 pos, u8 next, u8 len,
 		     u8 type, u32 off, u32 size)
 {
 	u8 *c = &inst->cfg[pos];
@@ -51,7 +51,7 @@ static void add_vcap(struct ava_inst *inst, u8 pos, u8 next, u8 len,
 	put32(c + VIRTIO_PCI_CAP_LENGTH, size);
 }
 
-void ava_cfg_init(struct ava_inst *inst)
+void ava_host_cfg_init(struct ava_host_inst *inst)
 {
 	u8 *c = inst->cfg;
 	u8 *msix = &c[AVA_CAP_MSIX];
@@ -61,7 +61,7 @@ void ava_cfg_init(struct ava_inst *inst)
 	memset(inst->wmask, 0, sizeof(inst->wmask));
 
 	put16(c + PCI_VENDOR_ID, AVA_PCI_VENDOR);
-	put16(c + PCI_DEVICE_ID, 0x1040 + ava_virtio_id);
+	put16(c + PCI_DEVICE_ID, 0x1040 + ava_host_virtio_id);
 	put16(c + PCI_STATUS, PCI_STATUS_CAP_LIST);
 	c[PCI_REVISION_ID] = 1;
 	c[PCI_CLASS_PROG] = AVA_PCI_CLASS & 0xff;
@@ -116,7 +116,7 @@ void ava_cfg_init(struct ava_inst *inst)
  * The VIRTIO_PCI_CAP_PCI_CFG window: returns true and the BAR 0 offset
  * and length when the window is programmed to a valid access.
  */
-static bool pcicfg_target(struct ava_inst *inst, u32 *off, u32 *len)
+static bool pcicfg_target(struct ava_host_inst *inst, u32 *off, u32 *len)
 {
 	const u8 *c = &inst->cfg[AVA_CAP_PCICFG];
 
@@ -133,7 +133,7 @@ static bool pcicfg_target(struct ava_inst *inst, u32 *off, u32 *len)
 
 #define AVA_PCICFG_DATA	(AVA_CAP_PCICFG + sizeof(struct virtio_pci_cap))
 
-int ava_cfg_read(struct ava_inst *inst, u32 off, void *buf, u32 len)
+int ava_host_cfg_read(struct ava_host_inst *inst, u32 off, void *buf, u32 len)
 {
 	u32 boff, blen;
 
@@ -142,7 +142,7 @@ int ava_cfg_read(struct ava_inst *inst, u32 off, void *buf, u32 len)
 	if (off == AVA_PCICFG_DATA && len == 4 &&
 	    pcicfg_target(inst, &boff, &blen)) {
 		u8 tmp[4] = { 0 };
-		int ret = ava_bar0_read(inst, boff, tmp, blen);
+		int ret = ava_host_bar0_read(inst, boff, tmp, blen);
 
 		if (ret)
 			return ret;
@@ -152,7 +152,7 @@ int ava_cfg_read(struct ava_inst *inst, u32 off, void *buf, u32 len)
 	return 0;
 }
 
-int ava_cfg_write(struct ava_inst *inst, u32 off, const void *buf, u32 len)
+int ava_host_cfg_write(struct ava_host_inst *inst, u32 off, const void *buf, u32 len)
 {
 	const u8 *v = buf;
 	u32 i, boff, blen;
@@ -166,7 +166,7 @@ int ava_cfg_write(struct ava_inst *inst, u32 off, const void *buf, u32 len)
 	}
 	if (off == AVA_PCICFG_DATA && len == 4 &&
 	    pcicfg_target(inst, &boff, &blen))
-		return ava_bar0_write(inst, boff, &inst->cfg[AVA_PCICFG_DATA],
+		return ava_host_bar0_write(inst, boff, &inst->cfg[AVA_PCICFG_DATA],
 				      blen);
 	return 0;
 }

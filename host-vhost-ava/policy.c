@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * AvA host module: per-instance policy.  Two token buckets limit the
- * calls per second and the bytes per second (inline command bytes plus
- * referenced buffer bytes) a VM may submit.  A command that finds a
- * bucket empty stays on its ring until the tokens are there.
+ * calls per second and the bytes per second (inline command bytes,
+ * referenced buffer bytes and reply bytes) a VM may submit.  A command
+ * that finds a bucket empty stays on its ring until the tokens are there;
+ * one larger than the burst is charged in full and leaves the bucket in
+ * debt.  Chains refused without reaching the worker are charged too.
  *
  * sysfs, under /sys/bus/mdev/devices/<uuid>/ava/:
  *   calls_per_sec, calls_burst, bytes_per_sec, bytes_burst  (rw)
@@ -15,11 +17,17 @@
 #include <linux/math64.h>
 #include <linux/sysfs.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
-#define AVA_RATE_MAX	BIT_ULL(33)	/* keeps the arithmetic in u64 */
+/*
+ * Tokens are scaled by NSEC_PER_SEC and kept in an s64 between
+ * -AVA_DEBT_MAX and burst (<= AVA_RATE_MAX) units; differences of two
+ * such values fit a u64, so they are taken in u64.
+ */
+#define AVA_RATE_MAX	BIT_ULL(33)
+#define AVA_DEBT_MAX	BIT_ULL(32)
 
-static void bucket_set(struct ava_bucket *b, u64 rate, u64 burst)
+static void bucket_set(struct ava_host_bucket *b, u64 rate, u64 burst)
 {
 	b->rate = rate;
 	b->burst = burst;
@@ -27,24 +35,29 @@ static void bucket_set(struct ava_bucket *b, u64 rate, u64 burst)
 	b->last_ns = ktime_get_ns();
 }
 
-static void bucket_refill(struct ava_bucket *b, u64 now)
+static void bucket_refill(struct ava_host_bucket *b, u64 now)
 {
-	u64 full = b->burst * NSEC_PER_SEC;
+	s64 full = b->burst * NSEC_PER_SEC;
+	u64 gap = (u64)full - (u64)b->tokens;
 	u64 dt = now - b->last_ns;
 
 	b->last_ns = now;
-	/* dt * rate only when it cannot exceed full, so no overflow */
-	if (dt >= div64_u64(full, b->rate) + 1 ||
-	    b->tokens + dt * b->rate >= full)
+	/* dt * rate only when it cannot exceed the gap, so no overflow */
+	if (dt > div64_u64(gap, b->rate))
 		b->tokens = full;
 	else
-		b->tokens += dt * b->rate;
+		b->tokens = (s64)((u64)b->tokens + dt * b->rate);
 }
 
-/* ns until cost units are there; 0 if they are (and not yet taken) */
-static u64 bucket_wait(struct ava_bucket *b, u64 cost, u64 now)
+/*
+ * ns until a command of cost units may go; 0 if it may now.  A command
+ * needs min(cost, burst) tokens but takes its full cost (bucket_take), so
+ * one larger than the burst leaves the bucket in debt and the next waits
+ * for the debt to be paid: the rate holds for any size.
+ */
+static u64 bucket_wait(struct ava_host_bucket *b, u64 cost, u64 now)
 {
-	u64 need;
+	s64 need;
 
 	if (!b->rate)
 		return 0;
@@ -52,27 +65,50 @@ static u64 bucket_wait(struct ava_bucket *b, u64 cost, u64 now)
 	need = min(cost, b->burst) * NSEC_PER_SEC;
 	if (b->tokens >= need)
 		return 0;
-	return div64_u64(need - b->tokens + b->rate - 1, b->rate);
+	return div64_u64((u64)need - (u64)b->tokens + b->rate - 1, b->rate);
 }
 
-static void bucket_take(struct ava_bucket *b, u64 cost)
+/* Take cost units, into debt if need be (at most AVA_DEBT_MAX units). */
+static void bucket_take(struct ava_host_bucket *b, u64 cost)
 {
-	if (b->rate)
-		b->tokens -= min(cost, b->burst) * NSEC_PER_SEC;
+	s64 floor = -(s64)(AVA_DEBT_MAX * NSEC_PER_SEC);
+	u64 c = min_t(u64, cost, AVA_DEBT_MAX) * NSEC_PER_SEC;
+
+	if (!b->rate)
+		return;
+	if (c >= (u64)b->tokens - (u64)floor)
+		b->tokens = floor;
+	else
+		b->tokens = (s64)((u64)b->tokens - c);
 }
 
-void ava_policy_init(struct ava_inst *inst)
+void ava_host_policy_init(struct ava_host_inst *inst)
 {
 	spin_lock_init(&inst->policy_lock);
 	bucket_set(&inst->calls_bucket, 0, 0);
 	bucket_set(&inst->bytes_bucket, 0, 0);
 }
 
+/* Count the time commands wait for tokens; policy_lock held. */
+static void throttle_account(struct ava_host_inst *inst, bool waiting,
+			     u64 now)
+{
+	lockdep_assert_held(&inst->policy_lock);
+	if (waiting) {
+		if (!inst->throttle_start)
+			inst->throttle_start = now;
+	} else if (inst->throttle_start) {
+		atomic64_add(now - inst->throttle_start,
+			     &inst->st.throttled_ns);
+		inst->throttle_start = 0;
+	}
+}
+
 /*
  * Admit one command of the given size: returns 0 and takes the tokens,
  * or the ns to wait before trying again.
  */
-u64 ava_policy_admit(struct ava_inst *inst, u64 bytes)
+u64 ava_host_policy_admit(struct ava_host_inst *inst, u64 bytes)
 {
 	u64 now = ktime_get_ns();
 	u64 w1, w2;
@@ -83,26 +119,58 @@ u64 ava_policy_admit(struct ava_inst *inst, u64 bytes)
 	if (!w1 && !w2) {
 		bucket_take(&inst->calls_bucket, 1);
 		bucket_take(&inst->bytes_bucket, bytes);
-		if (inst->throttle_start) {
-			atomic64_add(now - inst->throttle_start,
-				     &inst->st.throttled_ns);
-			inst->throttle_start = 0;
-		}
-	} else if (!inst->throttle_start) {
-		inst->throttle_start = now;
 	}
+	throttle_account(inst, w1 || w2, now);
 	spin_unlock(&inst->policy_lock);
 	return max(w1, w2);
 }
 
-static struct ava_inst *dev_inst(struct device *dev)
+/*
+ * ns until the buckets are out of debt (and one call is there); 0 if
+ * they are.  Takes nothing; counts in throttled_ns only once a command
+ * waits (ava_host_policy_admit()), as the ring may well be empty.
+ */
+u64 ava_host_policy_owed(struct ava_host_inst *inst)
+{
+	u64 now = ktime_get_ns();
+	u64 w;
+
+	spin_lock(&inst->policy_lock);
+	w = max(bucket_wait(&inst->calls_bucket, 1, now),
+		bucket_wait(&inst->bytes_bucket, 0, now));
+	spin_unlock(&inst->policy_lock);
+	return w;
+}
+
+/*
+ * Charge work already done without waiting: reply bytes written back,
+ * chains refused (calls, bytes).  The buckets may go into debt; the next
+ * command waits for it (ava_host_policy_admit()).
+ */
+void ava_host_policy_charge(struct ava_host_inst *inst, u64 calls, u64 bytes)
+{
+	u64 now = ktime_get_ns();
+
+	spin_lock(&inst->policy_lock);
+	if (inst->calls_bucket.rate && calls) {
+		bucket_refill(&inst->calls_bucket, now);
+		bucket_take(&inst->calls_bucket, calls);
+	}
+	if (inst->bytes_bucket.rate && bytes) {
+		bucket_refill(&inst->bytes_bucket, now);
+		bucket_take(&inst->bytes_bucket, bytes);
+	}
+	spin_unlock(&inst->policy_lock);
+}
+
+static struct ava_host_inst *dev_inst(struct device *dev)
 {
 	return dev_get_drvdata(dev);
 }
 
 static ssize_t show_u64(struct device *dev, char *buf, const u64 *field)
 {
-	struct ava_inst *inst = dev_inst(dev);
+	struct ava_host_inst *inst = dev_inst(dev);
 	u64 v;
 
 	spin_lock(&inst->policy_lock);
@@ -112,9 +180,9 @@ static ssize_t show_u64(struct device *dev, char *buf, const u64 *field)
 }
 
 static ssize_t store_rate(struct device *dev, const char *buf, size_t count,
-			  struct ava_bucket *b, bool is_rate)
+			  struct ava_host_bucket *b, bool is_rate)
 {
-	struct ava_inst *inst = dev_inst(dev);
+	struct ava_host_inst *inst = dev_inst(dev);
 	u64 v;
 	int ret;
 
@@ -198,7 +266,7 @@ static ssize_t throttled_ns_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(throttled_ns);
 
-static struct attribute *ava_policy_attrs[] = {
+static struct attribute *ava_host_policy_attrs[] = {
 	&dev_attr_calls_per_sec.attr,
 	&dev_attr_calls_burst.attr,
 	&dev_attr_bytes_per_sec.attr,
@@ -207,7 +275,7 @@ static struct attribute *ava_policy_attrs[] = {
 	NULL,
 };
 
-const struct attribute_group ava_policy_group = {
+const struct attribute_group ava_host_policy_group = {
 	.name = "ava",
-	.attrs = ava_policy_attrs,
+	.attrs = ava_host_policy_attrs,
 };

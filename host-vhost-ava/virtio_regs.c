@@ -9,11 +9,11 @@
 #include <linux/virtio_ring.h>
 #include <asm/unaligned.h>
 
-#include "ava_vhost.h"
+#include "ava_host.h"
 
 #define AVA_NO_VECTOR	VIRTIO_MSI_NO_VECTOR
 
-bool ava_running(struct ava_inst *inst)
+bool ava_host_running(struct ava_host_inst *inst)
 {
 	return inst->open &&
 	       (inst->status & VIRTIO_CONFIG_S_DRIVER_OK) &&
@@ -21,10 +21,11 @@ bool ava_running(struct ava_inst *inst)
 				 VIRTIO_CONFIG_S_FAILED));
 }
 
-void ava_reset_locked(struct ava_inst *inst)
+void ava_host_reset_locked(struct ava_host_inst *inst)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&inst->lock);
 	inst->gen++;
 	inst->status = 0;
 	inst->dfselect = 0;
@@ -34,34 +35,35 @@ void ava_reset_locked(struct ava_inst *inst)
 	inst->isr = 0;
 	inst->config_vector = AVA_NO_VECTOR;
 	for (i = 0; i < AVA_MAX_QUEUES; i++) {
-		struct ava_vq *vq = &inst->vqs[i];
+		struct ava_host_vq *vq = &inst->vqs[i];
 
-		ava_req_free(vq->parked);
+		ava_host_req_free(vq->parked);
 		memset(vq, 0, sizeof(*vq));
-		vq->size = ava_max_queue_size;
+		vq->size = ava_host_max_queue_size;
 		vq->vector = AVA_NO_VECTOR;
+		bitmap_zero(inst->heads_out[i], ava_host_max_queue_size);
 	}
-	ava_worker_reset(inst);
+	ava_host_queue_reset(inst);
 	atomic64_add(1, &inst->st.resets);
 }
 
-void ava_config_changed(struct ava_inst *inst)
+void ava_host_config_changed(struct ava_host_inst *inst)
 {
 	inst->cfg_gen++;
 	inst->isr |= VIRTIO_PCI_ISR_CONFIG;
-	ava_signal_vector(inst, inst->config_vector);
+	ava_host_signal_vector(inst, inst->config_vector);
 }
 
-static struct ava_vq *cur_vq(struct ava_inst *inst)
+static struct ava_host_vq *cur_vq(struct ava_host_inst *inst)
 {
 	if (inst->qsel >= inst->num_queues)
 		return NULL;
 	return &inst->vqs[inst->qsel];
 }
 
-static u64 common_read(struct ava_inst *inst, u32 off)
+static u64 common_read(struct ava_host_inst *inst, u32 off)
 {
-	struct ava_vq *vq = cur_vq(inst);
+	struct ava_host_vq *vq = cur_vq(inst);
 
 	switch (off) {
 	case VIRTIO_PCI_COMMON_DFSELECT:
@@ -149,11 +151,11 @@ static int common_reg(u32 off, u32 *width)
 	return -1;
 }
 
-static bool vq_layout_ok(struct ava_inst *inst, struct ava_vq *vq)
+static bool vq_layout_ok(struct ava_host_inst *inst, struct ava_host_vq *vq)
 {
 	u64 n = vq->size;
 
-	if (!n || n > ava_max_queue_size || !is_power_of_2(n))
+	if (!n || n > ava_host_max_queue_size || !is_power_of_2(n))
 		return false;
 	if ((vq->desc & 15) || (vq->avail & 1) || (vq->used & 3))
 		return false;
@@ -165,17 +167,17 @@ static bool vq_layout_ok(struct ava_inst *inst, struct ava_vq *vq)
 	return true;
 }
 
-static u16 vector_ok(struct ava_inst *inst, u16 v)
+static u16 vector_ok(struct ava_host_inst *inst, u16 v)
 {
 	return v < inst->num_queues + 1 ? v : AVA_NO_VECTOR;
 }
 
-static void set_status(struct ava_inst *inst, u8 val)
+static void set_status(struct ava_host_inst *inst, u8 val)
 {
 	u8 old = inst->status;
 
 	if (!val) {
-		ava_reset_locked(inst);
+		ava_host_reset_locked(inst);
 		return;
 	}
 	/* bits are only ever set by the driver; a reset clears them */
@@ -190,13 +192,13 @@ static void set_status(struct ava_inst *inst, u8 val)
 	    !(val & VIRTIO_CONFIG_S_FEATURES_OK))
 		val &= ~VIRTIO_CONFIG_S_DRIVER_OK;
 	inst->status = val;
-	if (ava_running(inst))
-		ava_kick(inst);
+	if (ava_host_running(inst))
+		ava_host_kick(inst);
 }
 
-static void common_write(struct ava_inst *inst, u32 off, u32 val)
+static void common_write(struct ava_host_inst *inst, u32 off, u32 val)
 {
-	struct ava_vq *vq = cur_vq(inst);
+	struct ava_host_vq *vq = cur_vq(inst);
 	bool feat_locked = inst->status & VIRTIO_CONFIG_S_FEATURES_OK;
 	u64 mask;
 
@@ -266,16 +268,16 @@ static void common_write(struct ava_inst *inst, u32 off, u32 val)
 	}
 }
 
-static void device_cfg(struct ava_inst *inst, struct ava_virtio_config *c)
+static void device_cfg(struct ava_host_inst *inst, struct ava_virtio_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->wire_version = cpu_to_le32(AVA_WIRE_VERSION);
 	c->num_cmd_queues = cpu_to_le32(inst->num_queues);
 	c->max_inline = cpu_to_le32(AVA_MAX_INLINE);
 	c->max_refs = cpu_to_le32(AVA_MAX_REFS);
-	c->max_chain = cpu_to_le32(ava_max_chain);
-	c->worker = cpu_to_le32(ava_worker_attached(inst) ? 1 : 0);
-	c->max_ref_bytes = cpu_to_le64(ava_max_ref_bytes);
+	c->max_chain = cpu_to_le32(ava_host_max_chain);
+	c->worker = cpu_to_le32(ava_host_attached(inst) ? 1 : 0);
+	c->max_ref_bytes = cpu_to_le64(ava_host_max_ref_bytes);
 }
 
 static bool access_ok_len(u32 off, u32 len)
@@ -283,10 +285,11 @@ static bool access_ok_len(u32 off, u32 len)
 	return (len == 1 || len == 2 || len == 4) && !(off & (len - 1));
 }
 
-int ava_bar0_read(struct ava_inst *inst, u32 off, void *buf, u32 len)
+int ava_host_bar0_read(struct ava_host_inst *inst, u32 off, void *buf, u32 len)
 {
 	u64 v = 0;
 
+	lockdep_assert_held(&inst->lock);
 	memset(buf, 0, len);
 	if (!access_ok_len(off, len) || off >= AVA_BAR0_SIZE)
 		return -EINVAL;
@@ -327,10 +330,11 @@ int ava_bar0_read(struct ava_inst *inst, u32 off, void *buf, u32 len)
 	return 0;
 }
 
-int ava_bar0_write(struct ava_inst *inst, u32 off, const void *buf, u32 len)
+int ava_host_bar0_write(struct ava_host_inst *inst, u32 off, const void *buf, u32 len)
 {
 	u32 v;
 
+	lockdep_assert_held(&inst->lock);
 	if (!access_ok_len(off, len) || off >= AVA_BAR0_SIZE)
 		return -EINVAL;
 	switch (len) {
@@ -347,8 +351,8 @@ int ava_bar0_write(struct ava_inst *inst, u32 off, const void *buf, u32 len)
 	if (off >= AVA_BAR0_NOTIFY &&
 	    off < AVA_BAR0_NOTIFY + AVA_BAR0_NOTIFY_LEN) {
 		atomic64_add(1, &inst->st.notifies);
-		if (ava_running(inst))
-			ava_kick(inst);
+		if (ava_host_running(inst))
+			ava_host_kick(inst);
 		return 0;
 	}
 	if (off >= AVA_BAR0_COMMON &&

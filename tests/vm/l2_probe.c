@@ -103,33 +103,19 @@ static uint64_t phys(void *p)
 	return (e & ((1ull << 55) - 1)) * 4096 + (uintptr_t)p % 4096;
 }
 
-int main(void)
+/* The config space through sysfs: capabilities; memory and bus mastering on. */
+static int check_config(const char *dir)
 {
-	char dir[300], path[400];
+	char path[400];
 	uint8_t cfg[256];
-	uint8_t *mem;
-	uint64_t pa[4];
-	int fd, i, pos, vcaps = 0, msix = 0;
-	struct vring_desc *desc;
-	struct vring_avail *avail;
-	struct vring_used *used;
-	struct ava_cmd_hdr *h;
-	struct ava_reply_hdr *r;
+	int fd, pos, vcaps = 0, msix = 0;
 	uint16_t cmdreg;
-	struct timespec ts = { 0, 1000000 };
 
-	if (find_dev(dir, sizeof(dir))) {
-		tap(false, "AvA virtio device on the PCI bus (1af4:1041-107f, class 1200)");
-		return 1;
-	}
-	tap(true, "AvA virtio device on the PCI bus (1af4:1041-107f, class 1200)");
-	tap(sysfs_ul(dir, "subsystem_vendor") == AVA_PCI_VENDOR &&
-	    sysfs_ul(dir, "revision") >= 1, "subsystem vendor and revision");
 	snprintf(path, sizeof(path), "%s/config", dir);
 	fd = open(path, O_RDWR);
 	if (fd < 0 || pread(fd, cfg, sizeof(cfg), 0) != sizeof(cfg)) {
 		tap(false, "read the config space");
-		return 1;
+		return -1;
 	}
 	for (pos = cfg[PCI_CAPABILITY_LIST]; pos && pos < 256; pos = cfg[pos + 1]) {
 		if (cfg[pos] == PCI_CAP_ID_MSIX)
@@ -145,27 +131,12 @@ int main(void)
 	if (pwrite(fd, &cmdreg, 2, PCI_COMMAND) != 2)
 		tap(false, "enable memory and bus mastering");
 	close(fd);
+	return 0;
+}
 
-	snprintf(path, sizeof(path), "%s/resource0", dir);
-	fd = open(path, O_RDWR | O_SYNC);
-	bar = fd < 0 ? MAP_FAILED :
-	      mmap(NULL, AVA_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (bar == MAP_FAILED) {
-		tap(false, "map BAR 0");
-		return 1;
-	}
-	mem = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
-	if (mem == MAP_FAILED || mlock(mem, 4 * 4096)) {
-		tap(false, "lock DMA memory");
-		return 1;
-	}
-	memset(mem, 0, 4 * 4096);
-	for (i = 0; i < 4; i++)
-		pa[i] = phys(mem + i * 4096);
-	tap(pa[0] && pa[1] && pa[2] && pa[3], "guest-physical addresses from pagemap");
-
-	/* virtio initialisation */
+/* Features and queue 0 (rings at the guest-physical pa[0..2]), DRIVER_OK. */
+static void virtio_init(const uint64_t *pa)
+{
 	w8(C(STATUS), 0);
 	w8(C(STATUS), VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	w32(C(DFSELECT), 1);
@@ -178,9 +149,6 @@ int main(void)
 	   VIRTIO_CONFIG_S_FEATURES_OK);
 	tap(r8(C(STATUS)) & VIRTIO_CONFIG_S_FEATURES_OK, "FEATURES_OK");
 	tap(r32(AVA_BAR0_DEVICE) == AVA_WIRE_VERSION, "device config: wire version");
-	desc = (void *)mem;
-	avail = (void *)(mem + 4096);
-	used = (void *)(mem + 2 * 4096);
 	w16(C(Q_SELECT), 0);
 	w16(C(Q_SIZE), 64);
 	w32(C(Q_DESCLO), (uint32_t)pa[0]);
@@ -194,10 +162,19 @@ int main(void)
 	   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 	tap(r16(C(Q_ENABLE)) == 1 && (r8(C(STATUS)) & VIRTIO_CONFIG_S_DRIVER_OK),
 	    "queue 0 enabled, DRIVER_OK");
+}
 
-	/* one PING */
-	h = (void *)(mem + 3 * 4096);
-	r = (void *)(mem + 3 * 4096 + 2048);
+/* One PING through queue 0: rings in mem's first three pages, data in the fourth. */
+static void ping_once(uint8_t *mem, const uint64_t *pa)
+{
+	struct vring_desc *desc = (void *)mem;
+	struct vring_avail *avail = (void *)(mem + 4096);
+	struct vring_used *used = (void *)(mem + 2 * 4096);
+	struct ava_cmd_hdr *h = (void *)(mem + 3 * 4096);
+	struct ava_reply_hdr *r = (void *)(mem + 3 * 4096 + 2048);
+	struct timespec ts = { 0, 1000000 };
+	int i;
+
 	h->magic = AVA_WIRE_MAGIC;
 	h->version = AVA_WIRE_VERSION;
 	h->api_id = AVA_API_CONTROL;
@@ -216,6 +193,44 @@ int main(void)
 	    used->ring[0].len == sizeof(*r) && r->magic == AVA_WIRE_MAGIC &&
 	    r->status == AVA_S_OK && r->call_id == 0x1234,
 	    "PING through the virtqueue in guest memory answered");
+}
+
+int main(void)
+{
+	char dir[300], path[400];
+	uint8_t *mem;
+	uint64_t pa[4];
+	int fd, i;
+
+	if (find_dev(dir, sizeof(dir))) {
+		tap(false, "AvA virtio device on the PCI bus (1af4:1041-107f, class 1200)");
+		return 1;
+	}
+	tap(true, "AvA virtio device on the PCI bus (1af4:1041-107f, class 1200)");
+	tap(sysfs_ul(dir, "subsystem_vendor") == AVA_PCI_VENDOR &&
+	    sysfs_ul(dir, "revision") >= 1, "subsystem vendor and revision");
+	if (check_config(dir))
+		return 1;
+	snprintf(path, sizeof(path), "%s/resource0", dir);
+	fd = open(path, O_RDWR | O_SYNC);
+	bar = fd < 0 ? MAP_FAILED :
+	      mmap(NULL, AVA_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (bar == MAP_FAILED) {
+		tap(false, "map BAR 0");
+		return 1;
+	}
+	mem = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_LOCKED, -1, 0);
+	if (mem == MAP_FAILED || mlock(mem, 4 * 4096)) {
+		tap(false, "lock DMA memory");
+		return 1;
+	}
+	memset(mem, 0, 4 * 4096);
+	for (i = 0; i < 4; i++)
+		pa[i] = phys(mem + i * 4096);
+	tap(pa[0] && pa[1] && pa[2] && pa[3], "guest-physical addresses from pagemap");
+	virtio_init(pa);
+	ping_once(mem, pa);
 	w8(C(STATUS), 0);
 	tap(r8(C(STATUS)) == 0, "device reset");
 	return failures ? 1 : 0;

@@ -103,6 +103,37 @@ static int block(void)
 	return 2;
 }
 
+/* A process killed while the worker blocks in its call: its session ends. */
+static void killed_in_call(const char *self, long sessions0, long inflight0)
+{
+	int pfd[2], st;
+	pid_t pid;
+	char c;
+
+	if (pipe(pfd))
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		close(pfd[0]);
+		if (dup2(pfd[1], 3) != 3)
+			_exit(1);
+		execl("/proc/self/exe", self, "--block", (char *)NULL);
+		_exit(1);
+	}
+	close(pfd[1]);
+	st = read(pfd[0], &c, 1) == 1;
+	close(pfd[0]);
+	tap(st, "third process: context and user event created");
+	sleep(1);
+	tap(drv("inflight") > inflight0, "third process: its clWaitForEvents is in flight on the host");
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	tap(WIFSIGNALED(st), "third process killed inside clWaitForEvents");
+	tap(wait_counter("sessions", sessions0 + 1, 30) && wait_counter("inflight", inflight0, 5),
+	    "its session ended on the host: the driver holds no command and no session of it");
+}
+
 int main(int argc, char **argv)
 {
 	enum { N = 1 << 20 };
@@ -112,9 +143,8 @@ int main(int argc, char **argv)
 	cl_mem buf;
 	cl_int err;
 	size_t size = 0;
-	int pfd[2], st, i;
+	int st, i;
 	pid_t pid;
-	char c;
 
 	if (argc > 1 && !strcmp(argv[1], "--block"))
 		return block();
@@ -161,29 +191,7 @@ int main(int argc, char **argv)
 	tap(wait_counter("sessions", sessions0 + 1, 20),
 	    "the second process's session ended with it");
 
-	/* a process killed while the worker blocks in its call */
-	if (pipe(pfd))
-		return 1;
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		close(pfd[0]);
-		if (dup2(pfd[1], 3) != 3)
-			_exit(1);
-		execl("/proc/self/exe", argv[0], "--block", (char *)NULL);
-		_exit(1);
-	}
-	close(pfd[1]);
-	st = read(pfd[0], &c, 1) == 1;
-	close(pfd[0]);
-	tap(st, "third process: context and user event created");
-	sleep(1);
-	tap(drv("inflight") > inflight0, "third process: its clWaitForEvents is in flight on the host");
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, 0);
-	tap(WIFSIGNALED(st), "third process killed inside clWaitForEvents");
-	tap(wait_counter("sessions", sessions0 + 1, 30) && wait_counter("inflight", inflight0, 5),
-	    "its session ended on the host: the driver holds no command and no session of it");
+	killed_in_call(argv[0], sessions0, inflight0);
 
 	clReleaseMemObject(buf);
 	clReleaseCommandQueue(e.q);

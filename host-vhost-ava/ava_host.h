@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * AvA host module: internal definitions shared by its files.
+ */
+#ifndef AVA_HOST_H
+#define AVA_HOST_H
+
+#include <linux/types.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+#include <linux/wait.h>
+#include <linux/list.h>
+#include <linux/ktime.h>
+#include <linux/xarray.h>
+#include <linux/atomic.h>
+#include <linux/mdev.h>
+#include <linux/vfio.h>
+
+#include "../uapi/ava_wire.h"
+#include "../uapi/ava_virtio.h"
+#include "../uapi/ava_vhost.h"
+
+#define AVA_NAME		"ava"
+#define AVA_CFG_SIZE		256
+#define AVA_MAX_QUEUES		8
+#define AVA_MAX_VECTORS		(AVA_MAX_QUEUES + 1)
+#define AVA_REGION_SHIFT	40
+#define AVA_REGION_OFF(i)	((u64)(i) << AVA_REGION_SHIFT)
+#define AVA_REGION_MASK		(AVA_REGION_OFF(1) - 1)
+
+/* Config space layout (offsets of our capabilities). */
+#define AVA_CAP_MSIX		0x40
+#define AVA_CAP_COMMON		0x50
+#define AVA_CAP_NOTIFY		0x60
+#define AVA_CAP_ISR		0x74
+#define AVA_CAP_DEVICE		0x84
+#define AVA_CAP_PCICFG		0x94
+
+/* Module parameters (main.c). */
+extern unsigned int ava_host_virtio_id;
+extern unsigned int ava_host_max_queue_size;
+extern unsigned int ava_host_max_chain;
+extern unsigned int ava_host_max_instances;
+extern unsigned long ava_host_max_ref_bytes;
+extern unsigned int ava_host_window_mb;
+extern unsigned int ava_host_backlog_mb;
+
+struct ava_host_type {
+	struct mdev_type type;
+	unsigned int num_queues;
+};
+
+/* Token bucket for one rate (policy.c). */
+struct ava_host_bucket {
+	u64 rate;		/* units per second, 0 = unlimited */
+	u64 burst;		/* bucket depth in units */
+	s64 tokens;		/* scaled by NSEC_PER_SEC; < 0: debt */
+	u64 last_ns;
+};
+
+/* Counters shown in debugfs (debugfs.c). */
+struct ava_host_stats {
+	atomic64_t calls;		/* commands taken off the rings */
+	atomic64_t completed;		/* used entries returned */
+	atomic64_t bytes_copied;	/* command and reply bytes copied */
+	atomic64_t bytes_mapped;	/* reference bytes mapped into a worker */
+	atomic64_t throttled_ns;	/* time spent waiting for tokens */
+	atomic64_t err_chain;		/* chains returned with used length 0 */
+	atomic64_t err_cmd;		/* commands answered with an error status */
+	atomic64_t err_ring;		/* ring errors (NEEDS_RESET) */
+	atomic64_t resets;
+	atomic64_t notifies;
+	atomic64_t irqs;
+	atomic64_t worker_lost;	/* commands ended by a worker going away */
+	atomic64_t pinned_pages;	/* guest pages pinned now */
+};
+
+struct ava_host_win {
+	unsigned long pgoff;		/* in the worker fd's page space */
+	u32 npages;
+	u32 rw;
+};
+
+struct ava_host_seg {
+	u64 addr;
+	u32 len;
+	u32 write;
+};
+
+/* One command taken off a ring (vq.c, cmd.c, queue.c). */
+struct ava_host_req {
+	struct list_head node;
+	struct ava_host_inst *inst;
+	u64 gen;		/* device generation when taken */
+	u64 token;		/* id given to the worker */
+	u16 vq;
+	u16 head;
+	int what;		/* AVA_TAKE_* */
+	u32 nseg;
+	u32 nrd;		/* readable segments come first */
+	u64 rd_bytes;		/* up to AVA_MAX_CMD + max_ref_bytes (4 GiB) */
+	u64 wr_bytes;
+	struct ava_cmd_hdr hdr;	/* as read; zero if too short */
+	void *cmd;		/* copy of the command */
+	u32 cmd_len;
+	u32 cmd_end_seg;	/* first segment after the command */
+	u32 cmd_end_off;	/* offset in it */
+	u32 reply_seg;		/* first segment of the reply room */
+	u32 reply_off;
+	u32 reply_room;
+	void *reply;		/* reply from the worker, or NULL */
+	u32 reply_len;
+	u32 status;		/* AVA_S_* when reply == NULL */
+	u64 ref_bytes;
+	/* references mapped into the worker (pin.c) */
+	struct ava_host_win *maps;		/* one window range per reference */
+	u32 nmaps;
+	struct page **pages;		/* pinned guest pages */
+	u64 *page_iova;
+	u32 npages;			/* pinned now; 0 once unpinned */
+	struct list_head pin_node;	/* inst->pinned while npages */
+	struct ava_host_file *pin_file;	/* whose window maps them */
+	struct ava_host_seg segs[];
+};
+
+struct ava_host_vq {
+	u16 size;
+	u16 vector;
+	bool enabled;
+	bool broken;
+	u64 desc;
+	u64 avail;
+	u64 used;
+	u16 last_avail;
+	u16 used_idx;
+	bool signal;		/* used entries added since last interrupt */
+	struct ava_host_req *parked;	/* taken, waiting for tokens */
+};
+
+struct ava_host_file;
+
+struct ava_host_inst {
+	struct vfio_device vdev;	/* must be first */
+	struct mdev_device *mdev;
+	const struct ava_host_type *type;
+	unsigned int num_queues;
+	struct list_head node;		/* ava_host_instances */
+
+	struct mutex lock;		/* device state, rings */
+	u8 cfg[AVA_CFG_SIZE];
+	u8 wmask[AVA_CFG_SIZE];
+
+	/* virtio state */
+	u32 dfselect;
+	u32 gfselect;
+	u64 dev_features;
+	u64 drv_features;
+	u8 status;
+	u8 cfg_gen;
+	u8 isr;
+	u16 qsel;
+	u16 config_vector;
+	u64 gen;			/* bumped by every reset */
+	bool open;
+	struct ava_host_vq vqs[AVA_MAX_QUEUES];
+	/* per queue: heads taken off the ring and not yet returned */
+	unsigned long *heads_out[AVA_MAX_QUEUES];
+
+	/* interrupts: eventfds set through VFIO_DEVICE_SET_IRQS */
+	spinlock_t irq_lock;
+	struct eventfd_ctx *msix[AVA_MAX_VECTORS];
+	struct eventfd_ctx *req_trigger;
+	struct eventfd_ctx *err_trigger;
+	bool msix_on;
+
+	/* processing */
+	struct mem_cgroup *memcg;	/* the VMM's: charged for what we hold */
+	struct delayed_work work;
+	struct ava_host_req *scratch;	/* chain walking, ava_host_max_chain segs */
+	struct list_head done;		/* requests whose reply is ready */
+	spinlock_t done_lock;
+
+	/* policy */
+	spinlock_t policy_lock;
+	struct ava_host_bucket calls_bucket;
+	struct ava_host_bucket bytes_bucket;
+	u64 throttle_start;
+
+	/* worker side (queue.c, pin.c, chardev.c) */
+	struct mutex wlock;		/* worker binding and queues below */
+	struct ava_host_file *attached;	/* the /dev/vhost-ava file bound to it */
+	bool removed;			/* no new worker may attach */
+	struct list_head pending;	/* taken, not yet given to a worker */
+	struct list_head inflight;	/* given to the worker */
+	u64 next_token;
+	u64 held;			/* bytes of pending and inflight */
+	struct mutex pin_lock;		/* pinned list, vfio_(un)pin_pages */
+	struct list_head pinned;
+
+	struct ava_host_stats st;
+	struct dentry *dbg;
+};
+
+static inline struct ava_host_inst *vdev_to_inst(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct ava_host_inst, vdev);
+}
+
+/* main.c */
+extern struct workqueue_struct *ava_host_wq;
+
+/* mdev.c */
+int ava_host_mdev_init(void);
+void ava_host_mdev_exit(void);
+struct ava_host_inst *ava_host_inst_get_by_name(const char *name);
+void ava_host_inst_put(struct ava_host_inst *inst);
+
+/* pci_cfg.c */
+void ava_host_cfg_init(struct ava_host_inst *inst);
+int ava_host_cfg_read(struct ava_host_inst *inst, u32 off, void *buf, u32 len);
+int ava_host_cfg_write(struct ava_host_inst *inst, u32 off, const void *buf, u32 len);
+
+/* virtio_regs.c */
+int ava_host_bar0_read(struct ava_host_inst *inst, u32 off, void *buf, u32 len);
+int ava_host_bar0_write(struct ava_host_inst *inst, u32 off, const void *buf, u32 len);
+void ava_host_reset_locked(struct ava_host_inst *inst);
+bool ava_host_running(struct ava_host_inst *inst);
+void ava_host_config_changed(struct ava_host_inst *inst);
+
+/* irq.c */
+int ava_host_set_irqs(struct ava_host_inst *inst, u32 flags, u32 index, u32 start,
+		      u32 count, void *data);
+void ava_host_irqs_release(struct ava_host_inst *inst);
+void ava_host_signal_vector(struct ava_host_inst *inst, u16 vector);
+void ava_host_signal_request(struct ava_host_inst *inst);
+
+/* vq.c */
+void ava_host_vq_work(struct work_struct *work);
+void ava_host_kick(struct ava_host_inst *inst);
+void ava_host_req_free(struct ava_host_req *req);
+void ava_host_complete(struct ava_host_inst *inst, struct ava_host_req *req);
+
+/* cmd.c */
+enum {
+	AVA_TAKE_BADCHAIN,	/* return with used length 0 */
+	AVA_TAKE_REPLY,		/* answer now with req->status */
+	AVA_TAKE_WORKER,	/* hand to the worker */
+};
+
+int ava_host_cmd_take(struct ava_host_inst *inst, struct ava_host_req *req);
+int ava_host_seg_copy(struct ava_host_inst *inst, struct ava_host_req *req, u32 seg,
+		      u64 off, void *buf, u32 len, bool write);
+
+/* policy.c */
+extern const struct attribute_group ava_host_policy_group;
+void ava_host_policy_init(struct ava_host_inst *inst);
+u64 ava_host_policy_admit(struct ava_host_inst *inst, u64 bytes);
+u64 ava_host_policy_owed(struct ava_host_inst *inst);
+void ava_host_policy_charge(struct ava_host_inst *inst, u64 calls, u64 bytes);
+
+/* debugfs.c */
+void ava_host_debugfs_init(void);
+void ava_host_debugfs_exit(void);
+void ava_host_debugfs_add(struct ava_host_inst *inst);
+void ava_host_debugfs_remove(struct ava_host_inst *inst);
+
+/* One open /dev/vhost-ava file, bound to at most one instance (chardev.c). */
+struct ava_host_file {
+	struct ava_host_inst *inst;		/* set once by attach; holds a ref */
+	bool gone;			/* detached by the instance */
+	wait_queue_head_t wq;
+	struct file *file;
+	struct mutex map_lock;		/* pages */
+	struct xarray pages;		/* fd page offset -> guest page */
+	unsigned long *win[2];		/* window allocation, inst->wlock */
+	struct ava_vhost_stats st;	/* inst->wlock */
+	bool resets;			/* AVA_VHOST_ATTACH_RESETS */
+	u64 seen_gen;			/* device generation reported, wlock */
+};
+
+/* Pages in each of the two windows of a /dev/vhost-ava file. */
+static inline unsigned long ava_host_win_pages(void)
+{
+	return ((unsigned long)ava_host_window_mb << 20) >> PAGE_SHIFT;
+}
+
+/* chardev.c */
+int ava_host_chardev_init(void);
+void ava_host_chardev_exit(void);
+
+/* queue.c */
+void ava_host_queue_submit(struct ava_host_inst *inst, struct ava_host_req *req);
+void ava_host_queue_reset(struct ava_host_inst *inst);
+void ava_host_queue_inst_gone(struct ava_host_inst *inst);
+void ava_host_queue_finish(struct ava_host_inst *inst, struct ava_host_req *req);
+void ava_host_detach_locked(struct ava_host_inst *inst, struct ava_host_file *hf);
+/* ava_host_queue_take(): the command was answered here, take the next */
+#define AVA_HOST_TAKE_NEXT	1
+long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
+			 struct ava_vhost_cmd *c);
+bool ava_host_attached(struct ava_host_inst *inst);
+bool ava_host_queue_full(struct ava_host_inst *inst);
+bool ava_host_queue_idle(struct ava_host_inst *inst);
+void ava_host_queue_depth(struct ava_host_inst *inst, u32 *pending, u32 *inflight);
+bool ava_host_file_stats(struct ava_host_inst *inst, struct ava_vhost_stats *st);
+
+/* pin.c */
+int ava_host_map_req(struct ava_host_inst *inst, struct ava_host_file *hf,
+		     struct ava_host_req *req);
+void ava_host_unmap_req(struct ava_host_inst *inst, struct ava_host_req *req);
+void ava_host_unpin_iova(struct ava_host_inst *inst, u64 iova, u64 len);
+
+#endif /* AVA_HOST_H */
