@@ -139,8 +139,13 @@ $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILE
 	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
 		-L$(BUILD)/cuda -l:libcuda.so.1 -lpthread
 
+$(BUILD)/tests/gpu/hostile_cublas: tests/gpu/hostile_cublas.c $(CUBLAS_LIB) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
+		-L$(BUILD)/cuda -l:libcublas.so.13 -l:libcuda.so.1 -lpthread
+
 .PHONY: cuda
-cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda
+cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas
 all: cuda
 else
 .PHONY: cuda
