@@ -245,6 +245,46 @@ static void halves(cublasHandle_t h)
 		CK(cudaFree(p));
 }
 
+static cublasStatus_t gemm_batched(cublasHandle_t h, int m, int n, int k, const float *alpha, const float **A,
+				   const float **B, const float *beta, float **C, int batch)
+{
+	return cublasSgemmBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, alpha, A, m, B, k, beta, C, m, batch);
+}
+
+static cublasStatus_t gemm_batched(cublasHandle_t h, int m, int n, int k, const double *alpha, const double **A,
+				   const double **B, const double *beta, double **C, int batch)
+{
+	return cublasDgemmBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, alpha, A, m, B, k, beta, C, m, batch);
+}
+
+// pointer arrays in device memory: C_b = A_b B_b
+template <typename T>
+static bool pointer_arrays(cublasHandle_t h, int m, int n, int k, int batch, T *dA, T *dB, T *dC,
+			   const std::vector<T> &A, const std::vector<T> &B, const std::vector<T> &C)
+{
+	std::vector<const T *> pa(batch), pb(batch);
+	std::vector<T *> pc(batch);
+	T zero = 0, one = 1;
+	bool ok = true;
+
+	for (int b = 0; b < batch; b++) {
+		pa[b] = dA + b * m * k;
+		pb[b] = dB + b * k * n;
+		pc[b] = dC + b * m * n;
+	}
+	const T **dpa = dev(pa), **dpb = dev(pb);
+	T **dpc = dev(pc);
+	CB(gemm_batched(h, m, n, k, &one, dpa, dpb, &zero, dpc, batch));
+	auto r = host(dC, C.size());
+	for (int b = 0; b < batch; b++) {
+		auto ref = gemm_ref<T>(m, n, k, 1, &A[b * m * k], &B[b * k * n], 0, &C[b * m * n]);
+		ok &= same(std::vector<T>(r.begin() + b * m * n, r.begin() + (b + 1) * m * n), ref);
+	}
+	for (void *p : { (void *)dpa, (void *)dpb, (void *)dpc })
+		CK(cudaFree(p));
+	return ok;
+}
+
 static void batched(cublasHandle_t h)
 {
 	const int m = 16, n = 12, k = 8, batch = 5;
@@ -252,7 +292,7 @@ static void batched(cublasHandle_t h)
 	auto Ad = ints<double>(m * k * batch, 14), Bd = ints<double>(k * n * batch, 15), Cd = ints<double>(m * n * batch, 16);
 	float *dA = dev(A), *dB = dev(B), *dC = dev(C), alpha = 3, beta = 2;
 	double *dAd = dev(Ad), *dBd = dev(Bd), *dCd = dev(Cd), alphad = 3, betad = 2;
-	bool ok = true, okd = true, okx = true, okp = true;
+	bool ok = true, okd = true, okx = true;
 
 	CB(cublasSgemmStridedBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, &alpha, dA, m, m * k, dB, k, k * n, &beta,
 				     dC, m, m * n, batch));
@@ -280,43 +320,9 @@ static void batched(cublasHandle_t h)
 	}
 	report("gemm strided batched ex", okx, r2[40]);
 
-	// pointer arrays in device memory: C_b = A_b B_b
-	std::vector<const float *> pa(batch), pb(batch);
-	std::vector<float *> pc(batch);
-	for (int b = 0; b < batch; b++) {
-		pa[b] = dA + b * m * k;
-		pb[b] = dB + b * k * n;
-		pc[b] = dC + b * m * n;
-	}
-	const float **dpa = dev(pa), **dpb = dev(pb);
-	float **dpc = dev(pc), zero = 0, one = 1;
-	CB(cublasSgemmBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, &one, dpa, m, dpb, k, &zero, dpc, m, batch));
-	auto r3 = host(dC, C.size());
-	for (int b = 0; b < batch; b++) {
-		auto ref = gemm_ref<float>(m, n, k, 1, &A[b * m * k], &B[b * k * n], 0, &C[b * m * n]);
-		okp &= same(std::vector<float>(r3.begin() + b * m * n, r3.begin() + (b + 1) * m * n), ref);
-	}
-	report("sgemm batched (pointer arrays)", okp, r3[40]);
-
-	std::vector<const double *> qa(batch), qb(batch);
-	std::vector<double *> qc(batch);
-	for (int b = 0; b < batch; b++) {
-		qa[b] = dAd + b * m * k;
-		qb[b] = dBd + b * k * n;
-		qc[b] = dCd + b * m * n;
-	}
-	const double **dqa = dev(qa), **dqb = dev(qb);
-	double **dqc = dev(qc), zerod = 0, oned = 1;
-	CB(cublasDgemmBatched(h, CUBLAS_OP_N, CUBLAS_OP_N, m, n, k, &oned, dqa, m, dqb, k, &zerod, dqc, m, batch));
-	auto r4 = host(dCd, Cd.size());
-	okd = true;
-	for (int b = 0; b < batch; b++) {
-		auto ref = gemm_ref<double>(m, n, k, 1, &Ad[b * m * k], &Bd[b * k * n], 0, &Cd[b * m * n]);
-		okd &= same(std::vector<double>(r4.begin() + b * m * n, r4.begin() + (b + 1) * m * n), ref);
-	}
-	report("dgemm batched (pointer arrays)", okd, r4[40]);
-	for (void *p : { (void *)dA, (void *)dB, (void *)dC, (void *)dAd, (void *)dBd, (void *)dCd, (void *)dpa,
-			 (void *)dpb, (void *)dpc, (void *)dqa, (void *)dqb, (void *)dqc })
+	report("sgemm batched (pointer arrays)", pointer_arrays(h, m, n, k, batch, dA, dB, dC, A, B, C), 0);
+	report("dgemm batched (pointer arrays)", pointer_arrays(h, m, n, k, batch, dAd, dBd, dCd, Ad, Bd, Cd), 0);
+	for (void *p : { (void *)dA, (void *)dB, (void *)dC, (void *)dAd, (void *)dBd, (void *)dCd })
 		CK(cudaFree(p));
 }
 
