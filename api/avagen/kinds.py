@@ -323,8 +323,9 @@ class PModeScalar(Kind):
     The pointer_mode setting names the guest function that tells the mode
     of a handle (nonzero: device) and the worker check that the mode the
     guest sent is the handle's.  Host mode: bytes (default one element) go
-    inline, or with `out` come back in the reply; device mode: a device
-    address, a value (checked like @devptr).
+    inline, or with `out` come back in the reply (NULL is refused with
+    invalid_value, when set); device mode: a device address, a value
+    (checked like @devptr).
     """
     pointer = True
     annot = 'pmode'
@@ -377,7 +378,11 @@ class PModeScalar(Kind):
             dev = w.reply_if('!%s(c, dp_%s)' % (fn, n), err)
         check = 'avaw_out(c, &o_%s, %s, 1)' % (n, self.bytes()) if self.out() else \
             'avaw_in(c, &d_%s, %s, 1)' % (n, self.bytes())
-        host = w.bad_if(check) + ['%s = (%s)%s.p;' % (n, self.p.ctype, buf)]
+        host = w.bad_if(check)
+        if self.ctx.invalid_value:
+            # a NULL host scalar would be dereferenced in the worker
+            host += w.reply_if('!%s.present' % buf, self.ctx.invalid_value)
+        host += ['%s = (%s)%s.p;' % (n, self.p.ctype, buf)]
         return out + ['if (pm_%s) {' % n] + ['\t' + s for s in dev] + \
             ['\t%s = (%s)(uintptr_t)dp_%s;' % (n, self.p.ctype, n), '} else {'] + \
             ['\t' + s for s in host] + ['}']

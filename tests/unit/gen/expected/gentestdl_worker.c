@@ -252,6 +252,10 @@ static void w_dlScale(struct avaw_call *c)
 	} else {
 		if (avaw_in(c, &d_alpha, (uint64_t)sizeof(float), 1))
 			goto bad;
+		if (!d_alpha.present) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
 		alpha = (const float *)d_alpha.p;
 	}
 	if (!avaw_gt_devptr_ok(c, (uint64_t)(uintptr_t)x)) {
@@ -276,6 +280,10 @@ static void w_dlScale(struct avaw_call *c)
 	} else {
 		if (avaw_out(c, &o_result, (uint64_t)sizeof(double), 1))
 			goto bad;
+		if (!o_result.present) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
 		result = (double *)o_result.p;
 	}
 	if (pm_beta > 1 || (pm_beta && d_beta.present))
@@ -296,6 +304,10 @@ static void w_dlScale(struct avaw_call *c)
 	} else {
 		if (avaw_in(c, &d_beta, (uint64_t)(n * 2), 1))
 			goto bad;
+		if (!d_beta.present) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
 		beta = (const void *)d_beta.p;
 	}
 	avaw_call_timer_start(c);
