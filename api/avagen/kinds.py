@@ -370,7 +370,8 @@ class PModeScalar(Kind):
 
     def w_check(self, w):
         n, buf = self.n, ('o_' if self.out() else 'd_') + self.n
-        out = w.bad_if('pm_%s > 1 || (pm_%s && %s.present)' % (n, n, buf))
+        # exactly one of the address and the bytes travels, as the mode says
+        out = w.bad_if('pm_%s > 1 || (pm_%s ? %s.present : dp_%s != 0)' % (n, n, buf, n))
         out += w.status_check('%s(c, %s, (int)pm_%s)' % (self.ctx.pmode[1], self.a(), n))
         dev = []
         if self.ctx.devptr_check:

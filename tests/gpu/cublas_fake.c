@@ -33,7 +33,7 @@ static int seen(cublasHandle_t h)
 
 int main(void)
 {
-	float *dev = (float *)(uintptr_t)0x7f0000001230ull, alpha = 2.5f, result = 0;
+	float *dev = (float *)(uintptr_t)0x7f0000000100ull, alpha = 2.5f, result = 0;
 	double da = 3, db = 7;
 	cublasPointerMode_t mode;
 	cublasHandle_t h;

@@ -3,7 +3,9 @@
  * A stand-in for NVIDIA's libcuda.so.1 and libcublas.so.13 in the worker
  * (AVA_CUDA_LIB, AVA_CUBLAS_LIB), so that tests/gpu/cublas_fake checks how
  * cuBLAS calls travel without a GPU: it records what cuBLAS would have
- * received and reports it back through cublasGetVersion_v2.
+ * received and reports it back through cublasGetVersion_v2.  Its device
+ * memory is one 4 KiB allocation at FAKE_DEV (for the worker's checks in
+ * tests/gpu/hostile_cublas).
  */
 #include <cublas_v2.h>
 #include <cuda.h>
@@ -16,10 +18,56 @@ struct fake_handle {
 
 static int last;	/* what the last call saw, read back by cublasGetVersion_v2 */
 
+#define FAKE_DEV 0x7f0000000000ull
+#define FAKE_DEV_SIZE 4096u
+
 CUresult cuInit(unsigned int flags)
 {
 	(void)flags;
 	return CUDA_SUCCESS;
+}
+
+CUresult cuDevicePrimaryCtxRetain(CUcontext *pctx, CUdevice dev)
+{
+	static int ctx;
+
+	*pctx = (CUcontext)&ctx;
+	return dev == 0 ? CUDA_SUCCESS : CUDA_ERROR_INVALID_DEVICE;
+}
+
+CUresult cuCtxSetCurrent(CUcontext ctx)
+{
+	(void)ctx;
+	return CUDA_SUCCESS;
+}
+
+CUresult cuMemAlloc(CUdeviceptr *dptr, size_t bytesize)
+{
+	*dptr = FAKE_DEV;
+	return bytesize <= FAKE_DEV_SIZE ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+}
+
+CUresult cuPointerGetAttribute(void *data, CUpointer_attribute attribute, CUdeviceptr ptr)
+{
+	if (attribute != CU_POINTER_ATTRIBUTE_MEMORY_TYPE || ptr < FAKE_DEV || ptr >= FAKE_DEV + FAKE_DEV_SIZE)
+		return CUDA_ERROR_INVALID_VALUE;
+	*(CUmemorytype *)data = CU_MEMORYTYPE_DEVICE;
+	return CUDA_SUCCESS;
+}
+
+CUresult cuMemGetAddressRange(CUdeviceptr *pbase, size_t *psize, CUdeviceptr dptr)
+{
+	if (dptr < FAKE_DEV || dptr >= FAKE_DEV + FAKE_DEV_SIZE)
+		return CUDA_ERROR_NOT_FOUND;
+	*pbase = FAKE_DEV;
+	*psize = FAKE_DEV_SIZE;
+	return CUDA_SUCCESS;
+}
+
+cublasStatus_t cublasSetWorkspace_v2(cublasHandle_t handle, void *workspace, size_t size)
+{
+	(void)handle, (void)workspace, (void)size;
+	return CUBLAS_STATUS_SUCCESS;
 }
 
 cublasStatus_t cublasCreate_v2(cublasHandle_t *handle)

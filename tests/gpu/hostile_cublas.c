@@ -6,7 +6,8 @@
  * session's, a workspace larger than its buffer: each must be refused with
  * a cuBLAS error or a transport status, and the worker must keep serving.
  * Prints TAP.  Without a GPU the worker answers "not initialized" where it
- * would call cuBLAS, and the checks that need a real handle are skipped.
+ * would call cuBLAS, and the checks that need a real handle are skipped
+ * (unless the worker runs the stand-in library of tests/gpu/fake_cublas.c).
  *
  * Run it through AvA: scripts/ava-local --cuda -- build/tests/gpu/hostile_cublas
  */

@@ -234,7 +234,7 @@ static void w_dlScale(struct avaw_call *c)
 		ret = GT_ERR_QUEUE;
 		goto reply;
 	}
-	if (pm_alpha > 1 || (pm_alpha && d_alpha.present))
+	if (pm_alpha > 1 || (pm_alpha ? d_alpha.present : dp_alpha != 0))
 		goto bad;
 	e = avaw_gt_pmode_check(c, q, (int)pm_alpha);
 	if (e == AVAW_BAD)
@@ -262,7 +262,7 @@ static void w_dlScale(struct avaw_call *c)
 		ret = GT_ERR_VALUE;
 		goto reply;
 	}
-	if (pm_result > 1 || (pm_result && o_result.present))
+	if (pm_result > 1 || (pm_result ? o_result.present : dp_result != 0))
 		goto bad;
 	e = avaw_gt_pmode_check(c, q, (int)pm_result);
 	if (e == AVAW_BAD)
@@ -286,7 +286,7 @@ static void w_dlScale(struct avaw_call *c)
 		}
 		result = (double *)o_result.p;
 	}
-	if (pm_beta > 1 || (pm_beta && d_beta.present))
+	if (pm_beta > 1 || (pm_beta ? d_beta.present : dp_beta != 0))
 		goto bad;
 	e = avaw_gt_pmode_check(c, q, (int)pm_beta);
 	if (e == AVAW_BAD)
