@@ -19,7 +19,7 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
-SPECS := opencl cuda cudart
+SPECS := opencl cuda cudart cublas
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
@@ -105,8 +105,12 @@ CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUIL
 CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/gen/cudart_guest.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
+# the math libraries, remoted at their own APIs (docs/cuda.md)
+CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o
+CUDA_WORKER_OBJ += $(BUILD)/obj/worker/cublas_worker.o $(BUILD)/obj/gen/cublas_worker.o
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
+CUBLAS_LIB := $(BUILD)/cuda/libcublas.so.13
 WORKER_OBJ += $(CUDA_WORKER_OBJ)
 $(HOSTD): $(CUDA_WORKER_OBJ)
 $(CUDA_WORKER_OBJ): CFLAGS_ALL += $(CUDA_CFLAGS)
@@ -133,14 +137,34 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
 	ln -sf libcudart.so.13 $(BUILD)/cuda/libcudart.so
 
+# exports: the spec's functions under NVIDIA's version node (userlib/cublas.map)
+$(CUBLAS_LIB): $(CUBLAS_GUEST_OBJ) $(CUDA_LIB) userlib/cublas.map
+	$(CC) -shared -Wl,-soname,libcublas.so.13 -Wl,--version-script=userlib/cublas.map \
+		-Wl,--no-undefined -o $@ $(CUBLAS_GUEST_OBJ) -L$(BUILD)/cuda -l:libcuda.so.1 \
+		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
+	ln -sf libcublas.so.13 $(BUILD)/cuda/libcublas.so
+
 # hostile input on the CUDA worker, through the guest runtime the shim exports
 $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILES)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
 		-L$(BUILD)/cuda -l:libcuda.so.1 $(LDSAN) -lpthread
 
+$(BUILD)/tests/gpu/hostile_cublas: tests/gpu/hostile_cublas.c $(CUBLAS_LIB) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
+		-L$(BUILD)/cuda -l:libcublas.so.13 -l:libcuda.so.1 -lpthread
+
+# cuBLAS without a GPU: a stand-in for NVIDIA's libraries in the worker
+$(BUILD)/tests/gpu/libfake_cublas.so: tests/gpu/fake_cublas.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -g -O1 -fPIC -shared $(WARN) $(CUDA_CFLAGS) -o $@ $<
+$(BUILD)/tests/gpu/cublas_fake: tests/gpu/cublas_fake.c $(CUBLAS_LIB) $(BUILD)/tests/gpu/libfake_cublas.so
+	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -l:libcublas.so.13
+
 .PHONY: cuda
-cuda: $(CUDA_LIB) $(CUDART_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda
+cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
+	$(BUILD)/tests/gpu/cublas_fake
 all: cuda
 else
 .PHONY: cuda

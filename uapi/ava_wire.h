@@ -21,7 +21,8 @@
 #define AVA_API_OPENCL		1u
 #define AVA_API_CUDA		2u	/* CUDA driver API */
 #define AVA_API_CUDART		3u	/* CUDA runtime API */
-#define AVA_API_COUNT		4u
+#define AVA_API_CUBLAS		4u	/* cuBLAS (libcublas.so.13) */
+#define AVA_API_COUNT		5u
 
 /* Command flags. */
 #define AVA_CMD_ASYNC		(1u << 0)	/* no reply awaited */

@@ -25,4 +25,22 @@ cudaError_t avaw_rt_kernel(struct avaw_kfunc *k);
 /* [offset, offset + count) of pinned memory hm, or NULL (cuda_worker_hostmem.c). */
 void *avaw_cu_hostmem_at(ava_hostmem_t hm, size_t offset, size_t count);
 
+/* A vendor library the worker opens on first use (cuda_worker_libs.c). */
+struct avaw_vendor_lib {
+	const char *env;		/* names the library to use instead */
+	const char *const *names;	/* tried in order */
+	const char *marker;		/* a symbol only AvA's own shim exports */
+	const char *spec;
+	int (*load_syms)(void *h);	/* fills the table; returns how many are missing */
+	int (*usable)(void);		/* the essential entry points are there */
+	const char *absent;		/* logged when the library is not found */
+	int log_absent;			/* always, or only with AVA_WORKER_VERBOSE */
+	int state;			/* 0 not tried, 1 loaded, -1 unavailable */
+};
+/* Opens l once; 1 when it can serve calls. */
+int avaw_lib_ready(struct avaw_vendor_lib *l);
+
+/* The cuBLAS API's tables (cublas_worker.c), registered with CUDA's. */
+void avaw_cublas_register(void);
+
 #endif

@@ -29,23 +29,11 @@ void avaw_cuda_register(void)
 {
 	avaw_apis[AVA_API_CUDA] = &cuda_api;
 	avaw_apis[AVA_API_CUDART] = &cudart_api;
+	avaw_cublas_register();
 }
 
 
-/* A vendor library the worker opens on first use. */
-struct vendor_lib {
-	const char *env;		/* names the library to use instead */
-	const char *const *names;	/* tried in order */
-	const char *marker;		/* a symbol only AvA's own shim exports */
-	const char *spec;
-	int (*load_syms)(void *h);	/* fills the table; returns how many are missing */
-	int (*usable)(void);		/* the essential entry points are there */
-	const char *absent;		/* logged when the library is not found */
-	int log_absent;			/* always, or only with AVA_WORKER_VERBOSE */
-	int state;			/* 0 not tried, 1 loaded, -1 unavailable */
-};
-
-static void *open_lib(const struct vendor_lib *l)
+static void *open_lib(const struct avaw_vendor_lib *l)
 {
 	const char *e = getenv(l->env);
 	void *h = NULL;
@@ -65,8 +53,7 @@ static void *open_lib(const struct vendor_lib *l)
 	return h;
 }
 
-/* Opens l once; 1 when it can serve calls. */
-static int lib_ready(struct vendor_lib *l)
+int avaw_lib_ready(struct avaw_vendor_lib *l)
 {
 	int verbose = getenv("AVA_WORKER_VERBOSE") != NULL, missing;
 	void *h;
@@ -105,11 +92,11 @@ static const char *const cuda_names[] = { "libcuda.so.1", NULL };
 static const char *const cudart_names[] = { "libcudart.so.13", "/usr/local/cuda/lib64/libcudart.so.13",
 					    "/usr/local/cuda/targets/x86_64-linux/lib/libcudart.so.13", NULL };
 
-static struct vendor_lib cuda_lib = {
+static struct avaw_vendor_lib cuda_lib = {
 	"AVA_CUDA_LIB", cuda_names, "ava_cuda_shim", "api/cuda.spec", avaw_cuda_load_syms, cuda_usable,
 	"no libcuda.so.1: CUDA calls answer CUDA_ERROR_NO_DEVICE", 0, 0,
 };
-static struct vendor_lib cudart_lib = {
+static struct avaw_vendor_lib cudart_lib = {
 	"AVA_CUDART_LIB", cudart_names, "ava_cudart_shim", "api/cudart.spec", avaw_cudart_load_syms, cudart_usable,
 	"no libcudart.so.13 (set AVA_CUDART_LIB): CUDA runtime calls answer cudaErrorNoDevice", 1, 0,
 };
@@ -117,10 +104,10 @@ static struct vendor_lib cudart_lib = {
 int avaw_cuda_ready(struct avaw_call *c)
 {
 	(void)c;
-	return lib_ready(&cuda_lib);
+	return avaw_lib_ready(&cuda_lib);
 }
 
 int avaw_cudart_ready(struct avaw_call *c)
 {
-	return avaw_cuda_ready(c) && lib_ready(&cudart_lib);
+	return avaw_cuda_ready(c) && avaw_lib_ready(&cudart_lib);
 }

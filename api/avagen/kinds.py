@@ -315,3 +315,81 @@ class Consumed(Kind):
 
     def w_arg(self, w):
         return 'v_%s.lengths' % self.owner().name
+
+
+class PModeScalar(Kind):
+    """@pmode(handle[, bytes][, out]): a scalar that follows handle's pointer mode.
+
+    The pointer_mode setting names the guest function that tells the mode
+    of a handle (nonzero: device) and the worker check that the mode the
+    guest sent is the handle's.  Host mode: bytes (default one element) go
+    inline, or with `out` come back in the reply (NULL is refused with
+    invalid_value, when set); device mode: a device address, a value
+    (checked like @devptr).
+    """
+    pointer = True
+    annot = 'pmode'
+    args = (1, 2)
+    flags = ('out',)
+
+    def check(self):
+        if not self.ctx.pmode:
+            raise self.error('@pmode needs the pointer_mode setting')
+        h = self.names_param(self.a())
+        if not self.ctx.handle_of(h.ctype or ''):
+            raise self.error('@pmode(%s): not a handle parameter' % self.a())
+
+    def out(self):
+        return 'out' in self.p.pos('pmode')
+
+    def bytes(self):
+        return '(uint64_t)(%s)' % self.a(1) if self.a(1) else '(uint64_t)%s' % esize(self.p)
+
+    def g_prepare(self, g):
+        return ['const int pm_%s = %s(%s) != 0;' % (self.n, self.ctx.pmode[0], self.a())]
+
+    def g_put(self, g):
+        n = self.n
+        put = 'ava_put_out' if self.out() else 'ava_put_data'
+        return ['ava_put_u64(&c, (uint64_t)pm_%s);' % n,
+                'ava_put_u64(&c, pm_%s ? (uint64_t)(uintptr_t)%s : 0);' % (n, n),
+                '%s(&c, pm_%s ? NULL : %s, pm_%s ? 0 : %s);' % (put, n, n, n, self.bytes())]
+
+    def g_get(self, g):
+        if not self.out():
+            return []
+        n = self.n
+        return ['ava_get_out(&c, (%s && !pm_%s) ? %s : NULL, pm_%s ? 0 : %s);' % (g.ok, n, n, n, self.bytes())]
+
+    def w_decode(self, w):
+        n = self.n
+        buf = ['struct avaw_out o_%s;' % n, 'avaw_get_out(c, &o_%s);' % n] if self.out() else \
+            ['struct avaw_data d_%s;' % n, 'avaw_get_data(c, &d_%s);' % n]
+        return ['uint64_t pm_%s = avaw_get_u64(c);' % n, 'uint64_t dp_%s = avaw_get_u64(c);' % n] + buf + \
+            ['%s %s = NULL;' % (self.p.ctype, n)]
+
+    def w_check(self, w):
+        n, buf = self.n, ('o_' if self.out() else 'd_') + self.n
+        # exactly one of the address and the bytes travels, as the mode says
+        out = w.bad_if('pm_%s > 1 || (pm_%s ? %s.present : dp_%s != 0)' % (n, n, buf, n))
+        out += w.status_check('%s(c, %s, (int)pm_%s)' % (self.ctx.pmode[1], self.a(), n))
+        dev = []
+        if self.ctx.devptr_check:
+            fn, err = self.ctx.devptr_check
+            dev = w.reply_if('!%s(c, dp_%s)' % (fn, n), err)
+        check = 'avaw_out(c, &o_%s, %s, 1)' % (n, self.bytes()) if self.out() else \
+            'avaw_in(c, &d_%s, %s, 1)' % (n, self.bytes())
+        host = w.bad_if(check)
+        if self.ctx.invalid_value:
+            # a NULL host scalar would be dereferenced in the worker
+            host += w.reply_if('!%s.present' % buf, self.ctx.invalid_value)
+        host += ['%s = (%s)%s.p;' % (n, self.p.ctype, buf)]
+        return out + ['if (pm_%s) {' % n] + ['\t' + s for s in dev] + \
+            ['\t%s = (%s)(uintptr_t)dp_%s;' % (n, self.p.ctype, n), '} else {'] + \
+            ['\t' + s for s in host] + ['}']
+
+    def w_reply(self, w):
+        if not self.out():
+            return []
+        n = self.n
+        return ['avaw_put_out(c, &o_%s, (%s && !pm_%s) ? o_%s.cap : 0);' % (n, w.ok, n, n)]

@@ -65,6 +65,7 @@ gt_status dlRtLaunch(gt_kernel k, void **args);
 gt_status dlFuncAttr(int *value, const void *func);
 gt_status dlViaGuest(int x);
 gt_status dlNot(int x);
+gt_status dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n);
 gt_status gtExtraSym(void);
 
 #endif

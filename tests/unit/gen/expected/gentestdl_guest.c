@@ -102,4 +102,38 @@ AVA_EXPORT gt_status  dlNot(int x)
 	return GT_ERR_UNSUPPORTED;
 }
 
+AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n)
+{
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	const int pm_alpha = ava_gt_pmode(q) != 0;
+	const int pm_result = ava_gt_pmode(q) != 0;
+	const int pm_beta = ava_gt_pmode(q) != 0;
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlScale, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_u64(&c, ava_gt_queue_id(q, AVA_HT_GENTEST_queue));
+	ava_put_u64(&c, (uint64_t)pm_alpha);
+	ava_put_u64(&c, pm_alpha ? (uint64_t)(uintptr_t)alpha : 0);
+	ava_put_data(&c, pm_alpha ? NULL : alpha, pm_alpha ? 0 : (uint64_t)sizeof(float));
+	ava_put_u64(&c, (uint64_t)(uintptr_t)x);
+	ava_put_u64(&c, (uint64_t)pm_result);
+	ava_put_u64(&c, pm_result ? (uint64_t)(uintptr_t)result : 0);
+	ava_put_out(&c, pm_result ? NULL : result, pm_result ? 0 : (uint64_t)sizeof(double));
+	ava_put_u64(&c, (uint64_t)pm_beta);
+	ava_put_u64(&c, pm_beta ? (uint64_t)(uintptr_t)beta : 0);
+	ava_put_data(&c, pm_beta ? NULL : beta, pm_beta ? 0 : (uint64_t)(n * 2));
+	ava_put_u64(&c, (uint64_t)n);
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_get_out(&c, ((ret == GT_SUCCESS) && !pm_result) ? result : NULL, pm_result ? 0 : (uint64_t)sizeof(double));
+	ava_call_end(&c);
+	return ret;
+}
+
 

@@ -9,7 +9,8 @@
 #define AVA_FN_GENTESTDL_dlHelper 5
 #define AVA_FN_GENTESTDL_dlViaGuest 6
 #define AVA_FN_GENTESTDL_dlNot 7
-#define AVA_FN_GENTESTDL_COUNT 8
+#define AVA_FN_GENTESTDL_dlScale 8
+#define AVA_FN_GENTESTDL_COUNT 9
 
 /* handle types: AVA_HT_GENTEST_* (the gentest API's table) */
 
@@ -22,6 +23,7 @@ struct avaw_gentestdl_syms {
 	__typeof__(dlFuncAttr) *dlFuncAttr;
 	__typeof__(dlViaGuest) *dlViaGuest;
 	__typeof__(dlNot) *dlNot;
+	__typeof__(dlScale) *dlScale;
 	__typeof__(gtExtraSym) *gtExtraSym;
 };
 extern struct avaw_gentestdl_syms avaw_gentestdl_sym;

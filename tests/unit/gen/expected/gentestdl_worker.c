@@ -204,12 +204,134 @@ bad:
 	avaw_set_bad(c);
 }
 
+static void w_dlScale(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	int64_t e;
+	uint64_t h_q = avaw_get_u64(c);
+	gt_queue q = NULL;
+	uint64_t pm_alpha = avaw_get_u64(c);
+	uint64_t dp_alpha = avaw_get_u64(c);
+	struct avaw_data d_alpha;
+	avaw_get_data(c, &d_alpha);
+	const float * alpha = NULL;
+	gt_devptr x = (gt_devptr)(uintptr_t)avaw_get_u64(c);
+	uint64_t pm_result = avaw_get_u64(c);
+	uint64_t dp_result = avaw_get_u64(c);
+	struct avaw_out o_result;
+	avaw_get_out(c, &o_result);
+	double * result = NULL;
+	uint64_t pm_beta = avaw_get_u64(c);
+	uint64_t dp_beta = avaw_get_u64(c);
+	struct avaw_data d_beta;
+	avaw_get_data(c, &d_beta);
+	const void * beta = NULL;
+	int n = (int)avaw_get_u64(c);
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_gt_queue_handle(c, h_q, AVA_HT_GENTEST_queue, (void **)&q)) {
+		ret = GT_ERR_QUEUE;
+		goto reply;
+	}
+	if (pm_alpha > 1 || (pm_alpha ? d_alpha.present : dp_alpha != 0))
+		goto bad;
+	e = avaw_gt_pmode_check(c, q, (int)pm_alpha);
+	if (e == AVAW_BAD)
+		goto bad;
+	if (e) {
+		ret = (gt_status)e;
+		goto reply;
+	}
+	if (pm_alpha) {
+		if (!avaw_gt_devptr_ok(c, dp_alpha)) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
+		alpha = (const float *)(uintptr_t)dp_alpha;
+	} else {
+		if (avaw_in(c, &d_alpha, (uint64_t)sizeof(float), 1))
+			goto bad;
+		if (!d_alpha.present) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
+		alpha = (const float *)d_alpha.p;
+	}
+	if (!avaw_gt_devptr_ok(c, (uint64_t)(uintptr_t)x)) {
+		ret = GT_ERR_VALUE;
+		goto reply;
+	}
+	if (pm_result > 1 || (pm_result ? o_result.present : dp_result != 0))
+		goto bad;
+	e = avaw_gt_pmode_check(c, q, (int)pm_result);
+	if (e == AVAW_BAD)
+		goto bad;
+	if (e) {
+		ret = (gt_status)e;
+		goto reply;
+	}
+	if (pm_result) {
+		if (!avaw_gt_devptr_ok(c, dp_result)) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
+		result = (double *)(uintptr_t)dp_result;
+	} else {
+		if (avaw_out(c, &o_result, (uint64_t)sizeof(double), 1))
+			goto bad;
+		if (!o_result.present) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
+		result = (double *)o_result.p;
+	}
+	if (pm_beta > 1 || (pm_beta ? d_beta.present : dp_beta != 0))
+		goto bad;
+	e = avaw_gt_pmode_check(c, q, (int)pm_beta);
+	if (e == AVAW_BAD)
+		goto bad;
+	if (e) {
+		ret = (gt_status)e;
+		goto reply;
+	}
+	if (pm_beta) {
+		if (!avaw_gt_devptr_ok(c, dp_beta)) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
+		beta = (const void *)(uintptr_t)dp_beta;
+	} else {
+		if (avaw_in(c, &d_beta, (uint64_t)(n * 2), 1))
+			goto bad;
+		if (!d_beta.present) {
+			ret = GT_ERR_VALUE;
+			goto reply;
+		}
+		beta = (const void *)d_beta.p;
+	}
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlScale)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlScale(q, alpha, x, result, beta, n);
+	avaw_call_timer_stop(c);
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	avaw_put_out(c, &o_result, ((ret == GT_SUCCESS) && !pm_result) ? o_result.cap : 0);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
 const avaw_fn avaw_gentestdl_fns[AVA_FN_GENTESTDL_COUNT] = {
 	[AVA_FN_GENTESTDL_dlCopy] = w_dlCopy,
 	[AVA_FN_GENTESTDL_dlLaunch] = w_dlLaunch,
 	[AVA_FN_GENTESTDL_dlRtLaunch] = w_dlRtLaunch,
 	[AVA_FN_GENTESTDL_dlFuncAttr] = w_dlFuncAttr,
 	[AVA_FN_GENTESTDL_dlHelper] = w_dlHelper,
+	[AVA_FN_GENTESTDL_dlScale] = w_dlScale,
 };
 
 
@@ -239,6 +361,9 @@ int avaw_gentestdl_load_syms(void *lib)
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlNot));
 	memcpy(&avaw_gentestdl_sym.dlNot, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlScale));
+	memcpy(&avaw_gentestdl_sym.dlScale, &p, sizeof(p));
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(gtExtraSym));
 	memcpy(&avaw_gentestdl_sym.gtExtraSym, &p, sizeof(p));

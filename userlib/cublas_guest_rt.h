@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the generated cuBLAS guest stubs (build/gen/cublas_guest.c) need.
+ * The libcublas.so.13 shim links against AvA's libcuda.so.1, whose guest
+ * runtime (session, objects, transport) it shares: one session per
+ * process for every CUDA API (docs/cuda.md).
+ */
+#ifndef AVA_CUBLAS_GUEST_RT_H
+#define AVA_CUBLAS_GUEST_RT_H
+
+/* the spec names deprecated entry points too (they must exist as symbols) */
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+
+#include <cublas_v2.h>
+#include <stdint.h>
+
+#include "cublas_ids.h"
+#include "cublas_types.h"
+#include "cuda_ids.h"
+#include "guest_call.h"
+#include "guest_objects.h"
+
+#define AVA_EXPORT __attribute__((visibility("default")))
+
+/* @pmode: the handle's pointer mode as the guest set it (host by default). */
+int ava_cublas_pmode(cublasHandle_t handle);
+/* @after hooks: what the guest keeps of a handle's settings */
+void ava_cublas_set_pmode(cublasHandle_t handle, cublasPointerMode_t mode);
+void ava_cublas_set_stream(cublasHandle_t handle, cudaStream_t stream);
+/* A stream's id: one of the CUDA API's streams (or a special value). */
+uint64_t ava_cublas_stream_id(const void *stream, uint32_t type);
+
+#endif
