@@ -153,14 +153,14 @@ $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILE
 $(BUILD)/tests/gpu/hostile_cublas: tests/gpu/hostile_cublas.c $(CUBLAS_LIB) $(GEN_FILES)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< \
-		-L$(BUILD)/cuda -l:libcublas.so.13 -l:libcuda.so.1 $(LDSAN) -lpthread
+		-L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcublas.so.13 -l:libcuda.so.1 $(LDSAN) -lpthread
 
 # cuBLAS without a GPU: a stand-in for NVIDIA's libraries in the worker
 $(BUILD)/tests/gpu/libfake_cublas.so: tests/gpu/fake_cublas.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -g -O1 -fPIC -shared $(WARN) $(CUDA_CFLAGS) -o $@ $<
 $(BUILD)/tests/gpu/cublas_fake: tests/gpu/cublas_fake.c $(CUBLAS_LIB) $(BUILD)/tests/gpu/libfake_cublas.so
-	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -l:libcublas.so.13 $(LDSAN)
+	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcublas.so.13 $(LDSAN)
 
 .PHONY: cuda
 cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \

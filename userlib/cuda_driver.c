@@ -18,13 +18,18 @@
 
 static CUresult load_image(CUmodule *module, const void *image)
 {
-	const struct ava_fatbin_wrapper *w = image;
+	struct ava_fatbin_wrapper w;
 	uint64_t n;
+	int magic;
 
 	if (!module || !image)
 		return CUDA_ERROR_INVALID_VALUE;
-	if (w->magic == (int)AVA_FATBINC_MAGIC)
-		image = w->data;	/* the wrapper nvcc emits around a fat binary */
+	/* the image may sit at any address (PTX text): copy, do not cast */
+	memcpy(&magic, image, sizeof(magic));
+	if (magic == (int)AVA_FATBINC_MAGIC) {
+		memcpy(&w, image, sizeof(w));
+		image = w.data;	/* the wrapper nvcc emits around a fat binary */
+	}
 	n = ava_cu_image_extent(image, UINT64_MAX);
 	if (n == UINT64_MAX)
 		return CUDA_ERROR_INVALID_IMAGE;
