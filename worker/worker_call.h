@@ -59,6 +59,7 @@ struct avaw_handle {
 	uint32_t api;
 	uint32_t type;
 	void *obj;
+	struct avaw_bindings *bound;	/* objects bound to it (kernel arguments) */
 };
 
 struct avaw_data {
@@ -142,13 +143,23 @@ void avaw_put_out(struct avaw_call *c, struct avaw_out *o, uint64_t len);
 
 /* handles */
 int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
-void *avaw_handle_any(struct avaw_call *c, uint64_t id);
 int avaw_new_id_ok(struct avaw_call *c, uint64_t id);
 int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj);
 uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int owned);
 void avaw_export_array(struct avaw_call *c, void *p, uint64_t n, uint32_t type, int owned);
 int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id);
 void avaw_obj_release(struct avaw_call *c, uint32_t type, void *obj);
+void avaw_obj_retain(struct avaw_session *s, uint32_t api, uint32_t type, void *obj);
+void avaw_obj_drop(struct avaw_session *s, uint32_t api, uint32_t type, void *obj);
+/*
+ * Objects bound to slots of an owner object (a kernel's arguments): each
+ * holds a reference until its slot is bound again or the owner's handle
+ * is released.  avaw_bind_reserve (0 or nonzero) makes room for slot
+ * before the vendor call, so that avaw_bind cannot fail after it; type 0
+ * empties the slot.
+ */
+int avaw_bind_reserve(struct avaw_call *c, void *owner, uint32_t slot);
+void avaw_bind(struct avaw_call *c, void *owner, uint32_t slot, uint32_t type, void *obj);
 
 /* Deferred outputs (non-blocking reads): the data goes to a staging buffer
  * the guest collects with AVA_CTL_PENDING once the event has completed. */
