@@ -33,7 +33,7 @@
  *   avaw_stream_active, avaw_is_async) return nonzero for yes or found.
  */
 #define AVAW_BAD INT64_MIN	/* a check: the command is malformed */
-#define AVAW_MAX_ALLOCS 32
+#define AVAW_MAX_ALLOCS 64
 
 struct avaw_call;
 typedef void (*avaw_fn)(struct avaw_call *c);
@@ -66,6 +66,7 @@ struct avaw_data {
 	const void *p;
 	uint64_t len;
 	int present;
+	int shared;		/* p is in memory the guest can still write */
 };
 
 struct avaw_out {
@@ -125,7 +126,13 @@ void avaw_stream_abort(struct avaw_call *c);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);
 void avaw_fail(struct avaw_call *c, uint32_t status);
-/* checks (0 or AVAW_BAD): does a buffer hold what the spec's size says? */
+/*
+ * checks (0 or AVAW_BAD): does a buffer hold what the spec's size says?
+ * What the worker or the vendor interprets (strings, typed arrays such as
+ * regions, formats and lengths, small byte structures) is first copied to
+ * private memory, and d then points to the copy: the guest cannot change
+ * it between the check and the use.  Bulk bytes stay in place (zero-copy).
+ */
 int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
 int64_t avaw_string(struct avaw_call *c, struct avaw_data *d);
 int64_t avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);

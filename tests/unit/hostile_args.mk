@@ -9,3 +9,15 @@ $(HOSTILE_ARGS_BIN): tests/unit/hostile_args.c
 .PHONY: hostile-args-tests
 hostile-args-tests: $(HOSTILE_ARGS_BIN)
 
+# the worker's private copies, alone (worker/worker_call.c)
+$(BUILD)/tests/unit/test_private_copy: tests/unit/test_private_copy.c worker/worker_call.c worker/worker_call.h \
+		common/wire_codec.c common/hmap.c tests/unit/unit_check.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Icommon -Iworker -Itests/unit -o $@ $(filter %.c,$^) -lpthread
+
+$(BUILD)/tests/unit/hostile_toctou: tests/unit/hostile_toctou.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDLIBS) -lpthread
+
+hostile-args-tests: $(BUILD)/tests/unit/test_private_copy $(BUILD)/tests/unit/hostile_toctou
+
