@@ -125,6 +125,7 @@ static int64_t cl_kslot(void *kernel, uint32_t index, struct avaw_kslot *slot)
 		return CL_INVALID_ARG_INDEX;
 	slot->kind = AVAW_KSLOT_UNKNOWN;
 	slot->err = CL_INVALID_MEM_OBJECT;
+	slot->size_err = CL_INVALID_ARG_SIZE;
 	if (clGetKernelArgInfo(kernel, index, CL_KERNEL_ARG_ADDRESS_QUALIFIER, sizeof(aq), &aq, NULL) != CL_SUCCESS)
 		return 0;
 	switch (aq) {

@@ -260,6 +260,8 @@ static int64_t object_slot(struct avaw_call *c, struct avaw_kernel_arg *v, const
 		v->bound_type = k->type;
 		break;
 	case AVA_KARG_BYTES:
+		if (v->d.len != sizeof(void *))
+			return k->size_err;
 		/* raw bytes are an address the guest made up, unless NULL */
 		if (!all_zero(v->d.p, v->d.len))
 			return k->err;
@@ -293,7 +295,7 @@ static int64_t unknown_slot(struct avaw_call *c, struct avaw_kernel_arg *v, int6
 int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, void *kernel, uint64_t index,
 			      uint64_t size, int64_t invalid_err)
 {
-	struct avaw_kslot slot = { AVAW_KSLOT_UNKNOWN, 0, invalid_err, NULL, 0 };
+	struct avaw_kslot slot = { AVAW_KSLOT_UNKNOWN, 0, invalid_err, invalid_err, NULL, 0 };
 	avaw_kslot_fn fn = kslot_apis[c->api].fn;
 	unsigned char *copy;
 	int64_t e;

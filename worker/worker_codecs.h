@@ -65,6 +65,7 @@ struct avaw_kslot {
 	enum avaw_kslot_kind kind;
 	uint32_t type;		/* AVAW_KSLOT_HANDLE: the handle type */
 	int64_t err;		/* the API error for a wrong value in this slot */
+	int64_t size_err;	/* AVAW_KSLOT_HANDLE: for a size other than a handle's */
 	/* optional: does an object of type fit (a buffer where images go...)? */
 	int (*obj_fits)(void *obj, int variant);
 	int variant;
