@@ -21,3 +21,9 @@ $(BUILD)/tests/unit/hostile_toctou: tests/unit/hostile_toctou.c
 
 hostile-args-tests: $(BUILD)/tests/unit/test_private_copy $(BUILD)/tests/unit/hostile_toctou
 
+# a session worker's sandbox, looked at by tests/unit/sandbox_check
+$(BUILD)/tests/unit/sandbox_probe: tests/unit/sandbox_probe.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDLIBS)
+
+hostile-args-tests: $(BUILD)/tests/unit/sandbox_probe
