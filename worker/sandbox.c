@@ -77,14 +77,18 @@ static int close_others(const int *keep, unsigned nkeep)
 /*
  * The vendor library writes its kernel cache under $XDG_CACHE_HOME (PoCL:
  * pocl/kcache): a directory of the worker's user, made by root before the
- * switch and checked not to be someone else's (/var/tmp is shared).
+ * switch and checked not to be someone else's (the bases are shared).
+ * The first base where that works: the daemon's $XDG_CACHE_HOME (a cache
+ * kept across runs), /var/tmp, $TMPDIR, /tmp (read-only roots).
  */
-static int cache_dir(const struct passwd *pw)
+static int cache_dir_in(const char *base, const struct passwd *pw)
 {
-	char dir[64];
+	char dir[4096];
 	struct stat st;
 
-	snprintf(dir, sizeof(dir), "/var/tmp/ava-worker-%u", (unsigned)pw->pw_uid);
+	if (!base || !*base || snprintf(dir, sizeof(dir), "%s/ava-worker-%u", base, (unsigned)pw->pw_uid) >=
+	    (int)sizeof(dir))
+		return -1;
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -1;
 	if (lstat(dir, &st) || !S_ISDIR(st.st_mode) || (st.st_uid != pw->pw_uid && st.st_uid != 0))
@@ -92,6 +96,17 @@ static int cache_dir(const struct passwd *pw)
 	if (st.st_uid != pw->pw_uid && chown(dir, pw->pw_uid, pw->pw_gid))
 		return -1;
 	return setenv("HOME", dir, 1) || setenv("XDG_CACHE_HOME", dir, 1);
+}
+
+static int cache_dir(const struct passwd *pw)
+{
+	const char *bases[] = { getenv("XDG_CACHE_HOME"), "/var/tmp", getenv("TMPDIR"), "/tmp" };
+	unsigned i;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (cache_dir_in(bases[i], pw) == 0)
+			return 0;
+	return -1;
 }
 
 static int drop_user(void)
