@@ -14,6 +14,7 @@
 #include "../common/local_hello.h"
 #include "../common/shm_layout.h"
 #include "hostd.h"
+#include "sandbox.h"
 #include "worker_session.h"
 
 static void usage(FILE *f)
@@ -35,6 +36,8 @@ static void usage(FILE *f)
 		"  --status FILE     (--instance) keep FILE up to date with the live sessions\n"
 		"  --verbose         (--instance) log sessions starting and ending\n"
 		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
+		"  --user NAME       the unprivileged user the workers run as (default: nobody when root)\n"
+		"  --no-sandbox      workers keep the daemon's user and run unconfined (debugging)\n"
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
 }
@@ -47,6 +50,8 @@ int main(int argc, char **argv)
 	const char *instance = NULL, *status_file = NULL;
 	int i, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
+	const char *user = NULL;
+	int sandbox = 1;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -66,6 +71,10 @@ int main(int argc, char **argv)
 			max_sessions = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--verbose")) {
 			verbose = 1;
+		} else if (!strcmp(argv[i], "--user") && i + 1 < argc) {
+			user = argv[++i];
+		} else if (!strcmp(argv[i], "--no-sandbox")) {
+			sandbox = 0;
 		} else {
 			fprintf(stderr, "ava-hostd: unknown argument '%s'\n", argv[i]);
 			usage(stderr);
@@ -78,6 +87,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --arena-mb must be between 1 and 65536\n");
 		return 2;
 	}
+	avaw_sandbox_configure(sandbox, user);
+	if (avaw_sandbox_check())
+		return 2;
 	/* the backend must never be AvA itself */
 	setenv("AVA_WORKER", "1", 1);
 	avaw_register_apis();

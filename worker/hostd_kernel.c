@@ -40,6 +40,7 @@
 #include "../common/shm_layout.h"
 #include "../uapi/ava_vhost.h"
 #include "hostd.h"
+#include "sandbox.h"
 #include "transport_kernel.h"
 #include "worker_call.h"
 #include "worker_fifo.h"
@@ -195,6 +196,8 @@ static struct kchild *spawn(struct kdispatch *d, uint32_t session)
 		close(sv[0]);
 		free(c);	/* not on d->children yet; sh stays mapped: it is this session's */
 		child_forget(d);
+		if (avaw_sandbox_enter((int[]){ d->dev.vfd, sv[1] }, 2))
+			_exit(1);
 		_exit(avaw_kernel_session(&d->dev, sv[1], session, sh));
 	}
 	close(sv[1]);

@@ -18,6 +18,7 @@
 
 #include "../common/local_hello.h"
 #include "hostd.h"
+#include "sandbox.h"
 
 static int listen_on(const char *path)
 {
@@ -58,6 +59,8 @@ static int accept_all(int ls, int sfd, uint64_t arena_size)
 		pid = avaw_fork_session(sfd);
 		if (pid == 0) {
 			close(ls);
+			if (avaw_sandbox_enter(&conn, 1))
+				_exit(1);
 			_exit(avaw_local_session(conn, arena_size));
 		}
 		if (pid < 0)

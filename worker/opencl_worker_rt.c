@@ -23,6 +23,7 @@ void avaw_opencl_register(void)
 	avaw_apis[AVA_API_OPENCL] = &opencl_api;
 	avaw_props_set_handle_key(AVA_API_OPENCL, CL_CONTEXT_PLATFORM, AVA_HT_OPENCL_platform,
 				  CL_INVALID_PLATFORM);
+	avaw_cl_kernel_args_register();
 }
 
 static uint64_t elem_size(cl_mem image)

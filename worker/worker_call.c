@@ -79,6 +79,7 @@ void avaw_get_data(struct avaw_call *c, struct avaw_data *d)
 		r = ref_at(c, avaw_get_u64(c), AVA_REF_IN, d->len);
 		if (r) {
 			d->p = c->s->arena + r->offset;
+			d->shared = 1;
 			c->s->stats[AVA_STAT_ARENA_BYTES] += d->len;
 		}
 		break;
@@ -151,6 +152,25 @@ static int64_t malformed(struct avaw_call *c)
 	return AVAW_BAD;
 }
 
+/* Byte inputs up to this size are structures (buffer regions, fill patterns). */
+#define SMALL_BYTES 256
+
+/* Moves d to private memory (the command itself is a private copy already). */
+static int64_t privatize(struct avaw_call *c, struct avaw_data *d)
+{
+	void *p;
+
+	if (!d->shared || !d->len)
+		return 0;
+	p = avaw_alloc(c, d->len);
+	if (!p)
+		return AVAW_BAD;
+	memcpy(p, d->p, d->len);
+	d->p = p;
+	d->shared = 0;
+	return 0;
+}
+
 int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize)
 {
 	uint64_t n;
@@ -161,14 +181,16 @@ int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64
 		return AVAW_BAD;
 	if (d->len != n || !d->p)
 		return malformed(c);
-	return 0;
+	return esize > 1 || n <= SMALL_BYTES ? privatize(c, d) : 0;
 }
 
 int64_t avaw_string(struct avaw_call *c, struct avaw_data *d)
 {
 	if (!d->present)
 		return 0;
-	if (!d->p || d->len == 0 || ((const char *)d->p)[d->len - 1] != '\0')
+	if (!d->p || d->len == 0 || privatize(c, d))
+		return malformed(c);
+	if (((const char *)d->p)[d->len - 1] != '\0')
 		return malformed(c);
 	return 0;
 }

@@ -33,7 +33,7 @@
  *   avaw_stream_active, avaw_is_async) return nonzero for yes or found.
  */
 #define AVAW_BAD INT64_MIN	/* a check: the command is malformed */
-#define AVAW_MAX_ALLOCS 32
+#define AVAW_MAX_ALLOCS 64
 
 struct avaw_call;
 typedef void (*avaw_fn)(struct avaw_call *c);
@@ -59,12 +59,14 @@ struct avaw_handle {
 	uint32_t api;
 	uint32_t type;
 	void *obj;
+	struct avaw_bindings *bound;	/* objects bound to it (kernel arguments) */
 };
 
 struct avaw_data {
 	const void *p;
 	uint64_t len;
 	int present;
+	int shared;		/* p is in memory the guest can still write */
 };
 
 struct avaw_out {
@@ -124,7 +126,13 @@ void avaw_stream_abort(struct avaw_call *c);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);
 void avaw_fail(struct avaw_call *c, uint32_t status);
-/* checks (0 or AVAW_BAD): does a buffer hold what the spec's size says? */
+/*
+ * checks (0 or AVAW_BAD): does a buffer hold what the spec's size says?
+ * What the worker or the vendor interprets (strings, typed arrays such as
+ * regions, formats and lengths, small byte structures) is first copied to
+ * private memory, and d then points to the copy: the guest cannot change
+ * it between the check and the use.  Bulk bytes stay in place (zero-copy).
+ */
 int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
 int64_t avaw_string(struct avaw_call *c, struct avaw_data *d);
 int64_t avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
@@ -142,13 +150,23 @@ void avaw_put_out(struct avaw_call *c, struct avaw_out *o, uint64_t len);
 
 /* handles */
 int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
-void *avaw_handle_any(struct avaw_call *c, uint64_t id);
 int avaw_new_id_ok(struct avaw_call *c, uint64_t id);
 int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj);
 uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int owned);
 void avaw_export_array(struct avaw_call *c, void *p, uint64_t n, uint32_t type, int owned);
 int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id);
 void avaw_obj_release(struct avaw_call *c, uint32_t type, void *obj);
+void avaw_obj_retain(struct avaw_session *s, uint32_t api, uint32_t type, void *obj);
+void avaw_obj_drop(struct avaw_session *s, uint32_t api, uint32_t type, void *obj);
+/*
+ * Objects bound to slots of an owner object (a kernel's arguments): each
+ * holds a reference until its slot is bound again or the owner's handle
+ * is released.  avaw_bind_reserve (0 or nonzero) makes room for slot
+ * before the vendor call, so that avaw_bind cannot fail after it; type 0
+ * empties the slot.
+ */
+int avaw_bind_reserve(struct avaw_call *c, void *owner, uint32_t slot);
+void avaw_bind(struct avaw_call *c, void *owner, uint32_t slot, uint32_t type, void *obj);
 
 /* Deferred outputs (non-blocking reads): the data goes to a staging buffer
  * the guest collects with AVA_CTL_PENDING once the event has completed. */

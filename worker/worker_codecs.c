@@ -228,63 +228,150 @@ void avaw_kernel_arg_get(struct avaw_call *c, struct avaw_kernel_arg *v)
 		avaw_set_bad(c);
 }
 
-int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, uint64_t size, int64_t invalid_err)
+static struct {
+	avaw_kslot_fn fn;
+	const uint32_t *unknown_types;	/* 0-terminated */
+} kslot_apis[AVA_API_COUNT];
+
+void avaw_kernel_arg_set_slot_fn(uint32_t api, avaw_kslot_fn fn, const uint32_t *unknown_types)
+{
+	if (api < AVA_API_COUNT) {
+		kslot_apis[api].fn = fn;
+		kslot_apis[api].unknown_types = unknown_types;
+	}
+}
+
+static int all_zero(const unsigned char *p, uint64_t n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/* A slot that takes an object: a live handle of type, or a NULL one. */
+static int64_t object_slot(struct avaw_call *c, struct avaw_kernel_arg *v, const struct avaw_kslot *k)
 {
 	switch (v->kind) {
-	case AVA_KARG_BYTES:
-		if (!v->d.present || v->d.len != size)
-			return AVAW_BAD;
-		v->val = v->d.p;
-		return 0;
 	case AVA_KARG_HANDLE:
-		if (size != sizeof(void *))
-			return AVAW_BAD;
-		v->slot = avaw_handle_any(c, v->id);
-		if (!v->slot)
-			return invalid_err;
-		v->val = &v->slot;
-		return 0;
+		if (!avaw_handle(c, v->id, k->type, &v->slot) || !v->slot ||
+		    (k->obj_fits && !k->obj_fits(v->slot, k->variant)))
+			return k->err;
+		v->bound_type = k->type;
+		break;
+	case AVA_KARG_BYTES:
+		if (v->d.len != sizeof(void *))
+			return k->size_err;
+		/* raw bytes are an address the guest made up, unless NULL */
+		if (!all_zero(v->d.p, v->d.len))
+			return k->err;
+		v->slot = NULL;
+		break;
 	default:
-		v->val = NULL;
+		return 0;	/* NULL arg_value: the vendor reports it */
+	}
+	v->val = &v->slot;
+	return 0;
+}
+
+/* A slot the vendor cannot describe: objects of the API's usual argument types only. */
+static int64_t unknown_slot(struct avaw_call *c, struct avaw_kernel_arg *v, int64_t err)
+{
+	const uint32_t *t = kslot_apis[c->api].unknown_types;
+
+	if (v->kind == AVA_KARG_BYTES && v->d.len == sizeof(void *) && !all_zero(v->d.p, v->d.len))
+		return err;
+	if (v->kind != AVA_KARG_HANDLE)
+		return 0;
+	for (; t && *t; t++)
+		if (avaw_handle(c, v->id, *t, &v->slot) && v->slot) {
+			v->bound_type = *t;
+			v->val = &v->slot;
+			return 0;
+		}
+	return err;
+}
+
+int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, void *kernel, uint64_t index,
+			      uint64_t size, int64_t invalid_err)
+{
+	struct avaw_kslot slot = { AVAW_KSLOT_UNKNOWN, 0, invalid_err, invalid_err, NULL, 0 };
+	avaw_kslot_fn fn = kslot_apis[c->api].fn;
+	unsigned char *copy;
+	int64_t e;
+
+	if ((v->kind == AVA_KARG_BYTES && (!v->d.present || v->d.len != size)) ||
+	    (v->kind == AVA_KARG_HANDLE && size != sizeof(void *)) || index > UINT32_MAX)
+		return AVAW_BAD;
+	if (fn && (e = fn(kernel, (uint32_t)index, &slot)))
+		return e;
+	if (avaw_bind_reserve(c, kernel, (uint32_t)index))
+		return AVAW_BAD;
+	v->kernel = kernel;
+	v->index = (uint32_t)index;
+	if (v->kind == AVA_KARG_BYTES) {
+		/* checked and used from private memory: the guest may rewrite its own */
+		if (!(copy = avaw_alloc(c, size)))
+			return AVAW_BAD;
+		memcpy(copy, v->d.p, size);
+		v->d.p = copy;
+		v->val = copy;
+	}
+	switch (slot.kind) {
+	case AVAW_KSLOT_HANDLE:
+		return object_slot(c, v, &slot);
+	case AVAW_KSLOT_UNKNOWN:
+		return unknown_slot(c, v, slot.err);
+	default:
+		/* an object where bytes go: the kernel sees the id, never a host address */
+		if (v->kind == AVA_KARG_HANDLE)
+			v->val = &v->id;
 		return 0;
 	}
 }
 
 void avaw_kernel_arg_free(struct avaw_call *c, struct avaw_kernel_arg *v, int ok)
 {
-	(void)c;
-	(void)v;
-	(void)ok;
+	if (ok && v->kernel)
+		avaw_bind(c, v->kernel, v->index, v->bound_type, v->bound_type ? v->slot : NULL);
+}
+
+static void free_map(uint64_t key, void *val, void *arg)
+{
+	struct avaw_map *m = val;
+
+	(void)key;
+	avaw_obj_drop(arg, m->api, m->type, m->mem);
+	free(m);
 }
 
 uint64_t avaw_map_add(struct avaw_session *s, void *mem, void *ptr, uint64_t size)
 {
-	struct avaw_map *m = malloc(sizeof(*m));
+	struct avaw_handle *h = ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)mem);
+	struct avaw_map *m = h ? malloc(sizeof(*m)) : NULL;
 
 	if (!m)
 		return 0;
 	m->id = ++s->next_map_id;
+	/* held until the unmap: mem's address cannot be reused meanwhile */
+	m->api = h->api;
+	m->type = h->type;
+	avaw_obj_retain(s, h->api, h->type, mem);
 	m->mem = mem;
 	m->ptr = ptr;
 	m->size = size;
 	if (ava_hmap_put(&s->maps, m->id, m)) {
-		free(m);
+		free_map(0, m, s);
 		return 0;
 	}
 	s->stats[AVA_STAT_MAPS]++;
 	return m->id;
 }
 
-static void free_map(uint64_t key, void *val, void *arg)
-{
-	(void)key;
-	(void)arg;
-	free(val);
-}
 
 void avaw_maps_free_all(struct avaw_session *s)
 {
-	ava_hmap_each(&s->maps, free_map, NULL);
+	ava_hmap_each(&s->maps, free_map, s);
 	ava_hmap_free(&s->maps);
 }
 
@@ -298,6 +385,7 @@ void avaw_map_arg_get(struct avaw_call *c, struct avaw_map_arg *v)
 int64_t avaw_map_arg_check(struct avaw_call *c, struct avaw_map_arg *v, void *mem, int64_t invalid_err)
 {
 	v->m = ava_hmap_get(&c->s->maps, v->id);
+	/* the record holds mem, so the same address is the same object */
 	if (!v->m || v->m->mem != mem)
 		return invalid_err;
 	if (v->d.present) {
@@ -315,6 +403,6 @@ void avaw_map_arg_free(struct avaw_call *c, struct avaw_map_arg *v, int ok)
 	if (ok && v->m) {
 		ava_hmap_del(&c->s->maps, v->m->id);
 		c->s->stats[AVA_STAT_MAPS]--;
-		free(v->m);
+		free_map(0, v->m, c->s);
 	}
 }

@@ -48,20 +48,51 @@ void avaw_props_free(struct avaw_call *c, struct avaw_props *v, int ok);
 void avaw_props_set_handle_key(uint32_t api, intptr_t key, uint32_t type, int64_t invalid_err);
 void avaw_props_to_wire(struct avaw_call *c, intptr_t *props, uint64_t n);
 
+/*
+ * Kernel arguments.  The API tells what each slot of a kernel takes
+ * (avaw_kernel_arg_set_slot_fn), so that a handle reaches the vendor only
+ * in a slot of its type and raw bytes never where the vendor expects an
+ * object; objects bound to a slot stay referenced until the slot is set
+ * again or the kernel's handle is released (avaw_handle_bind).
+ */
+enum avaw_kslot_kind {
+	AVAW_KSLOT_BYTES,	/* a scalar, vector or struct: plain bytes */
+	AVAW_KSLOT_LOCAL,	/* local memory: a size, no value */
+	AVAW_KSLOT_HANDLE,	/* an object of type (or a NULL one) */
+	AVAW_KSLOT_UNKNOWN,	/* the vendor cannot tell: bytes of pointer size refused */
+};
+struct avaw_kslot {
+	enum avaw_kslot_kind kind;
+	uint32_t type;		/* AVAW_KSLOT_HANDLE: the handle type */
+	int64_t err;		/* the API error for a wrong value in this slot */
+	int64_t size_err;	/* AVAW_KSLOT_HANDLE: for a size other than a handle's */
+	/* optional: does an object of type fit (a buffer where images go...)? */
+	int (*obj_fits)(void *obj, int variant);
+	int variant;
+};
+/* 0 with *slot filled, or the API error (an index out of range, ...) */
+typedef int64_t (*avaw_kslot_fn)(void *kernel, uint32_t index, struct avaw_kslot *slot);
+void avaw_kernel_arg_set_slot_fn(uint32_t api, avaw_kslot_fn fn, const uint32_t *unknown_types);
+
 struct avaw_kernel_arg {
 	uint64_t kind;
 	uint64_t id;
 	struct avaw_data d;
+	void *kernel;
+	uint32_t index;
+	uint32_t bound_type;	/* the object bound on success (0: none) */
 	void *slot;
 	const void *val;
 };
 void avaw_kernel_arg_get(struct avaw_call *c, struct avaw_kernel_arg *v);
-int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, uint64_t size, int64_t invalid_err);
+int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, void *kernel, uint64_t index,
+			      uint64_t size, int64_t invalid_err);
 void avaw_kernel_arg_free(struct avaw_call *c, struct avaw_kernel_arg *v, int ok);
 
 /* Mappings: the host pointer behind a guest mapping, found by map id. */
 struct avaw_map {
 	uint64_t id;
+	uint32_t api, type;	/* of mem, which the record holds a reference to */
 	void *mem;
 	void *ptr;
 	uint64_t size;

@@ -33,13 +33,6 @@ int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 	return 1;
 }
 
-void *avaw_handle_any(struct avaw_call *c, uint64_t id)
-{
-	struct avaw_handle *h = ava_hmap_get(&c->s->handles, id);
-
-	return h && h->api == c->api ? h->obj : NULL;
-}
-
 int avaw_new_id_ok(struct avaw_call *c, uint64_t id)
 {
 	return id != 0 && !(id & AVA_HANDLE_WORKER_BIT) && !ava_hmap_get(&c->s->handles, id);
@@ -55,6 +48,7 @@ static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t ty
 	h->api = api;
 	h->type = type;
 	h->obj = obj;
+	h->bound = NULL;
 	if (ava_hmap_put(&s->handles, id, h)) {
 		free(h);
 		return -1;
@@ -76,6 +70,89 @@ static void drop_ref(uint32_t api, uint32_t type, void *obj)
 void avaw_obj_release(struct avaw_call *c, uint32_t type, void *obj)
 {
 	drop_ref(c->api, type, obj);
+}
+
+void avaw_obj_retain(struct avaw_session *s, uint32_t api, uint32_t type, void *obj)
+{
+	const struct avaw_handle_type *t = type_of(api, type);
+
+	(void)s;
+	if (t && t->retain)
+		t->retain(obj);
+}
+
+void avaw_obj_drop(struct avaw_session *s, uint32_t api, uint32_t type, void *obj)
+{
+	(void)s;
+	drop_ref(api, type, obj);
+}
+
+#define MAX_BOUND_SLOTS 4096
+
+struct avaw_bindings {
+	uint32_t n;
+	struct {
+		uint32_t type;
+		void *obj;
+	} slot[];
+};
+
+static struct avaw_handle *owner_of(struct avaw_call *c, void *owner)
+{
+	struct avaw_handle *h = ava_hmap_get(&c->s->by_obj, (uint64_t)(uintptr_t)owner);
+
+	return h && h->api == c->api ? h : NULL;
+}
+
+int avaw_bind_reserve(struct avaw_call *c, void *owner, uint32_t slot)
+{
+	struct avaw_handle *h = owner_of(c, owner);
+	struct avaw_bindings *b;
+	uint32_t n, old;
+
+	if (!h || (h->bound && slot < h->bound->n))
+		return 0;	/* no owner: the vendor refuses the call */
+	if (slot >= MAX_BOUND_SLOTS) {
+		avaw_fail(c, AVA_S_TOO_LARGE);
+		return -1;
+	}
+	n = slot < 8 ? 8 : slot + 1;
+	old = h->bound ? h->bound->n : 0;
+	b = realloc(h->bound, sizeof(*b) + n * sizeof(b->slot[0]));
+	if (!b) {
+		avaw_fail(c, AVA_S_NO_MEMORY);
+		return -1;
+	}
+	memset(&b->slot[old], 0, (n - old) * sizeof(b->slot[0]));
+	b->n = n;
+	h->bound = b;
+	return 0;
+}
+
+void avaw_bind(struct avaw_call *c, void *owner, uint32_t slot, uint32_t type, void *obj)
+{
+	struct avaw_handle *h = owner_of(c, owner);
+	struct avaw_bindings *b = h ? h->bound : NULL;
+
+	if (!b || slot >= b->n)
+		return;
+	if (type)
+		avaw_obj_retain(c->s, c->api, type, obj);
+	if (b->slot[slot].type)
+		drop_ref(c->api, b->slot[slot].type, b->slot[slot].obj);
+	b->slot[slot].type = type;
+	b->slot[slot].obj = obj;
+}
+
+static void unbind_all(struct avaw_handle *h)
+{
+	uint32_t i;
+
+	for (i = 0; h->bound && i < h->bound->n; i++)
+		if (h->bound->slot[i].type)
+			drop_ref(h->api, h->bound->slot[i].type, h->bound->slot[i].obj);
+	free(h->bound);
+	h->bound = NULL;
 }
 
 int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj)
@@ -134,6 +211,7 @@ int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id)
 	if (ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)h->obj) == h)
 		ava_hmap_del(&s->by_obj, (uint64_t)(uintptr_t)h->obj);
 	drop_ref(h->api, h->type, h->obj);
+	unbind_all(h);	/* after the owner, which may point to them */
 	s->stats[AVA_STAT_HANDLES]--;
 	free(h);
 	return 0;

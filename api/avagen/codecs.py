@@ -98,14 +98,19 @@ class ImageDesc(Codec):
 
 
 class KernelArg(Codec):
-    """@kernel_arg(size, err): bytes, or a handle of the session."""
-    annot, cname, args = 'kernel_arg', 'kernel_arg', (2, 2)
+    """@kernel_arg(kernel, index, size, err): bytes, or a handle of the session,
+    checked against what the kernel's slot takes."""
+    annot, cname, args = 'kernel_arg', 'kernel_arg', (4, 4)
+
+    def check(self):
+        self.names_param(self.a(0))
+        self.names_param(self.a(1))
 
     def g_args(self):
-        return [self.a(0)]
+        return [self.a(2)]
 
     def w_check_args(self):
-        return [self.a(0), self.a(1)]
+        return [self.a(0), self.a(1), self.a(2), self.a(3)]
 
 
 class Unmap(Codec):

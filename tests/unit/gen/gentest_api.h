@@ -46,7 +46,7 @@ gt_status gtSources(gt_queue q, unsigned count, const char **strings, const size
 gt_status gtBinaries(gt_queue q, unsigned count, const size_t *lengths, const unsigned char **bins);
 gt_status gtList(gt_dev dev, const gt_prop *list);
 gt_mem gtImage(gt_queue q, const cl_image_desc *desc, gt_status *err_out);
-gt_status gtSetArg(gt_func f, size_t size, const void *value);
+gt_status gtSetArg(gt_func f, unsigned index, size_t size, const void *value);
 void *gtMap(gt_queue q, gt_mem mem, gt_flags flags, size_t offset, size_t size, gt_event *event,
 	    gt_status *err_out);
 gt_status gtUnmap(gt_queue q, gt_mem mem, void *ptr);

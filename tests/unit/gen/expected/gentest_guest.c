@@ -412,7 +412,7 @@ static gt_mem GT_CALL avagen_gtImage(gt_queue q, const cl_image_desc *desc, gt_s
 	return (gt_mem)nobj;
 }
 
-static gt_status GT_CALL avagen_gtSetArg(gt_func f, size_t size, const void *value)
+static gt_status GT_CALL avagen_gtSetArg(gt_func f, unsigned index, size_t size, const void *value)
 {
 	struct ava_call c;
 	int st;
@@ -420,6 +420,7 @@ static gt_status GT_CALL avagen_gtSetArg(gt_func f, size_t size, const void *val
 	if (ava_call_begin(&c, AVA_API_GENTEST, AVA_FN_GENTEST_gtSetArg, 0))
 		return GT_ERR_TRANSPORT;
 	ava_put_u64(&c, ava_obj_id(f, AVA_HT_GENTEST_func));
+	ava_put_u64(&c, (uint64_t)index);
 	ava_put_u64(&c, (uint64_t)size);
 	ava_kernel_arg_put(&c, value, size);
 	st = ava_call_exchange(&c);

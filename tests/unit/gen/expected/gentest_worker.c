@@ -580,6 +580,7 @@ static void w_gtSetArg(struct avaw_call *c)
 	int64_t e;
 	uint64_t h_f = avaw_get_u64(c);
 	gt_func f = NULL;
+	unsigned index = (unsigned)avaw_get_u64(c);
 	size_t size = (size_t)avaw_get_u64(c);
 	struct avaw_kernel_arg v_value;
 	avaw_kernel_arg_get(c, &v_value);
@@ -590,7 +591,7 @@ static void w_gtSetArg(struct avaw_call *c)
 		ret = GT_ERR_FUNC;
 		goto reply;
 	}
-	e = avaw_kernel_arg_check(c, &v_value, size, GT_ERR_ARG);
+	e = avaw_kernel_arg_check(c, &v_value, f, index, size, GT_ERR_ARG);
 	if (e == AVAW_BAD)
 		goto bad;
 	if (e) {
@@ -599,7 +600,7 @@ static void w_gtSetArg(struct avaw_call *c)
 	}
 	value = (const void *)v_value.val;
 	avaw_call_timer_start(c);
-	ret = gtSetArg(f, size, value);
+	ret = gtSetArg(f, index, size, value);
 	avaw_call_timer_stop(c);
 	goto reply;
 reply:

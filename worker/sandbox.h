@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The session worker's sandbox (docs/security.md): after ava-hostd forks
+ * a worker, and before the worker reads anything from its guest, the
+ * worker keeps only its session's file descriptors, becomes an
+ * unprivileged user without capabilities or a way to gain privileges, and
+ * installs a seccomp filter denying what neither it nor the vendor
+ * libraries need.
+ */
+#ifndef AVA_WORKER_SANDBOX_H
+#define AVA_WORKER_SANDBOX_H
+
+/* From the command line: off for debugging; user (NULL: "nobody" when run as root). */
+void avaw_sandbox_configure(int enabled, const char *user);
+/* Checks the configured user exists (0), so that ava-hostd fails at start, not per session. */
+int avaw_sandbox_check(void);
+/*
+ * In a freshly forked worker (one thread): closes every descriptor but
+ * 0-2 and the nkeep in keep, then drops privileges and installs the
+ * filter.  Returns 0, or -1 (logged): the worker must then exit.
+ */
+int avaw_sandbox_enter(const int *keep, unsigned nkeep);
+/* The filter alone (sandbox_filter.c): 0, or -1 with errno. */
+int avaw_seccomp_install(void);
+
+#endif
