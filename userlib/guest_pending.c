@@ -52,7 +52,7 @@ static uint64_t ask_worker(struct ava_pending *p)
 	if (ava_call_begin(&c, AVA_API_CONTROL, AVA_CTL_PENDING, 0))
 		return state;
 	ava_put_u64(&c, p->id);
-	ava_put_out(&c, p->dst, p->len);
+	ava_put_out_stream(&c, p->dst, p->len, 1);
 	if (ava_call_exchange(&c) == AVA_S_OK) {
 		state = ava_get_u64(&c);
 		ava_get_out(&c, state == 1 ? p->dst : NULL, p->len);

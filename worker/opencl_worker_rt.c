@@ -157,7 +157,48 @@ cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint inde
 				ptrs, NULL);
 }
 
-/* Streamed transfers go straight between the ring and a mapping of the buffer. */
+/*
+ * Transfers.  A non-blocking write reads its host memory after the call
+ * returned, when the arena region it came in is reused: it gets a
+ * worker-owned copy that its completion callback frees, so the worker never
+ * waits for it (it may wait for a user event the guest sets next).  A
+ * streamed buffer of a blocking call without an event goes straight
+ * between the ring and a mapping of the buffer; otherwise it is staged.
+ */
+static void CL_CALLBACK free_staging(cl_event e, cl_int status, void *p)
+{
+	(void)e;
+	(void)status;
+	free(p);
+}
+
+/* The command of event `own` owns `staging` until it completes. */
+static cl_int keep_until_done(cl_int err, void *staging, cl_event own, cl_event *ev)
+{
+	if (err != CL_SUCCESS) {
+		free(staging);
+		return err;
+	}
+	if (clSetEventCallback(own, CL_COMPLETE, free_staging, staging) != CL_SUCCESS) {
+		clWaitForEvents(1, &own);	/* a backend without callbacks: wait instead */
+		free(staging);
+	}
+	if (ev)
+		*ev = own;
+	else
+		clReleaseEvent(own);
+	return CL_SUCCESS;
+}
+
+static void *copy_of(const void *p, uint64_t n)
+{
+	void *d = n < SIZE_MAX ? malloc(n ? n : 1) : NULL;
+
+	if (d && n)
+		memcpy(d, p, n);
+	return d;
+}
+
 static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
 {
 	cl_event ev = NULL;
@@ -170,37 +211,110 @@ static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
 	return err;
 }
 
-cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
-			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
-			    const cl_event *wait, cl_event *ev)
+/* A streamed buffer straight through a mapping (blocking, no event). */
+static cl_int stream_mapped(struct avaw_call *c, cl_command_queue q, cl_mem buf, int in, size_t offset,
+			    size_t size, cl_uint nwait, const cl_event *wait)
 {
 	cl_int err, err2;
-	void *m;
+	void *m = clEnqueueMapBuffer(q, buf, CL_TRUE, in ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ, offset,
+				     size, nwait, wait, NULL, &err);
 
-	if (!avaw_stream_active(c))
-		return clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
-	m = clEnqueueMapBuffer(q, buf, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, offset, size, nwait, wait,
-			       NULL, &err);
 	if (err != CL_SUCCESS)
 		return err;
-	err = avaw_stream_in(c, m, size) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
+	err = (in ? avaw_stream_in(c, m, size) : avaw_stream_out(c, m, size)) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
 	err2 = finish_unmap(q, buf, m);
 	return err != CL_SUCCESS ? err : err2;
 }
 
+cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
+			    const cl_event *wait, cl_event *ev)
+{
+	void *staging = NULL;
+	cl_event own = NULL;
+	cl_int err;
+
+	if (avaw_stream_active(c)) {
+		if (blocking && !ev)
+			return stream_mapped(c, q, buf, 1, offset, size, nwait, wait);
+		if (!(staging = malloc(size ? size : 1)))
+			return CL_OUT_OF_HOST_MEMORY;
+		if (avaw_stream_in(c, staging, size)) {
+			free(staging);
+			return CL_OUT_OF_RESOURCES;
+		}
+		ptr = staging;
+	}
+	if (blocking || !ptr) {
+		err = clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+		free(staging);
+		return err;
+	}
+	if (!staging && !(staging = copy_of(ptr, size)))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueWriteBuffer(q, buf, CL_FALSE, offset, size, staging, nwait, wait, &own);
+	return keep_until_done(err, staging, own, ev);
+}
+
+/* Streamed reads are blocking (non-blocking ones are deferred: worker_pending.c). */
 cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			   size_t offset, size_t size, void *ptr, cl_uint nwait,
 			   const cl_event *wait, cl_event *ev)
 {
-	cl_int err, err2;
-	void *m;
+	void *staging;
+	cl_int err;
 
 	if (!avaw_stream_active(c))
 		return clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
-	m = clEnqueueMapBuffer(q, buf, CL_TRUE, CL_MAP_READ, offset, size, nwait, wait, NULL, &err);
-	if (err != CL_SUCCESS)
-		return err;
-	err = avaw_stream_out(c, m, size) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
-	err2 = finish_unmap(q, buf, m);
-	return err != CL_SUCCESS ? err : err2;
+	if (!ev)
+		return stream_mapped(c, q, buf, 0, offset, size, nwait, wait);
+	if (!(staging = malloc(size ? size : 1)))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueReadBuffer(q, buf, CL_TRUE, offset, size, staging, nwait, wait, ev);
+	if (err == CL_SUCCESS && avaw_stream_out(c, staging, size))
+		err = CL_OUT_OF_RESOURCES;
+	free(staging);
+	return err;
+}
+
+cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+				 const size_t *buffer_origin, const size_t *host_origin, const size_t *region,
+				 size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+				 size_t host_slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
+				 cl_event *ev)
+{
+	void *staging;
+	cl_event own = NULL;
+	cl_int err;
+
+	(void)c;
+	if (blocking || !ptr || !host_origin || !region)
+		return clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+						buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+						host_slice_pitch, ptr, nwait, wait, ev);
+	if (!(staging = copy_of(ptr, ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch))))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueWriteBufferRect(q, buf, CL_FALSE, buffer_origin, host_origin, region, buffer_row_pitch,
+				       buffer_slice_pitch, host_row_pitch, host_slice_pitch, staging, nwait,
+				       wait, &own);
+	return keep_until_done(err, staging, own, ev);
+}
+
+cl_int avaw_cl_write_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
+			   const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
+			   const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev)
+{
+	void *staging;
+	cl_event own = NULL;
+	cl_int err;
+
+	(void)c;
+	if (blocking || !ptr || !region)
+		return clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr,
+					   nwait, wait, ev);
+	if (!(staging = copy_of(ptr, ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch))))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueWriteImage(q, image, CL_FALSE, origin, region, row_pitch, slice_pitch, staging, nwait,
+				  wait, &own);
+	return keep_until_done(err, staging, own, ev);
 }

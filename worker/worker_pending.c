@@ -24,15 +24,15 @@ int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
 
 	if (!o->present)
 		return 0;
-	if (o->stream) {
-		avaw_set_bad(c);	/* a deferred output cannot stream */
-		return -1;
-	}
 	staging = avaw_alloc(c, o->cap);
 	if (!staging)
 		return -1;
-	if (o->p && o->cap)
+	if (o->stream) {
+		avaw_stream_abort(c);	/* the data streams when it is collected */
+		o->stream = 0;
+	} else if (o->p && o->cap) {
 		memcpy(staging, o->p, o->cap);	/* keeps what a partial read does not write */
+	}
 	o->p = staging;
 	o->is_ref = 0;
 	return 0;
@@ -83,14 +83,16 @@ void avaw_pending_collect(struct avaw_call *c)
 	struct avaw_out o;
 	int state;
 
-	avaw_get_out(c, &o);
+	avaw_get_out_stream(c, &o);
 	if (avaw_bad(c) || !p || avaw_out(c, &o, p->len, 1)) {
 		avaw_fail(c, p ? AVA_S_MALFORMED : AVA_S_BAD_HANDLE);
 		return;
 	}
 	state = avaw_apis[p->api]->event_state(p->event);
 	avaw_put_u64(c, state > 0 ? 1 : state < 0 ? 2 : 0);
-	if (state > 0 && o.p)
+	if (state > 0 && o.stream)
+		avaw_stream_out(c, p->data, p->len);	/* a failure aborts it: the guest sees that */
+	else if (state > 0 && o.p)
 		memcpy(o.p, p->data, p->len);
 	avaw_put_out(c, &o, state > 0 ? p->len : 0);
 	if (state != 0)

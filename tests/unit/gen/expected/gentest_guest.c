@@ -196,7 +196,7 @@ static gt_status GT_CALL avagen_gtRead(gt_queue q, gt_mem mem, int blocking, siz
 	ava_put_u64(&c, (uint64_t)blocking);
 	ava_put_u64(&c, (uint64_t)size);
 	ava_put_u64(&c, df_ptr);
-	ava_put_out_stream(&c, ptr, (uint64_t)(size) * 1, (!event) && !df_ptr);
+	ava_put_out_stream(&c, ptr, (uint64_t)(size) * 1, (!event));
 	ava_put_u64(&c, n_event ? n_event->id : 0);
 	st = ava_call_exchange(&c);
 	if (st != AVA_S_OK) {
