@@ -50,6 +50,13 @@ struct ava_cl_mem {
 /* The record of a memory object, or NULL when none was kept. */
 const struct ava_cl_mem *ava_cl_mem_of(const void *memobj);
 
+/*
+ * CL_INVALID_OPERATION when the object's host-access flags forbid the host
+ * to write (host_writes) or read it; an argument error the guest returns
+ * at once instead of deferring it with the asynchronous call.
+ */
+cl_int ava_cl_host_access_error(const void *memobj, int host_writes);
+
 /* @after hooks: remember what the application said about new memory objects. */
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);
 void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region);
@@ -66,12 +73,26 @@ cl_int CL_API_CALL avagen_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, 
 cl_int CL_API_CALL avagen_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
+cl_int CL_API_CALL avagen_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
+					       cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL avagen_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
+						   const size_t *, const size_t *, size_t, size_t, size_t, size_t,
+						   const void *, cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL avagen_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
+					      size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
 
 /* Hand-written entries of the dispatch table (userlib/opencl_icd.c). */
 cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id, cl_platform_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
+						 cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
+						     const size_t *, const size_t *, size_t, size_t, size_t, size_t,
+						     const void *, cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
+						size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id, const char *);
 

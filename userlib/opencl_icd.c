@@ -216,3 +216,42 @@ cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program p, cl_program_info param
 	}
 	return CL_SUCCESS;
 }
+
+/*
+ * Writes are sent without waiting, so an error the vendor finds comes back
+ * at the next synchronous call.  Argument errors the guest can see are
+ * returned from the call itself, as natively.
+ */
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset,
+						 size_t size, const void *ptr, cl_uint nwait, const cl_event *wait,
+						 cl_event *ev)
+{
+	cl_int err = q ? ava_cl_host_access_error(buf, 1) : CL_SUCCESS;
+
+	return err ? err : avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+}
+
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
+						     const size_t *buffer_origin, const size_t *host_origin,
+						     const size_t *region, size_t buffer_row_pitch,
+						     size_t buffer_slice_pitch, size_t host_row_pitch,
+						     size_t host_slice_pitch, const void *ptr, cl_uint nwait,
+						     const cl_event *wait, cl_event *ev)
+{
+	cl_int err = q ? ava_cl_host_access_error(buf, 1) : CL_SUCCESS;
+
+	return err ? err : avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+							   buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+							   host_slice_pitch, ptr, nwait, wait, ev);
+}
+
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
+						const size_t *origin, const size_t *region, size_t row_pitch,
+						size_t slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
+						cl_event *ev)
+{
+	cl_int err = q ? ava_cl_host_access_error(image, 1) : CL_SUCCESS;
+
+	return err ? err : avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+						      ptr, nwait, wait, ev);
+}

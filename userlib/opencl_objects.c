@@ -71,6 +71,14 @@ const struct ava_cl_mem *ava_cl_mem_of(const void *memobj)
 	return o ? (const struct ava_cl_mem *)ava_obj_part(o) : NULL;
 }
 
+cl_int ava_cl_host_access_error(const void *memobj, int host_writes)
+{
+	const struct ava_cl_mem *mem = ava_cl_mem_of(memobj);
+	cl_mem_flags deny = CL_MEM_HOST_NO_ACCESS | (host_writes ? CL_MEM_HOST_READ_ONLY : CL_MEM_HOST_WRITE_ONLY);
+
+	return mem && (mem->flags & deny) ? CL_INVALID_OPERATION : CL_SUCCESS;
+}
+
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size)
 {
 	struct ava_cl_mem *mem = mem_part(o);
