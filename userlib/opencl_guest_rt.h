@@ -94,6 +94,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, c
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
 						size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
+void *CL_API_CALL ava_guest_clSVMAlloc(cl_context, cl_svm_mem_flags, size_t, cl_uint);
+void CL_API_CALL ava_guest_clSVMFree(cl_context, void *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id, const char *);
 
 #endif

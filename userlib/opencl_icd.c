@@ -4,7 +4,8 @@
  * through ava.icd, calls clIcdGetPlatformIDsKHR, and from then on
  * dispatches through the table in every object.  The few entries written by
  * hand here adjust what the backend reports: the platform says it is AvA,
- * and versions are capped at the OpenCL 1.2 that AvA remotes.
+ * and devices offer no shared virtual memory (the SVM calls are refused
+ * as by a device without it).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -96,56 +97,31 @@ static cl_int give_for(const void *obj, uint32_t type, cl_int invalid, const voi
 	return give(v, n, size, value, size_ret);
 }
 
-/* "OpenCL 3.0 PoCL ..." -> "OpenCL 1.2 PoCL ..." (prefix "OpenCL " or "OpenCL C "). */
-static void cap_version(const char *s, const char *prefix, char *out, size_t outsz)
-{
-	size_t pl = strlen(prefix);
-	unsigned major, minor;
-	const char *rest;
-
-	snprintf(out, outsz, "%s", s);
-	if (strncmp(s, prefix, pl) != 0 || sscanf(s + pl, "%u.%u", &major, &minor) != 2)
-		return;
-	if (major > 1 || (major == 1 && minor > 2)) {
-		rest = strchr(s + pl, ' ');
-		snprintf(out, outsz, "%s1.2%s", prefix, rest ? rest : "");
-	}
-}
-
 /* Fetches a string query whole so that it can be rewritten. */
 typedef cl_int (CL_API_CALL *info_fn)(void *, cl_uint, size_t, void *, size_t *);
 
-static cl_int adjusted_string(info_fn fn, void *obj, cl_uint param, const char *prefix,
-			      const char *version_prefix, size_t size, void *value, size_t *size_ret)
+static cl_int prefixed_string(info_fn fn, void *obj, cl_uint param, const char *prefix, size_t size,
+			       void *value, size_t *size_ret)
 {
-	char buf[2048], capped[2100], out[2200];
+	char buf[2048], out[2100];
 	size_t n = 0;
 	cl_int err = fn(obj, param, sizeof(buf) - 1, buf, &n);
 
 	if (err != CL_SUCCESS)
 		return err;
 	buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
-	cap_version(buf, version_prefix ? version_prefix : "", capped, sizeof(capped));
-	snprintf(out, sizeof(out), "%s%s", prefix ? prefix : "", capped);
+	snprintf(out, sizeof(out), "%s%s", prefix, buf);
 	return give(out, strlen(out) + 1, size, value, size_ret);
 }
 
 cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info param, size_t size,
 					      void *value, size_t *size_ret)
 {
-	info_fn fn = (info_fn)avagen_clGetPlatformInfo;
-	cl_version v12 = CL_MAKE_VERSION(1, 2, 0);
-
 	switch (param) {
 	case CL_PLATFORM_NAME:
-		return adjusted_string(fn, p, param, "AvA: ", NULL, size, value, size_ret);
-	case CL_PLATFORM_VERSION:
-		return adjusted_string(fn, p, param, NULL, "OpenCL ", size, value, size_ret);
+		return prefixed_string((info_fn)avagen_clGetPlatformInfo, p, param, "AvA: ", size, value, size_ret);
 	case CL_PLATFORM_ICD_SUFFIX_KHR:
 		return give_for(p, AVA_HT_OPENCL_platform, CL_INVALID_PLATFORM, "AvA", 4, size, value, size_ret);
-	case CL_PLATFORM_NUMERIC_VERSION:
-		return give_for(p, AVA_HT_OPENCL_platform, CL_INVALID_PLATFORM, &v12, sizeof(v12), size, value,
-				size_ret);
 	default:
 		return avagen_clGetPlatformInfo(p, param, size, value, size_ret);
 	}
@@ -154,19 +130,12 @@ cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info
 cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param, size_t size,
 					    void *value, size_t *size_ret)
 {
-	info_fn fn = (info_fn)avagen_clGetDeviceInfo;
-	cl_version v12 = CL_MAKE_VERSION(1, 2, 0);
+	cl_device_svm_capabilities none = 0;
 
-	switch (param) {
-	case CL_DEVICE_VERSION:
-		return adjusted_string(fn, d, param, NULL, "OpenCL ", size, value, size_ret);
-	case CL_DEVICE_OPENCL_C_VERSION:
-		return adjusted_string(fn, d, param, NULL, "OpenCL C ", size, value, size_ret);
-	case CL_DEVICE_NUMERIC_VERSION:
-		return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &v12, sizeof(v12), size, value, size_ret);
-	default:
-		return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
-	}
+	/* shared virtual memory cannot span the transport */
+	if (param == CL_DEVICE_SVM_CAPABILITIES)
+		return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &none, sizeof(none), size, value, size_ret);
+	return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
 }
 
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem m, cl_mem_info param, size_t size,
@@ -254,4 +223,20 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image
 
 	return err ? err : avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
 						      ptr, nwait, wait, ev);
+}
+
+/* No device offers SVM through AvA: allocation fails, as on such a device. */
+void *CL_API_CALL ava_guest_clSVMAlloc(cl_context context, cl_svm_mem_flags flags, size_t size, cl_uint alignment)
+{
+	(void)context;
+	(void)flags;
+	(void)size;
+	(void)alignment;
+	return NULL;
+}
+
+void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
+{
+	(void)context;
+	(void)svm_pointer;
 }

@@ -131,7 +131,7 @@ static gt_mem GT_CALL avagen_gtCreateMem(gt_queue q, gt_flags flags, size_t size
 	ava_put_u64(&c, ava_obj_id(q, AVA_HT_GENTEST_queue));
 	ava_put_u64(&c, (uint64_t)flags);
 	ava_put_u64(&c, (uint64_t)size);
-	ava_props_put(&c, props, AVA_API_GENTEST);
+	ava_props_put(&c, (const intptr_t *)props, AVA_API_GENTEST);
 	st = ava_call_exchange(&c);
 	if (st != AVA_S_OK) {
 		ava_call_end(&c);
