@@ -31,6 +31,14 @@ uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t ro
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch);
 
+/*
+ * Where a map of the image starts in its CL_MEM_USE_HOST_PTR memory, when
+ * the host's mapping (its pitches, known once the map returned) has that
+ * memory's layout; AVA_MAP_PRIVATE otherwise.
+ */
+uint64_t ava_cl_image_map_offset(cl_mem image, const size_t *origin, const size_t *row_pitch,
+				 const size_t *slice_pitch);
+
 void ava_cl_image_desc_put(struct ava_call *c, const cl_image_desc *d);
 
 /* The OpenCL part of a memory object (opencl_objects.c). */
@@ -43,6 +51,8 @@ struct ava_cl_mem {
 	uint32_t elem_size;		/* images: bytes per pixel */
 	uint64_t img_row;		/* images: tightly packed pitches */
 	uint64_t img_slice;
+	uint64_t host_row;		/* images: the pitches of host_ptr */
+	uint64_t host_slice;
 	int is_image;
 	struct ava_map *maps;		/* its live mappings */
 };
@@ -63,7 +73,8 @@ void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags fla
 void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 			  const cl_image_format *fmt, const cl_image_desc *desc);
 void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			    const cl_image_format *fmt, size_t width, size_t height);
+			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
+			    size_t slice_pitch);
 
 void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 

@@ -119,11 +119,13 @@ void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 			  const cl_image_format *fmt, const cl_image_desc *desc)
 {
 	ava_cl_image2d_created(o, flags, host_ptr, fmt, desc->image_width,
-			       desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : desc->image_height);
+			       desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : desc->image_height,
+			       desc->image_row_pitch, desc->image_slice_pitch);
 }
 
 void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			    const cl_image_format *fmt, size_t width, size_t height)
+			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
+			    size_t slice_pitch)
 {
 	struct ava_cl_mem *mem = mem_part(o);
 
@@ -134,6 +136,8 @@ void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_pt
 	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
 	mem->img_row = width * mem->elem_size;
 	mem->img_slice = mem->img_row * (height ? height : 1);
+	mem->host_row = row_pitch ? row_pitch : mem->img_row;
+	mem->host_slice = slice_pitch ? slice_pitch : mem->host_row * (height ? height : 1);
 	if (flags & CL_MEM_USE_HOST_PTR)
 		mem->host_ptr = host_ptr;
 }
@@ -168,7 +172,7 @@ void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_
 	m->id = map_id;
 	m->size = size;
 	m->writes = writes;
-	if (mem->host_ptr && !mem->is_image) {
+	if (mem->host_ptr && offset != AVA_MAP_PRIVATE) {
 		/* CL_MEM_USE_HOST_PTR: the mapping must be the application's memory */
 		m->ptr = (char *)mem->host_ptr + offset;
 	} else {
