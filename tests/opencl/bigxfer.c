@@ -1,6 +1,6 @@
 /*
  * Transfers larger than the session's shared arena must stream through it,
- * never fail or hang: writes and reads of twice AVA_ARENA_MB (64 MiB when
+ * never fail or hang: writes and reads of twice AVA_ARENA_MB (32 MiB when
  * it is unset), blocking and non-blocking, with and without an event.
  * tests/run runs this program with a small AVA_ARENA_MB.
  */
@@ -13,7 +13,7 @@
 static size_t transfer_size(void)
 {
     const char *e = getenv("AVA_ARENA_MB");
-    size_t mb = e && atoi(e) > 0 ? (size_t)atoi(e) : 32;
+    size_t mb = e && atoi(e) > 0 ? (size_t)atoi(e) : 16;
 
     return 2 * (mb << 20);
 }
