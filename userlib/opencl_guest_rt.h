@@ -84,6 +84,7 @@ cl_int CL_API_CALL avagen_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, 
 cl_int CL_API_CALL avagen_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
+cl_int CL_API_CALL avagen_clWaitForEvents(cl_uint, const cl_event *);
 cl_int CL_API_CALL avagen_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
 					       cl_uint, const cl_event *, cl_event *);
 cl_int CL_API_CALL avagen_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
@@ -97,6 +98,7 @@ cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id, cl_platform_info, 
 cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
+cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint, const cl_event *);
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
 						 cl_uint, const cl_event *, cl_event *);
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,

@@ -8,8 +8,10 @@
  * as by a device without it).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "opencl_guest_rt.h"
 
@@ -239,4 +241,40 @@ void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
 {
 	(void)context;
 	(void)svm_pointer;
+}
+
+/*
+ * The worker must not block in clWaitForEvents while the event waits for
+ * something the application does next (a user event another thread sets):
+ * the guest polls until every event has finished, without holding the
+ * session between polls, and then lets the worker answer (its errors,
+ * CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST, ...).
+ */
+static void poll_pause(unsigned round)
+{
+	struct timespec ts = { 0, round < 1024 ? 50000 : 1000000 };
+
+	if (round < 64)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
+}
+
+cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint n, const cl_event *list)
+{
+	cl_uint i;
+	unsigned round;
+
+	for (i = 0; list && i < n; i++) {
+		for (round = 0;; round++) {
+			cl_int st = CL_QUEUED;
+
+			if (ava_opencl_dispatch.clGetEventInfo(list[i], CL_EVENT_COMMAND_EXECUTION_STATUS,
+							       sizeof(st), &st, NULL) != CL_SUCCESS ||
+			    st <= CL_COMPLETE)
+				break;
+			poll_pause(round);
+		}
+	}
+	return avagen_clWaitForEvents(n, list);
 }

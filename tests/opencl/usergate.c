@@ -2,7 +2,9 @@
  * Transfers gated on a user event must not block: a non-blocking
  * clEnqueueWriteBuffer (and WriteBufferRect, WriteImage) waiting for a user
  * event returns at once, the user event is then set from the same thread
- * or from another one, and the program's data lands in the buffer.
+ * or from another one, and the program's data lands in the buffer; and
+ * clWaitForEvents on gated commands returns once another thread sets the
+ * user event (CTS events userevents_multithreaded).
  */
 #include "cltest.h"
 
@@ -76,6 +78,30 @@ static void gated_rect_write(struct cltest *t, cl_mem buf)
     clReleaseEvent(user);
 }
 
+static void wait_for_other_thread(struct cltest *t, cl_mem buf)
+{
+    static unsigned char data[N];
+    cl_int err = CL_SUCCESS;
+    cl_event user = clCreateUserEvent(t->context, &err), ev[2] = { NULL, NULL };
+    struct setter s = { user, CL_SUCCESS };
+    pthread_t th;
+
+    if (!CHECK(err))
+        return;
+    CHECK(clEnqueueMarkerWithWaitList(t->queue, 1, &user, &ev[0]));
+    CHECK(clEnqueueReadBuffer(t->queue, buf, CL_FALSE, 0, N, data, 1, &user, &ev[1]));
+    if (EXPECT(pthread_create(&th, NULL, set_status, &s) == 0, "pthread_create")) {
+        CHECK(clWaitForEvents(2, ev));
+        pthread_join(th, NULL);
+    }
+    CHECK(s.err);
+    printf("clWaitForEvents while another thread sets the gate: done, data %s\n",
+           data[0] == 0x77 ? "ok" : "WRONG");
+    clReleaseEvent(ev[0]);
+    clReleaseEvent(ev[1]);
+    clReleaseEvent(user);
+}
+
 int main(void)
 {
     struct cltest t;
@@ -88,6 +114,7 @@ int main(void)
         gated_write(&t, buf, 0);
         gated_write(&t, buf, 1);
         gated_rect_write(&t, buf);
+        wait_for_other_thread(&t, buf);
         clReleaseMemObject(buf);
     }
     cltest_release(&t);
