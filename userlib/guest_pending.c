@@ -43,6 +43,22 @@ void ava_pending_add(uint64_t id, void *dst, uint64_t len)
 	pthread_mutex_unlock(&pending_lock);
 }
 
+void ava_pending_drop(uint64_t id)
+{
+	struct ava_pending **pp, *p;
+
+	pthread_mutex_lock(&pending_lock);
+	for (pp = &pending; (p = *pp); pp = &p->next) {
+		if (p->id == id) {
+			*pp = p->next;
+			free(p);
+			atomic_fetch_sub(&npending, 1);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pending_lock);
+}
+
 /* 0: still pending; 1: its data arrived; 2: gone (failed or unknown). */
 static uint64_t ask_worker(struct ava_pending *p)
 {

@@ -76,6 +76,9 @@ void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_pt
 			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
 			    size_t slice_pitch);
 
+/* The map id and mirror size of a live mapping; -1 when ptr is none. */
+int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size);
+
 void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 
 /* Generated stubs that hand-written wrappers call. */
@@ -85,6 +88,11 @@ cl_int CL_API_CALL avagen_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *
 cl_int CL_API_CALL avagen_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
 cl_int CL_API_CALL avagen_clWaitForEvents(cl_uint, const cl_event *);
+void *CL_API_CALL avagen_clEnqueueMapBuffer(cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t, cl_uint,
+					    const cl_event *, cl_event *, cl_int *);
+void *CL_API_CALL avagen_clEnqueueMapImage(cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *,
+					   const size_t *, size_t *, size_t *, cl_uint, const cl_event *, cl_event *,
+					   cl_int *);
 cl_int CL_API_CALL avagen_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
 					       cl_uint, const cl_event *, cl_event *);
 cl_int CL_API_CALL avagen_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
@@ -99,6 +107,11 @@ cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id, cl_device_info, size_t
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint, const cl_event *);
+void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t,
+					      cl_uint, const cl_event *, cl_event *, cl_int *);
+void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *,
+					     const size_t *, size_t *, size_t *, cl_uint, const cl_event *, cl_event *,
+					     cl_int *);
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
 						 cl_uint, const cl_event *, cl_event *);
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,

@@ -278,3 +278,36 @@ cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint n, const cl_event *list)
 	}
 	return avagen_clWaitForEvents(n, list);
 }
+
+/*
+ * A non-blocking map returns before its data is there (the worker does not
+ * wait for it): the mirror is filled like a non-blocking read's, after a
+ * later synchronous call finds the map complete.
+ */
+static void *collect_map_later(cl_mem mem, void *p, cl_bool blocking, cl_map_flags flags)
+{
+	uint64_t id, size;
+
+	if (p && !blocking && ava_opencl_map_reads(flags) && ava_map_info(mem, p, &id, &size) == 0 && size)
+		ava_pending_add(id | AVA_CL_MAP_PENDING_BIT, p, size);
+	return p;
+}
+
+void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, cl_map_flags flags,
+					      size_t offset, size_t size, cl_uint nwait, const cl_event *wait,
+					      cl_event *ev, cl_int *err)
+{
+	return collect_map_later(buf, avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait,
+								 ev, err),
+				 blocking, flags);
+}
+
+void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
+					     const size_t *origin, const size_t *region, size_t *row_pitch,
+					     size_t *slice_pitch, cl_uint nwait, const cl_event *wait, cl_event *ev,
+					     cl_int *err)
+{
+	return collect_map_later(image, avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
+								  slice_pitch, nwait, wait, ev, err),
+				 blocking, flags);
+}

@@ -159,6 +159,17 @@ struct ava_map *ava_map_find(const void *memobj, const void *ptr)
 	return m;
 }
 
+int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size)
+{
+	struct ava_map *m = ava_map_find(memobj, ptr);
+
+	if (!m)
+		return -1;
+	*id = m->id;
+	*size = m->size;
+	return 0;
+}
+
 void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes)
 {
 	struct ava_cl_mem *mem = mem_part(memobj);
@@ -200,6 +211,8 @@ void ava_map_close(struct ava_map *m)
 {
 	struct ava_map **pp;
 
+	/* a non-blocking map's data must not land in a freed mirror */
+	ava_pending_drop(m->id | AVA_CL_MAP_PENDING_BIT);
 	pthread_mutex_lock(&map_lock);
 	for (pp = &m->mem->maps; *pp; pp = &(*pp)->next) {
 		if (*pp == m) {

@@ -46,26 +46,85 @@ uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t
 				   slice_pitch ? *slice_pitch : 0);
 }
 
+/*
+ * Maps.  A blocking map's data goes to the guest's mirror with the reply.
+ * A non-blocking one may wait for a user event the guest sets next, so the
+ * worker does not wait: the map's event is kept (running_map, from the map
+ * call to map_done of the same command) and the mirror's data is collected
+ * like a non-blocking read's, under the map's id (AVA_CL_MAP_PENDING_BIT).
+ */
+static cl_event running_map;
+
+static void *map_started(void *p, cl_event own, cl_event *ev)
+{
+	if (!p || !own)
+		return p;
+	clRetainEvent(own);
+	running_map = own;
+	if (ev)
+		*ev = own;
+	else
+		clReleaseEvent(own);
+	return p;
+}
+
+void *avaw_cl_map_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking, cl_map_flags flags,
+			 size_t offset, size_t size, cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err)
+{
+	cl_event own = NULL;
+	void *p;
+
+	(void)c;
+	if (blocking)
+		return clEnqueueMapBuffer(q, buf, CL_TRUE, flags, offset, size, nwait, wait, ev, err);
+	p = clEnqueueMapBuffer(q, buf, CL_FALSE, flags, offset, size, nwait, wait, &own, err);
+	return map_started(p, own, ev);
+}
+
+void *avaw_cl_map_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
+			const size_t *origin, const size_t *region, size_t *row_pitch, size_t *slice_pitch,
+			cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err)
+{
+	cl_event own = NULL;
+	void *p;
+
+	(void)c;
+	if (blocking)
+		return clEnqueueMapImage(q, image, CL_TRUE, flags, origin, region, row_pitch, slice_pitch, nwait, wait,
+					 ev, err);
+	p = clEnqueueMapImage(q, image, CL_FALSE, flags, origin, region, row_pitch, slice_pitch, nwait, wait, &own,
+			      err);
+	return map_started(p, own, ev);
+}
+
 cl_int avaw_opencl_map_done(struct avaw_call *c, cl_command_queue q, cl_mem mem, void *ptr,
 			    uint64_t host_size, uint64_t guest_size, cl_map_flags flags,
 			    struct avaw_out *o, uint64_t *map_id, uint64_t *map_len)
 {
-	cl_event ev = NULL;
+	cl_event running = running_map, ev = NULL;
+	cl_int err = CL_SUCCESS;
 
+	running_map = NULL;
 	/* the guest's mirror must hold the whole mapping */
 	if (host_size > guest_size || !(*map_id = avaw_map_add(c->s, mem, ptr, host_size))) {
 		if (clEnqueueUnmapMemObject(q, mem, ptr, 0, NULL, &ev) == CL_SUCCESS) {
-			clWaitForEvents(1, &ev);
+			if (!running)	/* else the unmap may wait for the guest too */
+				clWaitForEvents(1, &ev);
 			clReleaseEvent(ev);
 		}
 		*map_id = 0;
-		return CL_MAP_FAILURE;
-	}
-	if (ava_opencl_map_reads(flags) && o->p) {
+		err = CL_MAP_FAILURE;
+	} else if (ava_opencl_map_reads(flags) && o->p && running) {
+		if (!avaw_pending_add_src(c, *map_id | AVA_CL_MAP_PENDING_BIT, AVA_HT_OPENCL_event, running, ptr,
+					  host_size))
+			err = CL_OUT_OF_HOST_MEMORY;
+	} else if (ava_opencl_map_reads(flags) && o->p) {
 		memcpy(o->p, ptr, host_size);
 		*map_len = host_size;
 	}
-	return CL_SUCCESS;
+	if (running)
+		clReleaseEvent(running);
+	return err;
 }
 
 void avaw_cl_image_desc_get(struct avaw_call *c, struct avaw_cl_image_desc *v)

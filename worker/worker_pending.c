@@ -14,7 +14,8 @@ struct pending {
 	uint32_t api;
 	uint32_t type;
 	void *event;
-	void *data;
+	void *data;		/* owned staging, or NULL */
+	const void *src;	/* else copied from here once the event completed */
 	uint64_t len;
 };
 
@@ -51,6 +52,7 @@ uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type
 	p->type = type;
 	p->event = event;
 	p->data = o->p;
+	p->src = NULL;
 	p->len = o->cap;
 	if (ava_hmap_put(&c->s->pending, p->id, p)) {
 		free(p);
@@ -63,6 +65,30 @@ uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type
 	if (t->retain)
 		t->retain(event);
 	return p->id;
+}
+
+uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, void *event, const void *src,
+			      uint64_t len)
+{
+	const struct avaw_handle_type *t = &c->a->types[type];
+	struct pending *p;
+
+	if (!event || !src || ava_hmap_get(&c->s->pending, id) || !(p = malloc(sizeof(*p))))
+		return 0;
+	p->id = id;
+	p->api = c->api;
+	p->type = type;
+	p->event = event;
+	p->data = NULL;
+	p->src = src;
+	p->len = len;
+	if (ava_hmap_put(&c->s->pending, p->id, p)) {
+		free(p);
+		return 0;
+	}
+	if (t->retain)
+		t->retain(event);
+	return id;
 }
 
 static void pending_free(struct avaw_session *s, struct pending *p)
@@ -91,9 +117,9 @@ void avaw_pending_collect(struct avaw_call *c)
 	state = avaw_apis[p->api]->event_state(p->event);
 	avaw_put_u64(c, state > 0 ? 1 : state < 0 ? 2 : 0);
 	if (state > 0 && o.stream)
-		avaw_stream_out(c, p->data, p->len);	/* a failure aborts it: the guest sees that */
+		avaw_stream_out(c, p->src ? p->src : p->data, p->len);	/* a failure aborts it: the guest sees that */
 	else if (state > 0 && o.p)
-		memcpy(o.p, p->data, p->len);
+		memcpy(o.p, p->src ? p->src : p->data, p->len);
 	avaw_put_out(c, &o, state > 0 ? p->len : 0);
 	if (state != 0)
 		pending_free(c->s, p);

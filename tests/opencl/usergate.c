@@ -4,7 +4,8 @@
  * event returns at once, the user event is then set from the same thread
  * or from another one, and the program's data lands in the buffer; and
  * clWaitForEvents on gated commands returns once another thread sets the
- * user event (CTS events userevents_multithreaded).
+ * user event (CTS events userevents_multithreaded); a non-blocking map
+ * gated on a user event returns at once too (CTS events callbacks).
  */
 #include "cltest.h"
 
@@ -102,6 +103,26 @@ static void wait_for_other_thread(struct cltest *t, cl_mem buf)
     clReleaseEvent(user);
 }
 
+static void gated_map(struct cltest *t, cl_mem buf)
+{
+    cl_int err = CL_SUCCESS;
+    cl_event user = clCreateUserEvent(t->context, &err), done = NULL;
+    unsigned char *p;
+
+    if (!CHECK(err))
+        return;
+    p = clEnqueueMapBuffer(t->queue, buf, CL_FALSE, CL_MAP_READ, 0, 4096, 1, &user, &done, &err);
+    if (CHECK(err)) {
+        CHECK(clSetUserEventStatus(user, CL_COMPLETE));
+        CHECK(clWaitForEvents(1, &done));
+        printf("gated map: data %s\n", p[0] == 0x77 && p[4095] == 0x77 ? "ok" : "WRONG");
+        CHECK(clEnqueueUnmapMemObject(t->queue, buf, p, 0, NULL, NULL));
+        CHECK(clFinish(t->queue));
+        clReleaseEvent(done);
+    }
+    clReleaseEvent(user);
+}
+
 int main(void)
 {
     struct cltest t;
@@ -115,6 +136,7 @@ int main(void)
         gated_write(&t, buf, 1);
         gated_rect_write(&t, buf);
         wait_for_other_thread(&t, buf);
+        gated_map(&t, buf);
         clReleaseMemObject(buf);
     }
     cltest_release(&t);
