@@ -57,6 +57,9 @@ static cl_event running_map;
 
 static void *map_started(void *p, cl_event own, cl_event *ev)
 {
+	if (running_map)	/* never left by a map that reached map_done */
+		clReleaseEvent(running_map);
+	running_map = NULL;
 	if (!p || !own)
 		return p;
 	clRetainEvent(own);
