@@ -34,6 +34,10 @@ static inline int ava_opencl_map_reads(cl_map_flags f)
 	return !(f & CL_MAP_WRITE_INVALIDATE_REGION);
 }
 
+/* The pending-data id (AVA_CTL_PENDING) of a non-blocking map's mirror:
+ * its map id with this bit, so that both sides know it. */
+#define AVA_CL_MAP_PENDING_BIT (1ULL << 63)
+
 static inline int ava_opencl_map_writes(cl_map_flags f)
 {
 	return (f & (CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION)) != 0;

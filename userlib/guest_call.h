@@ -75,6 +75,8 @@ void ava_get_handles(struct ava_call *c, void **dst, uint64_t n, uint32_t api, u
 void ava_call_end(struct ava_call *c);
 /* A non-blocking read's data, delivered to dst once the worker has it. */
 void ava_pending_add(uint64_t id, void *dst, uint64_t len);
+/* Forgets a pending id whose destination goes away (an unmapped mirror). */
+void ava_pending_drop(uint64_t id);
 
 /* Maps a transport status to the API's error codes. */
 int ava_status_error(int st, int transport_err, int nomem_err, int unsupported_err);

@@ -12,6 +12,10 @@
 
 struct ava_map;
 
+/* ava_map_open's offset for a mapping in memory of its own, even when the
+ * object has a host pointer */
+#define AVA_MAP_PRIVATE UINT64_MAX
+
 struct ava_map *ava_map_find(const void *memobj, const void *ptr);
 void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes);
 void ava_map_put(struct ava_call *c, struct ava_map *m);

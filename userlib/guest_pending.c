@@ -43,6 +43,22 @@ void ava_pending_add(uint64_t id, void *dst, uint64_t len)
 	pthread_mutex_unlock(&pending_lock);
 }
 
+void ava_pending_drop(uint64_t id)
+{
+	struct ava_pending **pp, *p;
+
+	pthread_mutex_lock(&pending_lock);
+	for (pp = &pending; (p = *pp); pp = &p->next) {
+		if (p->id == id) {
+			*pp = p->next;
+			free(p);
+			atomic_fetch_sub(&npending, 1);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&pending_lock);
+}
+
 /* 0: still pending; 1: its data arrived; 2: gone (failed or unknown). */
 static uint64_t ask_worker(struct ava_pending *p)
 {
@@ -52,7 +68,7 @@ static uint64_t ask_worker(struct ava_pending *p)
 	if (ava_call_begin(&c, AVA_API_CONTROL, AVA_CTL_PENDING, 0))
 		return state;
 	ava_put_u64(&c, p->id);
-	ava_put_out(&c, p->dst, p->len);
+	ava_put_out_stream(&c, p->dst, p->len, 1);
 	if (ava_call_exchange(&c) == AVA_S_OK) {
 		state = ava_get_u64(&c);
 		ava_get_out(&c, state == 1 ? p->dst : NULL, p->len);

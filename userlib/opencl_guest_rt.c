@@ -29,6 +29,17 @@ uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t
 	return ava_cl_region_bytes(mem->elem_size, region, mem->img_row, mem->img_slice);
 }
 
+uint64_t ava_cl_image_map_offset(cl_mem image, const size_t *origin, const size_t *row_pitch,
+				 const size_t *slice_pitch)
+{
+	const struct ava_cl_mem *mem = ava_cl_mem_of(image);
+
+	if (!mem || !mem->host_ptr || !origin || !row_pitch || *row_pitch != mem->host_row ||
+	    (slice_pitch && *slice_pitch && *slice_pitch != mem->host_slice))
+		return AVA_MAP_PRIVATE;
+	return origin[2] * mem->host_slice + origin[1] * mem->host_row + origin[0] * mem->elem_size;
+}
+
 void ava_cl_image_desc_put(struct ava_call *c, const cl_image_desc *d)
 {
 	if (!d) {

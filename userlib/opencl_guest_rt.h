@@ -31,6 +31,14 @@ uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t ro
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch);
 
+/*
+ * Where a map of the image starts in its CL_MEM_USE_HOST_PTR memory, when
+ * the host's mapping (its pitches, known once the map returned) has that
+ * memory's layout; AVA_MAP_PRIVATE otherwise.
+ */
+uint64_t ava_cl_image_map_offset(cl_mem image, const size_t *origin, const size_t *row_pitch,
+				 const size_t *slice_pitch);
+
 void ava_cl_image_desc_put(struct ava_call *c, const cl_image_desc *d);
 
 /* The OpenCL part of a memory object (opencl_objects.c). */
@@ -43,6 +51,8 @@ struct ava_cl_mem {
 	uint32_t elem_size;		/* images: bytes per pixel */
 	uint64_t img_row;		/* images: tightly packed pitches */
 	uint64_t img_slice;
+	uint64_t host_row;		/* images: the pitches of host_ptr */
+	uint64_t host_slice;
 	int is_image;
 	struct ava_map *maps;		/* its live mappings */
 };
@@ -50,13 +60,24 @@ struct ava_cl_mem {
 /* The record of a memory object, or NULL when none was kept. */
 const struct ava_cl_mem *ava_cl_mem_of(const void *memobj);
 
+/*
+ * CL_INVALID_OPERATION when the object's host-access flags forbid the host
+ * to write (host_writes) or read it; an argument error the guest returns
+ * at once instead of deferring it with the asynchronous call.
+ */
+cl_int ava_cl_host_access_error(const void *memobj, int host_writes);
+
 /* @after hooks: remember what the application said about new memory objects. */
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);
 void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region);
 void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 			  const cl_image_format *fmt, const cl_image_desc *desc);
 void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			    const cl_image_format *fmt, size_t width, size_t height);
+			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
+			    size_t slice_pitch);
+
+/* The map id and mirror size of a live mapping; -1 when ptr is none. */
+int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size);
 
 void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 
@@ -66,13 +87,41 @@ cl_int CL_API_CALL avagen_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, 
 cl_int CL_API_CALL avagen_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
 cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
+cl_int CL_API_CALL avagen_clWaitForEvents(cl_uint, const cl_event *);
+void *CL_API_CALL avagen_clEnqueueMapBuffer(cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t, cl_uint,
+					    const cl_event *, cl_event *, cl_int *);
+void *CL_API_CALL avagen_clEnqueueMapImage(cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *,
+					   const size_t *, size_t *, size_t *, cl_uint, const cl_event *, cl_event *,
+					   cl_int *);
+cl_int CL_API_CALL avagen_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
+					       cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL avagen_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
+						   const size_t *, const size_t *, size_t, size_t, size_t, size_t,
+						   const void *, cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL avagen_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
+					      size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
 
 /* Hand-written entries of the dispatch table (userlib/opencl_icd.c). */
 cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id, cl_platform_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
 cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
+cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint, const cl_event *);
+void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t,
+					      cl_uint, const cl_event *, cl_event *, cl_int *);
+void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *,
+					     const size_t *, size_t *, size_t *, cl_uint, const cl_event *, cl_event *,
+					     cl_int *);
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
+						 cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
+						     const size_t *, const size_t *, size_t, size_t, size_t, size_t,
+						     const void *, cl_uint, const cl_event *, cl_event *);
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
+						size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
+void *CL_API_CALL ava_guest_clSVMAlloc(cl_context, cl_svm_mem_flags, size_t, cl_uint);
+void CL_API_CALL ava_guest_clSVMFree(cl_context, void *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id, const char *);
 
 #endif

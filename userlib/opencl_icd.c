@@ -4,11 +4,14 @@
  * through ava.icd, calls clIcdGetPlatformIDsKHR, and from then on
  * dispatches through the table in every object.  The few entries written by
  * hand here adjust what the backend reports: the platform says it is AvA,
- * and versions are capped at the OpenCL 1.2 that AvA remotes.
+ * and devices offer no shared virtual memory (the SVM calls are refused
+ * as by a device without it).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "opencl_guest_rt.h"
 
@@ -96,56 +99,31 @@ static cl_int give_for(const void *obj, uint32_t type, cl_int invalid, const voi
 	return give(v, n, size, value, size_ret);
 }
 
-/* "OpenCL 3.0 PoCL ..." -> "OpenCL 1.2 PoCL ..." (prefix "OpenCL " or "OpenCL C "). */
-static void cap_version(const char *s, const char *prefix, char *out, size_t outsz)
-{
-	size_t pl = strlen(prefix);
-	unsigned major, minor;
-	const char *rest;
-
-	snprintf(out, outsz, "%s", s);
-	if (strncmp(s, prefix, pl) != 0 || sscanf(s + pl, "%u.%u", &major, &minor) != 2)
-		return;
-	if (major > 1 || (major == 1 && minor > 2)) {
-		rest = strchr(s + pl, ' ');
-		snprintf(out, outsz, "%s1.2%s", prefix, rest ? rest : "");
-	}
-}
-
 /* Fetches a string query whole so that it can be rewritten. */
 typedef cl_int (CL_API_CALL *info_fn)(void *, cl_uint, size_t, void *, size_t *);
 
-static cl_int adjusted_string(info_fn fn, void *obj, cl_uint param, const char *prefix,
-			      const char *version_prefix, size_t size, void *value, size_t *size_ret)
+static cl_int prefixed_string(info_fn fn, void *obj, cl_uint param, const char *prefix, size_t size,
+			       void *value, size_t *size_ret)
 {
-	char buf[2048], capped[2100], out[2200];
+	char buf[2048], out[2100];
 	size_t n = 0;
 	cl_int err = fn(obj, param, sizeof(buf) - 1, buf, &n);
 
 	if (err != CL_SUCCESS)
 		return err;
 	buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
-	cap_version(buf, version_prefix ? version_prefix : "", capped, sizeof(capped));
-	snprintf(out, sizeof(out), "%s%s", prefix ? prefix : "", capped);
+	snprintf(out, sizeof(out), "%s%s", prefix, buf);
 	return give(out, strlen(out) + 1, size, value, size_ret);
 }
 
 cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info param, size_t size,
 					      void *value, size_t *size_ret)
 {
-	info_fn fn = (info_fn)avagen_clGetPlatformInfo;
-	cl_version v12 = CL_MAKE_VERSION(1, 2, 0);
-
 	switch (param) {
 	case CL_PLATFORM_NAME:
-		return adjusted_string(fn, p, param, "AvA: ", NULL, size, value, size_ret);
-	case CL_PLATFORM_VERSION:
-		return adjusted_string(fn, p, param, NULL, "OpenCL ", size, value, size_ret);
+		return prefixed_string((info_fn)avagen_clGetPlatformInfo, p, param, "AvA: ", size, value, size_ret);
 	case CL_PLATFORM_ICD_SUFFIX_KHR:
 		return give_for(p, AVA_HT_OPENCL_platform, CL_INVALID_PLATFORM, "AvA", 4, size, value, size_ret);
-	case CL_PLATFORM_NUMERIC_VERSION:
-		return give_for(p, AVA_HT_OPENCL_platform, CL_INVALID_PLATFORM, &v12, sizeof(v12), size, value,
-				size_ret);
 	default:
 		return avagen_clGetPlatformInfo(p, param, size, value, size_ret);
 	}
@@ -154,19 +132,12 @@ cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info
 cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param, size_t size,
 					    void *value, size_t *size_ret)
 {
-	info_fn fn = (info_fn)avagen_clGetDeviceInfo;
-	cl_version v12 = CL_MAKE_VERSION(1, 2, 0);
+	cl_device_svm_capabilities none = 0;
 
-	switch (param) {
-	case CL_DEVICE_VERSION:
-		return adjusted_string(fn, d, param, NULL, "OpenCL ", size, value, size_ret);
-	case CL_DEVICE_OPENCL_C_VERSION:
-		return adjusted_string(fn, d, param, NULL, "OpenCL C ", size, value, size_ret);
-	case CL_DEVICE_NUMERIC_VERSION:
-		return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &v12, sizeof(v12), size, value, size_ret);
-	default:
-		return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
-	}
+	/* shared virtual memory cannot span the transport */
+	if (param == CL_DEVICE_SVM_CAPABILITIES)
+		return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &none, sizeof(none), size, value, size_ret);
+	return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
 }
 
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem m, cl_mem_info param, size_t size,
@@ -215,4 +186,128 @@ cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program p, cl_program_info param
 			return err;
 	}
 	return CL_SUCCESS;
+}
+
+/*
+ * Writes are sent without waiting, so an error the vendor finds comes back
+ * at the next synchronous call.  Argument errors the guest can see are
+ * returned from the call itself, as natively.
+ */
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset,
+						 size_t size, const void *ptr, cl_uint nwait, const cl_event *wait,
+						 cl_event *ev)
+{
+	cl_int err = q ? ava_cl_host_access_error(buf, 1) : CL_SUCCESS;
+
+	return err ? err : avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+}
+
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
+						     const size_t *buffer_origin, const size_t *host_origin,
+						     const size_t *region, size_t buffer_row_pitch,
+						     size_t buffer_slice_pitch, size_t host_row_pitch,
+						     size_t host_slice_pitch, const void *ptr, cl_uint nwait,
+						     const cl_event *wait, cl_event *ev)
+{
+	cl_int err = q ? ava_cl_host_access_error(buf, 1) : CL_SUCCESS;
+
+	return err ? err : avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+							   buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+							   host_slice_pitch, ptr, nwait, wait, ev);
+}
+
+cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
+						const size_t *origin, const size_t *region, size_t row_pitch,
+						size_t slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
+						cl_event *ev)
+{
+	cl_int err = q ? ava_cl_host_access_error(image, 1) : CL_SUCCESS;
+
+	return err ? err : avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+						      ptr, nwait, wait, ev);
+}
+
+/* No device offers SVM through AvA: allocation fails, as on such a device. */
+void *CL_API_CALL ava_guest_clSVMAlloc(cl_context context, cl_svm_mem_flags flags, size_t size, cl_uint alignment)
+{
+	(void)context;
+	(void)flags;
+	(void)size;
+	(void)alignment;
+	return NULL;
+}
+
+void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
+{
+	(void)context;
+	(void)svm_pointer;
+}
+
+/*
+ * The worker must not block in clWaitForEvents while the event waits for
+ * something the application does next (a user event another thread sets):
+ * the guest polls until every event has finished, without holding the
+ * session between polls, and then lets the worker answer (its errors,
+ * CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST, ...).
+ */
+static void poll_pause(unsigned round)
+{
+	struct timespec ts = { 0, round < 1024 ? 50000 : 1000000 };
+
+	if (round < 64)
+		sched_yield();
+	else
+		nanosleep(&ts, NULL);
+}
+
+cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint n, const cl_event *list)
+{
+	cl_uint i;
+	unsigned round;
+
+	for (i = 0; list && i < n; i++) {
+		for (round = 0;; round++) {
+			cl_int st = CL_QUEUED;
+
+			if (ava_opencl_dispatch.clGetEventInfo(list[i], CL_EVENT_COMMAND_EXECUTION_STATUS,
+							       sizeof(st), &st, NULL) != CL_SUCCESS ||
+			    st <= CL_COMPLETE)
+				break;
+			poll_pause(round);
+		}
+	}
+	return avagen_clWaitForEvents(n, list);
+}
+
+/*
+ * A non-blocking map returns before its data is there (the worker does not
+ * wait for it): the mirror is filled like a non-blocking read's, after a
+ * later synchronous call finds the map complete.
+ */
+static void *collect_map_later(cl_mem mem, void *p, cl_bool blocking, cl_map_flags flags)
+{
+	uint64_t id, size;
+
+	if (p && !blocking && ava_opencl_map_reads(flags) && ava_map_info(mem, p, &id, &size) == 0 && size)
+		ava_pending_add(id | AVA_CL_MAP_PENDING_BIT, p, size);
+	return p;
+}
+
+void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, cl_map_flags flags,
+					      size_t offset, size_t size, cl_uint nwait, const cl_event *wait,
+					      cl_event *ev, cl_int *err)
+{
+	return collect_map_later(buf, avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait,
+								 ev, err),
+				 blocking, flags);
+}
+
+void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
+					     const size_t *origin, const size_t *region, size_t *row_pitch,
+					     size_t *slice_pitch, cl_uint nwait, const cl_event *wait, cl_event *ev,
+					     cl_int *err)
+{
+	return collect_map_later(image, avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
+								  slice_pitch, nwait, wait, ev, err),
+				 blocking, flags);
 }

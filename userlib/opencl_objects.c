@@ -71,6 +71,14 @@ const struct ava_cl_mem *ava_cl_mem_of(const void *memobj)
 	return o ? (const struct ava_cl_mem *)ava_obj_part(o) : NULL;
 }
 
+cl_int ava_cl_host_access_error(const void *memobj, int host_writes)
+{
+	const struct ava_cl_mem *mem = ava_cl_mem_of(memobj);
+	cl_mem_flags deny = CL_MEM_HOST_NO_ACCESS | (host_writes ? CL_MEM_HOST_READ_ONLY : CL_MEM_HOST_WRITE_ONLY);
+
+	return mem && (mem->flags & deny) ? CL_INVALID_OPERATION : CL_SUCCESS;
+}
+
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size)
 {
 	struct ava_cl_mem *mem = mem_part(o);
@@ -111,11 +119,13 @@ void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 			  const cl_image_format *fmt, const cl_image_desc *desc)
 {
 	ava_cl_image2d_created(o, flags, host_ptr, fmt, desc->image_width,
-			       desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : desc->image_height);
+			       desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : desc->image_height,
+			       desc->image_row_pitch, desc->image_slice_pitch);
 }
 
 void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			    const cl_image_format *fmt, size_t width, size_t height)
+			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
+			    size_t slice_pitch)
 {
 	struct ava_cl_mem *mem = mem_part(o);
 
@@ -126,6 +136,8 @@ void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_pt
 	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
 	mem->img_row = width * mem->elem_size;
 	mem->img_slice = mem->img_row * (height ? height : 1);
+	mem->host_row = row_pitch ? row_pitch : mem->img_row;
+	mem->host_slice = slice_pitch ? slice_pitch : mem->host_row * (height ? height : 1);
 	if (flags & CL_MEM_USE_HOST_PTR)
 		mem->host_ptr = host_ptr;
 }
@@ -147,6 +159,17 @@ struct ava_map *ava_map_find(const void *memobj, const void *ptr)
 	return m;
 }
 
+int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size)
+{
+	struct ava_map *m = ava_map_find(memobj, ptr);
+
+	if (!m)
+		return -1;
+	*id = m->id;
+	*size = m->size;
+	return 0;
+}
+
 void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_t size, int writes)
 {
 	struct ava_cl_mem *mem = mem_part(memobj);
@@ -160,7 +183,7 @@ void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_
 	m->id = map_id;
 	m->size = size;
 	m->writes = writes;
-	if (mem->host_ptr && !mem->is_image) {
+	if (mem->host_ptr && offset != AVA_MAP_PRIVATE) {
 		/* CL_MEM_USE_HOST_PTR: the mapping must be the application's memory */
 		m->ptr = (char *)mem->host_ptr + offset;
 	} else {
@@ -188,6 +211,8 @@ void ava_map_close(struct ava_map *m)
 {
 	struct ava_map **pp;
 
+	/* a non-blocking map's data must not land in a freed mirror */
+	ava_pending_drop(m->id | AVA_CL_MAP_PENDING_BIT);
 	pthread_mutex_lock(&map_lock);
 	for (pp = &m->mem->maps; *pp; pp = &(*pp)->next) {
 		if (*pp == m) {

@@ -47,26 +47,88 @@ uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t
 				   slice_pitch ? *slice_pitch : 0);
 }
 
+/*
+ * Maps.  A blocking map's data goes to the guest's mirror with the reply.
+ * A non-blocking one may wait for a user event the guest sets next, so the
+ * worker does not wait: the map's event is kept (running_map, from the map
+ * call to map_done of the same command) and the mirror's data is collected
+ * like a non-blocking read's, under the map's id (AVA_CL_MAP_PENDING_BIT).
+ */
+static cl_event running_map;
+
+static void *map_started(void *p, cl_event own, cl_event *ev)
+{
+	if (running_map)	/* never left by a map that reached map_done */
+		clReleaseEvent(running_map);
+	running_map = NULL;
+	if (!p || !own)
+		return p;
+	clRetainEvent(own);
+	running_map = own;
+	if (ev)
+		*ev = own;
+	else
+		clReleaseEvent(own);
+	return p;
+}
+
+void *avaw_cl_map_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking, cl_map_flags flags,
+			 size_t offset, size_t size, cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err)
+{
+	cl_event own = NULL;
+	void *p;
+
+	(void)c;
+	if (blocking)
+		return clEnqueueMapBuffer(q, buf, CL_TRUE, flags, offset, size, nwait, wait, ev, err);
+	p = clEnqueueMapBuffer(q, buf, CL_FALSE, flags, offset, size, nwait, wait, &own, err);
+	return map_started(p, own, ev);
+}
+
+void *avaw_cl_map_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
+			const size_t *origin, const size_t *region, size_t *row_pitch, size_t *slice_pitch,
+			cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err)
+{
+	cl_event own = NULL;
+	void *p;
+
+	(void)c;
+	if (blocking)
+		return clEnqueueMapImage(q, image, CL_TRUE, flags, origin, region, row_pitch, slice_pitch, nwait, wait,
+					 ev, err);
+	p = clEnqueueMapImage(q, image, CL_FALSE, flags, origin, region, row_pitch, slice_pitch, nwait, wait, &own,
+			      err);
+	return map_started(p, own, ev);
+}
+
 cl_int avaw_opencl_map_done(struct avaw_call *c, cl_command_queue q, cl_mem mem, void *ptr,
 			    uint64_t host_size, uint64_t guest_size, cl_map_flags flags,
 			    struct avaw_out *o, uint64_t *map_id, uint64_t *map_len)
 {
-	cl_event ev = NULL;
+	cl_event running = running_map, ev = NULL;
+	cl_int err = CL_SUCCESS;
 
+	running_map = NULL;
 	/* the guest's mirror must hold the whole mapping */
 	if (host_size > guest_size || !(*map_id = avaw_map_add(c->s, mem, ptr, host_size))) {
 		if (clEnqueueUnmapMemObject(q, mem, ptr, 0, NULL, &ev) == CL_SUCCESS) {
-			clWaitForEvents(1, &ev);
+			if (!running)	/* else the unmap may wait for the guest too */
+				clWaitForEvents(1, &ev);
 			clReleaseEvent(ev);
 		}
 		*map_id = 0;
-		return CL_MAP_FAILURE;
-	}
-	if (ava_opencl_map_reads(flags) && o->p) {
+		err = CL_MAP_FAILURE;
+	} else if (ava_opencl_map_reads(flags) && o->p && running) {
+		if (!avaw_pending_add_src(c, *map_id | AVA_CL_MAP_PENDING_BIT, AVA_HT_OPENCL_event, running, ptr,
+					  host_size))
+			err = CL_OUT_OF_HOST_MEMORY;
+	} else if (ava_opencl_map_reads(flags) && o->p) {
 		memcpy(o->p, ptr, host_size);
 		*map_len = host_size;
 	}
-	return CL_SUCCESS;
+	if (running)
+		clReleaseEvent(running);
+	return err;
 }
 
 void avaw_cl_image_desc_get(struct avaw_call *c, struct avaw_cl_image_desc *v)
@@ -158,7 +220,48 @@ cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint inde
 				ptrs, NULL);
 }
 
-/* Streamed transfers go straight between the ring and a mapping of the buffer. */
+/*
+ * Transfers.  A non-blocking write reads its host memory after the call
+ * returned, when the arena region it came in is reused: it gets a
+ * worker-owned copy that its completion callback frees, so the worker never
+ * waits for it (it may wait for a user event the guest sets next).  A
+ * streamed buffer of a blocking call without an event goes straight
+ * between the ring and a mapping of the buffer; otherwise it is staged.
+ */
+static void CL_CALLBACK free_staging(cl_event e, cl_int status, void *p)
+{
+	(void)e;
+	(void)status;
+	free(p);
+}
+
+/* The command of event `own` owns `staging` until it completes. */
+static cl_int keep_until_done(cl_int err, void *staging, cl_event own, cl_event *ev)
+{
+	if (err != CL_SUCCESS) {
+		free(staging);
+		return err;
+	}
+	if (clSetEventCallback(own, CL_COMPLETE, free_staging, staging) != CL_SUCCESS) {
+		clWaitForEvents(1, &own);	/* a backend without callbacks: wait instead */
+		free(staging);
+	}
+	if (ev)
+		*ev = own;
+	else
+		clReleaseEvent(own);
+	return CL_SUCCESS;
+}
+
+static void *copy_of(const void *p, uint64_t n)
+{
+	void *d = n < SIZE_MAX ? malloc(n ? n : 1) : NULL;
+
+	if (d && n)
+		memcpy(d, p, n);
+	return d;
+}
+
 static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
 {
 	cl_event ev = NULL;
@@ -171,37 +274,110 @@ static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
 	return err;
 }
 
-cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
-			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
-			    const cl_event *wait, cl_event *ev)
+/* A streamed buffer straight through a mapping (blocking, no event). */
+static cl_int stream_mapped(struct avaw_call *c, cl_command_queue q, cl_mem buf, int in, size_t offset,
+			    size_t size, cl_uint nwait, const cl_event *wait)
 {
 	cl_int err, err2;
-	void *m;
+	void *m = clEnqueueMapBuffer(q, buf, CL_TRUE, in ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ, offset,
+				     size, nwait, wait, NULL, &err);
 
-	if (!avaw_stream_active(c))
-		return clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
-	m = clEnqueueMapBuffer(q, buf, CL_TRUE, CL_MAP_WRITE_INVALIDATE_REGION, offset, size, nwait, wait,
-			       NULL, &err);
 	if (err != CL_SUCCESS)
 		return err;
-	err = avaw_stream_in(c, m, size) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
+	err = (in ? avaw_stream_in(c, m, size) : avaw_stream_out(c, m, size)) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
 	err2 = finish_unmap(q, buf, m);
 	return err != CL_SUCCESS ? err : err2;
 }
 
+cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
+			    const cl_event *wait, cl_event *ev)
+{
+	void *staging = NULL;
+	cl_event own = NULL;
+	cl_int err;
+
+	if (avaw_stream_active(c)) {
+		if (blocking && !ev)
+			return stream_mapped(c, q, buf, 1, offset, size, nwait, wait);
+		if (!(staging = malloc(size ? size : 1)))
+			return CL_OUT_OF_HOST_MEMORY;
+		if (avaw_stream_in(c, staging, size)) {
+			free(staging);
+			return CL_OUT_OF_RESOURCES;
+		}
+		ptr = staging;
+	}
+	if (blocking || !ptr) {
+		err = clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+		free(staging);
+		return err;
+	}
+	if (!staging && !(staging = copy_of(ptr, size)))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueWriteBuffer(q, buf, CL_FALSE, offset, size, staging, nwait, wait, &own);
+	return keep_until_done(err, staging, own, ev);
+}
+
+/* Streamed reads are blocking (non-blocking ones are deferred: worker_pending.c). */
 cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			   size_t offset, size_t size, void *ptr, cl_uint nwait,
 			   const cl_event *wait, cl_event *ev)
 {
-	cl_int err, err2;
-	void *m;
+	void *staging;
+	cl_int err;
 
 	if (!avaw_stream_active(c))
 		return clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
-	m = clEnqueueMapBuffer(q, buf, CL_TRUE, CL_MAP_READ, offset, size, nwait, wait, NULL, &err);
-	if (err != CL_SUCCESS)
-		return err;
-	err = avaw_stream_out(c, m, size) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
-	err2 = finish_unmap(q, buf, m);
-	return err != CL_SUCCESS ? err : err2;
+	if (!ev)
+		return stream_mapped(c, q, buf, 0, offset, size, nwait, wait);
+	if (!(staging = malloc(size ? size : 1)))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueReadBuffer(q, buf, CL_TRUE, offset, size, staging, nwait, wait, ev);
+	if (err == CL_SUCCESS && avaw_stream_out(c, staging, size))
+		err = CL_OUT_OF_RESOURCES;
+	free(staging);
+	return err;
+}
+
+cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+				 const size_t *buffer_origin, const size_t *host_origin, const size_t *region,
+				 size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+				 size_t host_slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
+				 cl_event *ev)
+{
+	void *staging;
+	cl_event own = NULL;
+	cl_int err;
+
+	(void)c;
+	if (blocking || !ptr || !host_origin || !region)
+		return clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+						buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+						host_slice_pitch, ptr, nwait, wait, ev);
+	if (!(staging = copy_of(ptr, ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch))))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueWriteBufferRect(q, buf, CL_FALSE, buffer_origin, host_origin, region, buffer_row_pitch,
+				       buffer_slice_pitch, host_row_pitch, host_slice_pitch, staging, nwait,
+				       wait, &own);
+	return keep_until_done(err, staging, own, ev);
+}
+
+cl_int avaw_cl_write_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
+			   const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
+			   const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev)
+{
+	void *staging;
+	cl_event own = NULL;
+	cl_int err;
+
+	(void)c;
+	if (blocking || !ptr || !region)
+		return clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr,
+					   nwait, wait, ev);
+	if (!(staging = copy_of(ptr, ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch))))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clEnqueueWriteImage(q, image, CL_FALSE, origin, region, row_pitch, slice_pitch, staging, nwait,
+				  wait, &own);
+	return keep_until_done(err, staging, own, ev);
 }

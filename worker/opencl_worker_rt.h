@@ -19,13 +19,6 @@
 extern const avaw_fn avaw_opencl_fns[AVA_FN_OPENCL_COUNT];
 extern const struct avaw_handle_type avaw_opencl_types[AVA_HT_OPENCL_COUNT];
 
-/* @wfix: the worker's buffers are transient, so transfers always block. */
-static inline cl_bool ava_cl_blocking(cl_bool b)
-{
-	(void)b;
-	return CL_TRUE;
-}
-
 /* @wfix: the guest's memory cannot back a host buffer: copy it instead. */
 static inline cl_mem_flags ava_cl_host_flags(cl_mem_flags f)
 {
@@ -61,6 +54,22 @@ cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			   size_t offset, size_t size, void *ptr, cl_uint nwait,
 			   const cl_event *wait, cl_event *ev);
+cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+				 const size_t *buffer_origin, const size_t *host_origin, const size_t *region,
+				 size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+				 size_t host_slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
+				 cl_event *ev);
+cl_int avaw_cl_write_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
+			   const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
+			   const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev);
+void *avaw_cl_map_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking, cl_map_flags flags,
+			 size_t offset, size_t size, cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err);
+void *avaw_cl_map_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
+			const size_t *origin, const size_t *region, size_t *row_pitch, size_t *slice_pitch,
+			cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err);
+/* worker_pending.c: pending data copied from src once event completed, under the id the caller gives */
+uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, void *event, const void *src,
+			      uint64_t len);
 cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
 			    unsigned char *binary);
 

@@ -70,12 +70,16 @@ static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h,
 		return AVA_S_MALFORMED;
 	r = (const struct ava_buf_ref *)((const uint8_t *)(h + 1) + h->inline_len);
 	for (i = 0; i < h->nrefs; i++) {
+		uint64_t span;
+
 		c->refs[i] = r[i];
+		c->nrefs = i + 1;	/* so that a refused stream is still aborted */
+		/* a streamed buffer of any length occupies only its ring */
+		span = (c->refs[i].flags & AVA_REF_STREAM) ? AVA_STREAM_RING : c->refs[i].len;
 		if (!c->refs[i].flags || (c->refs[i].flags & ~known) || c->refs[i].reserved ||
-		    c->refs[i].offset > s->arena_size || c->refs[i].len > s->arena_size - c->refs[i].offset)
+		    c->refs[i].offset > s->arena_size || span > s->arena_size - c->refs[i].offset)
 			return AVA_S_BAD_REF;
 	}
-	c->nrefs = h->nrefs;
 	return AVA_S_OK;
 }
 

@@ -14,7 +14,8 @@ struct pending {
 	uint32_t api;
 	uint32_t type;
 	void *event;
-	void *data;
+	void *data;		/* owned staging, or NULL */
+	const void *src;	/* else copied from here once the event completed */
 	uint64_t len;
 };
 
@@ -24,15 +25,15 @@ int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
 
 	if (!o->present)
 		return 0;
-	if (o->stream) {
-		avaw_set_bad(c);	/* a deferred output cannot stream */
-		return -1;
-	}
 	staging = avaw_alloc(c, o->cap);
 	if (!staging)
 		return -1;
-	if (o->p && o->cap)
+	if (o->stream) {
+		avaw_stream_abort(c);	/* the data streams when it is collected */
+		o->stream = 0;
+	} else if (o->p && o->cap) {
 		memcpy(staging, o->p, o->cap);	/* keeps what a partial read does not write */
+	}
 	o->p = staging;
 	o->is_ref = 0;
 	return 0;
@@ -51,6 +52,7 @@ uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type
 	p->type = type;
 	p->event = event;
 	p->data = o->p;
+	p->src = NULL;
 	p->len = o->cap;
 	if (ava_hmap_put(&c->s->pending, p->id, p)) {
 		free(p);
@@ -63,6 +65,30 @@ uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type
 	if (t->retain)
 		t->retain(event);
 	return p->id;
+}
+
+uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, void *event, const void *src,
+			      uint64_t len)
+{
+	const struct avaw_handle_type *t = &c->a->types[type];
+	struct pending *p;
+
+	if (!event || !src || ava_hmap_get(&c->s->pending, id) || !(p = malloc(sizeof(*p))))
+		return 0;
+	p->id = id;
+	p->api = c->api;
+	p->type = type;
+	p->event = event;
+	p->data = NULL;
+	p->src = src;
+	p->len = len;
+	if (ava_hmap_put(&c->s->pending, p->id, p)) {
+		free(p);
+		return 0;
+	}
+	if (t->retain)
+		t->retain(event);
+	return id;
 }
 
 static void pending_free(struct avaw_session *s, struct pending *p)
@@ -83,15 +109,17 @@ void avaw_pending_collect(struct avaw_call *c)
 	struct avaw_out o;
 	int state;
 
-	avaw_get_out(c, &o);
+	avaw_get_out_stream(c, &o);
 	if (avaw_bad(c) || !p || avaw_out(c, &o, p->len, 1)) {
 		avaw_fail(c, p ? AVA_S_MALFORMED : AVA_S_BAD_HANDLE);
 		return;
 	}
 	state = avaw_apis[p->api]->event_state(p->event);
 	avaw_put_u64(c, state > 0 ? 1 : state < 0 ? 2 : 0);
-	if (state > 0 && o.p)
-		memcpy(o.p, p->data, p->len);
+	if (state > 0 && o.stream)
+		avaw_stream_out(c, p->src ? p->src : p->data, p->len);	/* a failure aborts it: the guest sees that */
+	else if (state > 0 && o.p)
+		memcpy(o.p, p->src ? p->src : p->data, p->len);
 	avaw_put_out(c, &o, state > 0 ? p->len : 0);
 	if (state != 0)
 		pending_free(c->s, p);

@@ -142,7 +142,7 @@ int avaw_stream_out(struct avaw_call *c, const void *src, uint64_t len)
 
 void avaw_stream_abort(struct avaw_call *c)
 {
-	if (c->stream.dir && !c->stream.finished)
+	if (c->stream.dir && !c->stream.finished && c->s->t->stream_progress)
 		c->s->t->stream_progress(c->s, AVA_STREAM_ABORT);
 	c->stream.finished = 1;
 }

@@ -86,6 +86,10 @@ class Props(Codec):
     def g_args(self):
         return [self.ctx.hapi]
 
+    def g_put(self, g):
+        # the API's property types (cl_context_properties, cl_queue_properties, ...) are all 64 bits
+        return ['ava_%s_put(&c, (const intptr_t *)%s, %s);' % (self.cname, self.n, self.ctx.hapi)]
+
 
 class ZList(Codec):
     """@zlist: a zero-terminated list of values."""

@@ -59,8 +59,10 @@ class Out(Kind):
         n = self.n
         pre = ['ava_put_u64(&c, df_%s);' % n] if self.kw('deferred') else []
         if self.kw('stream'):
-            # large outputs may stream through the arena (not deferred ones)
-            allow = '(%s)' % self.kw('stream') + (' && !df_%s' % n if self.kw('deferred') else '')
+            # large outputs may stream through the arena; a deferred one's
+            # stream only carries its length (the worker aborts it and the
+            # data streams when collected)
+            allow = '(%s)' % self.kw('stream')
             return pre + ['ava_put_out_stream(&c, %s, %s, %s);' % (n, self.bytes(), allow)]
         # inout: the call writes only part of the buffer; the rest must survive
         fn = 'ava_put_inout' if self.has_flag('inout') else 'ava_put_out'

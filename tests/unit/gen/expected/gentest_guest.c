@@ -131,7 +131,7 @@ static gt_mem GT_CALL avagen_gtCreateMem(gt_queue q, gt_flags flags, size_t size
 	ava_put_u64(&c, ava_obj_id(q, AVA_HT_GENTEST_queue));
 	ava_put_u64(&c, (uint64_t)flags);
 	ava_put_u64(&c, (uint64_t)size);
-	ava_props_put(&c, props, AVA_API_GENTEST);
+	ava_props_put(&c, (const intptr_t *)props, AVA_API_GENTEST);
 	st = ava_call_exchange(&c);
 	if (st != AVA_S_OK) {
 		ava_call_end(&c);
@@ -196,7 +196,7 @@ static gt_status GT_CALL avagen_gtRead(gt_queue q, gt_mem mem, int blocking, siz
 	ava_put_u64(&c, (uint64_t)blocking);
 	ava_put_u64(&c, (uint64_t)size);
 	ava_put_u64(&c, df_ptr);
-	ava_put_out_stream(&c, ptr, (uint64_t)(size) * 1, (!event) && !df_ptr);
+	ava_put_out_stream(&c, ptr, (uint64_t)(size) * 1, (!event));
 	ava_put_u64(&c, n_event ? n_event->id : 0);
 	st = ava_call_exchange(&c);
 	if (st != AVA_S_OK) {

@@ -1,0 +1,70 @@
+/*
+ * Transfers larger than the session's shared arena must stream through it,
+ * never fail or hang: writes and reads of twice AVA_ARENA_MB (32 MiB when
+ * it is unset), blocking and non-blocking, with and without an event.
+ * tests/run runs this program with a small AVA_ARENA_MB.
+ */
+#include "cltest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static size_t transfer_size(void)
+{
+    const char *e = getenv("AVA_ARENA_MB");
+    size_t mb = e && atoi(e) > 0 ? (size_t)atoi(e) : 16;
+
+    return 2 * (mb << 20);
+}
+
+static void fill(unsigned char *p, size_t n, unsigned seed)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        p[i] = (unsigned char)(i * 7 + seed + (i >> 20));
+}
+
+static void round_trip(struct cltest *t, cl_mem buf, unsigned char *src, unsigned char *dst, size_t n,
+                       int blocking, int with_event)
+{
+    cl_event w = NULL, r = NULL;
+
+    fill(src, n, blocking * 2 + with_event);
+    memset(dst, 0, n);
+    CHECK(clEnqueueWriteBuffer(t->queue, buf, blocking, 0, n, src, 0, NULL, with_event ? &w : NULL));
+    CHECK(clEnqueueReadBuffer(t->queue, buf, blocking, 0, n, dst, 0, NULL, with_event ? &r : NULL));
+    if (r)
+        CHECK(clWaitForEvents(1, &r));
+    CHECK(clFinish(t->queue));
+    printf("%s%s: %s\n", blocking ? "blocking" : "non-blocking", with_event ? " with events" : "",
+           memcmp(src, dst, n) == 0 ? "ok" : "DIFFERENT");
+    if (w)
+        clReleaseEvent(w);
+    if (r)
+        clReleaseEvent(r);
+}
+
+int main(void)
+{
+    struct cltest t;
+    size_t n = transfer_size();
+    unsigned char *src = malloc(n), *dst = malloc(n);
+    cl_mem buf;
+
+    if (!src || !dst || cltest_init(&t, 0))
+        return 1;
+    buf = cltest_buffer(&t, CL_MEM_READ_WRITE, n, NULL);
+    if (buf) {
+        round_trip(&t, buf, src, dst, n, CL_TRUE, 0);
+        round_trip(&t, buf, src, dst, n, CL_TRUE, 1);
+        round_trip(&t, buf, src, dst, n, CL_FALSE, 0);
+        round_trip(&t, buf, src, dst, n, CL_FALSE, 1);
+        clReleaseMemObject(buf);
+    }
+    cltest_release(&t);
+    free(src);
+    free(dst);
+    return cltest_done("bigxfer");
+}
