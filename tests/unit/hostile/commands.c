@@ -176,13 +176,19 @@ int stats(struct sess *s, uint64_t st[AVA_STAT_COUNT])
 	return r.r.bad ? -1 : 0;
 }
 
+/* AVA_CTL_RELEASE of id under api. */
+void mb_release(uint64_t api, uint64_t id)
+{
+	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
+	put(api);
+	put(id);
+}
+
 int release(struct sess *s, uint32_t api, uint64_t id)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(api);
-	put(id);
+	mb_release(api, id);
 	return call(s, &r);
 }
 
@@ -333,12 +339,17 @@ int mk_user_event(struct sess *s, uint64_t id, uint64_t ctx)
 	return cl_ok(s, &r, "clCreateUserEvent", TIMEOUT_MS);
 }
 
+void mb_finish_queue(uint64_t q)
+{
+	mb_begin(AVA_API_OPENCL, FN(clFinish));
+	put(q);
+}
+
 int do_finish(struct sess *s, uint64_t q)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_OPENCL, FN(clFinish));
-	put(q);
+	mb_finish_queue(q);
 	return cl_ok(s, &r, "clFinish", TIMEOUT_MS);
 }
 

@@ -255,32 +255,20 @@ void t_framing(struct sess *s)
 
 void t_control(struct sess *s, const struct clobj *o)
 {
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(0x7777777ull);
+	mb_release(AVA_API_OPENCL, 0x7777777ull);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of a random id");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(WBIT | 0x4242);
+	mb_release(AVA_API_OPENCL, WBIT | 0x4242);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of an unknown worker-bit id");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(0);
+	mb_release(AVA_API_OPENCL, 0);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of id 0");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_CONTROL);
-	put(o->ctx);
+	mb_release(AVA_API_CONTROL, o->ctx);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of the context under api id CONTROL");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(0x100000001ull);
-	put(o->ctx);
+	mb_release(0x100000001ull, o->ctx);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE with api id 2^32+1 (truncates to OpenCL)");
 	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
 	put(AVA_API_OPENCL);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE cut short (no id)");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(o->ctx);
+	mb_release(AVA_API_OPENCL, o->ctx);
 	put(0);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE with a trailing item");
 	mb_begin(AVA_API_CONTROL, AVA_CTL_PENDING);

@@ -239,34 +239,22 @@ static void mb_write8(uint64_t q, uint64_t buf)
 	put_data("12345678", 8);
 }
 
-static void mb_release(uint64_t id)
-{
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(id);
-}
-
-static void mb_finish_queue(uint64_t q)
-{
-	mb_begin(AVA_API_OPENCL, FN(clFinish));
-	put(q);
-}
-
 /* Forged handles in session s, which holds o. */
 static void forged_own(struct sess *s, const struct clobj *o)
 {
 	uint64_t ids[2];
+	const struct { uint64_t id; const char *what; } devs[] = {
+		{ 0x1234567ull, "a random device id" },
+		{ WBIT | 0x777777, "an unknown worker-bit id" },
+		{ o->dev & ~WBIT, "the device id without its worker bit" },
+		{ o->ctx, "a context id" },
+		{ o->plat, "the platform id" },
+	};
 
-	mb_device_name(0x1234567ull);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of a random device id");
-	mb_device_name(WBIT | 0x777777);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of an unknown worker-bit id");
-	mb_device_name(o->dev & ~WBIT);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of the device id without its worker bit");
-	mb_device_name(o->ctx);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of a context id");
-	mb_device_name(o->plat);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of the platform id");
+	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		mb_device_name(devs[i].id);
+		expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of %s", devs[i].what);
+	}
 	mb_device_ids(o->dev);
 	expect_call(s, AVA_S_OK, CL_INVALID_PLATFORM, "clGetDeviceIDs with a device id as platform");
 	mb_finish_queue(o->ctx);
@@ -334,9 +322,9 @@ static void forged_from_other(struct sess *s, const struct clobj *o, struct sess
 	expect_call(e, AVA_S_OK, CL_INVALID_CONTEXT, "fresh session: clCreateBuffer in B's context");
 	mb_finish_queue(bo->q);
 	expect_call(e, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "fresh session: clFinish of B's queue");
-	mb_release(bo->ctx);
+	mb_release(AVA_API_OPENCL, bo->ctx);
 	expect_call(e, AVA_S_BAD_HANDLE, NO_CL, "fresh session: AVA_CTL_RELEASE of B's context");
-	mb_release(bo->plat);
+	mb_release(AVA_API_OPENCL, bo->plat);
 	expect_call(e, AVA_S_BAD_HANDLE, NO_CL, "fresh session: AVA_CTL_RELEASE of B's platform id");
 	mb_create_buffer(ID_SCRATCH, 0x7700, CL_MEM_READ_WRITE, 64);
 	put(0);
@@ -347,7 +335,7 @@ static void forged_from_other(struct sess *s, const struct clobj *o, struct sess
 	mb_write8(o->q, 0x7702);
 	mb_write_tail();
 	expect_call(s, AVA_S_OK, CL_INVALID_MEM_OBJECT, "clEnqueueWriteBuffer into another session's buffer");
-	mb_release(0x7702);
+	mb_release(AVA_API_OPENCL, 0x7702);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of another session's buffer");
 
 	ok = 1;
