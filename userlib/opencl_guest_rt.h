@@ -81,44 +81,43 @@ int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *si
 
 void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 
-/* Generated stubs that hand-written wrappers call. */
-cl_int CL_API_CALL avagen_clGetPlatformInfo(cl_platform_id, cl_platform_info, size_t, void *, size_t *);
-cl_int CL_API_CALL avagen_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
-cl_int CL_API_CALL avagen_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
-cl_int CL_API_CALL avagen_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
-cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
-cl_int CL_API_CALL avagen_clWaitForEvents(cl_uint, const cl_event *);
-void *CL_API_CALL avagen_clEnqueueMapBuffer(cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t, cl_uint,
-					    const cl_event *, cl_event *, cl_int *);
-void *CL_API_CALL avagen_clEnqueueMapImage(cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *,
-					   const size_t *, size_t *, size_t *, cl_uint, const cl_event *, cl_event *,
-					   cl_int *);
-cl_int CL_API_CALL avagen_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
-					       cl_uint, const cl_event *, cl_event *);
-cl_int CL_API_CALL avagen_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
-						   const size_t *, const size_t *, size_t, size_t, size_t, size_t,
-						   const void *, cl_uint, const cl_event *, cl_event *);
-cl_int CL_API_CALL avagen_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
-					      size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
+/*
+ * Calls that have a hand-written entry in the dispatch table
+ * (userlib/opencl_icd.c, ava_wrap_*) which in turn calls the generated
+ * stub (avagen_*): one list declares both.
+ */
+#define AVA_CL_WRAPPED(X)                                                                                   \
+	X(cl_int, clGetPlatformInfo, (cl_platform_id, cl_platform_info, size_t, void *, size_t *))          \
+	X(cl_int, clGetDeviceInfo, (cl_device_id, cl_device_info, size_t, void *, size_t *))                \
+	X(cl_int, clGetMemObjectInfo, (cl_mem, cl_mem_info, size_t, void *, size_t *))                      \
+	X(cl_int, clGetProgramInfo, (cl_program, cl_program_info, size_t, void *, size_t *))                \
+	X(cl_int, clWaitForEvents, (cl_uint, const cl_event *))                                             \
+	X(void *, clEnqueueMapBuffer,                                                                       \
+	  (cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t, cl_uint, const cl_event *,      \
+	   cl_event *, cl_int *))                                                                           \
+	X(void *, clEnqueueMapImage,                                                                        \
+	  (cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *, const size_t *, size_t *,       \
+	   size_t *, cl_uint, const cl_event *, cl_event *, cl_int *))                                      \
+	X(cl_int, clEnqueueWriteBuffer,                                                                     \
+	  (cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *, cl_uint, const cl_event *,      \
+	   cl_event *))                                                                                     \
+	X(cl_int, clEnqueueWriteBufferRect,                                                                 \
+	  (cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *, const size_t *, size_t,       \
+	   size_t, size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *))                    \
+	X(cl_int, clEnqueueWriteImage,                                                                      \
+	  (cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *, size_t, size_t, const void *, \
+	   cl_uint, const cl_event *, cl_event *))
 
-/* Hand-written entries of the dispatch table (userlib/opencl_icd.c). */
-cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id, cl_platform_info, size_t, void *, size_t *);
-cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id, cl_device_info, size_t, void *, size_t *);
-cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem, cl_mem_info, size_t, void *, size_t *);
-cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program, cl_program_info, size_t, void *, size_t *);
-cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint, const cl_event *);
-void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t,
-					      cl_uint, const cl_event *, cl_event *, cl_int *);
-void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue, cl_mem, cl_bool, cl_map_flags, const size_t *,
-					     const size_t *, size_t *, size_t *, cl_uint, const cl_event *, cl_event *,
-					     cl_int *);
-cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue, cl_mem, cl_bool, size_t, size_t, const void *,
-						 cl_uint, const cl_event *, cl_event *);
-cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue, cl_mem, cl_bool, const size_t *,
-						     const size_t *, const size_t *, size_t, size_t, size_t, size_t,
-						     const void *, cl_uint, const cl_event *, cl_event *);
-cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *,
-						size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *);
+#define AVA_CL_DECLARE_WRAPPED(ret, name, params) \
+	ret CL_API_CALL avagen_##name params;     \
+	ret CL_API_CALL ava_wrap_##name params;
+AVA_CL_WRAPPED(AVA_CL_DECLARE_WRAPPED)
+#undef AVA_CL_DECLARE_WRAPPED
+
+/* A generated stub that only hand-written code calls. */
+cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsigned char *);
+
+/* Hand-written entries with no generated stub behind them. */
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
 void *CL_API_CALL ava_guest_clSVMAlloc(cl_context, cl_svm_mem_flags, size_t, cl_uint);
 void CL_API_CALL ava_guest_clSVMFree(cl_context, void *);

@@ -107,20 +107,14 @@ static int test_module(CUmodule mod, const char *what, CUstream st)
 	return bad;
 }
 
-int main(int argc, char **argv)
+/* Device 0 and what the driver says of it. */
+static CUdevice describe_device(void)
 {
-	if (argc < 4) {
-		printf("usage: driver_api PTX CUBIN FATBIN\n");
-		return 2;
-	}
 	CUdevice dev;
-	CUcontext ctx, cur;
-	CUmodule m1, m2, m3, m4;
-	CUstream st;
-	CUevent e0, e1;
 	char name[256];
 	int count = 0, major = 0, minor = 0, ver = 0;
 	size_t total = 0;
+	CUuuid uuid;
 
 	CK(cuInit(0));
 	CK(cuDriverGetVersion(&ver));
@@ -130,10 +124,67 @@ int main(int argc, char **argv)
 	CK(cuDeviceGetAttribute(&major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, dev));
 	CK(cuDeviceGetAttribute(&minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, dev));
 	CK(cuDeviceTotalMem(&total, dev));
-	CUuuid uuid;
 	CK(cuDeviceGetUuid(&uuid, dev));
 	printf("driver >= 13000: %d; %d device(s); %s, sm_%d%d, %zu MiB\n", ver >= 13000, count, name, major,
 	       minor, total >> 20);
+	return dev;
+}
+
+/* Pinned memory and asynchronous copies; returns the mismatches. */
+static int pinned_round_trip(CUstream st)
+{
+	float *h = NULL;
+	CUdeviceptr d;
+	const int n = 1 << 22;
+	CK(cuMemAllocHost((void **)&h, n * sizeof(float)));
+	for (int i = 0; i < n; i++)
+		h[i] = (float)(i & 1023);
+	CK(cuMemAlloc(&d, n * sizeof(float)));
+	CK(cuMemcpyHtoDAsync(d, h, n * sizeof(float), st));
+	CK(cuStreamSynchronize(st));	/* pinned: the copy reads h until it is done */
+	memset(h, 0, n * sizeof(float));
+	CK(cuMemcpyDtoHAsync(h, d, n * sizeof(float), st));
+	CK(cuStreamSynchronize(st));
+	int pb = 0;
+	for (int i = 0; i < n; i++)
+		pb += h[i] != (float)(i & 1023);
+	printf("pinned round trip mismatches %d\n", pb);
+	CK(cuMemFreeHost(h));
+	CK(cuMemFree(d));
+	return pb;
+}
+
+/* Errors and their names. */
+static void error_names(CUmodule m)
+{
+	char buf[16];
+	CUfunction nf;
+	CUresult r = cuModuleGetFunction(&nf, m, "no_such_kernel");
+	const char *en = NULL, *es = NULL;
+	cuGetErrorName(r, &en);
+	cuGetErrorString(CUDA_ERROR_INVALID_VALUE, &es);
+	printf("missing kernel: %s; INVALID_VALUE is \"%s\"\n", en, es);
+	CUmodule bad_mod;
+	r = cuModuleLoadData(&bad_mod, "this is not PTX");
+	cuGetErrorName(r, &en);
+	printf("garbage module: %s\n", en);
+	r = cuMemcpyDtoH(buf, (CUdeviceptr)0xdead0000ull, 16);
+	cuGetErrorName(r, &en);
+	printf("copy from a forged device pointer: %s\n", en);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4) {
+		printf("usage: driver_api PTX CUBIN FATBIN\n");
+		return 2;
+	}
+	CUcontext ctx, cur;
+	CUmodule m1, m2, m3, m4;
+	CUstream st;
+	CUevent e0, e1;
+
+	CUdevice dev = describe_device();
 	CK(cuCtxCreate(&ctx, NULL, 0, dev));
 	CK(cuCtxGetCurrent(&cur));
 	printf("current context is the new one: %d\n", cur == ctx);
@@ -158,41 +209,8 @@ int main(int argc, char **argv)
 	CK(cuEventElapsedTime(&ms, e0, e1));
 	printf("elapsed >= 0: %d\n", ms >= 0);
 
-	/* pinned memory and asynchronous copies */
-	float *h = NULL;
-	CUdeviceptr d;
-	const int n = 1 << 22;
-	CK(cuMemAllocHost((void **)&h, n * sizeof(float)));
-	for (int i = 0; i < n; i++)
-		h[i] = (float)(i & 1023);
-	CK(cuMemAlloc(&d, n * sizeof(float)));
-	CK(cuMemcpyHtoDAsync(d, h, n * sizeof(float), st));
-	CK(cuStreamSynchronize(st));	/* pinned: the copy reads h until it is done */
-	memset(h, 0, n * sizeof(float));
-	CK(cuMemcpyDtoHAsync(h, d, n * sizeof(float), st));
-	CK(cuStreamSynchronize(st));
-	int pb = 0;
-	for (int i = 0; i < n; i++)
-		pb += h[i] != (float)(i & 1023);
-	printf("pinned round trip mismatches %d\n", pb);
-	bad += pb;
-	CK(cuMemFreeHost(h));
-	CK(cuMemFree(d));
-
-	/* errors and their names */
-	CUfunction nf;
-	CUresult r = cuModuleGetFunction(&nf, m1, "no_such_kernel");
-	const char *en = NULL, *es = NULL;
-	cuGetErrorName(r, &en);
-	cuGetErrorString(CUDA_ERROR_INVALID_VALUE, &es);
-	printf("missing kernel: %s; INVALID_VALUE is \"%s\"\n", en, es);
-	CUmodule bad_mod;
-	r = cuModuleLoadData(&bad_mod, "this is not PTX");
-	cuGetErrorName(r, &en);
-	printf("garbage module: %s\n", en);
-	r = cuMemcpyDtoH(name, (CUdeviceptr)0xdead0000ull, 16);
-	cuGetErrorName(r, &en);
-	printf("copy from a forged device pointer: %s\n", en);
+	bad += pinned_round_trip(st);
+	error_names(m1);
 
 	CK(cuModuleUnload(m1));
 	CK(cuModuleUnload(m2));

@@ -106,50 +106,42 @@ static void alive(void)
 	result(st == AVA_S_OK, "the worker still answers (cuDriverGetVersion with a NULL output)", st);
 }
 
-int main(void)
+static const char garbage[64] = "this is not a module image";
+static const uint8_t params[64];
+
+/* The other session, in a child process: its stream id, a device address
+ * of its memory and 1 if both exist (else 0), written to fd out.  It stays
+ * alive until a byte (or EOF) comes on fd in. */
+static void other_session_child(int out, int in)
 {
-	static const char garbage[64] = "this is not a module image";
-	static const uint8_t params[64];
-	long long r;
-	int st, fds[2], back[2];
 	uint64_t theirs[3] = { 0, 0, 0 };
-	CUdeviceptr mine = 0;	/* real device memory of this session */
-	int gpu;
+	CUcontext ctx;
+	CUstream s;
+	CUdeviceptr d = 0;
+	char b;
+
+	if (cuInit(0) == CUDA_SUCCESS && cuDevicePrimaryCtxRetain(&ctx, 0) == CUDA_SUCCESS &&
+	    cuCtxSetCurrent(ctx) == CUDA_SUCCESS && cuStreamCreate(&s, 0) == CUDA_SUCCESS &&
+	    cuMemAlloc(&d, 4096) == CUDA_SUCCESS) {
+		theirs[0] = ava_obj_id(s, AVA_HT_CUDA_stream);
+		theirs[1] = d;
+		theirs[2] = 1;
+	}
+	if (write(out, theirs, sizeof(theirs)) != sizeof(theirs))
+		_exit(1);
+	if (read(in, &b, 1) < 0)	/* stay alive until the parent is done */
+		_exit(1);
+	_exit(0);
+}
+
+/* Forged stream, event, function and module handles. */
+static void forged_handles(int gpu)
+{
 	const uint64_t forged[] = { 12345, AVA_HANDLE_WORKER_BIT | 7, AVA_ID_INVALID, 0xffffffffffffff05ull };
 	unsigned i;
+	long long r;
+	int st;
 
-	/* another session: a child process creates a stream and device memory */
-	if (pipe(fds) || pipe(back))
-		return 1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		CUcontext ctx;
-		CUstream s;
-		CUdeviceptr d = 0;
-		char b;
-
-		close(fds[0]);
-		close(back[1]);
-		if (cuInit(0) == CUDA_SUCCESS && cuDevicePrimaryCtxRetain(&ctx, 0) == CUDA_SUCCESS &&
-		    cuCtxSetCurrent(ctx) == CUDA_SUCCESS && cuStreamCreate(&s, 0) == CUDA_SUCCESS &&
-		    cuMemAlloc(&d, 4096) == CUDA_SUCCESS) {
-			theirs[0] = ava_obj_id(s, AVA_HT_CUDA_stream);
-			theirs[1] = d;
-			theirs[2] = 1;
-		}
-		if (write(fds[1], theirs, sizeof(theirs)) != sizeof(theirs))
-			_exit(1);
-		if (read(back[0], &b, 1) < 0)	/* stay alive until the parent is done */
-			_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
-	close(back[0]);
-	if (read(fds[0], theirs, sizeof(theirs)) != sizeof(theirs))
-		theirs[2] = 0;
-	gpu = have_gpu();
-
-	/* forged handles */
 	for (i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
 		st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamSynchronize, (struct item[]){ W(forged[i]) }, 1, &r);
 		result(st == AVA_S_OK && r == CUDA_ERROR_INVALID_HANDLE, "cuStreamSynchronize(forged stream id): CUDA_ERROR_INVALID_HANDLE", r);
@@ -179,14 +171,27 @@ int main(void)
 		r = cudaErrorInvalidDeviceFunction;
 	refused_gpu(gpu, "cudaFuncGetAttributes(forged function, NULL output): cudaErrorInvalidDeviceFunction", st, r,
 		    AVA_S_OK, cudaErrorInvalidDeviceFunction);
+}
 
-	/* ids the worker must not accept for new objects */
+/* Ids the worker must not accept for new objects. */
+static void new_object_ids(void)
+{
+	long long r;
+	int st;
+
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamCreate, (struct item[]){ W(AVA_HANDLE_WORKER_BIT | 1), W(0) }, 2, &r);
 	refused("cuStreamCreate with a worker-range id: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuEventCreate, (struct item[]){ W(0xffffffffffffff01ull), W(0) }, 2, &r);
 	refused("cuEventCreate with a reserved stream id: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+}
 
-	/* sizes that do not match what was sent, absurd sizes */
+/* Sizes that do not match what was sent, absurd sizes. */
+static void bad_sizes(int gpu)
+{
+	CUdeviceptr mine = 0;	/* real device memory of this session */
+	long long r;
+	int st;
+
 	/* to real device memory, so that the size check (not the address
 	 * check) is what refuses it; freed at once, so that it cannot be
 	 * mistaken for the other session's memory below (each worker process
@@ -233,8 +238,14 @@ int main(void)
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_COUNT + 7, NULL, 0, &r);
 	result(st == AVA_S_BAD_FUNC, "an unknown CUDA function id: AVA_S_BAD_FUNC", st);
 	alive();
+}
 
-	/* another session's stream and device memory */
+/* Another session's stream and device memory (theirs: see other_session_child). */
+static void other_session_objects(const uint64_t theirs[3])
+{
+	long long r;
+	int st;
+
 	if (theirs[2]) {
 		st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamSynchronize, (struct item[]){ W(theirs[0]) }, 1, &r);
 		result(st == AVA_S_OK && r == CUDA_ERROR_INVALID_HANDLE,
@@ -254,6 +265,32 @@ int main(void)
 	} else {
 		skip("another session's stream and device memory refused", "no GPU: the other session has no CUDA device");
 	}
+}
+
+int main(void)
+{
+	uint64_t theirs[3] = { 0, 0, 0 };
+	int fds[2], back[2], gpu;
+
+	/* another session: a child process creates a stream and device memory */
+	if (pipe(fds) || pipe(back))
+		return 1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		close(back[1]);
+		other_session_child(fds[1], back[0]);
+	}
+	close(fds[1]);
+	close(back[0]);
+	if (read(fds[0], theirs, sizeof(theirs)) != sizeof(theirs))
+		theirs[2] = 0;
+	gpu = have_gpu();
+
+	forged_handles(gpu);
+	new_object_ids();
+	bad_sizes(gpu);
+	other_session_objects(theirs);
 	if (write(back[1], "x", 1) != 1)
 		perror("write");
 	waitpid(pid, NULL, 0);

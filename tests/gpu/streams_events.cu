@@ -18,74 +18,78 @@ __global__ void spin(long long cycles)
 		;
 }
 
-int main()
-{
-	const int S = 4, n = 1 << 20;
-	size_t bytes = n * sizeof(int);
-	cudaStream_t st[S];
-	cudaEvent_t done[S], t0, t1;
-	int *h[S], *d[S];
+enum { S = 4, N = 1 << 20 };
+static const size_t bytes = N * sizeof(int);
 
-	print_device();
-	for (int s = 0; s < S; s++) {
-		CK(cudaStreamCreateWithFlags(&st[s], s ? cudaStreamNonBlocking : cudaStreamDefault));
-		CK(cudaEventCreate(&done[s]));
-		CK(cudaMallocHost((void **)&h[s], bytes));
-		CK(cudaMalloc((void **)&d[s], bytes));
-		for (int i = 0; i < n; i++)
-			h[s][i] = i + s;
-	}
+/* Pinned copies and kernels on S streams; stream 0 waits for the others
+ * and adds 1 to every buffer.  Returns the mismatches; *ms the time taken. */
+static int pinned_streams(cudaStream_t *st, cudaEvent_t *done, int **h, int **d, float *ms)
+{
+	cudaEvent_t t0, t1;
+
 	CK(cudaEventCreate(&t0));
 	CK(cudaEventCreate(&t1));
 	CK(cudaEventRecord(t0, 0));
 	for (int s = 0; s < S; s++) {
 		CK(cudaMemcpyAsync(d[s], h[s], bytes, cudaMemcpyHostToDevice, st[s]));
-		inc<<<n / 256, 256, 0, st[s]>>>(d[s], n, 10 * (s + 1));
+		inc<<<N / 256, 256, 0, st[s]>>>(d[s], N, 10 * (s + 1));
 		CK(cudaEventRecord(done[s], st[s]));
 	}
-	/* stream 0 waits for all others, then adds 1 to every buffer */
 	for (int s = 1; s < S; s++)
 		CK(cudaStreamWaitEvent(st[0], done[s], 0));
 	for (int s = 0; s < S; s++)
-		inc<<<n / 256, 256, 0, st[0]>>>(d[s], n, 1);
+		inc<<<N / 256, 256, 0, st[0]>>>(d[s], N, 1);
 	for (int s = 0; s < S; s++)
 		CK(cudaMemcpyAsync(h[s], d[s], bytes, cudaMemcpyDeviceToHost, st[0]));
 	CK(cudaEventRecord(t1, st[0]));
 	CK(cudaEventSynchronize(t1));
-	float ms = -1;
-	CK(cudaEventElapsedTime(&ms, t0, t1));
-	printf("elapsed time positive: %d\n", ms > 0);
+	*ms = -1;
+	CK(cudaEventElapsedTime(ms, t0, t1));
+	printf("elapsed time positive: %d\n", *ms > 0);
 	int bad = 0;
 	for (int s = 0; s < S; s++)
-		for (int i = 0; i < n; i++)
+		for (int i = 0; i < N; i++)
 			bad += h[s][i] != i + s + 10 * (s + 1) + 1;
 	printf("pinned streams: mismatches=%d\n", bad);
-	int failures = bad;
+	CK(cudaEventDestroy(t0));
+	CK(cudaEventDestroy(t1));
+	return bad;
+}
 
-	/* a busy stream is not ready; after synchronizing it is */
-	spin<<<1, 1, 0, st[1]>>>(200000000LL);
-	CK(cudaEventRecord(done[1], st[1]));
-	cudaError_t q = cudaStreamQuery(st[1]), eq = cudaEventQuery(done[1]);
+/* A busy stream is not ready; after synchronizing it is. */
+static void busy_stream_query(cudaStream_t st, cudaEvent_t done)
+{
+	spin<<<1, 1, 0, st>>>(200000000LL);
+	CK(cudaEventRecord(done, st));
+	cudaError_t q = cudaStreamQuery(st), eq = cudaEventQuery(done);
 	printf("busy stream query: %s, event query: %s\n", cudaGetErrorName(q), cudaGetErrorName(eq));
-	CK(cudaStreamSynchronize(st[1]));
-	printf("after sync: %s %s\n", cudaGetErrorName(cudaStreamQuery(st[1])), cudaGetErrorName(cudaEventQuery(done[1])));
+	CK(cudaStreamSynchronize(st));
+	printf("after sync: %s %s\n", cudaGetErrorName(cudaStreamQuery(st)), cudaGetErrorName(cudaEventQuery(done)));
+}
 
-	/* pageable asynchronous copies */
+/* Pageable asynchronous copies through device buffer d; returns the mismatches. */
+static int pageable_async(cudaStream_t st, int *d)
+{
 	int *p = (int *)malloc(bytes), *q2 = (int *)malloc(bytes);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < N; i++)
 		p[i] = 3 * i;
-	CK(cudaMemcpyAsync(d[2], p, bytes, cudaMemcpyHostToDevice, st[2]));
+	CK(cudaMemcpyAsync(d, p, bytes, cudaMemcpyHostToDevice, st));
 	memset(p, 0, bytes);	/* the copy took its data at the call */
-	inc<<<n / 256, 256, 0, st[2]>>>(d[2], n, 5);
-	CK(cudaMemcpyAsync(q2, d[2], bytes, cudaMemcpyDeviceToHost, st[2]));
-	CK(cudaStreamSynchronize(st[2]));
-	bad = 0;
-	for (int i = 0; i < n; i++)
+	inc<<<N / 256, 256, 0, st>>>(d, N, 5);
+	CK(cudaMemcpyAsync(q2, d, bytes, cudaMemcpyDeviceToHost, st));
+	CK(cudaStreamSynchronize(st));
+	int bad = 0;
+	for (int i = 0; i < N; i++)
 		bad += q2[i] != 3 * i + 5;
 	printf("pageable async: mismatches=%d\n", bad);
-	failures += bad;
+	free(p);
+	free(q2);
+	return bad;
+}
 
-	/* mapped pinned memory used directly by a kernel */
+/* Mapped pinned memory used directly by a kernel; returns the failures. */
+static int mapped_zero_copy(void)
+{
 	int *mh = NULL, *md = NULL;
 	CK(cudaHostAlloc((void **)&mh, 4096 * sizeof(int), cudaHostAllocMapped));
 	for (int i = 0; i < 4096; i++)
@@ -93,15 +97,19 @@ int main()
 	CK(cudaHostGetDevicePointer((void **)&md, mh, 0));
 	inc<<<16, 256>>>(md, 4096, 100);
 	CK(cudaDeviceSynchronize());
-	bad = 0;
+	int bad = 0;
 	for (int i = 0; i < 4096; i++)
 		bad += mh[i] != i + 100;
 	unsigned flags = 0;
 	CK(cudaHostGetFlags(&flags, mh));
 	printf("mapped zero-copy: mismatches=%d, mapped flag %d\n", bad, (flags & cudaHostAllocMapped) != 0);
-	failures += bad + !(flags & cudaHostAllocMapped);
 	CK(cudaFreeHost(mh));
+	return bad + !(flags & cudaHostAllocMapped);
+}
 
+/* A stream of the highest priority reports it; 1 if it does not. */
+static int priority_stream(void)
+{
 	int lo = 0, hi = 0;
 	CK(cudaDeviceGetStreamPriorityRange(&lo, &hi));
 	cudaStream_t pr;
@@ -109,18 +117,37 @@ int main()
 	int got = 0;
 	CK(cudaStreamGetPriority(pr, &got));
 	printf("priority stream: %d\n", got == hi);
-	failures += got != hi || !(ms > 0);
 	CK(cudaStreamDestroy(pr));
+	return got != hi;
+}
+
+int main()
+{
+	cudaStream_t st[S];
+	cudaEvent_t done[S];
+	int *h[S], *d[S];
+	float ms;
+
+	print_device();
+	for (int s = 0; s < S; s++) {
+		CK(cudaStreamCreateWithFlags(&st[s], s ? cudaStreamNonBlocking : cudaStreamDefault));
+		CK(cudaEventCreate(&done[s]));
+		CK(cudaMallocHost((void **)&h[s], bytes));
+		CK(cudaMalloc((void **)&d[s], bytes));
+		for (int i = 0; i < N; i++)
+			h[s][i] = i + s;
+	}
+	int failures = pinned_streams(st, done, h, d, &ms);
+	busy_stream_query(st[1], done[1]);
+	failures += pageable_async(st[2], d[2]);
+	failures += mapped_zero_copy();
+	failures += priority_stream() || !(ms > 0);
 	for (int s = 0; s < S; s++) {
 		CK(cudaStreamDestroy(st[s]));
 		CK(cudaEventDestroy(done[s]));
 		CK(cudaFreeHost(h[s]));
 		CK(cudaFree(d[s]));
 	}
-	CK(cudaEventDestroy(t0));
-	CK(cudaEventDestroy(t1));
-	free(p);
-	free(q2);
 	printf("%s\n", failures ? "FAILED" : "PASSED");
 	return failures ? 1 : 0;
 }

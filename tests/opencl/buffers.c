@@ -87,11 +87,10 @@ static void nonblocking_test(struct cltest *t)
     free(dst);
 }
 
-static void host_ptr_test(struct cltest *t, cl_program prog)
+static void copy_host_ptr_test(struct cltest *t)
 {
     enum { N = 4096 };
     size_t bytes = N * sizeof(cl_int);
-    cl_int err;
 
     /* COPY_HOST_PTR: the buffer keeps the data, later host writes don't
      * matter, and CL_MEM_HOST_PTR is NULL. */
@@ -126,14 +125,24 @@ static void host_ptr_test(struct cltest *t, cl_program prog)
     EXPECT(hp == NULL, "CL_MEM_HOST_PTR of a COPY_HOST_PTR buffer not NULL");
     EXPECT(ctx == t->context, "CL_MEM_CONTEXT is not the context");
     clReleaseMemObject(c);
+    free(host);
+    free(out);
+}
 
-    /* USE_HOST_PTR: a kernel updates the buffer; after a map for reading
-     * both the mapped pointer and the host memory hold the new data. */
+/* USE_HOST_PTR: a kernel updates the buffer; after a map for reading both
+ * the mapped pointer and the host memory hold the new data. */
+static void use_host_ptr_test(struct cltest *t, cl_program prog)
+{
+    enum { N = 4096 };
+    size_t bytes = N * sizeof(cl_int);
+    cl_int err;
+
     cl_int *uhost = aligned_alloc(4096, bytes);
     for (int i = 0; i < N; i++)
         uhost[i] = i;
     cl_mem u = cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR,
                              bytes, uhost);
+    void *hp = (void *)1;
     CHECK(clGetMemObjectInfo(u, CL_MEM_HOST_PTR, sizeof hp, &hp, NULL));
     EXPECT(hp == uhost, "CL_MEM_HOST_PTR is not the host pointer");
     cl_kernel k = cltest_kernel(prog, "add_one");
@@ -161,20 +170,34 @@ static void host_ptr_test(struct cltest *t, cl_program prog)
     clReleaseKernel(k);
     clReleaseMemObject(u);
     free(uhost);
+}
 
-    /* ALLOC_HOST_PTR | COPY_HOST_PTR. */
+/* ALLOC_HOST_PTR | COPY_HOST_PTR. */
+static void alloc_host_ptr_test(struct cltest *t)
+{
+    enum { N = 4096 };
+    size_t bytes = N * sizeof(cl_int);
+
+    cl_int *host = malloc(bytes), *out = malloc(bytes);
     for (int i = 0; i < N; i++)
         host[i] = N - i;
     cl_mem a = cltest_buffer(t, CL_MEM_ALLOC_HOST_PTR | CL_MEM_COPY_HOST_PTR,
                              bytes, host);
     CHECK(clEnqueueReadBuffer(t->queue, a, CL_TRUE, 0, bytes, out, 0, NULL,
                               NULL));
-    ok = memcmp(host, out, bytes) == 0;
+    int ok = memcmp(host, out, bytes) == 0;
     EXPECT(ok, "ALLOC_HOST_PTR|COPY_HOST_PTR content wrong");
     printf("ALLOC_HOST_PTR|COPY_HOST_PTR: content %s\n", ok ? "ok" : "BAD");
     clReleaseMemObject(a);
     free(host);
     free(out);
+}
+
+static void host_ptr_test(struct cltest *t, cl_program prog)
+{
+    copy_host_ptr_test(t);
+    use_host_ptr_test(t, prog);
+    alloc_host_ptr_test(t);
 }
 
 static void fill_test(struct cltest *t)

@@ -431,6 +431,35 @@ static void binary_round_trip(struct cltest *t, cl_program p)
     free(bin);
 }
 
+/* Runs use_triple of the linked program and checks its results. */
+static void run_triple(struct cltest *t, cl_program exe)
+{
+    enum { N = 256 };
+    cl_int data[N];
+    for (int i = 0; i < N; i++)
+        data[i] = i - 100;
+    cl_kernel k = cltest_kernel(exe, "use_triple");
+    cl_mem b = cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+                             sizeof data, data);
+    size_t gws = N;
+    int ok = 0;
+    if (k && b && CHECK(clSetKernelArg(k, 0, sizeof b, &b)) &&
+        CHECK(clEnqueueNDRangeKernel(t->queue, k, 1, NULL, &gws, NULL, 0, NULL,
+                                     NULL)) &&
+        CHECK(clEnqueueReadBuffer(t->queue, b, CL_TRUE, 0, sizeof data, data,
+                                  0, NULL, NULL))) {
+        ok = 1;
+        for (int i = 0; i < N; i++)
+            ok &= data[i] == (i - 100) * 3 + 1;
+    }
+    EXPECT(ok, "linked kernel computed wrong results");
+    printf("linked kernel: %s\n", ok ? "ok" : "BAD");
+    if (b)
+        clReleaseMemObject(b);
+    if (k)
+        clReleaseKernel(k);
+}
+
 static void compile_and_link(struct cltest *t)
 {
     static const char *header_src = "#define FACTOR 3\n";
@@ -479,30 +508,7 @@ static void compile_and_link(struct cltest *t)
         goto out;
     printf("linked: %s\n", binary_type_name(binary_type(t, exe)));
 
-    enum { N = 256 };
-    cl_int data[N];
-    for (int i = 0; i < N; i++)
-        data[i] = i - 100;
-    cl_kernel k = cltest_kernel(exe, "use_triple");
-    cl_mem b = cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                             sizeof data, data);
-    size_t gws = N;
-    int ok = 0;
-    if (k && b && CHECK(clSetKernelArg(k, 0, sizeof b, &b)) &&
-        CHECK(clEnqueueNDRangeKernel(t->queue, k, 1, NULL, &gws, NULL, 0, NULL,
-                                     NULL)) &&
-        CHECK(clEnqueueReadBuffer(t->queue, b, CL_TRUE, 0, sizeof data, data,
-                                  0, NULL, NULL))) {
-        ok = 1;
-        for (int i = 0; i < N; i++)
-            ok &= data[i] == (i - 100) * 3 + 1;
-    }
-    EXPECT(ok, "linked kernel computed wrong results");
-    printf("linked kernel: %s\n", ok ? "ok" : "BAD");
-    if (b)
-        clReleaseMemObject(b);
-    if (k)
-        clReleaseKernel(k);
+    run_triple(t, exe);
 out:
     if (exe)
         clReleaseProgram(exe);

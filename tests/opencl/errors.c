@@ -43,8 +43,8 @@ static void expect_code_(const char *what, cl_int got, cl_int want, int line)
 #define EXPECT_CODE(what, call, want) \
     expect_code_((what), (call), (want), __LINE__)
 
-static void info_queries(struct cltest *t, cl_program prog, cl_kernel k,
-                         cl_mem buf)
+/* Info queries of the platform, device, context, queue and a buffer. */
+static void info_queries_runtime(struct cltest *t, cl_mem buf)
 {
     char small[2];
     cl_uint u;
@@ -86,6 +86,15 @@ static void info_queries(struct cltest *t, cl_program prog, cl_kernel k,
                 clGetMemObjectInfo(buf, CL_MEM_SIZE, sizeof small, small,
                                    NULL),
                 CL_INVALID_VALUE);
+}
+
+/* Info queries of a program and a kernel. */
+static void info_queries_program(struct cltest *t, cl_program prog, cl_kernel k)
+{
+    char small[2];
+    cl_uint u;
+    size_t sz;
+
     EXPECT_CODE("clGetProgramInfo bad param",
                 clGetProgramInfo(prog, BAD_PARAM, sizeof u, &u, NULL),
                 CL_INVALID_VALUE);
@@ -111,6 +120,12 @@ static void info_queries(struct cltest *t, cl_program prog, cl_kernel k,
                 clGetKernelArgInfo(k, 3, CL_KERNEL_ARG_NAME, sizeof small,
                                    small, NULL),
                 CL_INVALID_ARG_INDEX);
+}
+
+/* A user event: info, profiling and status errors. */
+static void user_event_errors(struct cltest *t)
+{
+    cl_uint u;
 
     cl_int err;
     cl_event u_ev = clCreateUserEvent(t->context, &err);
@@ -134,8 +149,14 @@ static void info_queries(struct cltest *t, cl_program prog, cl_kernel k,
                     clWaitForEvents(0, &u_ev), CL_INVALID_VALUE);
         clReleaseEvent(u_ev);
     }
+}
 
-    /* NULL objects: rejected by the ICD loader or the implementation. */
+/* NULL objects: rejected by the ICD loader or the implementation. */
+static void null_object_queries(struct cltest *t)
+{
+    cl_uint u;
+    size_t sz;
+
     EXPECT_CODE("clGetKernelInfo NULL kernel",
                 clGetKernelInfo(NULL, CL_KERNEL_NUM_ARGS, sizeof u, &u, NULL),
                 CL_INVALID_KERNEL);
@@ -148,7 +169,16 @@ static void info_queries(struct cltest *t, cl_program prog, cl_kernel k,
                 CL_INVALID_VALUE);
 }
 
-static void creation(struct cltest *t)
+static void info_queries(struct cltest *t, cl_program prog, cl_kernel k,
+                         cl_mem buf)
+{
+    info_queries_runtime(t, buf);
+    info_queries_program(t, prog, k);
+    user_event_errors(t);
+    null_object_queries(t);
+}
+
+static void buffer_creation(struct cltest *t)
 {
     cl_int err;
     cl_mem m;
@@ -179,8 +209,14 @@ static void creation(struct cltest *t)
                CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR, sizeof host, host,
                CL_INVALID_VALUE);
 #undef CREATE_BUF
+}
 
-    /* Sub-buffers out of range, of size 0, of another sub-buffer. */
+/* Sub-buffers out of range, of size 0, of another sub-buffer. */
+static void sub_buffer_creation(struct cltest *t)
+{
+    cl_int err;
+    cl_mem m;
+
     cl_mem parent = cltest_buffer(t, CL_MEM_READ_WRITE, 4096, NULL);
     cl_uint align = cltest_device_uint(t, CL_DEVICE_MEM_BASE_ADDR_ALIGN) / 8;
     cl_buffer_region r;
@@ -218,8 +254,13 @@ static void creation(struct cltest *t)
         clReleaseMemObject(m);
 #undef CREATE_SUB
     clReleaseMemObject(parent);
+}
 
-    /* Contexts and queues. */
+/* Contexts and queues, and a few more objects. */
+static void context_queue_creation(struct cltest *t)
+{
+    cl_int err;
+
     cl_context_properties props[] = {
         CL_CONTEXT_PLATFORM, (cl_context_properties)t->platform, 0};
     cl_context c = clCreateContext(props, 0, NULL, NULL, NULL, &err);
@@ -264,6 +305,13 @@ static void creation(struct cltest *t)
     } else {
         printf("clCreateSampler: skipped, no image support\n");
     }
+}
+
+static void creation(struct cltest *t)
+{
+    buffer_creation(t);
+    sub_buffer_creation(t);
+    context_queue_creation(t);
 }
 
 static void programs(struct cltest *t, cl_program good)

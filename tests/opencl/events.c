@@ -81,6 +81,16 @@ static int all_equal(const cl_int *a, cl_int v)
     return 1;
 }
 
+/* A buffer of N ints, all v, copied from *data (malloc'ed, the caller's). */
+static cl_mem filled_buffer(struct cltest *t, cl_int **data, cl_int v)
+{
+    *data = malloc(N * sizeof **data);
+    for (int i = 0; i < N; i++)
+        (*data)[i] = v;
+    return cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
+                         N * sizeof **data, *data);
+}
+
 /* Write on q1 -> kernel on q2 -> read on q1, chained only by wait lists. */
 static void chain(struct cltest *t, cl_command_queue q2, cl_kernel k)
 {
@@ -130,11 +140,8 @@ static void chain(struct cltest *t, cl_command_queue q2, cl_kernel k)
 static void user_event(struct cltest *t, cl_command_queue q2, cl_kernel k)
 {
     cl_int err;
-    cl_int *data = malloc(N * sizeof *data);
-    for (int i = 0; i < N; i++)
-        data[i] = 100;
-    cl_mem b = cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                             N * sizeof *data, data);
+    cl_int *data;
+    cl_mem b = filled_buffer(t, &data, 100);
     cl_event u = clCreateUserEvent(t->context, &err);
     if (!CHECK(err))
         return;
@@ -179,11 +186,8 @@ static void user_event(struct cltest *t, cl_command_queue q2, cl_kernel k)
 static void marker_barrier(struct cltest *t, cl_command_queue q2, cl_kernel k)
 {
     cl_int err;
-    cl_int *data = malloc(N * sizeof *data);
-    for (int i = 0; i < N; i++)
-        data[i] = 7;
-    cl_mem b = cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR,
-                             N * sizeof *data, data);
+    cl_int *data;
+    cl_mem b = filled_buffer(t, &data, 7);
     cl_event u = clCreateUserEvent(t->context, &err);
     CHECK(err);
     cl_event kev = NULL, mk = NULL, bar = NULL, rd = NULL;

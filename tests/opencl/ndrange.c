@@ -414,9 +414,9 @@ static void constant_arg(struct cltest *t, cl_program p)
     clReleaseMemObject(bc);
 }
 
-static void arg_kinds(struct cltest *t, cl_program p)
+/* Scalars and vectors of several sizes. */
+static void scalar_args(struct cltest *t, cl_program p)
 {
-    /* Scalars and vectors of several sizes. */
     cl_char c = -5;
     cl_short s = -1234;
     cl_int i = 123456789;
@@ -455,14 +455,16 @@ static void arg_kinds(struct cltest *t, cl_program p)
     clReleaseKernel(k);
     clReleaseMemObject(bl);
     clReleaseMemObject(bf);
+}
 
-    /* A struct passed by value. */
+/* A struct passed by value. */
+static void struct_arg(struct cltest *t, cl_program p)
+{
     params_t prm = {40, 0.75f, {2, 21}};
     cl_int oi[2] = {0};
     cl_float sf[1] = {0};
-    cl_mem bi = buf(t, sizeof oi, 0);
-    bf = buf(t, sizeof sf, 0);
-    k = cltest_kernel(p, "use_struct");
+    cl_mem bi = buf(t, sizeof oi, 0), bf = buf(t, sizeof sf, 0);
+    cl_kernel k = cltest_kernel(p, "use_struct");
     CHECK(clSetKernelArg(k, 0, sizeof prm, &prm));
     CHECK(clSetKernelArg(k, 1, sizeof bi, &bi));
     CHECK(clSetKernelArg(k, 2, sizeof bf, &bf));
@@ -475,13 +477,16 @@ static void arg_kinds(struct cltest *t, cl_program p)
     clReleaseKernel(k);
     clReleaseMemObject(bi);
     clReleaseMemObject(bf);
+}
 
-    /* Arguments are captured at enqueue time: changing them afterwards must
-     * not affect commands already enqueued. */
+/* Arguments are captured at enqueue time: changing them afterwards must
+ * not affect commands already enqueued. */
+static void args_captured(struct cltest *t, cl_program p)
+{
     enum { N = 256 };
     cl_int r1[N], r2[N];
     cl_mem b1 = buf(t, sizeof r1, 0), b2 = buf(t, sizeof r2, 0);
-    k = cltest_kernel(p, "fill_value");
+    cl_kernel k = cltest_kernel(p, "fill_value");
     size_t gws = N;
     cl_int val = 1;
     CHECK(clSetKernelArg(k, 0, sizeof b1, &b1));
@@ -504,6 +509,13 @@ static void arg_kinds(struct cltest *t, cl_program p)
     clReleaseKernel(k);
     clReleaseMemObject(b1);
     clReleaseMemObject(b2);
+}
+
+static void arg_kinds(struct cltest *t, cl_program p)
+{
+    scalar_args(t, p);
+    struct_arg(t, p);
+    args_captured(t, p);
 }
 
 static void task(struct cltest *t, cl_program p)

@@ -176,13 +176,19 @@ int stats(struct sess *s, uint64_t st[AVA_STAT_COUNT])
 	return r.r.bad ? -1 : 0;
 }
 
+/* AVA_CTL_RELEASE of id under api. */
+void mb_release(uint64_t api, uint64_t id)
+{
+	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
+	put(api);
+	put(id);
+}
+
 int release(struct sess *s, uint32_t api, uint64_t id)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(api);
-	put(id);
+	mb_release(api, id);
 	return call(s, &r);
 }
 
@@ -288,12 +294,7 @@ static int mk_device(struct sess *s, uint64_t plat, uint64_t *dev)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_OPENCL, FN(clGetDeviceIDs));
-	put(plat);
-	put(CL_DEVICE_TYPE_ALL);
-	put(1);
-	put_out(8);
-	put_out(4);
+	mb_device_ids(plat);
 	if (cl_ok(s, &r, "clGetDeviceIDs", TIMEOUT_MS) || rep_out(&r, dev, 8) != 8)
 		return -1;
 	return 0;
@@ -303,13 +304,7 @@ int mk_context(struct sess *s, uint64_t id, uint64_t dev)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-	put(id);
-	put(0);			/* properties: NULL */
-	put(1);
-	put_ids(&dev, 1);
-	put(0);			/* pfn_notify */
-	put(0);			/* user_data */
+	mb_create_context(id, NULL, 0, 1, &dev, 1);
 	return cl_ok(s, &r, "clCreateContext", TIMEOUT_MS);
 }
 
@@ -329,11 +324,7 @@ int mk_buffer(struct sess *s, uint64_t id, uint64_t ctx, uint64_t size)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(id);
-	put(ctx);
-	put(CL_MEM_READ_WRITE);
-	put(size);
+	mb_create_buffer(id, ctx, CL_MEM_READ_WRITE, size);
 	put(0);			/* host_ptr: NULL */
 	return cl_ok(s, &r, "clCreateBuffer", TIMEOUT_MS);
 }
@@ -348,12 +339,17 @@ int mk_user_event(struct sess *s, uint64_t id, uint64_t ctx)
 	return cl_ok(s, &r, "clCreateUserEvent", TIMEOUT_MS);
 }
 
+void mb_finish_queue(uint64_t q)
+{
+	mb_begin(AVA_API_OPENCL, FN(clFinish));
+	put(q);
+}
+
 int do_finish(struct sess *s, uint64_t q)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_OPENCL, FN(clFinish));
-	put(q);
+	mb_finish_queue(q);
 	return cl_ok(s, &r, "clFinish", TIMEOUT_MS);
 }
 
@@ -432,5 +428,60 @@ void mb_device_info(uint64_t dev, uint64_t param, uint64_t size)
 	put(dev);
 	put(param);
 	put(size);
+}
+
+/* clCreateContext(id, properties, num_devices, devices): no callback; props NULL puts a NULL list. */
+void mb_create_context(uint64_t id, const intptr_t *props, size_t nprops, uint64_t num_devices, const uint64_t *ids,
+		       uint64_t nids)
+{
+	mb_begin(AVA_API_OPENCL, FN(clCreateContext));
+	put(id);
+	if (props)
+		put_data(props, nprops * sizeof(intptr_t));
+	else
+		put(0);		/* properties: NULL */
+	put(num_devices);
+	put_ids(ids, nids);
+	put(0);			/* pfn_notify */
+	put(0);			/* user_data */
+}
+
+/* clCreateBuffer(id, ctx, flags, size); the host_ptr item comes from the caller. */
+void mb_create_buffer(uint64_t id, uint64_t ctx, uint64_t flags, uint64_t size)
+{
+	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
+	put(id);
+	put(ctx);
+	put(flags);
+	put(size);
+}
+
+/* clSetKernelArg(kern, index, size) of this argument kind; its item comes from the caller. */
+void mb_set_kernel_arg(uint64_t kern, uint64_t index, uint64_t size, uint64_t kind)
+{
+	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
+	put(kern);
+	put(index);
+	put(size);
+	put(kind);
+}
+
+/* clGetDeviceIDs(plat, CL_DEVICE_TYPE_ALL) for one device, with its outs. */
+void mb_device_ids(uint64_t plat)
+{
+	mb_begin(AVA_API_OPENCL, FN(clGetDeviceIDs));
+	put(plat);
+	put(CL_DEVICE_TYPE_ALL);
+	put(1);
+	put_out(8);
+	put_out(4);
+}
+
+/* clGetDeviceInfo(dev, CL_DEVICE_NAME) of 64 bytes, with its outs. */
+void mb_device_name(uint64_t dev)
+{
+	mb_device_info(dev, CL_DEVICE_NAME, 64);
+	put_out(64);
+	put_out(8);
 }
 

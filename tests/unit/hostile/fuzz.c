@@ -165,7 +165,8 @@ static void fz_refs(struct sess *s)
 #define FZ_EV (0x210 + rnd_n(16))	/* event ids they create */
 #define FZ_NTEMPLATES 24
 
-static void fz_template(const struct clobj *o, unsigned t)
+/* Info queries (templates 0-3, 12, 15, 19, 22). */
+static void fz_query(const struct clobj *o, unsigned t)
 {
 	static const uint64_t dev_params[] = { CL_DEVICE_NAME, CL_DEVICE_PLATFORM, CL_DEVICE_PARENT_DEVICE,
 					       CL_DEVICE_MAX_WORK_GROUP_SIZE, CL_DEVICE_EXTENSIONS };
@@ -174,10 +175,7 @@ static void fz_template(const struct clobj *o, unsigned t)
 	static const uint64_t mem_params[] = { CL_MEM_SIZE, CL_MEM_CONTEXT, CL_MEM_ASSOCIATED_MEMOBJECT,
 					       CL_MEM_FLAGS };
 	static const uint64_t q_params[] = { CL_QUEUE_CONTEXT, CL_QUEUE_DEVICE, CL_QUEUE_REFERENCE_COUNT };
-	uint64_t v[4], size;
-	uint8_t data[4096];
 
-	memset(data, 0x33, sizeof(data));
 	switch (t) {
 	case 0:
 		mb_begin(AVA_API_OPENCL, FN(clGetPlatformIDs));
@@ -186,12 +184,7 @@ static void fz_template(const struct clobj *o, unsigned t)
 		put_out(4);
 		break;
 	case 1:
-		mb_begin(AVA_API_OPENCL, FN(clGetDeviceIDs));
-		put(o->plat);
-		put(CL_DEVICE_TYPE_ALL);
-		put(1);
-		put_out(8);
-		put_out(4);
+		mb_device_ids(o->plat);
 		break;
 	case 2:
 		mb_device_info(o->dev, dev_params[rnd_n(5)], 64);
@@ -206,6 +199,48 @@ static void fz_template(const struct clobj *o, unsigned t)
 		put_out(64);
 		put_out(8);
 		break;
+	case 12:
+		mb_begin(AVA_API_OPENCL, FN(clGetMemObjectInfo));
+		put(rnd_n(2) ? o->buf : FZ_NEW);
+		put(mem_params[rnd_n(4)]);
+		put(8);
+		put_out(8);
+		put_out(8);
+		break;
+	case 15:
+		mb_begin(AVA_API_OPENCL, FN(clGetEventInfo));
+		put(FZ_EV);
+		put(rnd_n(2) ? CL_EVENT_COMMAND_EXECUTION_STATUS : CL_EVENT_COMMAND_QUEUE);
+		put(8);
+		put_out(8);
+		put_out(8);
+		break;
+	case 19:
+		mb_begin(AVA_API_OPENCL, FN(clGetCommandQueueInfo));
+		put(o->q);
+		put(q_params[rnd_n(3)]);
+		put(8);
+		put_out(8);
+		put_out(8);
+		break;
+	default:
+		mb_begin(AVA_API_OPENCL, FN(clGetSupportedImageFormats));
+		put(o->ctx);
+		put(CL_MEM_READ_WRITE);
+		put(CL_MEM_OBJECT_IMAGE2D);
+		put(16);
+		put_out(16 * sizeof(cl_image_format));
+		put_out(4);
+		break;
+	}
+}
+
+/* Creations of objects with ids FZ_NEW (templates 4-6, 13, 17, 23). */
+static void fz_create(const struct clobj *o, unsigned t, const uint8_t *data)
+{
+	uint64_t v[2], size;
+
+	switch (t) {
 	case 4:
 		v[0] = CL_CONTEXT_PLATFORM;
 		v[1] = o->plat;
@@ -226,13 +261,48 @@ static void fz_template(const struct clobj *o, unsigned t)
 		break;
 	case 6:
 		size = 1 + rnd_n(512);
-		mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
+		mb_create_buffer(FZ_NEW, o->ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, size);
+		put_data(data, size);
+		break;
+	case 13:
+		v[0] = 0;
+		v[1] = 1024;
+		mb_begin(AVA_API_OPENCL, FN(clCreateSubBuffer));
+		put(FZ_NEW);
+		put(o->buf);
+		put(CL_MEM_READ_WRITE);
+		put(CL_BUFFER_CREATE_TYPE_REGION);
+		put_data(v, 16);
+		break;
+	case 17:
+		mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
+		put(FZ_NEW);
+		put(o->ctx);
+		put(1);
+		put(1);
+		put_data(K_SRC, strlen(K_SRC));
+		break;
+	default:
+		v[0] = CL_RGBA | ((uint64_t)CL_UNORM_INT8 << 32);
+		mb_begin(AVA_API_OPENCL, FN(clCreateImage2D));
 		put(FZ_NEW);
 		put(o->ctx);
 		put(CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR);
-		put(size);
-		put_data(data, size);
+		put_data(v, 8);
+		put(16);
+		put(16);
+		put(0);
+		put_data(data, 16 * 16 * 4);
 		break;
+	}
+}
+
+/* Transfers between the host and the buffers (templates 7-10, 20, 21). */
+static void fz_transfer(const struct clobj *o, unsigned t, const uint8_t *data)
+{
+	uint64_t size;
+
+	switch (t) {
 	case 7:
 		size = 1 + rnd_n(4096);
 		mb_write_head(o->q, o->buf, rnd_n(4096), size);
@@ -279,70 +349,6 @@ static void fz_template(const struct clobj *o, unsigned t)
 		put(0);
 		put(0);
 		break;
-	case 11:
-		mb_begin(AVA_API_OPENCL, FN(clFinish));
-		put(o->q);
-		break;
-	case 12:
-		mb_begin(AVA_API_OPENCL, FN(clGetMemObjectInfo));
-		put(rnd_n(2) ? o->buf : FZ_NEW);
-		put(mem_params[rnd_n(4)]);
-		put(8);
-		put_out(8);
-		put_out(8);
-		break;
-	case 13:
-		v[0] = 0;
-		v[1] = 1024;
-		mb_begin(AVA_API_OPENCL, FN(clCreateSubBuffer));
-		put(FZ_NEW);
-		put(o->buf);
-		put(CL_MEM_READ_WRITE);
-		put(CL_BUFFER_CREATE_TYPE_REGION);
-		put_data(v, 16);
-		break;
-	case 14:
-		mb_begin(AVA_API_OPENCL, FN(clEnqueueMarkerWithWaitList));
-		put(o->q);
-		put(0);
-		put(0);
-		put(FZ_EV);
-		break;
-	case 15:
-		mb_begin(AVA_API_OPENCL, FN(clGetEventInfo));
-		put(FZ_EV);
-		put(rnd_n(2) ? CL_EVENT_COMMAND_EXECUTION_STATUS : CL_EVENT_COMMAND_QUEUE);
-		put(8);
-		put_out(8);
-		put_out(8);
-		break;
-	case 16:
-		v[0] = FZ_EV;
-		mb_begin(AVA_API_OPENCL, FN(clWaitForEvents));
-		put(1);
-		put_ids(v, 1);
-		break;
-	case 17:
-		mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
-		put(FZ_NEW);
-		put(o->ctx);
-		put(1);
-		put(1);
-		put_data(K_SRC, strlen(K_SRC));
-		break;
-	case 18:
-		mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-		put(AVA_API_OPENCL);
-		put(rnd_n(2) ? FZ_NEW : FZ_EV);
-		break;
-	case 19:
-		mb_begin(AVA_API_OPENCL, FN(clGetCommandQueueInfo));
-		put(o->q);
-		put(q_params[rnd_n(3)]);
-		put(8);
-		put_out(8);
-		put_out(8);
-		break;
 	case 20:
 		mb_begin(AVA_API_OPENCL, FN(clEnqueueMapBuffer));
 		put(o->q);
@@ -357,7 +363,7 @@ static void fz_template(const struct clobj *o, unsigned t)
 		put(4096);
 		put_out(4096);
 		break;
-	case 21:
+	default:
 		mb_begin(AVA_API_OPENCL, FN(clEnqueueUnmapMemObject));
 		put(o->q);
 		put(o->buf);
@@ -367,26 +373,57 @@ static void fz_template(const struct clobj *o, unsigned t)
 		put(0);
 		put(0);
 		break;
-	case 22:
-		mb_begin(AVA_API_OPENCL, FN(clGetSupportedImageFormats));
-		put(o->ctx);
-		put(CL_MEM_READ_WRITE);
-		put(CL_MEM_OBJECT_IMAGE2D);
-		put(16);
-		put_out(16 * sizeof(cl_image_format));
-		put_out(4);
+	}
+}
+
+/* Finish, markers, waits and releases (templates 11, 14, 16, 18). */
+static void fz_sync(const struct clobj *o, unsigned t)
+{
+	uint64_t v[1];
+
+	switch (t) {
+	case 11:
+		mb_begin(AVA_API_OPENCL, FN(clFinish));
+		put(o->q);
+		break;
+	case 14:
+		mb_begin(AVA_API_OPENCL, FN(clEnqueueMarkerWithWaitList));
+		put(o->q);
+		put(0);
+		put(0);
+		put(FZ_EV);
+		break;
+	case 16:
+		v[0] = FZ_EV;
+		mb_begin(AVA_API_OPENCL, FN(clWaitForEvents));
+		put(1);
+		put_ids(v, 1);
 		break;
 	default:
-		v[0] = CL_RGBA | ((uint64_t)CL_UNORM_INT8 << 32);
-		mb_begin(AVA_API_OPENCL, FN(clCreateImage2D));
-		put(FZ_NEW);
-		put(o->ctx);
-		put(CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR);
-		put_data(v, 8);
-		put(16);
-		put(16);
-		put(0);
-		put_data(data, 16 * 16 * 4);
+		mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
+		put(AVA_API_OPENCL);
+		put(rnd_n(2) ? FZ_NEW : FZ_EV);
+		break;
+	}
+}
+
+static void fz_template(const struct clobj *o, unsigned t)
+{
+	uint8_t data[4096];
+
+	memset(data, 0x33, sizeof(data));
+	switch (t) {
+	case 0: case 1: case 2: case 3: case 12: case 15: case 19: case 22:
+		fz_query(o, t);
+		break;
+	case 7: case 8: case 9: case 10: case 20: case 21:
+		fz_transfer(o, t, data);
+		break;
+	case 11: case 14: case 16: case 18:
+		fz_sync(o, t);
+		break;
+	default:	/* 4-6, 13, 17, 23 */
+		fz_create(o, t, data);
 		break;
 	}
 }
@@ -469,181 +506,227 @@ static void dump_cmd(const uint8_t *p, uint32_t len)
 	}
 }
 
+/* What one fuzz run sent and how the worker answered. */
+struct fz_run {
+	uint64_t seed;
+	unsigned long sent, refused, async, lost_n, okc, templ;
+	uint8_t last[512];	/* the start of the last command, for the report */
+	uint32_t lastlen;
+};
+
+/* Values the fuzzer puts where handles go: the session's own and others. */
+static void fz_pool_fill(const struct clobj *o)
+{
+	const uint64_t v[] = { 0, o->plat, o->dev, o->ctx, o->q, o->buf, ID_BUF2, WBIT | 3, WBIT | 0xFFFF,
+			       1, 2, 0x200, 0x205, 0x210, 0x213, UINT64_MAX };
+
+	for (fz_npool = 0; fz_npool < sizeof(v) / sizeof(v[0]); fz_npool++)
+		fz_pool[fz_npool] = v[fz_npool];
+}
+
+/* --verbose: what each template gets unmutated. */
+static void fz_show_templates(struct sess *f, const struct clobj *o)
+{
+	struct rep r;
+	unsigned i;
+
+	for (i = 0; i < FZ_NTEMPLATES; i++) {
+		fz_template(o, i);
+		call(f, &r);
+		note("template %u (func %u): got %d status %u (%s) CL %" PRId64, i, M.func, r.got, r.status,
+		     sname(r.status), r.got == 1 && r.status == AVA_S_OK ? rep_i64(&r) : 0);
+	}
+}
+
+/* A random target: mostly OpenCL functions, some control, some that do not exist. */
+static void fz_pick_target(uint16_t *api, uint32_t *func)
+{
+	uint64_t roll = rnd_n(100);
+
+	if (roll < 75) {
+		*api = AVA_API_OPENCL;
+		do
+			*func = 1 + (uint32_t)rnd_n(AVA_FN_OPENCL_COUNT - 1);
+		while (fz_skip(*func));
+	} else if (roll < 85) {
+		*api = AVA_API_CONTROL;
+		*func = (uint32_t)rnd_n(7);
+	} else if (roll < 92) {
+		*api = AVA_API_OPENCL;
+		*func = rnd_n(2) ? AVA_FN_OPENCL_COUNT + (uint32_t)rnd_n(64) : (uint32_t)rnd();
+		if (*func < AVA_FN_OPENCL_COUNT)
+			*func = 0;
+	} else {
+		*api = (uint16_t)rnd_n(6);
+		if (*api == AVA_API_OPENCL || *api == AVA_API_CONTROL)
+			*api = (uint16_t)rnd();
+		*func = (uint32_t)rnd_n(AVA_FN_OPENCL_COUNT);
+	}
+}
+
+/* Builds a mutated template or random items for the target; updates api/func for a template. */
+static void fz_build(struct sess *f, const struct clobj *o, struct fz_run *run, uint16_t *api, uint32_t *func)
+{
+	if (rnd_n(2)) {
+		fz_template(o, (unsigned)rnd_n(FZ_NTEMPLATES));
+		fz_mutate(f);
+		*api = M.api;
+		*func = M.func;
+		run->templ++;
+	} else {
+		mb_begin(*api, *func);
+		fz_refs(f);
+		for (unsigned k = (unsigned)rnd_n(14); k; k--)
+			fz_item(f);
+	}
+}
+
+/* Breaks one header field of a finished command of len bytes; 1 if framing is then lost. */
+static int fz_corrupt_header(uint32_t len)
+{
+	int lost = 0;
+
+	switch (rnd_n(9)) {
+	case 0: H()->magic ^= 1u << rnd_n(32); break;
+	case 1: H()->version = (uint16_t)rnd(); if (H()->version == AVA_WIRE_VERSION) H()->version = 0; break;
+	case 2: H()->flags |= 2u << rnd_n(31); break;
+	case 3: H()->session = (uint32_t)rnd() | 1; break;
+	case 4: H()->nrefs += 1 + (uint32_t)rnd_n(3); break;
+	case 5: H()->inline_len += 8; break;
+	case 6: H()->total_len = (uint32_t)rnd_n(HDR_LEN / 8) * 8; lost = 1; break;
+	case 7: H()->total_len += 4; lost = 1; break;
+	default: H()->total_len = len + 8 * (1 + (uint32_t)rnd_n(1000)); lost = 1; break;
+	}
+	if (H()->magic == AVA_RING_PAD_MAGIC)
+		H()->magic = 0;
+	if (lost)	/* always answered: keep it synchronous */
+		H()->flags &= ~AVA_CMD_ASYNC;
+	return lost;
+}
+
+/* --trace: every fuzz command and its outcome, on stderr. */
+static void fz_trace(unsigned i, uint16_t api, uint32_t func, uint32_t len, struct rep *r)
+{
+	fprintf(stderr, "fuzz %u: api %u func %u len %u -> got %d status %u", i, api, func, len, r->got, r->status);
+	if (r->got == 1 && r->status == AVA_S_OK && r->r.len >= 8)
+		fprintf(stderr, " CL %" PRId64, (int64_t)ava_rbuf_u64(&r->r));
+	for (uint32_t k = 0; k < len && k < 512; k += 8) {
+		uint64_t v;
+
+		memcpy(&v, g_msg + k, 8);
+		fprintf(stderr, "%s%" PRIx64, k ? " " : "\n  ", v);
+	}
+	fputc('\n', stderr);
+}
+
+/* Sends the finished command of iteration i and checks the answer; 0 on a failed expectation. */
+static int fz_send(struct sess *f, struct fz_run *run, unsigned i, uint16_t api, uint32_t func, uint32_t len,
+		   int lost, int corrupt)
+{
+	uint64_t want = lost ? 0 : H()->call_id;
+	int is_async = (H()->flags & AVA_CMD_ASYNC) != 0;
+	struct rep r;
+	int ok = 1;
+
+	send_msg(f, len, &r, 10000);
+	run->sent++;
+	if (g_trace)
+		fz_trace(i, api, func, len, &r);
+	if (is_async) {
+		run->async++;
+		if (r.got == -1) {
+			REQUIRE(0, "iteration %u: could not queue an async command (worker gone?)", i);
+			ok = 0;
+		}
+	} else if (r.got != 1) {
+		REQUIRE(0, "iteration %u: no reply (%s)", i, got_name(r.got));
+	} else {
+		REQUIRE(r.call_id == want, "iteration %u: reply call id %" PRIu64 ", expected %" PRIu64, i, r.call_id,
+			want);
+		REQUIRE(r.status <= AVA_S_BAD_REF, "iteration %u: unknown status %u", i, r.status);
+		REQUIRE(!corrupt || r.status != AVA_S_OK, "iteration %u: corrupted header accepted", i);
+		if (r.status != AVA_S_OK)
+			run->refused++;
+		else
+			run->okc++;
+		run->lost_n += lost;
+	}
+	return ok;
+}
+
+/* One fuzz command; 0 when it or the PING every 1000 failed (the command is dumped). */
+static int fz_iteration(struct sess *f, const struct clobj *o, struct fz_run *run, unsigned i, int *pings_ok)
+{
+	uint16_t api;
+	uint32_t len, func;
+	int lost = 0, corrupt = 0;
+
+	fz_pick_target(&api, &func);
+	fz_build(f, o, run, &api, &func);
+	if (M.w.overflow)
+		return 1;
+	if (rnd_n(10) == 0)
+		M.flags = AVA_CMD_ASYNC;
+	len = mb_finish(f);
+	if (rnd_n(25) == 0) {
+		corrupt = 1;
+		lost = fz_corrupt_header(len);
+	}
+	/* a stream the worker starts must end at once: it is never fed */
+	atomic_store(&f->ctl->stream_guest, UINT64_MAX - 1);
+	run->lastlen = len < sizeof(run->last) ? len : sizeof(run->last);
+	memcpy(run->last, g_msg, run->lastlen);
+	if (!fz_send(f, run, i, api, func, len, lost, corrupt)) {
+		diag("seed %#" PRIx64 ", last command (api %u, func %u, %u bytes):", run->seed, api, func, len);
+		dump_cmd(run->last, run->lastlen);
+		return 0;
+	}
+	if ((i + 1) % 1000 == 0) {
+		int p = ping(f);
+
+		*pings_ok &= p;
+		if (!p) {
+			diag("iteration %u: PING failed; seed %#" PRIx64 ", last command:", i, run->seed);
+			dump_cmd(run->last, run->lastlen);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 void t_fuzz(unsigned iterations, uint64_t seed)
 {
-	static uint8_t last[512];
 	uint64_t st[AVA_STAT_COUNT] = { 0 };
-	unsigned long sent = 0, refused = 0, async = 0, lost_n = 0, okc = 0, templ = 0;
+	static struct fz_run run;
 	struct sess f;
 	struct clobj o;
-	struct rep r;
-	uint32_t len, lastlen = 0, func;
-	uint16_t api;
 	unsigned i;
-	int ok = 1, lost, corrupt, pings_ok = 1;
+	int ok = 1, pings_ok = 1;
 	uint64_t t0 = ava_now_ns();
 
+	memset(&run, 0, sizeof(run));
+	run.seed = seed;
 	g_rng = seed ? seed : 1;
 	if (sess_open(&f, 0) || mk_setup(&f, &o, 65536) || mk_buffer(&f, ID_BUF2, ID_CTX, 4096)) {
 		tap(0, "fuzz: setup");
 		sess_close(&f);
 		return;
 	}
-	fz_npool = 0;
-	fz_pool[fz_npool++] = 0;
-	fz_pool[fz_npool++] = o.plat;
-	fz_pool[fz_npool++] = o.dev;
-	fz_pool[fz_npool++] = o.ctx;
-	fz_pool[fz_npool++] = o.q;
-	fz_pool[fz_npool++] = o.buf;
-	fz_pool[fz_npool++] = ID_BUF2;
-	fz_pool[fz_npool++] = WBIT | 3;
-	fz_pool[fz_npool++] = WBIT | 0xFFFF;
-	fz_pool[fz_npool++] = 1;
-	fz_pool[fz_npool++] = 2;
-	fz_pool[fz_npool++] = 0x200;
-	fz_pool[fz_npool++] = 0x205;
-	fz_pool[fz_npool++] = 0x210;
-	fz_pool[fz_npool++] = 0x213;
-	fz_pool[fz_npool++] = UINT64_MAX;
-
+	fz_pool_fill(&o);
 	if (g_verbose) {
-		/* the templates, unmutated */
-		for (i = 0; i < FZ_NTEMPLATES; i++) {
-			fz_template(&o, i);
-			call(&f, &r);
-			note("template %u (func %u): got %d status %u (%s) CL %" PRId64, i, M.func, r.got, r.status,
-			     sname(r.status), r.got == 1 && r.status == AVA_S_OK ? rep_i64(&r) : 0);
-		}
+		fz_show_templates(&f, &o);
 		g_rng = seed ? seed : 1;
 	}
-
-	for (i = 0; i < iterations && ok; i++) {
-		uint64_t roll = rnd_n(100);
-
-		if (roll < 75) {
-			api = AVA_API_OPENCL;
-			do
-				func = 1 + (uint32_t)rnd_n(AVA_FN_OPENCL_COUNT - 1);
-			while (fz_skip(func));
-		} else if (roll < 85) {
-			api = AVA_API_CONTROL;
-			func = (uint32_t)rnd_n(7);
-		} else if (roll < 92) {
-			api = AVA_API_OPENCL;
-			func = rnd_n(2) ? AVA_FN_OPENCL_COUNT + (uint32_t)rnd_n(64) : (uint32_t)rnd();
-			if (func < AVA_FN_OPENCL_COUNT)
-				func = 0;
-		} else {
-			api = (uint16_t)rnd_n(6);
-			if (api == AVA_API_OPENCL || api == AVA_API_CONTROL)
-				api = (uint16_t)rnd();
-			func = (uint32_t)rnd_n(AVA_FN_OPENCL_COUNT);
-		}
-		if (rnd_n(2)) {
-			fz_template(&o, (unsigned)rnd_n(FZ_NTEMPLATES));
-			fz_mutate(&f);
-			api = M.api;
-			func = M.func;
-			templ++;
-		} else {
-			mb_begin(api, func);
-			fz_refs(&f);
-			for (unsigned k = (unsigned)rnd_n(14); k; k--)
-				fz_item(&f);
-		}
-		if (M.w.overflow)
-			continue;
-		if (rnd_n(10) == 0)
-			M.flags = AVA_CMD_ASYNC;
-		len = mb_finish(&f);
-		lost = corrupt = 0;
-		if (rnd_n(25) == 0) {
-			corrupt = 1;
-			switch (rnd_n(9)) {
-			case 0: H()->magic ^= 1u << rnd_n(32); break;
-			case 1: H()->version = (uint16_t)rnd(); if (H()->version == AVA_WIRE_VERSION) H()->version = 0; break;
-			case 2: H()->flags |= 2u << rnd_n(31); break;
-			case 3: H()->session = (uint32_t)rnd() | 1; break;
-			case 4: H()->nrefs += 1 + (uint32_t)rnd_n(3); break;
-			case 5: H()->inline_len += 8; break;
-			case 6: H()->total_len = (uint32_t)rnd_n(HDR_LEN / 8) * 8; lost = 1; break;
-			case 7: H()->total_len += 4; lost = 1; break;
-			default: H()->total_len = len + 8 * (1 + (uint32_t)rnd_n(1000)); lost = 1; break;
-			}
-			if (H()->magic == AVA_RING_PAD_MAGIC)
-				H()->magic = 0;
-			if (lost)	/* always answered: keep it synchronous */
-				H()->flags &= ~AVA_CMD_ASYNC;
-		}
-		/* a stream the worker starts must end at once: it is never fed */
-		atomic_store(&f.ctl->stream_guest, UINT64_MAX - 1);
-		lastlen = len < sizeof(last) ? len : sizeof(last);
-		memcpy(last, g_msg, lastlen);
-		{
-			uint64_t want = lost ? 0 : H()->call_id;
-			int is_async = (H()->flags & AVA_CMD_ASYNC) != 0;
-
-			send_msg(&f, len, &r, 10000);
-			sent++;
-			if (g_trace) {
-				/* every fuzz command and its outcome, on stderr */
-				fprintf(stderr, "fuzz %u: api %u func %u len %u -> got %d status %u", i, api, func, len,
-					r.got, r.status);
-				if (r.got == 1 && r.status == AVA_S_OK && r.r.len >= 8)
-					fprintf(stderr, " CL %" PRId64, (int64_t)ava_rbuf_u64(&r.r));
-				for (uint32_t k = 0; k < len && k < 512; k += 8) {
-					uint64_t v;
-
-					memcpy(&v, g_msg + k, 8);
-					fprintf(stderr, "%s%" PRIx64, k ? " " : "\n  ", v);
-				}
-				fputc('\n', stderr);
-			}
-			if (is_async) {
-				async++;
-				if (r.got == -1) {
-					REQUIRE(0, "iteration %u: could not queue an async command (worker gone?)", i);
-					ok = 0;
-				}
-			} else if (r.got != 1) {
-				REQUIRE(0, "iteration %u: no reply (%s)", i, got_name(r.got));
-			} else {
-				REQUIRE(r.call_id == want, "iteration %u: reply call id %" PRIu64 ", expected %" PRIu64,
-					i, r.call_id, want);
-				REQUIRE(r.status <= AVA_S_BAD_REF, "iteration %u: unknown status %u", i, r.status);
-				REQUIRE(!corrupt || r.status != AVA_S_OK, "iteration %u: corrupted header accepted", i);
-				if (r.status != AVA_S_OK)
-					refused++;
-				else
-					okc++;
-				lost_n += lost;
-			}
-		}
-		if (!ok) {
-			diag("seed %#" PRIx64 ", last command (api %u, func %u, %u bytes):", seed, api, func, len);
-			dump_cmd(last, lastlen);
-			break;
-		}
-		if ((i + 1) % 1000 == 0) {
-			int p = ping(&f);
-
-			pings_ok &= p;
-			if (!p) {
-				ok = 0;
-				diag("iteration %u: PING failed; seed %#" PRIx64 ", last command:", i, seed);
-				dump_cmd(last, lastlen);
-			}
-		}
-	}
+	for (i = 0; i < iterations && ok; i++)
+		ok = fz_iteration(&f, &o, &run, i, &pings_ok);
 	if (ok) {
 		ok &= ping(&f);
 		REQUIRE(stats(&f, st) == 0, "STATS failed after the fuzz");
 		REQUIRE(pid_alive(f.worker), "the fuzzed worker died");
 	}
 	note("fuzz: seed %#" PRIx64 ", %lu commands sent (%lu mutated well-formed calls, %lu async without reply), "
-	     "%lu refused, %lu accepted, %lu with lost framing, %.1f s", seed, sent, templ, async, refused, okc, lost_n,
-	     (double)(ava_now_ns() - t0) / 1e9);
+	     "%lu refused, %lu accepted, %lu with lost framing, %.1f s", seed, run.sent, run.templ, run.async,
+	     run.refused, run.okc, run.lost_n, (double)(ava_now_ns() - t0) / 1e9);
 	if (ok)
 		note("fuzz: worker STATS calls %" PRIu64 ", errors %" PRIu64 ", handles %" PRIu64 ", maps %" PRIu64,
 		     st[AVA_STAT_CALLS], st[AVA_STAT_ERRORS], st[AVA_STAT_HANDLES], st[AVA_STAT_MAPS]);

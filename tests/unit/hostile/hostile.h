@@ -214,6 +214,14 @@ int mk_setup(struct sess *s, struct clobj *o, uint64_t buf_size);
 void mb_write_head(uint64_t q, uint64_t buf, uint64_t offset, uint64_t size);
 void mb_write_tail(void);
 void mb_device_info(uint64_t dev, uint64_t param, uint64_t size);
+void mb_create_context(uint64_t id, const intptr_t *props, size_t nprops, uint64_t num_devices, const uint64_t *ids,
+		       uint64_t nids);
+void mb_create_buffer(uint64_t id, uint64_t ctx, uint64_t flags, uint64_t size);
+void mb_set_kernel_arg(uint64_t kern, uint64_t index, uint64_t size, uint64_t kind);
+void mb_device_ids(uint64_t plat);
+void mb_device_name(uint64_t dev);
+void mb_release(uint64_t api, uint64_t id);
+void mb_finish_queue(uint64_t q);
 void t_hello(void);
 uint32_t build_ping(struct sess *s, uint32_t extra);
 void t_framing(struct sess *s);

@@ -133,37 +133,68 @@ static void usage(FILE *f)
 		   "  --trace    every fuzz command and its reply status on stderr\n");
 }
 
-int main(int argc, char **argv)
+/* Reads the command line into g_path, g_verbose, g_trace, *iterations and *seed; -1 to exit with *rc. */
+static int parse_args(int argc, char **argv, unsigned *iterations, uint64_t *seed, int *rc)
 {
-	unsigned iterations = 20000;
-	uint64_t seed = 0xA7A5EED5ull, t0 = ava_now_ns();
-	struct sess s;
-	struct clobj o;
-	int i, ok;
+	int i;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--iterations") && i + 1 < argc)
-			iterations = (unsigned)strtoul(argv[++i], NULL, 0);
+			*iterations = (unsigned)strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-			seed = strtoull(argv[++i], NULL, 0);
+			*seed = strtoull(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--verbose"))
 			g_verbose = 1;
 		else if (!strcmp(argv[i], "--trace"))
 			g_trace = 1;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
-			return 0;
+			*rc = 0;
+			return -1;
 		} else if (!g_path && argv[i][0] != '-')
 			g_path = argv[i];
-		else {
-			usage(stderr);
-			return 2;
-		}
+		else
+			break;
 	}
-	if (!g_path) {
+	if (i < argc || !g_path) {
 		usage(stderr);
-		return 2;
+		*rc = 2;
+		return -1;
 	}
+	return 0;
+}
+
+/* The cases run in session s on its OpenCL objects, after their set-up. */
+static void cases_in_session(struct sess *s)
+{
+	struct clobj o;
+	int ok;
+
+	ok = mk_setup(s, &o, 1 << 20) == 0;
+	ok = ok && mk_program(s, ID_PROG, ID_CTX, o.dev) == 0;
+	o.prog = ID_PROG;
+	ok = ok && mk_kernel(s, ID_KERN, ID_PROG) == 0;
+	o.kern = ID_KERN;
+	if (!tap(ok, "well-formed OpenCL set-up: platform, device, context, queue, 1 MiB buffer, program, kernel"))
+		return;
+	t_control(s, &o);
+	t_malformed(s, &o);
+	t_forged(s, &o);
+	ok = ping(s) && do_finish(s, o.q) == 0;
+	tap(ok, "after all refused commands the session's objects still work (clFinish)");
+	t_trust(s, &o);
+	t_stream(s, &o);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned iterations = 20000;
+	uint64_t seed = 0xA7A5EED5ull, t0 = ava_now_ns();
+	struct sess s;
+	int i, ok, rc;
+
+	if (parse_args(argc, argv, &iterations, &seed, &rc))
+		return rc;
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < MAX_OPEN; i++)
 		g_open[i] = -1;
@@ -182,21 +213,7 @@ int main(int argc, char **argv)
 	}
 	t_hello();
 	t_framing(&s);
-
-	ok = mk_setup(&s, &o, 1 << 20) == 0;
-	ok = ok && mk_program(&s, ID_PROG, ID_CTX, o.dev) == 0;
-	o.prog = ID_PROG;
-	ok = ok && mk_kernel(&s, ID_KERN, ID_PROG) == 0;
-	o.kern = ID_KERN;
-	if (tap(ok, "well-formed OpenCL set-up: platform, device, context, queue, 1 MiB buffer, program, kernel")) {
-		t_control(&s, &o);
-		t_malformed(&s, &o);
-		t_forged(&s, &o);
-		ok = ping(&s) && do_finish(&s, o.q) == 0;
-		tap(ok, "after all refused commands the session's objects still work (clFinish)");
-		t_trust(&s, &o);
-		t_stream(&s, &o);
-	}
+	cases_in_session(&s);
 	t_nonblocking_read();
 	t_failed_create();
 	t_null_arrays();

@@ -46,12 +46,10 @@ uint32_t build_ping(struct sess *s, uint32_t extra)
 	return mb_finish(s);
 }
 
-void t_framing(struct sess *s)
+/* Lengths in the header that disagree with each other or with the ring. */
+static void framing_lengths(struct sess *s)
 {
-	uint64_t st0[AVA_STAT_COUNT], st1[AVA_STAT_COUNT];
 	uint32_t len, big;
-	struct rep r;
-	int ok;
 
 	len = build_ping(s, 0);
 	H()->total_len = 16;
@@ -100,6 +98,12 @@ void t_framing(struct sess *s)
 	H()->nrefs = 2;
 	H()->total_len = 64;
 	expect_raw(s, len, AVA_S_MALFORMED, 0, "inline_len+refs that wrap to total_len in 32 bits");
+}
+
+/* Bad magic, version and api id. */
+static void header_ids(struct sess *s)
+{
+	uint32_t len;
 
 	len = build_ping(s, 0);
 	H()->magic = 0xDEADBEEFu;
@@ -124,6 +128,13 @@ void t_framing(struct sess *s)
 	len = build_ping(s, 0);
 	H()->api_id = 0xFFFF;
 	expect_raw(s, len, AVA_S_BAD_API, 0, "api id 0xffff");
+}
+
+/* Function ids the worker does not serve. */
+static void bad_functions(struct sess *s)
+{
+	uint32_t len;
+	unsigned i;
 
 	static const struct { uint16_t api; uint32_t func; const char *what; } funcs[] = {
 		{ AVA_API_OPENCL, 0, "OpenCL function id 0" },
@@ -137,13 +148,19 @@ void t_framing(struct sess *s)
 		{ AVA_API_CONTROL, AVA_CTL_HELLO, "control HELLO in the ring" },
 		{ AVA_API_CONTROL, 0x7FFFFFFFu, "control function 0x7fffffff" },
 	};
-	for (unsigned i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
+	for (i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++) {
 		mb_begin(funcs[i].api, funcs[i].func);
 		put(0);
 		put(0);
 		len = mb_finish(s);
 		expect_raw(s, len, AVA_S_BAD_FUNC, 0, "%s", funcs[i].what);
 	}
+}
+
+/* Unknown flags and the local transport's unused session field. */
+static void header_flags(struct sess *s)
+{
+	uint32_t len;
 
 	len = build_ping(s, 0);
 	H()->flags = unknown_bit(AVA_CMD_KNOWN_FLAGS);
@@ -156,8 +173,16 @@ void t_framing(struct sess *s)
 	len = build_ping(s, 0);
 	H()->session = 1;
 	expect_raw(s, len, AVA_S_MALFORMED, 0, "nonzero session field on the local transport");
+}
 
-	/* a refused ASYNC command gets no reply; the next reply is the PING's own */
+/* A refused ASYNC command gets no reply; the next reply is the PING's own. */
+static void async_refused(struct sess *s)
+{
+	uint64_t st0[AVA_STAT_COUNT], st1[AVA_STAT_COUNT];
+	uint32_t len;
+	struct rep r;
+	int ok;
+
 	ok = stats(s, st0) == 0;
 	REQUIRE(ok, "AVA_CTL_STATS failed");
 	len = build_ping(s, 0);
@@ -173,8 +198,14 @@ void t_framing(struct sess *s)
 		"STATS errors %" PRIu64 " -> %" PRIu64 ", expected +2", st0[AVA_STAT_ERRORS],
 		st1[AVA_STAT_ERRORS]);
 	tap(ok, "refused ASYNC commands get no reply, are counted in STATS errors, and the next PING gets its own reply");
+}
 
-	/* buffer references */
+/* Buffer references: bad flags, out of the arena, and valid ones at its edge. */
+static void buffer_refs(struct sess *s)
+{
+	uint32_t len;
+	unsigned i;
+
 	const struct { uint64_t off, len; uint32_t flags, reserved; const char *what; } refs[] = {
 		{ 0, 8, 0, 0, "ref with no direction flag" },
 		{ 0, 8, unknown_bit(AVA_REF_KNOWN_FLAGS), 0, "ref with the lowest unknown flag" },
@@ -184,7 +215,7 @@ void t_framing(struct sess *s)
 		{ 8, UINT64_MAX, AVA_REF_OUT, 0, "ref of length 2^64-1" },
 		{ 1ull << 63, 1ull << 63, AVA_REF_IN, 0, "ref offset 2^63 len 2^63 (sum wraps to 0)" },
 	};
-	for (unsigned i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
 		mb_begin(AVA_API_CONTROL, AVA_CTL_PING);
 		add_ref(refs[i].off, refs[i].len, refs[i].flags);
 		M.refs[0].reserved = refs[i].reserved;
@@ -212,34 +243,32 @@ void t_framing(struct sess *s)
 	expect_raw(s, len, AVA_S_OK, 0, "valid refs up to the arena's last byte are accepted");
 }
 
+void t_framing(struct sess *s)
+{
+	framing_lengths(s);
+	header_ids(s);
+	bad_functions(s);
+	header_flags(s);
+	async_refused(s);
+	buffer_refs(s);
+}
+
 void t_control(struct sess *s, const struct clobj *o)
 {
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(0x7777777ull);
+	mb_release(AVA_API_OPENCL, 0x7777777ull);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of a random id");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(WBIT | 0x4242);
+	mb_release(AVA_API_OPENCL, WBIT | 0x4242);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of an unknown worker-bit id");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(0);
+	mb_release(AVA_API_OPENCL, 0);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of id 0");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_CONTROL);
-	put(o->ctx);
+	mb_release(AVA_API_CONTROL, o->ctx);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of the context under api id CONTROL");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(0x100000001ull);
-	put(o->ctx);
+	mb_release(0x100000001ull, o->ctx);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE with api id 2^32+1 (truncates to OpenCL)");
 	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
 	put(AVA_API_OPENCL);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE cut short (no id)");
-	mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-	put(AVA_API_OPENCL);
-	put(o->ctx);
+	mb_release(AVA_API_OPENCL, o->ctx);
 	put(0);
 	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE with a trailing item");
 	mb_begin(AVA_API_CONTROL, AVA_CTL_PENDING);

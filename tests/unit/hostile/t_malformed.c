@@ -2,17 +2,15 @@
 /* hostile_worker: cases: malformed items of real OpenCL calls. */
 #include "hostile.h"
 
-void t_malformed(struct sess *s, const struct clobj *o)
+static uint8_t blob[1 << 20];	/* 0x5A bytes to send */
+
+/* Positive controls: the encodings below are right when well-formed */
+static void positive_controls(struct sess *s, const struct clobj *o)
 {
-	static uint8_t blob[1 << 20];
-	uint64_t ids[2], bigoff = s->arena_size - 4096;
 	uint32_t idx;
 	struct rep r;
 	int ok;
 
-	memset(blob, 0x5A, sizeof(blob));
-
-	/* positive controls: the encodings below are right when well-formed */
 	ok = 1;
 	mb_device_info(o->dev, CL_DEVICE_NAME, 256);
 	put_out(256);
@@ -37,23 +35,27 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	put_data_ref(idx, 1 << 20);
 	mb_write_tail();
 	ok &= cl_ok(s, &r, "clEnqueueWriteBuffer 1 MiB by arena ref", TIMEOUT_MS) == 0;
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(0);
-	put(8);
-	put(AVA_KARG_HANDLE);
+	mb_set_kernel_arg(o->kern, 0, 8, AVA_KARG_HANDLE);
 	put(o->buf);
 	ok &= cl_ok(s, &r, "clSetKernelArg(handle)", TIMEOUT_MS) == 0;
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(1);
-	put(4);
-	put(AVA_KARG_BYTES);
+	mb_set_kernel_arg(o->kern, 1, 4, AVA_KARG_BYTES);
 	put_data("\1\0\0\0", 4);
 	ok &= cl_ok(s, &r, "clSetKernelArg(bytes)", TIMEOUT_MS) == 0;
 	tap(ok, "well-formed clGetDeviceInfo, clEnqueueWriteBuffer (inline, arena) and clSetKernelArg succeed");
+}
 
-	/* missing items */
+/* Starts clCreateProgramWithSource(ctx, count); the lengths and strings follow. */
+static void mb_program_with_source(const struct clobj *o, uint64_t count)
+{
+	mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
+	put(ID_SCRATCH);
+	put(o->ctx);
+	put(count);
+}
+
+/* Missing items */
+static void missing_items(struct sess *s, const struct clobj *o)
+{
 	mb_device_info(o->dev, CL_DEVICE_NAME, 64);
 	M.w.len -= 8;		/* cut param_value_size */
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clGetDeviceInfo with its inline part cut after 2 items");
@@ -63,21 +65,19 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	put_data(blob, 64);
 	put(0);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clEnqueueWriteBuffer missing its last two items");
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE);
-	put(64);
+	mb_create_buffer(ID_SCRATCH, o->ctx, CL_MEM_READ_WRITE, 64);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer missing host_ptr");
-	mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(3);
+	mb_program_with_source(o, 3);
 	put(1);
 	put_data("a", 1);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateProgramWithSource count 3 with 1 string item");
+}
 
-	/* out capacities */
+/* Out capacities */
+static void out_capacities(struct sess *s, const struct clobj *o)
+{
+	uint32_t idx;
+
 	mb_device_info(o->dev, CL_DEVICE_NAME, 64);
 	put_out(128);
 	put_out(8);
@@ -117,8 +117,14 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	put((64 << 2) | AVA_DATA_INLINE_PRELOAD);
 	put_out(8);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clGetDeviceInfo preloaded out whose bytes are missing");
+}
 
-	/* data items vs the size the call implies */
+/* Data items vs the size the call implies */
+static void data_sizes(struct sess *s, const struct clobj *o)
+{
+	struct rep r;
+	int ok;
+
 	mb_write_head(o->q, o->buf, 0, 1 << 20);
 	put_data(blob, 4096);
 	mb_write_tail();
@@ -157,8 +163,15 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	put(64 << 2);
 	mb_write_tail();
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clEnqueueWriteBuffer data item of kind 0 with a length");
+}
 
-	/* data through refs */
+/* Data through refs */
+static void data_refs(struct sess *s, const struct clobj *o)
+{
+	uint64_t ids[2];
+	uint64_t bigoff = s->arena_size - 4096;
+	uint32_t idx;
+
 	mb_write_head(o->q, o->buf, 0, 4096);
 	idx = add_ref(0, 4096, AVA_REF_OUT);
 	put_data_ref(idx, 4096);
@@ -208,62 +221,41 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	put(0);
 	put(WBIT | 99);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clEnqueueWriteBuffer new event id with the worker bit");
+}
 
-	/* kernel arguments */
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(1);
-	put(4);
-	put(7);
+/* Kernel arguments */
+static void kernel_args(struct sess *s, const struct clobj *o)
+{
+	mb_set_kernel_arg(o->kern, 1, 4, 7);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clSetKernelArg argument kind 7");
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(1);
-	put(4);
-	put(AVA_KARG_BYTES);
+	mb_set_kernel_arg(o->kern, 1, 4, AVA_KARG_BYTES);
 	put_data(blob, 8);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clSetKernelArg arg_size 4 with 8 bytes");
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(1);
-	put(4);
-	put(AVA_KARG_BYTES);
+	mb_set_kernel_arg(o->kern, 1, 4, AVA_KARG_BYTES);
 	put(0);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clSetKernelArg bytes kind with a NULL data item");
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(0);
-	put(4);
-	put(AVA_KARG_HANDLE);
+	mb_set_kernel_arg(o->kern, 0, 4, AVA_KARG_HANDLE);
 	put(o->buf);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clSetKernelArg handle kind with arg_size 4");
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(1);
-	put(1ull << 40);
-	put(AVA_KARG_BYTES);
+	mb_set_kernel_arg(o->kern, 1, 1ull << 40, AVA_KARG_BYTES);
 	put((1ull << 40 << 2) | AVA_DATA_INLINE);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clSetKernelArg arg_size 2^40 with a 2^40-byte item");
+}
 
-	/* strings */
-	mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(0xFFFFFFFFu);
+/* Strings */
+static void strings(struct sess *s, const struct clobj *o)
+{
+	uint32_t idx;
+
+	mb_program_with_source(o, 0xFFFFFFFFu);
 	put(1);
 	put_data("a", 1);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateProgramWithSource count 2^32-1");
-	mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(1);
+	mb_program_with_source(o, 1);
 	put(1);
 	put((1ull << 60 << 2) | AVA_DATA_INLINE);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateProgramWithSource string item of 2^60 bytes");
-	mb_begin(AVA_API_OPENCL, FN(clCreateProgramWithSource));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(2);
+	mb_program_with_source(o, 2);
 	put(1);
 	idx = add_ref(0, 64, AVA_REF_OUT);
 	put_data_ref(idx, 64);
@@ -294,65 +286,41 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	put(0);
 	put(0);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clBuildProgram options without a NUL");
+}
 
-	/* handle arrays and property lists */
-	ids[0] = o->dev;
-	ids[1] = o->dev;
-	mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-	put(ID_SCRATCH);
-	put(0);
-	put(1);
-	put_ids(ids, 2);
-	put(0);
-	put(0);
+/* Handle arrays and property lists */
+static void handle_arrays(struct sess *s, const struct clobj *o)
+{
+	intptr_t props[301];
+	uint64_t ids[2] = { o->dev, o->dev };
+
+	mb_create_context(ID_SCRATCH, NULL, 0, 1, ids, 2);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateContext num_devices 1 with 2 ids");
-	mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-	put(ID_SCRATCH);
-	put(0);
-	put(1u << 31);
-	put_ids(ids, 1);
-	put(0);
-	put(0);
+	mb_create_context(ID_SCRATCH, NULL, 0, 1u << 31, ids, 1);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateContext num_devices 2^31 with 1 id");
-	{
-		intptr_t props[301];
-
-		memset(props, 0, sizeof(props));
-		props[0] = CL_CONTEXT_PLATFORM;
-		props[1] = (intptr_t)o->plat;
-		mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-		put(ID_SCRATCH);
-		put_data(props, 3 * sizeof(intptr_t));
-		put(1);
-		put_ids(ids, 1);
-		put(0);
-		put(0);
-		expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateContext property list of 3 words (odd)");
-		for (unsigned i = 2; i < 300; i += 2) {
-			props[i] = CL_CONTEXT_INTEROP_USER_SYNC;
-			props[i + 1] = 0;
-		}
-		mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-		put(ID_SCRATCH);
-		put_data(props, 300 * sizeof(intptr_t));
-		put(1);
-		put_ids(ids, 1);
-		put(0);
-		put(0);
-		expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateContext property list of 300 words");
+	memset(props, 0, sizeof(props));
+	props[0] = CL_CONTEXT_PLATFORM;
+	props[1] = (intptr_t)o->plat;
+	mb_create_context(ID_SCRATCH, props, 3, 1, ids, 1);
+	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateContext property list of 3 words (odd)");
+	for (unsigned i = 2; i < 300; i += 2) {
+		props[i] = CL_CONTEXT_INTEROP_USER_SYNC;
+		props[i + 1] = 0;
 	}
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR);
-	put(4096);
+	mb_create_context(ID_SCRATCH, props, 300, 1, ids, 1);
+	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateContext property list of 300 words");
+}
+
+/* Host pointers and new ids of clCreateBuffer */
+static void create_buffer(struct sess *s, const struct clobj *o)
+{
+	struct rep r;
+	int ok;
+
+	mb_create_buffer(ID_SCRATCH, o->ctx, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4096);
 	put_data(blob, 100);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer COPY_HOST_PTR of 4096 bytes with 100 bytes");
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(ID_SCRATCH);
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR);
-	put(4096);
+	mb_create_buffer(ID_SCRATCH, o->ctx, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, 4096);
 	put(0);
 	call(s, &r);
 	ok = 1;
@@ -362,27 +330,20 @@ void t_malformed(struct sess *s, const struct clobj *o)
 		release(s, AVA_API_OPENCL, ID_SCRATCH);
 	ok &= ping(s);
 	tap(ok, "clCreateBuffer USE_HOST_PTR with a NULL host_ptr never succeeds");
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(WBIT | 1234);
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE);
-	put(64);
+	mb_create_buffer(WBIT | 1234, o->ctx, CL_MEM_READ_WRITE, 64);
 	put(0);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer new id with the worker bit");
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(0);
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE);
-	put(64);
+	mb_create_buffer(0, o->ctx, CL_MEM_READ_WRITE, 64);
 	put(0);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer new id 0");
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(o->q);
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE);
-	put(64);
+	mb_create_buffer(o->q, o->ctx, CL_MEM_READ_WRITE, 64);
 	put(0);
 	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer new id already used by the queue");
+}
+
+/* Out arrays of handles */
+static void handle_outs(struct sess *s)
+{
 	mb_begin(AVA_API_OPENCL, FN(clGetPlatformIDs));
 	put(4);
 	put_out(8);
@@ -395,4 +356,17 @@ void t_malformed(struct sess *s, const struct clobj *o)
 	expect_call(s, AVA_S_TOO_LARGE, NO_CL, "clGetPlatformIDs num_entries 2^29 (a 4 GiB inline out)");
 }
 
-
+void t_malformed(struct sess *s, const struct clobj *o)
+{
+	memset(blob, 0x5A, sizeof(blob));
+	positive_controls(s, o);
+	missing_items(s, o);
+	out_capacities(s, o);
+	data_sizes(s, o);
+	data_refs(s, o);
+	kernel_args(s, o);
+	strings(s, o);
+	handle_arrays(s, o);
+	create_buffer(s, o);
+	handle_outs(s);
+}

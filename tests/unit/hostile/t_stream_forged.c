@@ -67,6 +67,9 @@ static int call_stream(struct sess *s, struct rep *r, uint64_t ring_off, uint8_t
 	return rc;
 }
 
+/* Where the stream ring starts in the arena. */
+#define STREAM_RING 0
+
 /* A streamed write of len bytes; its ring ref is {off, rlen, flags}. */
 void mb_stream_write(const struct clobj *o, uint64_t off, uint64_t rlen, uint32_t flags, uint64_t len)
 {
@@ -93,61 +96,78 @@ static void mb_stream_read(const struct clobj *o, uint64_t off, uint64_t rlen, u
 	put(0);
 }
 
-void t_stream(struct sess *s, const struct clobj *o)
+/* A well-formed 4 MiB streamed write, read back; 1 if the bytes round-trip. */
+static int stream_round_trip(struct sess *s, const struct clobj *o)
 {
 	static uint8_t src[STREAM_LEN], back[STREAM_LEN];
-	uint64_t ring = 0, i;
+	uint64_t i;
 	struct rep r;
-	uint32_t seq0, len;
 	int ok, rc;
 
 	for (i = 0; i < STREAM_LEN; i++)
 		src[i] = (uint8_t)(i * 7 + (i >> 12));
 	ok = mk_buffer(s, ID_SBUF, o->ctx, STREAM_LEN) == 0;
-	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
-	rc = call_stream(s, &r, ring, src, STREAM_LEN, 1);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	rc = call_stream(s, &r, STREAM_RING, src, STREAM_LEN, 1);
 	REQUIRE(rc == 0 && r.got == 1 && r.status == AVA_S_OK && rep_i64(&r) == CL_SUCCESS,
 		"streamed write: stream %d, got %d, status %u", rc, r.got, r.status);
 	memset(back, 0, sizeof(back));
-	mb_stream_read(o, ring, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
-	rc = call_stream(s, &r, ring, back, STREAM_LEN, 0);
+	mb_stream_read(o, STREAM_RING, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+	rc = call_stream(s, &r, STREAM_RING, back, STREAM_LEN, 0);
 	REQUIRE(rc == 0 && r.got == 1 && r.status == AVA_S_OK && rep_i64(&r) == CL_SUCCESS,
 		"streamed read: stream %d, got %d, status %u", rc, r.got, r.status);
 	REQUIRE(memcmp(src, back, STREAM_LEN) == 0, "the 4 MiB streamed back differ from what was written");
-	if (!tap(ok, "well-formed 4 MiB streamed clEnqueueWriteBuffer/ReadBuffer round trip"))
-		return;
+	return tap(ok, "well-formed 4 MiB streamed clEnqueueWriteBuffer/ReadBuffer round trip");
+}
 
+/* Stream refs of the wrong direction or size, past the arena, or with no stream behind them. */
+static void stream_bad_refs(struct sess *s, const struct clobj *o)
+{
 	stream_reset(s, 0);
-	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
 	expect_call(s, AVA_S_BAD_REF, NO_CL, "streamed write through an IN|OUT|STREAM ref");
 	stream_reset(s, 0);
-	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
 	expect_call(s, AVA_S_BAD_REF, NO_CL, "streamed write through an OUT|STREAM ref");
 	stream_reset(s, 0);
-	mb_stream_write(o, ring, STREAM_LEN - 8, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN - 8, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
 	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ref 8 bytes shorter than its data item");
 	stream_reset(s, 0);
 	mb_stream_write(o, s->arena_size - 4096, 4096, AVA_REF_IN | AVA_REF_STREAM, 4096);
 	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ring that would run past the arena's end");
 	stream_reset(s, 0);
 	mb_device_info(o->dev, CL_DEVICE_NAME, 64);
-	put_out_ref(add_ref(ring, 64, AVA_REF_OUT | AVA_REF_STREAM), 64);
+	put_out_ref(add_ref(STREAM_RING, 64, AVA_REF_OUT | AVA_REF_STREAM), 64);
 	put_out(8);
 	expect_call(s, AVA_S_BAD_REF, NO_CL, "clGetDeviceInfo out through a STREAM ref (no stream there)");
+}
 
-	/* a stream ref no call item uses is given up, not waited for */
+/* A stream ref no call item uses is given up, not waited for. */
+static void stream_unused_ref(struct sess *s)
+{
+	struct rep r;
+	int ok;
+
 	ok = 1;
 	stream_reset(s, 0);
 	mb_begin(AVA_API_CONTROL, AVA_CTL_PING);
-	add_ref(ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM);
+	add_ref(STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM);
 	call(s, &r);
 	REQUIRE(r.got == 1 && r.status == AVA_S_OK, "PING with a stream ref: got %d, status %u", r.got, r.status);
 	REQUIRE(atomic_load(&s->ctl->stream_worker) == AVA_STREAM_ABORT, "stream_worker %#" PRIx64 ", expected ABORT",
 		(uint64_t)atomic_load(&s->ctl->stream_worker));
 	ok &= ping(s);
 	tap(ok, "a stream ref no item uses is aborted (stream_worker = AVA_STREAM_ABORT), the call answered");
+}
 
-	/* counters the caller cannot have reached */
+/* Counters the caller cannot have reached. */
+static void stream_bad_counters(struct sess *s, const struct clobj *o)
+{
+	struct rep r;
+	uint32_t len;
+	uint64_t i;
+	int ok;
+
 	static const struct { uint64_t g; int in; const char *what; } bad[] = {
 		{ STREAM_LEN + 8, 1, "write: caller counter beyond the stream's length" },
 		{ AVA_STREAM_RING + AVA_STREAM_CHUNK, 1, "write: caller counter a whole ring ahead of the worker" },
@@ -157,9 +177,9 @@ void t_stream(struct sess *s, const struct clobj *o)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ok = 1;
 		if (bad[i].in)
-			mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+			mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
 		else
-			mb_stream_read(o, ring, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+			mb_stream_read(o, STREAM_RING, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
 		len = mb_finish(s);
 		stream_reset(s, bad[i].g);
 		send_msg(s, len, &r, TIMEOUT_MS);
@@ -172,10 +192,16 @@ void t_stream(struct sess *s, const struct clobj *o)
 			ok &= ping(s);
 		tap(ok, "stream %s: aborted, call answered, session still answers PING", bad[i].what);
 	}
+}
 
-	/* a stalled stream: nothing before the caller gives up, then an answer */
+/* A stalled stream: nothing before the caller gives up, then an answer. */
+static void stream_stalled(struct sess *s, const struct clobj *o)
+{
+	uint32_t seq0, len;
+	int ok, rc;
+
 	ok = 1;
-	mb_stream_write(o, ring, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
 	len = mb_finish(s);
 	stream_reset(s, 0);
 	seq0 = atomic_load(&s->ctl->reply_seq);
@@ -192,56 +218,50 @@ void t_stream(struct sess *s, const struct clobj *o)
 	if (rc != -1)
 		ok &= ping(s);
 	tap(ok, "a stalled streamed write waits, then ends when the caller posts an impossible counter");
+}
+
+void t_stream(struct sess *s, const struct clobj *o)
+{
+	if (!stream_round_trip(s, o))
+		return;
+	stream_bad_refs(s, o);
+	stream_unused_ref(s);
+	stream_bad_counters(s, o);
+	stream_stalled(s, o);
 	stream_reset(s, 0);
 	release(s, AVA_API_OPENCL, ID_SBUF);
 }
 
-/* Forged handles, in session s (which holds o) and from another session. */
-void t_forged(struct sess *s, const struct clobj *o)
+/* clEnqueueWriteBuffer of 8 bytes at offset 0; the wait list and event follow. */
+static void mb_write8(uint64_t q, uint64_t buf)
 {
-	struct sess b, e;
-	struct clobj bo;
-	uint64_t ids[2];
-	int ok;
+	mb_write_head(q, buf, 0, 8);
+	put_data("12345678", 8);
+}
 
-	mb_device_info(0x1234567ull, CL_DEVICE_NAME, 64);
-	put_out(64);
-	put_out(8);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of a random device id");
-	mb_device_info(WBIT | 0x777777, CL_DEVICE_NAME, 64);
-	put_out(64);
-	put_out(8);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of an unknown worker-bit id");
-	mb_device_info(o->dev & ~WBIT, CL_DEVICE_NAME, 64);
-	put_out(64);
-	put_out(8);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of the device id without its worker bit");
-	mb_device_info(o->ctx, CL_DEVICE_NAME, 64);
-	put_out(64);
-	put_out(8);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of a context id");
-	mb_device_info(o->plat, CL_DEVICE_NAME, 64);
-	put_out(64);
-	put_out(8);
-	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of the platform id");
-	mb_begin(AVA_API_OPENCL, FN(clGetDeviceIDs));
-	put(o->dev);
-	put(CL_DEVICE_TYPE_ALL);
-	put(1);
-	put_out(8);
-	put_out(4);
+/* Forged handles in session s, which holds o. */
+static void forged_own(struct sess *s, const struct clobj *o)
+{
+	uint64_t ids[2];
+	const struct { uint64_t id; const char *what; } devs[] = {
+		{ 0x1234567ull, "a random device id" },
+		{ WBIT | 0x777777, "an unknown worker-bit id" },
+		{ o->dev & ~WBIT, "the device id without its worker bit" },
+		{ o->ctx, "a context id" },
+		{ o->plat, "the platform id" },
+	};
+
+	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		mb_device_name(devs[i].id);
+		expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clGetDeviceInfo of %s", devs[i].what);
+	}
+	mb_device_ids(o->dev);
 	expect_call(s, AVA_S_OK, CL_INVALID_PLATFORM, "clGetDeviceIDs with a device id as platform");
-	mb_begin(AVA_API_OPENCL, FN(clFinish));
-	put(o->ctx);
+	mb_finish_queue(o->ctx);
 	expect_call(s, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "clFinish of a context id");
-	mb_begin(AVA_API_OPENCL, FN(clFinish));
-	put(o->buf);
+	mb_finish_queue(o->buf);
 	expect_call(s, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "clFinish of a buffer id");
-	mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-	put(ID_SCRATCH);
-	put(o->buf);
-	put(CL_MEM_READ_WRITE);
-	put(64);
+	mb_create_buffer(ID_SCRATCH, o->buf, CL_MEM_READ_WRITE, 64);
 	put(0);
 	expect_call(s, AVA_S_OK, CL_INVALID_CONTEXT, "clCreateBuffer in a buffer id used as context");
 	mb_begin(AVA_API_OPENCL, FN(clCreateCommandQueue));
@@ -250,17 +270,14 @@ void t_forged(struct sess *s, const struct clobj *o)
 	put(o->q);
 	put(0);
 	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clCreateCommandQueue with a queue id as device");
-	mb_write_head(o->q, o->q, 0, 8);
-	put_data("12345678", 8);
+	mb_write8(o->q, o->q);
 	mb_write_tail();
 	expect_call(s, AVA_S_OK, CL_INVALID_MEM_OBJECT, "clEnqueueWriteBuffer into a queue id");
-	mb_write_head(o->buf, o->buf, 0, 8);
-	put_data("12345678", 8);
+	mb_write8(o->buf, o->buf);
 	mb_write_tail();
 	expect_call(s, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "clEnqueueWriteBuffer on a buffer id as queue");
 	ids[0] = o->buf;
-	mb_write_head(o->q, o->buf, 0, 8);
-	put_data("12345678", 8);
+	mb_write8(o->q, o->buf);
 	put(1);
 	put_ids(ids, 1);
 	put(0);
@@ -270,50 +287,77 @@ void t_forged(struct sess *s, const struct clobj *o)
 	put(1);
 	put_ids(ids, 1);
 	expect_call(s, AVA_S_OK, CL_INVALID_EVENT, "clWaitForEvents on a random id");
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->kern);
-	put(0);
-	put(8);
-	put(AVA_KARG_HANDLE);
+	mb_set_kernel_arg(o->kern, 0, 8, AVA_KARG_HANDLE);
 	put(0x31337);
 	expect_call(s, AVA_S_OK, CL_INVALID_MEM_OBJECT, "clSetKernelArg with a random handle id");
-	mb_begin(AVA_API_OPENCL, FN(clSetKernelArg));
-	put(o->buf);
-	put(0);
-	put(8);
-	put(AVA_KARG_HANDLE);
+	mb_set_kernel_arg(o->buf, 0, 8, AVA_KARG_HANDLE);
 	put(o->buf);
 	expect_call(s, AVA_S_OK, CL_INVALID_KERNEL, "clSetKernelArg on a buffer id as kernel");
 	{
 		intptr_t props[3] = { CL_CONTEXT_PLATFORM, (intptr_t)(WBIT | 0x999), 0 };
 
-		mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-		put(ID_SCRATCH);
-		put_data(props, 2 * sizeof(intptr_t));
-		put(1);
-		put_ids(&o->dev, 1);
-		put(0);
-		put(0);
+		mb_create_context(ID_SCRATCH, props, 2, 1, &o->dev, 1);
 		expect_call(s, AVA_S_OK, CL_INVALID_PLATFORM, "clCreateContext with a forged CL_CONTEXT_PLATFORM");
 		props[1] = (intptr_t)o->dev;
-		mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-		put(ID_SCRATCH);
-		put_data(props, 2 * sizeof(intptr_t));
-		put(1);
-		put_ids(&o->dev, 1);
-		put(0);
-		put(0);
+		mb_create_context(ID_SCRATCH, props, 2, 1, &o->dev, 1);
 		expect_call(s, AVA_S_OK, CL_INVALID_PLATFORM, "clCreateContext with a device id as CL_CONTEXT_PLATFORM");
 	}
 	ids[0] = o->ctx;
-	mb_begin(AVA_API_OPENCL, FN(clCreateContext));
-	put(ID_SCRATCH);
-	put(0);
-	put(1);
-	put_ids(ids, 1);
-	put(0);
-	put(0);
+	mb_create_context(ID_SCRATCH, NULL, 0, 1, ids, 1);
 	expect_call(s, AVA_S_OK, CL_INVALID_DEVICE, "clCreateContext with a context id in the device list");
+}
+
+/* B's ids used by E (a fresh session) and by s; then B's objects must still work. */
+static void forged_from_other(struct sess *s, const struct clobj *o, struct sess *b, struct sess *e,
+			      const struct clobj *bo)
+{
+	int ok;
+
+	mb_device_ids(bo->plat);
+	expect_call(e, AVA_S_OK, CL_INVALID_PLATFORM, "fresh session: clGetDeviceIDs with B's platform id");
+	mb_device_name(bo->dev);
+	expect_call(e, AVA_S_OK, CL_INVALID_DEVICE, "fresh session: clGetDeviceInfo with B's device id");
+	mb_create_buffer(ID_SCRATCH, bo->ctx, CL_MEM_READ_WRITE, 64);
+	put(0);
+	expect_call(e, AVA_S_OK, CL_INVALID_CONTEXT, "fresh session: clCreateBuffer in B's context");
+	mb_finish_queue(bo->q);
+	expect_call(e, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "fresh session: clFinish of B's queue");
+	mb_release(AVA_API_OPENCL, bo->ctx);
+	expect_call(e, AVA_S_BAD_HANDLE, NO_CL, "fresh session: AVA_CTL_RELEASE of B's context");
+	mb_release(AVA_API_OPENCL, bo->plat);
+	expect_call(e, AVA_S_BAD_HANDLE, NO_CL, "fresh session: AVA_CTL_RELEASE of B's platform id");
+	mb_create_buffer(ID_SCRATCH, 0x7700, CL_MEM_READ_WRITE, 64);
+	put(0);
+	expect_call(s, AVA_S_OK, CL_INVALID_CONTEXT, "clCreateBuffer in another session's context id");
+	mb_write8(0x7701, 0x7702);
+	mb_write_tail();
+	expect_call(s, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "clEnqueueWriteBuffer on another session's queue");
+	mb_write8(o->q, 0x7702);
+	mb_write_tail();
+	expect_call(s, AVA_S_OK, CL_INVALID_MEM_OBJECT, "clEnqueueWriteBuffer into another session's buffer");
+	mb_release(AVA_API_OPENCL, 0x7702);
+	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of another session's buffer");
+
+	ok = 1;
+	mb_write8(0x7701, 0x7702);
+	mb_write_tail();
+	{
+		struct rep r;
+
+		REQUIRE(cl_ok(b, &r, "B: clEnqueueWriteBuffer", TIMEOUT_MS) == 0, "B's buffer broken");
+	}
+	REQUIRE(do_finish(b, 0x7701) == 0, "B's queue broken");
+	tap(ok, "the other session's objects still work after the forgeries");
+}
+
+/* Forged handles, in session s (which holds o) and from another session. */
+void t_forged(struct sess *s, const struct clobj *o)
+{
+	struct sess b, e;
+	struct clobj bo;
+	int ok;
+
+	forged_own(s, o);
 
 	/* another session's objects: B creates them, E (empty) and s use B's ids */
 	ok = sess_open(&b, 0) == 0 && sess_open(&e, 0) == 0;
@@ -326,71 +370,12 @@ void t_forged(struct sess *s, const struct clobj *o)
 		REQUIRE(ok, "creating B's extra objects failed");
 	}
 	tap(ok, "second session: clGetPlatformIDs/clGetDeviceIDs/clCreateContext/Queue/Buffer succeed");
-	if (ok) {
-		mb_begin(AVA_API_OPENCL, FN(clGetDeviceIDs));
-		put(bo.plat);
-		put(CL_DEVICE_TYPE_ALL);
-		put(1);
-		put_out(8);
-		put_out(4);
-		expect_call(&e, AVA_S_OK, CL_INVALID_PLATFORM, "fresh session: clGetDeviceIDs with B's platform id");
-		mb_device_info(bo.dev, CL_DEVICE_NAME, 64);
-		put_out(64);
-		put_out(8);
-		expect_call(&e, AVA_S_OK, CL_INVALID_DEVICE, "fresh session: clGetDeviceInfo with B's device id");
-		mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-		put(ID_SCRATCH);
-		put(bo.ctx);
-		put(CL_MEM_READ_WRITE);
-		put(64);
-		put(0);
-		expect_call(&e, AVA_S_OK, CL_INVALID_CONTEXT, "fresh session: clCreateBuffer in B's context");
-		mb_begin(AVA_API_OPENCL, FN(clFinish));
-		put(bo.q);
-		expect_call(&e, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "fresh session: clFinish of B's queue");
-		mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-		put(AVA_API_OPENCL);
-		put(bo.ctx);
-		expect_call(&e, AVA_S_BAD_HANDLE, NO_CL, "fresh session: AVA_CTL_RELEASE of B's context");
-		mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-		put(AVA_API_OPENCL);
-		put(bo.plat);
-		expect_call(&e, AVA_S_BAD_HANDLE, NO_CL, "fresh session: AVA_CTL_RELEASE of B's platform id");
-		mb_begin(AVA_API_OPENCL, FN(clCreateBuffer));
-		put(ID_SCRATCH);
-		put(0x7700);
-		put(CL_MEM_READ_WRITE);
-		put(64);
-		put(0);
-		expect_call(s, AVA_S_OK, CL_INVALID_CONTEXT, "clCreateBuffer in another session's context id");
-		mb_write_head(0x7701, 0x7702, 0, 8);
-		put_data("12345678", 8);
-		mb_write_tail();
-		expect_call(s, AVA_S_OK, CL_INVALID_COMMAND_QUEUE, "clEnqueueWriteBuffer on another session's queue");
-		mb_write_head(o->q, 0x7702, 0, 8);
-		put_data("12345678", 8);
-		mb_write_tail();
-		expect_call(s, AVA_S_OK, CL_INVALID_MEM_OBJECT, "clEnqueueWriteBuffer into another session's buffer");
-		mb_begin(AVA_API_CONTROL, AVA_CTL_RELEASE);
-		put(AVA_API_OPENCL);
-		put(0x7702);
-		expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "AVA_CTL_RELEASE of another session's buffer");
-
-		ok = 1;
-		mb_write_head(0x7701, 0x7702, 0, 8);
-		put_data("12345678", 8);
-		mb_write_tail();
-		{
-			struct rep r;
-
-			REQUIRE(cl_ok(&b, &r, "B: clEnqueueWriteBuffer", TIMEOUT_MS) == 0, "B's buffer broken");
-		}
-		REQUIRE(do_finish(&b, 0x7701) == 0, "B's queue broken");
-		tap(ok, "the other session's objects still work after the forgeries");
-	}
+	if (ok)
+		forged_from_other(s, o, &b, &e, &bo);
 	sess_close(&e);
 	sess_close(&b);
 }
+
 
 /*
  * Does the worker trust memory the client can write?  An out in the arena
