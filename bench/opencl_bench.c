@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * opencl_bench: micro-benchmarks of the OpenCL paths that AvA remotes, run on
- * the first device of the first platform (or of the one --platform names).  The same binary is run natively and
- * through AvA (bench/run compares the two).
+ * the first device of the first platform (or of the one --platform names).
+ * The same binary is run natively and through AvA (bench/run compares the
+ * two).
  *
  * Output: one "key value" line per figure on stdout (lines starting with '#'
  * are comments):
