@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * opencl_bench: micro-benchmarks of the OpenCL paths that AvA remotes, run on
- * the first platform's first device.  The same binary is run natively and
- * through AvA (bench/run compares the two).
+ * the first device of the first platform (or of the one --platform names).
+ * The same binary is run natively and through AvA (bench/run compares the
+ * two).
  *
  * Output: one "key value" line per figure on stdout (lines starting with '#'
  * are comments):
@@ -11,15 +12,23 @@
  *   enqueue_rate_per_s       empty-kernel NDRange enqueues per second,
  *                            N non-blocking enqueues + clFinish
  *   enqueue_submit_per_s     the same, counting only the enqueue loop
+ *   enqueue_finish_us_empty  one empty-kernel enqueue + clFinish, median µs
  *   write_GBps_1MiB_cold     the first 32 one-MiB blocking writes of the
  *                            bandwidth part (memory not yet touched)
  *   write_GBps_<size>        blocking clEnqueueWriteBuffer, GB/s (1e9 B/s),
  *                            median of 9 samples after warm-up
  *   read_GBps_<size>         blocking clEnqueueReadBuffer, GB/s
+ *   nb_write_GBps_64MiB      non-blocking clEnqueueWriteBuffer + clFinish
+ *   nb_read_GBps_64MiB       non-blocking clEnqueueReadBuffer + clFinish
+ *   map_GBps_64MiB           clEnqueueMapBuffer (read+write), check and
+ *                            rewrite every byte, unmap, clFinish
+ *   ctx_create_release_per_s clCreateContext + clReleaseContext pairs per s
  * Exit status: 0, or 1 if an OpenCL call failed.
  *
  * Options: --quick (fewer iterations, for smoke tests),
- *          --only sync|enqueue|bw (run one part).
+ *          --only sync|enqueue|bw|ctx (run one part),
+ *          --platform NAME (the first platform whose name contains NAME;
+ *          default: the first platform).
  */
 #define _POSIX_C_SOURCE 200809L
 #define CL_TARGET_OPENCL_VERSION 120
@@ -88,16 +97,32 @@ struct env {
 
 static const char *kernel_src = "__kernel void empty(void) { }\n";
 
-static void setup(struct env *e)
+/* The first platform whose name contains want (any platform when NULL). */
+static cl_platform_id pick_platform(const char *want, char *name, size_t size)
+{
+	cl_platform_id all[16];
+	cl_uint n = 0;
+
+	CK(clGetPlatformIDs(16, all, &n));
+	for (cl_uint i = 0; i < n && i < 16; i++) {
+		CK(clGetPlatformInfo(all[i], CL_PLATFORM_NAME, size - 1, name, NULL));
+		if (!want || strstr(name, want))
+			return all[i];
+	}
+	fprintf(stderr, "opencl_bench: no platform named like '%s'\n", want);
+	exit(1);
+}
+
+static void setup(struct env *e, const char *want)
 {
 	cl_int err;
-	char name[256] = "", version[256] = "";
+	char name[256] = "", version[256] = "", pname[256] = "";
 
-	CK(clGetPlatformIDs(1, &e->platform, NULL));
+	e->platform = pick_platform(want, pname, sizeof(pname));
 	CK(clGetDeviceIDs(e->platform, CL_DEVICE_TYPE_ALL, 1, &e->device, NULL));
 	CK(clGetDeviceInfo(e->device, CL_DEVICE_NAME, sizeof(name) - 1, name, NULL));
 	CK(clGetPlatformInfo(e->platform, CL_PLATFORM_VERSION, sizeof(version) - 1, version, NULL));
-	printf("# platform %s\n# device %s\n", version, name);
+	printf("# platform %s\n# platform_name %s\n# device %s\n", version, pname, name);
 	e->ctx = clCreateContext(NULL, 1, &e->device, NULL, NULL, &err);
 	CK(err);
 	e->q = clCreateCommandQueue(e->ctx, e->device, 0, &err);
@@ -245,7 +270,37 @@ static void bench_enqueue(const struct env *e)
 	fflush(stdout);
 }
 
+/* One empty kernel, then clFinish: the latency of a launch-bound loop. */
+static void bench_enqueue_finish(const struct env *e)
+{
+	const size_t iters = quick ? 200 : 2000;
+	double *t = xmalloc(iters * sizeof(*t));
+
+	for (size_t i = 0; i < 100; i++) {	/* warm-up */
+		enqueue_n(e, 1);
+		CK(clFinish(e->q));
+	}
+	for (size_t i = 0; i < iters; i++) {
+		double t0 = now_s();
+
+		enqueue_n(e, 1);
+		CK(clFinish(e->q));
+		t[i] = (now_s() - t0) * 1e6;
+	}
+	printf("enqueue_finish_us_empty %.3f\n", median(t, iters));
+	fflush(stdout);
+	free(t);
+}
+
 /* -------------------------------------------------------------- bandwidth */
+
+static void check_same(const void *got, const void *want, size_t size, const char *what)
+{
+	if (memcmp(got, want, size)) {
+		fprintf(stderr, "opencl_bench: %s: data differs from data written\n", what);
+		exit(1);
+	}
+}
 
 static void bench_bw_size(const struct env *e, size_t size, const char *label)
 {
@@ -276,10 +331,7 @@ static void bench_bw_size(const struct env *e, size_t size, const char *label)
 			rd[r - warm] = (double)(size * per) / (t2 - t1) * 1e-9;
 		}
 	}
-	if (memcmp(host, back, size)) {
-		fprintf(stderr, "opencl_bench: data read back at %s differs from data written\n", label);
-		exit(1);
-	}
+	check_same(back, host, size, label);
 	printf("write_GBps_%s %.3f\n", label, median(wr, reps));
 	printf("read_GBps_%s %.3f\n", label, median(rd, reps));
 	fflush(stdout);
@@ -318,17 +370,127 @@ static void bench_bw_cold(const struct env *e)
 	free(host);
 }
 
+/*
+ * 64 MiB non-blocking writes and reads, each followed by clFinish (the
+ * pattern of programs that overlap transfers with other work).  The read
+ * target is cleared before each read, so every read must really move data.
+ */
+static void bench_bw_nonblocking(const struct env *e)
+{
+	const size_t size = 64u << 20, warm = 2, reps = quick ? 3 : 9;
+	unsigned char *host = xmalloc(size), *back = xmalloc(size);
+	double wr[16], rd[16];
+	cl_mem buf;
+	cl_int err;
+
+	for (size_t i = 0; i < size; i++)
+		host[i] = (unsigned char)(i * 5 + 3);
+	buf = clCreateBuffer(e->ctx, CL_MEM_READ_WRITE, size, NULL, &err);
+	CK(err);
+	for (size_t r = 0; r < warm + reps; r++) {
+		double t0, t1, t2;
+
+		memset(back, 0, size);
+		t0 = now_s();
+		CK(clEnqueueWriteBuffer(e->q, buf, CL_FALSE, 0, size, host, 0, NULL, NULL));
+		CK(clFinish(e->q));
+		t1 = now_s();
+		CK(clEnqueueReadBuffer(e->q, buf, CL_FALSE, 0, size, back, 0, NULL, NULL));
+		CK(clFinish(e->q));
+		t2 = now_s();
+		check_same(back, host, size, "non-blocking read of a non-blocking write");
+		if (r >= warm) {
+			wr[r - warm] = (double)size / (t1 - t0) * 1e-9;
+			rd[r - warm] = (double)size / (t2 - t1) * 1e-9;
+		}
+	}
+	printf("nb_write_GBps_64MiB %.3f\n", median(wr, reps));
+	printf("nb_read_GBps_64MiB %.3f\n", median(rd, reps));
+	fflush(stdout);
+	CK(clReleaseMemObject(buf));
+	free(host);
+	free(back);
+}
+
+/*
+ * Map a 64 MiB buffer for reading and writing, check that it holds the last
+ * pattern written, write the other pattern through the map, unmap, finish.
+ */
+static void bench_bw_map(const struct env *e)
+{
+	const size_t size = 64u << 20, warm = 2, reps = quick ? 3 : 9;
+	unsigned char *pat[2] = { xmalloc(size), xmalloc(size) };
+	double t[16];
+	cl_mem buf;
+	cl_int err;
+
+	for (size_t i = 0; i < size; i++) {
+		pat[0][i] = (unsigned char)(i * 3 + 1);
+		pat[1][i] = (unsigned char)(i * 11 + 2);
+	}
+	buf = clCreateBuffer(e->ctx, CL_MEM_READ_WRITE, size, NULL, &err);
+	CK(err);
+	CK(clEnqueueWriteBuffer(e->q, buf, CL_TRUE, 0, size, pat[0], 0, NULL, NULL));
+	for (size_t r = 0; r < warm + reps; r++) {
+		double t0 = now_s();
+		unsigned char *p = clEnqueueMapBuffer(e->q, buf, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0,
+						      size, 0, NULL, NULL, &err);
+
+		CK(err);
+		check_same(p, pat[r % 2], size, "mapped buffer");
+		memcpy(p, pat[(r + 1) % 2], size);
+		CK(clEnqueueUnmapMemObject(e->q, buf, p, 0, NULL, NULL));
+		CK(clFinish(e->q));
+		if (r >= warm)
+			t[r - warm] = (double)size / (now_s() - t0) * 1e-9;
+	}
+	CK(clEnqueueReadBuffer(e->q, buf, CL_TRUE, 0, size, pat[0], 0, NULL, NULL));
+	check_same(pat[0], pat[1], size, "read back after unmap");
+	printf("map_GBps_64MiB %.3f\n", median(t, reps));
+	fflush(stdout);
+	CK(clReleaseMemObject(buf));
+	free(pat[0]);
+	free(pat[1]);
+}
+
 static void bench_bw(const struct env *e)
 {
 	bench_bw_cold(e);
 	bench_bw_size(e, 4u << 10, "4KiB");
 	bench_bw_size(e, 1u << 20, "1MiB");
 	bench_bw_size(e, 64u << 20, "64MiB");
+	bench_bw_nonblocking(e);
+	bench_bw_map(e);
+}
+
+/* ---------------------------------------------------------------- context */
+
+/* Contexts created and released per second, median of a few batches. */
+static void bench_ctx(const struct env *e)
+{
+	const size_t per = quick ? 20 : 200, reps = quick ? 2 : 5;
+	double rate[8];
+
+	for (size_t r = 0; r < reps + 1; r++) {	/* the first batch warms up */
+		double t0 = now_s();
+
+		for (size_t i = 0; i < per; i++) {
+			cl_int err;
+			cl_context c = clCreateContext(NULL, 1, &e->device, NULL, NULL, &err);
+
+			CK(err);
+			CK(clReleaseContext(c));
+		}
+		if (r > 0)
+			rate[r - 1] = (double)per / (now_s() - t0);
+	}
+	printf("ctx_create_release_per_s %.1f\n", median(rate, reps));
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
 {
-	const char *only = NULL;
+	const char *only = NULL, *platform = NULL;
 	struct env e;
 
 	for (int i = 1; i < argc; i++) {
@@ -336,18 +498,25 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = argv[++i];
+		} else if (!strcmp(argv[i], "--platform") && i + 1 < argc) {
+			platform = argv[++i];
 		} else {
-			fprintf(stderr, "usage: opencl_bench [--quick] [--only sync|enqueue|bw]\n");
+			fprintf(stderr, "usage: opencl_bench [--quick] [--only sync|enqueue|bw|ctx]"
+				" [--platform NAME]\n");
 			return 2;
 		}
 	}
-	setup(&e);
+	setup(&e, platform);
 	if (!only || !strcmp(only, "sync"))
 		bench_sync(&e);
-	if (!only || !strcmp(only, "enqueue"))
+	if (!only || !strcmp(only, "enqueue")) {
 		bench_enqueue(&e);
+		bench_enqueue_finish(&e);
+	}
 	if (!only || !strcmp(only, "bw"))
 		bench_bw(&e);
+	if (!only || !strcmp(only, "ctx"))
+		bench_ctx(&e);
 	teardown(&e);
 	return 0;
 }
