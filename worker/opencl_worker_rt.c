@@ -79,10 +79,8 @@ void *avaw_cl_map_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl
 	void *p;
 
 	(void)c;
-	if (blocking)
-		return clEnqueueMapBuffer(q, buf, CL_TRUE, flags, offset, size, nwait, wait, ev, err);
-	p = clEnqueueMapBuffer(q, buf, CL_FALSE, flags, offset, size, nwait, wait, &own, err);
-	return map_started(p, own, ev);
+	p = clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait, blocking ? ev : &own, err);
+	return blocking ? p : map_started(p, own, ev);
 }
 
 void *avaw_cl_map_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
@@ -93,12 +91,9 @@ void *avaw_cl_map_image(struct avaw_call *c, cl_command_queue q, cl_mem image, c
 	void *p;
 
 	(void)c;
-	if (blocking)
-		return clEnqueueMapImage(q, image, CL_TRUE, flags, origin, region, row_pitch, slice_pitch, nwait, wait,
-					 ev, err);
-	p = clEnqueueMapImage(q, image, CL_FALSE, flags, origin, region, row_pitch, slice_pitch, nwait, wait, &own,
-			      err);
-	return map_started(p, own, ev);
+	p = clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch, slice_pitch, nwait, wait,
+			      blocking ? ev : &own, err);
+	return blocking ? p : map_started(p, own, ev);
 }
 
 cl_int avaw_opencl_map_done(struct avaw_call *c, cl_command_queue q, cl_mem mem, void *ptr,

@@ -68,8 +68,6 @@ void *avaw_cl_map_image(struct avaw_call *c, cl_command_queue q, cl_mem image, c
 			const size_t *origin, const size_t *region, size_t *row_pitch, size_t *slice_pitch,
 			cl_uint nwait, const cl_event *wait, cl_event *ev, cl_int *err);
 /* worker_pending.c: pending data copied from src once event completed, under the id the caller gives */
-uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, void *event, const void *src,
-			      uint64_t len);
 cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint index, size_t size,
 			    unsigned char *binary);
 

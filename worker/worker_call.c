@@ -156,7 +156,7 @@ static int64_t malformed(struct avaw_call *c)
 #define SMALL_BYTES 256
 
 /* Moves d to private memory (the command itself is a private copy already). */
-static int64_t privatize(struct avaw_call *c, struct avaw_data *d)
+int64_t avaw_privatize(struct avaw_call *c, struct avaw_data *d)
 {
 	void *p;
 
@@ -181,14 +181,14 @@ int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64
 		return AVAW_BAD;
 	if (d->len != n || !d->p)
 		return malformed(c);
-	return esize > 1 || n <= SMALL_BYTES ? privatize(c, d) : 0;
+	return esize > 1 || n <= SMALL_BYTES ? avaw_privatize(c, d) : 0;
 }
 
 int64_t avaw_string(struct avaw_call *c, struct avaw_data *d)
 {
 	if (!d->present)
 		return 0;
-	if (!d->p || d->len == 0 || privatize(c, d))
+	if (!d->p || d->len == 0 || avaw_privatize(c, d))
 		return malformed(c);
 	if (((const char *)d->p)[d->len - 1] != '\0')
 		return malformed(c);

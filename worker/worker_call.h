@@ -133,6 +133,8 @@ void avaw_fail(struct avaw_call *c, uint32_t status);
  * private memory, and d then points to the copy: the guest cannot change
  * it between the check and the use.  Bulk bytes stay in place (zero-copy).
  */
+/* Moves data that lies in guest-writable memory into the call's private memory (0 or AVAW_BAD). */
+int64_t avaw_privatize(struct avaw_call *c, struct avaw_data *d);
 int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize);
 int64_t avaw_string(struct avaw_call *c, struct avaw_data *d);
 int64_t avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize);
@@ -172,6 +174,9 @@ void avaw_bind(struct avaw_call *c, void *owner, uint32_t slot, uint32_t type, v
  * the guest collects with AVA_CTL_PENDING once the event has completed. */
 int avaw_out_defer(struct avaw_call *c, struct avaw_out *o);
 uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type, void *event);
+/* A pending record whose data already lies in worker memory (src, len), under the guest's id. */
+uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, void *event, const void *src,
+			      uint64_t len);
 void avaw_pending_collect(struct avaw_call *c);
 void avaw_pending_free_all(struct avaw_session *s);
 void avaw_handles_release_all(struct avaw_session *s);

@@ -297,7 +297,6 @@ int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, vo
 {
 	struct avaw_kslot slot = { AVAW_KSLOT_UNKNOWN, 0, invalid_err, invalid_err, NULL, 0 };
 	avaw_kslot_fn fn = kslot_apis[c->api].fn;
-	unsigned char *copy;
 	int64_t e;
 
 	if ((v->kind == AVA_KARG_BYTES && (!v->d.present || v->d.len != size)) ||
@@ -311,11 +310,9 @@ int64_t avaw_kernel_arg_check(struct avaw_call *c, struct avaw_kernel_arg *v, vo
 	v->index = (uint32_t)index;
 	if (v->kind == AVA_KARG_BYTES) {
 		/* checked and used from private memory: the guest may rewrite its own */
-		if (!(copy = avaw_alloc(c, size)))
+		if (avaw_privatize(c, &v->d))
 			return AVAW_BAD;
-		memcpy(copy, v->d.p, size);
-		v->d.p = copy;
-		v->val = copy;
+		v->val = (void *)v->d.p;
 	}
 	switch (slot.kind) {
 	case AVAW_KSLOT_HANDLE:

@@ -39,56 +39,55 @@ int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
 	return 0;
 }
 
-uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type, void *event)
+/* Records a transfer that completes with event; the record holds a reference to it. */
+static struct pending *pending_insert(struct avaw_call *c, uint64_t id, uint32_t type, void *event,
+				      void *data, const void *src, uint64_t len)
 {
-	struct pending *p;
 	const struct avaw_handle_type *t = &c->a->types[type];
-	unsigned i;
+	struct pending *p = malloc(sizeof(*p));
 
-	if (!event || !o->p || !(p = malloc(sizeof(*p))))
-		return 0;
-	p->id = ++c->s->next_pending_id;
+	if (!p)
+		return NULL;
+	p->id = id;
 	p->api = c->api;
 	p->type = type;
 	p->event = event;
-	p->data = o->p;
-	p->src = NULL;
-	p->len = o->cap;
+	p->data = data;
+	p->src = src;
+	p->len = len;
 	if (ava_hmap_put(&c->s->pending, p->id, p)) {
 		free(p);
-		return 0;
+		return NULL;
 	}
+	if (t->retain)
+		t->retain(event);
+	return p;
+}
+
+uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type, void *event)
+{
+	struct pending *p;
+	unsigned i;
+
+	if (!event || !o->p)
+		return 0;
+	p = pending_insert(c, c->s->next_pending_id + 1, type, event, o->p, NULL, o->cap);
+	if (!p)
+		return 0;
+	c->s->next_pending_id = p->id;
 	/* the staging buffer now belongs to the pending record */
 	for (i = 0; i < c->nallocs; i++)
 		if (c->allocs[i] == o->p)
 			c->allocs[i] = NULL;
-	if (t->retain)
-		t->retain(event);
 	return p->id;
 }
 
 uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, void *event, const void *src,
 			      uint64_t len)
 {
-	const struct avaw_handle_type *t = &c->a->types[type];
-	struct pending *p;
-
-	if (!event || !src || ava_hmap_get(&c->s->pending, id) || !(p = malloc(sizeof(*p))))
+	if (!event || !src || ava_hmap_get(&c->s->pending, id))
 		return 0;
-	p->id = id;
-	p->api = c->api;
-	p->type = type;
-	p->event = event;
-	p->data = NULL;
-	p->src = src;
-	p->len = len;
-	if (ava_hmap_put(&c->s->pending, p->id, p)) {
-		free(p);
-		return 0;
-	}
-	if (t->retain)
-		t->retain(event);
-	return id;
+	return pending_insert(c, id, type, event, NULL, src, len) ? id : 0;
 }
 
 static void pending_free(struct avaw_session *s, struct pending *p)
@@ -107,6 +106,7 @@ void avaw_pending_collect(struct avaw_call *c)
 	uint64_t id = avaw_get_u64(c);
 	struct pending *p = ava_hmap_get(&c->s->pending, id);
 	struct avaw_out o;
+	const void *from;
 	int state;
 
 	avaw_get_out_stream(c, &o);
@@ -116,10 +116,11 @@ void avaw_pending_collect(struct avaw_call *c)
 	}
 	state = avaw_apis[p->api]->event_state(p->event);
 	avaw_put_u64(c, state > 0 ? 1 : state < 0 ? 2 : 0);
+	from = p->src ? p->src : p->data;
 	if (state > 0 && o.stream)
-		avaw_stream_out(c, p->src ? p->src : p->data, p->len);	/* a failure aborts it: the guest sees that */
+		avaw_stream_out(c, from, p->len);	/* a failure aborts it: the guest sees that */
 	else if (state > 0 && o.p)
-		memcpy(o.p, p->src ? p->src : p->data, p->len);
+		memcpy(o.p, from, p->len);
 	avaw_put_out(c, &o, state > 0 ? p->len : 0);
 	if (state != 0)
 		pending_free(c->s, p);
