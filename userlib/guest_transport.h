@@ -32,7 +32,6 @@ struct ava_transport_ops {
 	uint32_t (*reply_seq)(struct ava_session *s);
 	/* Waits for the reply to the last synchronous command sent. */
 	int (*wait)(struct ava_session *s, uint32_t seq_before, const uint8_t **reply, uint32_t *len);
-	int (*peer_alive)(struct ava_session *s);
 	/*
 	 * A streamed buffer (st->dir, st->app, st->len set): gives the offset
 	 * its buffer reference carries.  Returns 1 when the buffer goes through

@@ -53,7 +53,6 @@ struct ava_cl_mem {
 	uint64_t img_slice;
 	uint64_t host_row;		/* images: the pitches of host_ptr */
 	uint64_t host_slice;
-	int is_image;
 	struct ava_map *maps;		/* its live mappings */
 };
 

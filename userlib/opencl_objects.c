@@ -132,7 +132,6 @@ void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_pt
 	if (!mem)
 		return;
 	mem->flags = flags;
-	mem->is_image = 1;
 	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
 	mem->img_row = width * mem->elem_size;
 	mem->img_slice = mem->img_row * (height ? height : 1);

@@ -410,13 +410,6 @@ static uint32_t kernel_reply_seq(struct ava_session *s)
 	return K.replies;
 }
 
-/* A worker that goes away fails the next ioctl: nothing to watch. */
-static int kernel_peer_alive(struct ava_session *s)
-{
-	(void)s;
-	return 1;
-}
-
 /* The driver pins the application's buffer where it is: the reference
  * carries its address, nothing is copied and no ring runs. */
 static int kernel_stream_open(struct ava_session *s, struct ava_stream *st, uint64_t *ref_off)
@@ -460,7 +453,6 @@ const struct ava_transport_ops ava_transport_kernel = {
 	.send = kernel_send,
 	.reply_seq = kernel_reply_seq,
 	.wait = kernel_wait,
-	.peer_alive = kernel_peer_alive,
 	.stream_open = kernel_stream_open,
 	.stream_run = kernel_stream_run,
 	.notes_begin = kernel_notes_begin,

@@ -263,7 +263,6 @@ const struct ava_transport_ops ava_transport_local = {
 	.send = local_send,
 	.reply_seq = local_reply_seq,
 	.wait = local_wait,
-	.peer_alive = local_peer_alive,
 	.stream_open = local_stream_open,
 	.stream_run = local_stream_run,
 	.notes_begin = local_notes_begin,
