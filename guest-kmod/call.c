@@ -55,8 +55,12 @@ static int reply_alloc(struct ava_guest_req *r, u32 reply_cap)
 	if (reply_cap < AVA_REPLY_HDR)
 		return -EINVAL;
 	r->reply_room = min_t(u32, reply_cap, AVA_MAX_REPLY);
-	/* up to 1 MiB: no high-order allocation needed (add_buf_sg) */
-	r->reply = kvmalloc(r->reply_room, GFP_KERNEL);
+	/*
+	 * One contiguous piece: the host takes the first writable descriptor
+	 * as the whole reply room, so a vmalloc'd reply split per page
+	 * (add_buf_sg) would be cut short.
+	 */
+	r->reply = kmalloc(r->reply_room, GFP_KERNEL | __GFP_NOWARN);
 	return r->reply ? 0 : -ENOMEM;
 }
 
@@ -224,10 +228,7 @@ void ava_guest_send_close(struct ava_guest_sess *s)
 	r->sg_out = kmalloc_array(1, sizeof(*r->sg_out), GFP_KERNEL);
 	r->sg_in = kmalloc_array(1, sizeof(*r->sg_in), GFP_KERNEL);
 	if (!r->sg_out || !r->sg_in) {
-		kfree(r->sg_out);
-		kfree(r->sg_in);
-		kfree(h);
-		kfree(r);
+		req_free_unsent(r);
 		return;
 	}
 	sg_init_one(r->sg_out, h, AVA_HDR_LEN);
