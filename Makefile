@@ -44,7 +44,7 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -DCL_TARGET_OPENCL_VERSION=
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 TEST_LDLIBS := -lOpenCL -lm
 
-.PHONY: all check deps clean tests coverage print-specs
+.PHONY: all check deps clean tests coverage
 # generated files are outputs, not intermediates to delete
 .SECONDARY: $(GEN_FILES)
 all: $(LIB) $(HOSTD) $(BUILD)/coverage.md
@@ -66,10 +66,6 @@ $(BUILD)/coverage.md: $(foreach s,$(SPECS),api/$(s).spec) $(GENERATOR) scripts/c
 
 coverage: $(BUILD)/coverage.md
 	cp $< docs/coverage.md
-
-# the specs, in coverage order (tests/run's freshness check)
-print-specs:
-	@echo $(foreach s,$(SPECS),api/$(s).spec)
 
 $(BUILD)/obj/%.o: %.c $(GEN_FILES) $(wildcard common/*.h userlib/*.h worker/*.h uapi/*.h)
 	@mkdir -p $(dir $@)
