@@ -308,8 +308,6 @@ int ava_host_map_req(struct ava_host_inst *inst, struct ava_host_file *hf,
 		req->pin_file = NULL;
 		return ret == -EBUSY || ret == -ENOMEM ? ret : -EFAULT;
 	}
-	hf->st.bytes_mapped += req->ref_bytes;
-	atomic64_add(req->ref_bytes, &inst->st.bytes_mapped);
 	return 0;
 }
 

@@ -96,6 +96,9 @@ static long hand_over(struct ava_host_inst *inst, struct ava_host_file *hf,
 	req->token = ++inst->next_token;
 	list_add_tail(&req->node, &inst->inflight);
 	hf->st.cmds++;
+	/* counted once handed over: a mapping undone above is mapped again */
+	hf->st.bytes_mapped += req->ref_bytes;
+	atomic64_add(req->ref_bytes, &inst->st.bytes_mapped);
 	c->cmd_len = req->cmd_len;
 	c->token = req->token;
 	return 0;
