@@ -3,7 +3,8 @@
  * l2_sessions: runs in the nested guest (L2) of the e2e suite, through
  * AvA's ICD and /dev/ava.  Two processes of one guest get separate
  * sessions and cannot use each other's handles; a process killed inside
- * a blocking call (clWaitForEvents on a user event that never completes)
+ * a blocking call (clFinish of a queue gated on a user event that never
+ * completes: the worker waits in it; clWaitForEvents polls in the guest)
  * leaves nothing behind: its session ends on the host and the guest
  * driver's counters return to where they were.  Prints "@@TAP" lines.
  *
@@ -87,7 +88,7 @@ static int setup(struct env *e)
 	return err == CL_SUCCESS ? 0 : -1;
 }
 
-/* The third process: blocks in clWaitForEvents; says so on fd 3 first. */
+/* The third process: blocks in clFinish on a gated queue; says so on fd 3 first. */
 static int block(void)
 {
 	struct env e3;
@@ -97,9 +98,10 @@ static int block(void)
 	if (setup(&e3))
 		return 1;
 	ue = clCreateUserEvent(e3.ctx, &err);
-	if (err != CL_SUCCESS || write(3, "x", 1) != 1)
+	if (err != CL_SUCCESS || clEnqueueMarkerWithWaitList(e3.q, 1, &ue, NULL) != CL_SUCCESS ||
+	    write(3, "x", 1) != 1)
 		return 1;
-	clWaitForEvents(1, &ue);	/* never returns: the event is never set */
+	clFinish(e3.q);	/* never returns: the event is never set */
 	return 2;
 }
 
@@ -126,10 +128,10 @@ static void killed_in_call(const char *self, long sessions0, long inflight0)
 	close(pfd[0]);
 	tap(st, "third process: context and user event created");
 	sleep(1);
-	tap(drv("inflight") > inflight0, "third process: its clWaitForEvents is in flight on the host");
+	tap(drv("inflight") > inflight0, "third process: its clFinish is in flight on the host");
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
-	tap(WIFSIGNALED(st), "third process killed inside clWaitForEvents");
+	tap(WIFSIGNALED(st), "third process killed inside clFinish");
 	tap(wait_counter("sessions", sessions0 + 1, 30) && wait_counter("inflight", inflight0, 5),
 	    "its session ended on the host: the driver holds no command and no session of it");
 }
