@@ -74,6 +74,9 @@ struct ava_host_stats {
 	atomic64_t irqs;
 	atomic64_t worker_lost;	/* commands ended by a worker going away */
 	atomic64_t pinned_pages;	/* guest pages pinned now */
+	atomic64_t foreign_refused;	/* COMPLETE or fault outside one's own */
+	atomic64_t bad_session;	/* commands of no live session */
+	atomic64_t session_full;	/* commands past a session's share */
 };
 
 struct ava_host_win {
@@ -121,6 +124,8 @@ struct ava_host_req {
 	u32 npages;			/* pinned now; 0 once unpinned */
 	struct list_head pin_node;	/* inst->pinned while npages */
 	struct ava_host_file *pin_file;	/* whose window maps them */
+	struct ava_host_file *owner;	/* the file it was handed to */
+	struct ava_host_file *sess;	/* the session file it is queued to */
 	struct ava_host_seg segs[];
 };
 
@@ -195,6 +200,8 @@ struct ava_host_inst {
 	struct list_head inflight;	/* given to the worker */
 	u64 next_token;
 	u64 held;			/* bytes of pending and inflight */
+	struct xarray sessions;		/* session id -> its file (session.c) */
+	u32 close_events;		/* sessions closing, dispatcher not told */
 	struct mutex pin_lock;		/* pinned list, vfio_(un)pin_pages */
 	struct list_head pinned;
 
@@ -270,13 +277,21 @@ struct ava_host_file {
 	struct ava_host_inst *inst;		/* set once by attach; holds a ref */
 	bool gone;			/* detached by the instance */
 	wait_queue_head_t wq;
-	struct file *file;
 	struct mutex map_lock;		/* pages */
 	struct xarray pages;		/* fd page offset -> guest page */
 	unsigned long *win[2];		/* window allocation, inst->wlock */
 	struct ava_vhost_stats st;	/* inst->wlock */
 	bool resets;			/* AVA_VHOST_ATTACH_RESETS */
+	bool sessions;			/* AVA_VHOST_ATTACH_SESSIONS */
 	u64 seen_gen;			/* device generation reported, wlock */
+	struct address_space *mapping;	/* of the file, once known; map_lock */
+	/* a session file (session.c); the rest under inst->wlock */
+	bool is_session;
+	u32 session;
+	bool closing;			/* its AVA_CTL_CLOSE is queued */
+	bool close_told;		/* the dispatcher heard of it */
+	struct list_head pending;	/* its commands not yet taken */
+	u64 held;			/* bytes of its pending and inflight */
 };
 
 /* Pages in each of the two windows of a /dev/vhost-ava file. */
@@ -288,12 +303,29 @@ static inline unsigned long ava_host_win_pages(void)
 /* chardev.c */
 int ava_host_chardev_init(void);
 void ava_host_chardev_exit(void);
+extern const struct file_operations ava_host_file_fops;
+struct ava_host_file *ava_host_file_alloc(void);
+void ava_host_file_free(struct ava_host_file *hf);
+
+/* session.c */
+bool ava_host_session_route(struct ava_host_inst *inst, struct ava_host_req *req);
+long ava_host_session_event(struct ava_host_inst *inst, struct ava_host_file *hf,
+			    struct ava_vhost_cmd *c);
+long ava_host_session_open(struct ava_host_file *hf, void __user *arg);
+void ava_host_session_release(struct ava_host_file *hf);
+void ava_host_sessions_end(struct ava_host_inst *inst, bool answer);
 
 /* queue.c */
 void ava_host_queue_submit(struct ava_host_inst *inst, struct ava_host_req *req);
 void ava_host_queue_reset(struct ava_host_inst *inst);
 void ava_host_queue_inst_gone(struct ava_host_inst *inst);
 void ava_host_queue_finish(struct ava_host_inst *inst, struct ava_host_req *req);
+u64 ava_host_req_bytes(struct ava_host_req *req);
+void ava_host_queue_unlink(struct ava_host_inst *inst, struct ava_host_req *req);
+void ava_host_queue_add(struct ava_host_inst *inst, struct ava_host_file *sess,
+			struct ava_host_req *req);
+void ava_host_queue_answer(struct ava_host_inst *inst, struct ava_host_req *req,
+			   u32 status);
 void ava_host_detach_locked(struct ava_host_inst *inst, struct ava_host_file *hf);
 /* ava_host_queue_take(): the command was answered here, take the next */
 #define AVA_HOST_TAKE_NEXT	1

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * AvA host module: /dev/vhost-ava, through which a worker process binds
- * to an instance, takes its commands and answers them.  Every open file
- * is a struct ava_host_file; its mmap space holds the two windows into which
+ * to an instance, takes its commands and answers them.  Every open file,
+ * and every session file made from an attached one (session.c), is a
+ * struct ava_host_file; its mmap space holds the two windows into which
  * the guest pages of the commands it holds are mapped (pin.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,7 +33,8 @@ static long hf_attach(struct ava_host_file *hf, void __user *arg)
 
 	if (copy_from_user(&a, arg, sizeof(a)))
 		return -EFAULT;
-	if ((a.flags & ~AVA_VHOST_ATTACH_RESETS) || a.reserved)
+	if ((a.flags & ~(AVA_VHOST_ATTACH_RESETS | AVA_VHOST_ATTACH_SESSIONS)) ||
+	    a.reserved)
 		return -EINVAL;
 	a.instance[sizeof(a.instance) - 1] = 0;
 	mutex_lock(&ava_host_attach_lock);
@@ -54,6 +56,7 @@ static long hf_attach(struct ava_host_file *hf, void __user *arg)
 	} else {
 		inst->attached = hf;
 		hf->resets = a.flags & AVA_VHOST_ATTACH_RESETS;
+		hf->sessions = a.flags & AVA_VHOST_ATTACH_SESSIONS;
 		hf->seen_gen = inst->gen;
 		/* publish inst to the lockless readers (hf_inst()) */
 		smp_store_release(&hf->inst, inst);
@@ -80,10 +83,28 @@ static bool reset_due(struct ava_host_file *hf, struct ava_host_inst *inst)
 	return hf->resets && READ_ONCE(inst->gen) != READ_ONCE(hf->seen_gen);
 }
 
+/* hf may take commands: a live session file, or the attached file. */
+static bool hf_live(struct ava_host_file *hf, struct ava_host_inst *inst)
+{
+	lockdep_assert_held(&inst->wlock);
+	return !hf->gone && (hf->is_session || inst->attached == hf);
+}
+
+/* Something for GET_CMD (lockless: a hint for poll and waits). */
+static bool hf_has_work(struct ava_host_file *hf, struct ava_host_inst *inst)
+{
+	if (hf->is_session)
+		return !list_empty_careful(&hf->pending);
+	if (reset_due(hf, inst))
+		return true;
+	if (hf->sessions && READ_ONCE(inst->close_events))
+		return true;
+	return !list_empty_careful(&inst->pending);
+}
+
 static bool hf_ready(struct ava_host_file *hf, struct ava_host_inst *inst)
 {
-	return READ_ONCE(hf->gone) || !list_empty_careful(&inst->pending) ||
-	       reset_due(hf, inst);
+	return READ_ONCE(hf->gone) || hf_has_work(hf, inst);
 }
 
 /* Tell the worker of a device reset it has not seen yet.  wlock held. */
@@ -112,11 +133,13 @@ static long hf_get_cmd(struct ava_host_file *hf, void __user *arg,
 		return -EINVAL;
 	for (;;) {
 		mutex_lock(&inst->wlock);
-		if (hf->gone || inst->attached != hf) {
+		if (!hf_live(hf, inst)) {
 			ret = -ENODEV;
 		} else if (reset_due(hf, inst)) {
 			report_reset(hf, inst, &c);
 			ret = 0;
+		} else if (hf->sessions) {
+			ret = ava_host_session_event(inst, hf, &c);
 		} else {
 			ret = ava_host_queue_take(inst, hf, &c);
 		}
@@ -167,7 +190,7 @@ static long hf_complete(struct ava_host_file *hf, void __user *arg)
 		return -EINVAL;
 	}
 	mutex_lock(&inst->wlock);
-	if (inst->attached != hf) {
+	if (!hf_live(hf, inst)) {
 		mutex_unlock(&inst->wlock);
 		kvfree(buf);
 		return -ENODEV;
@@ -178,11 +201,14 @@ static long hf_complete(struct ava_host_file *hf, void __user *arg)
 			break;
 		}
 	}
-	if (!found) {
+	if (!found || found->owner != hf) {
 		hf->st.errors++;
+		/* another session's command: refused, and told */
+		if (found)
+			atomic64_add(1, &inst->st.foreign_refused);
 		mutex_unlock(&inst->wlock);
 		kvfree(buf);
-		return -ENOENT;
+		return found ? -EPERM : -ENOENT;
 	}
 	ava_host_queue_finish(inst, found);
 	/* the identity of the call is the module's, not the worker's */
@@ -229,6 +255,8 @@ static long ava_host_file_ioctl(struct file *file, unsigned int cmd,
 		return hf_complete(hf, uarg);
 	case AVA_VHOST_GET_STATS:
 		return hf_get_stats(hf, uarg);
+	case AVA_VHOST_OPEN_SESSION:
+		return ava_host_session_open(hf, uarg);
 	}
 	return -ENOTTY;
 }
@@ -243,9 +271,7 @@ static __poll_t ava_host_file_poll(struct file *file, poll_table *pt)
 		return 0;
 	if (READ_ONCE(hf->gone))
 		return EPOLLHUP;
-	if (reset_due(hf, inst))
-		return EPOLLIN | EPOLLRDNORM;
-	return list_empty_careful(&inst->pending) ? 0 : EPOLLIN | EPOLLRDNORM;
+	return hf_has_work(hf, inst) ? EPOLLIN | EPOLLRDNORM : 0;
 }
 
 static vm_fault_t ava_host_file_fault(struct vm_fault *vmf)
@@ -262,6 +288,9 @@ static vm_fault_t ava_host_file_fault(struct vm_fault *vmf)
 	else
 		ret = VM_FAULT_SIGBUS;
 	mutex_unlock(&hf->map_lock);
+	/* not a page of this file's commands (another session's, or none) */
+	if (!page && hf_inst(hf))
+		atomic64_add(1, &hf_inst(hf)->st.foreign_refused);
 	return ret;
 }
 
@@ -289,29 +318,48 @@ static int ava_host_file_mmap(struct file *file, struct vm_area_struct *vma)
 			 VM_DONTCOPY;
 	vma->vm_ops = &ava_host_file_vm_ops;
 	vma->vm_private_data = hf;
+	mutex_lock(&hf->map_lock);
+	hf->mapping = file->f_mapping;
+	mutex_unlock(&hf->map_lock);
 	return 0;
 }
 
-static int ava_host_file_open(struct inode *inode, struct file *file)
+struct ava_host_file *ava_host_file_alloc(void)
 {
 	struct ava_host_file *hf;
 	unsigned long wp = ava_host_win_pages();
 
-	hf = kzalloc(sizeof(*hf), GFP_KERNEL);
+	hf = kzalloc(sizeof(*hf), GFP_KERNEL_ACCOUNT);
 	if (!hf)
-		return -ENOMEM;
-	hf->win[0] = bitmap_zalloc(wp, GFP_KERNEL);
-	hf->win[1] = bitmap_zalloc(wp, GFP_KERNEL);
-	if (!hf->win[0] || !hf->win[1]) {
-		bitmap_free(hf->win[0]);
-		bitmap_free(hf->win[1]);
-		kfree(hf);
-		return -ENOMEM;
-	}
+		return NULL;
 	init_waitqueue_head(&hf->wq);
 	mutex_init(&hf->map_lock);
 	xa_init(&hf->pages);
-	hf->file = file;
+	INIT_LIST_HEAD(&hf->pending);
+	hf->win[0] = bitmap_zalloc(wp, GFP_KERNEL_ACCOUNT);
+	hf->win[1] = bitmap_zalloc(wp, GFP_KERNEL_ACCOUNT);
+	if (!hf->win[0] || !hf->win[1]) {
+		ava_host_file_free(hf);
+		return NULL;
+	}
+	return hf;
+}
+
+void ava_host_file_free(struct ava_host_file *hf)
+{
+	xa_destroy(&hf->pages);
+	mutex_destroy(&hf->map_lock);
+	bitmap_free(hf->win[0]);
+	bitmap_free(hf->win[1]);
+	kfree(hf);
+}
+
+static int ava_host_file_open(struct inode *inode, struct file *file)
+{
+	struct ava_host_file *hf = ava_host_file_alloc();
+
+	if (!hf)
+		return -ENOMEM;
 	file->private_data = hf;
 	return nonseekable_open(inode, file);
 }
@@ -321,7 +369,9 @@ static int ava_host_file_release(struct inode *inode, struct file *file)
 	struct ava_host_file *hf = file->private_data;
 	struct ava_host_inst *inst = hf_inst(hf);
 
-	if (inst) {
+	if (hf->is_session) {
+		ava_host_session_release(hf);
+	} else if (inst) {
 		mutex_lock(&inst->lock);
 		mutex_lock(&inst->wlock);
 		if (inst->attached == hf) {
@@ -334,15 +384,11 @@ static int ava_host_file_release(struct inode *inode, struct file *file)
 		mutex_unlock(&inst->lock);
 		ava_host_inst_put(inst);
 	}
-	xa_destroy(&hf->pages);
-	mutex_destroy(&hf->map_lock);
-	bitmap_free(hf->win[0]);
-	bitmap_free(hf->win[1]);
-	kfree(hf);
+	ava_host_file_free(hf);
 	return 0;
 }
 
-static const struct file_operations ava_host_file_fops = {
+const struct file_operations ava_host_file_fops = {
 	.owner = THIS_MODULE,
 	.open = ava_host_file_open,
 	.release = ava_host_file_release,

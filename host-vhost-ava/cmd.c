@@ -58,7 +58,7 @@ static u32 check_hdr(const struct ava_cmd_hdr *h, u64 rd_bytes)
 	if (le32_to_cpu(h->magic) != AVA_WIRE_MAGIC ||
 	    le16_to_cpu(h->version) != AVA_WIRE_VERSION)
 		return AVA_S_BAD_MAGIC;
-	/* h->session is the guest's business: the worker routes by it */
+	/* h->session is checked where the command is queued (session.c) */
 	if (le32_to_cpu(h->flags) & ~AVA_CMD_KNOWN_FLAGS)
 		return AVA_S_MALFORMED;
 	if (le16_to_cpu(h->api_id) >= AVA_API_COUNT)

@@ -33,6 +33,10 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "irqs %lld\n", atomic64_read(&st->irqs));
 	seq_printf(m, "worker_lost %lld\n", atomic64_read(&st->worker_lost));
 	seq_printf(m, "pinned_pages %lld\n", atomic64_read(&st->pinned_pages));
+	seq_printf(m, "foreign_refused %lld\n",
+		   atomic64_read(&st->foreign_refused));
+	seq_printf(m, "bad_session %lld\n", atomic64_read(&st->bad_session));
+	seq_printf(m, "session_full %lld\n", atomic64_read(&st->session_full));
 	seq_printf(m, "queue_pending %u\n", pending);
 	seq_printf(m, "queue_inflight %u\n", inflight);
 	return 0;

@@ -116,6 +116,7 @@ static int ava_host_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&inst->done);
 	INIT_LIST_HEAD(&inst->pending);
 	INIT_LIST_HEAD(&inst->inflight);
+	xa_init(&inst->sessions);
 	INIT_LIST_HEAD(&inst->node);
 	INIT_DELAYED_WORK(&inst->work, ava_host_vq_work);
 	ava_host_policy_init(inst);

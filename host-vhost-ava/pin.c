@@ -34,6 +34,7 @@ static void unpin_req_locked(struct ava_host_inst *inst,
 			     struct ava_host_req *req)
 {
 	struct ava_host_file *hf = req->pin_file;
+	struct address_space *mapping;
 	u32 i, k;
 
 	lockdep_assert_held(&inst->pin_lock);
@@ -44,14 +45,16 @@ static void unpin_req_locked(struct ava_host_inst *inst,
 	for (i = 0; i < req->nmaps; i++)
 		for (k = 0; k < req->maps[i].npages; k++)
 			xa_erase(&hf->pages, req->maps[i].pgoff + k);
+	mapping = hf->mapping;
 	mutex_unlock(&hf->map_lock);
 	/*
-	 * All opens of the device share one address_space, so this may
-	 * also zap the same offsets of another worker; that worker just
-	 * faults its own pages back in.
+	 * All opens of /dev/vhost-ava share one address_space, so this may
+	 * also zap the same offsets of another attached file; it just
+	 * faults its own pages back in.  A session file has an inode, and
+	 * so an address_space, of its own (session.c).
 	 */
-	for (i = 0; i < req->nmaps; i++)
-		unmap_mapping_range(hf->file->f_mapping,
+	for (i = 0; mapping && i < req->nmaps; i++)
+		unmap_mapping_range(mapping,
 				    (loff_t)req->maps[i].pgoff << PAGE_SHIFT,
 				    (loff_t)req->maps[i].npages << PAGE_SHIFT,
 				    1);

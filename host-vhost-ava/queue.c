@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * AvA host module: the commands of an instance on their way to the
- * attached worker process.  Checked commands wait in inst->pending
- * until the worker takes them (chardev.c), then sit in inst->inflight
- * until it answers.  inst->held counts the bytes of both: at
- * backlog_mb the module stops taking commands off the rings, so a worker
- * that takes commands without answering them cannot make the module
- * hold more either.
+ * worker processes.  Checked commands wait in a pending list until a
+ * worker takes them (chardev.c): inst->pending for the attached file, or
+ * the session file's own list (session.c); then they sit in
+ * inst->inflight, marked with the file that took them, until it
+ * answers.  inst->held counts the bytes of all of them: at backlog_mb
+ * the module stops taking commands off the rings, so a worker that takes
+ * commands without answering them cannot make the module hold more
+ * either.
  */
 #include <linux/slab.h>
 
@@ -22,19 +24,17 @@ void ava_host_detach_locked(struct ava_host_inst *inst,
 	struct ava_host_req *req, *tmp;
 
 	lockdep_assert_held(&inst->wlock);
+	/* the sessions' workers answer to this file's dispatcher */
+	ava_host_sessions_end(inst, true);
 	inst->attached = NULL;
 	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
 		ava_host_queue_finish(inst, req);
-		kvfree(req->reply);
-		req->reply = NULL;
-		req->status = AVA_S_WORKER_LOST;
-		atomic64_add(1, &inst->st.worker_lost);
-		ava_host_complete(inst, req);
+		ava_host_queue_answer(inst, req, AVA_S_WORKER_LOST);
 	}
 	wake_up_all(&hf->wq);
 }
 
-static u64 req_bytes(struct ava_host_req *req)
+u64 ava_host_req_bytes(struct ava_host_req *req)
 {
 	return struct_size(req, segs, req->nseg) + req->cmd_len;
 }
@@ -42,7 +42,52 @@ static u64 req_bytes(struct ava_host_req *req)
 static void drop_held(struct ava_host_inst *inst, struct ava_host_req *req)
 {
 	lockdep_assert_held(&inst->wlock);
-	inst->held -= req_bytes(req);
+	inst->held -= ava_host_req_bytes(req);
+	if (req->sess)
+		req->sess->held -= ava_host_req_bytes(req);
+}
+
+/*
+ * Answer req, which holds nothing on the worker side, with status
+ * (AVA_S_WORKER_LOST is counted).
+ */
+void ava_host_queue_answer(struct ava_host_inst *inst, struct ava_host_req *req,
+			   u32 status)
+{
+	kvfree(req->reply);
+	req->reply = NULL;
+	req->status = status;
+	if (status == AVA_S_WORKER_LOST)
+		atomic64_add(1, &inst->st.worker_lost);
+	ava_host_complete(inst, req);
+}
+
+/* req leaves its pending list.  wlock held. */
+void ava_host_queue_unlink(struct ava_host_inst *inst, struct ava_host_req *req)
+{
+	lockdep_assert_held(&inst->wlock);
+	list_del(&req->node);
+	drop_held(inst, req);
+	req->sess = NULL;
+}
+
+/*
+ * Queue req for the attached file (sess NULL) or for session file sess.
+ * wlock held.
+ */
+void ava_host_queue_add(struct ava_host_inst *inst, struct ava_host_file *sess,
+			struct ava_host_req *req)
+{
+	lockdep_assert_held(&inst->wlock);
+	req->sess = sess;
+	list_add_tail(&req->node, sess ? &sess->pending : &inst->pending);
+	inst->held += ava_host_req_bytes(req);
+	if (sess) {
+		sess->held += ava_host_req_bytes(req);
+		wake_up(&sess->wq);
+	} else if (inst->attached) {
+		wake_up(&inst->attached->wq);
+	}
 }
 
 /* req leaves inflight (answered, lost or dropped).  wlock held. */
@@ -79,6 +124,8 @@ static long hand_over(struct ava_host_inst *inst, struct ava_host_file *hf,
 		      struct ava_host_req *req, struct ava_vhost_cmd *c,
 		      int map_err)
 {
+	struct list_head *from = req->node.prev;
+
 	list_del(&req->node);
 	if (map_err) {
 		/* a reference outside guest memory */
@@ -90,9 +137,10 @@ static long hand_over(struct ava_host_inst *inst, struct ava_host_file *hf,
 	}
 	if (copy_to_user(u64_to_user_ptr(c->buf), req->cmd, req->cmd_len)) {
 		ava_host_unmap_req(inst, req);
-		list_add(&req->node, &inst->pending);
+		list_add(&req->node, from);
 		return -EFAULT;
 	}
+	req->owner = hf;
 	req->token = ++inst->next_token;
 	list_add_tail(&req->node, &inst->inflight);
 	hf->st.cmds++;
@@ -116,13 +164,14 @@ static long hand_over(struct ava_host_inst *inst, struct ava_host_file *hf,
 long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 			 struct ava_vhost_cmd *c)
 {
+	struct list_head *queue = hf->is_session ? &hf->pending : &inst->pending;
 	u32 blocked[AVA_HOST_BLOCKED_MAX];
 	unsigned int nblocked = 0;
 	struct ava_host_req *req;
 	int ret;
 
 	lockdep_assert_held(&inst->wlock);
-	list_for_each_entry(req, &inst->pending, node) {
+	list_for_each_entry(req, queue, node) {
 		u32 sess = le32_to_cpu(req->hdr.session);
 
 		if (in_list(blocked, nblocked, sess))
@@ -158,10 +207,8 @@ bool ava_host_queue_full(struct ava_host_inst *inst)
 void ava_host_queue_submit(struct ava_host_inst *inst, struct ava_host_req *req)
 {
 	mutex_lock(&inst->wlock);
-	list_add_tail(&req->node, &inst->pending);
-	inst->held += req_bytes(req);
-	if (inst->attached)
-		wake_up(&inst->attached->wq);
+	if (!ava_host_session_route(inst, req))
+		ava_host_queue_add(inst, NULL, req);
 	mutex_unlock(&inst->wlock);
 }
 
@@ -173,9 +220,10 @@ void ava_host_queue_reset(struct ava_host_inst *inst)
 	mutex_lock(&inst->wlock);
 	if (inst->attached)
 		wake_up(&inst->attached->wq);	/* a reset event may be due */
+	/* every guest session ended */
+	ava_host_sessions_end(inst, false);
 	list_for_each_entry_safe(req, tmp, &inst->pending, node) {
-		list_del(&req->node);
-		drop_held(inst, req);
+		ava_host_queue_unlink(inst, req);
 		ava_host_req_free(req);
 	}
 	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
@@ -204,7 +252,7 @@ bool ava_host_queue_idle(struct ava_host_inst *inst)
 	bool ret;
 
 	mutex_lock(&inst->wlock);
-	ret = list_empty(&inst->pending) && list_empty(&inst->inflight);
+	ret = !inst->held;	/* every pending and inflight list is empty */
 	mutex_unlock(&inst->wlock);
 	spin_lock(&inst->done_lock);
 	ret = ret && list_empty(&inst->done);
@@ -224,13 +272,18 @@ bool ava_host_attached(struct ava_host_inst *inst)
 
 void ava_host_queue_depth(struct ava_host_inst *inst, u32 *pending, u32 *inflight)
 {
+	struct ava_host_file *sess;
 	struct ava_host_req *req;
+	unsigned long id;
 
 	*pending = 0;
 	*inflight = 0;
 	mutex_lock(&inst->wlock);
 	list_for_each_entry(req, &inst->pending, node)
 		(*pending)++;
+	xa_for_each(&inst->sessions, id, sess)
+		list_for_each_entry(req, &sess->pending, node)
+			(*pending)++;
 	list_for_each_entry(req, &inst->inflight, node)
 		(*inflight)++;
 	mutex_unlock(&inst->wlock);

@@ -51,7 +51,11 @@ struct ava_vhost_cmd {
 	__u32 cmd_len;		/* out: size of the command */
 	__u64 token;		/* out: id for AVA_VHOST_COMPLETE */
 	__u32 flags;		/* in: 0; out: AVA_VHOST_CMD_* */
-	__u32 reserved;
+	union {
+		__u32 reserved;	/* in: 0 */
+		__u32 session;	/* out: session of an AVA_VHOST_CMD_SESSION
+				 * or AVA_VHOST_CMD_CLOSING event */
+	};
 };
 
 #define AVA_VHOST_CMD_RESET	(1u << 0)	/* a reset event, no command */
@@ -77,5 +81,48 @@ struct ava_vhost_stats {
 #define AVA_VHOST_GET_CMD	_IOWR(AVA_VHOST_IOC, 2, struct ava_vhost_cmd)
 #define AVA_VHOST_COMPLETE	_IOW(AVA_VHOST_IOC, 3, struct ava_vhost_complete)
 #define AVA_VHOST_GET_STATS	_IOR(AVA_VHOST_IOC, 4, struct ava_vhost_stats)
+
+/*
+ * Sessions (decision 11: the module, not the worker, keeps the guest
+ * sessions of one instance apart).  A file attached with
+ * AVA_VHOST_ATTACH_SESSIONS (the dispatcher) takes no commands: its
+ * AVA_VHOST_GET_CMD reports events (no command, token 0):
+ *   AVA_VHOST_CMD_SESSION  commands of session c.session wait and the
+ *                          session has no file: open it or refuse it
+ *                          (reported until one of the two is done);
+ *   AVA_VHOST_CMD_CLOSING  the guest closed session c.session (its
+ *                          AVA_CTL_CLOSE is queued to the session file).
+ *
+ *   struct ava_vhost_session s = { .session = c.session };
+ *   sfd = ioctl(fd, AVA_VHOST_OPEN_SESSION, &s);   a new file (O_CLOEXEC)
+ *
+ * sfd works like an attached file (mmap its two windows, GET_CMD,
+ * COMPLETE, poll, GET_STATS) but sees only the session's commands and
+ * guest pages.  A COMPLETE of a token of another file, or a fault on a
+ * page the file does not hold, is refused (-EPERM, SIGBUS) and counted
+ * (debugfs stats: foreign_refused).  Commands of a live session go only
+ * to its file; a command of session 0, one of a refused session
+ * (AVA_VHOST_SESSION_REFUSE) and one that comes after its session's
+ * AVA_CTL_CLOSE are answered AVA_S_BAD_SESSION (bad_session); one that
+ * would make its session hold more than session_backlog_pct of
+ * backlog_mb is answered AVA_S_NO_MEMORY (session_full), AVA_CTL_CLOSE
+ * excepted.  Closing sfd ends the session: what it did not complete is
+ * answered AVA_S_WORKER_LOST, its pages are unpinned, and the id is free
+ * again.  A device reset or the dispatcher's detach ends every session
+ * (GET_CMD on sfd then fails with ENODEV, poll says POLLHUP).
+ */
+#define AVA_VHOST_ATTACH_SESSIONS	(1u << 1)
+#define AVA_VHOST_CMD_SESSION		(1u << 1)
+#define AVA_VHOST_CMD_CLOSING		(1u << 2)
+
+struct ava_vhost_session {
+	__u32 session;		/* in: a session id of an event, not 0 */
+	__u32 flags;		/* in: 0 or AVA_VHOST_SESSION_REFUSE */
+};
+
+/* answer the session's waiting commands AVA_S_BAD_SESSION, open nothing */
+#define AVA_VHOST_SESSION_REFUSE	(1u << 0)
+
+#define AVA_VHOST_OPEN_SESSION	_IOW(AVA_VHOST_IOC, 0x20, struct ava_vhost_session)
 
 #endif /* AVA_VHOST_UAPI_H */

@@ -88,6 +88,7 @@ struct ava_reply_hdr {
 #define AVA_S_UNSUPPORTED	8u	/* function cannot be remoted */
 #define AVA_S_BAD_REF		9u	/* buffer reference out of bounds */
 #define AVA_S_WORKER_LOST	10u	/* the worker went away before answering */
+#define AVA_S_BAD_SESSION	11u	/* not a live session of the instance */
 
 /*
  * Inline argument encoding: a sequence of 8-byte aligned items in
