@@ -74,6 +74,27 @@ static void mark_closing(struct ava_host_inst *inst, struct ava_host_file *hf)
 }
 
 /*
+ * Queue req to its session's file hf, or answer it: the session is
+ * closing, or it would hold more than its share.  wlock held.
+ */
+static void to_session(struct ava_host_inst *inst, struct ava_host_file *hf,
+		       struct ava_host_req *req)
+{
+	if (hf->closing) {
+		refuse(inst, req, AVA_S_BAD_SESSION, &inst->st.bad_session);
+		return;
+	}
+	if (req_is_close(req)) {
+		/* a close always gets through */
+		mark_closing(inst, hf);
+	} else if (hf->held + ava_host_req_bytes(req) > session_limit()) {
+		refuse(inst, req, AVA_S_NO_MEMORY, &inst->st.session_full);
+		return;
+	}
+	ava_host_queue_add(inst, hf, req);
+}
+
+/*
  * Queue a checked command to its session's file, or answer it here.
  * Returns false when it goes to inst->pending: its session has no file
  * (the dispatcher hears of it) or sessions are not kept apart (the
@@ -86,34 +107,23 @@ bool ava_host_session_route(struct ava_host_inst *inst, struct ava_host_req *req
 
 	lockdep_assert_held(&inst->wlock);
 	hf = xa_load(&inst->sessions, id);
-	if (!hf) {
-		if (!inst->attached || !inst->attached->sessions)
-			return false;
-		if (!id) {
-			/* the guest driver numbers its sessions from 1 */
-			refuse(inst, req, AVA_S_BAD_SESSION, &inst->st.bad_session);
-			return true;
-		}
-		if (req_is_close(req) && !waiting(inst, id)) {
-			/* a session that never reached a worker: nothing to end */
-			ava_host_queue_answer(inst, req, AVA_S_OK);
-			return true;
-		}
-		return false;
+	if (hf) {
+		to_session(inst, hf, req);
+		return true;
 	}
-	if (hf->closing) {
+	if (!inst->attached || !inst->attached->sessions)
+		return false;
+	if (!id) {
+		/* the guest driver numbers its sessions from 1 */
 		refuse(inst, req, AVA_S_BAD_SESSION, &inst->st.bad_session);
 		return true;
 	}
-	if (req_is_close(req)) {
-		/* a close always gets through */
-		mark_closing(inst, hf);
-	} else if (hf->held + ava_host_req_bytes(req) > session_limit()) {
-		refuse(inst, req, AVA_S_NO_MEMORY, &inst->st.session_full);
+	if (req_is_close(req) && !waiting(inst, id)) {
+		/* a session that never reached a worker: nothing to end */
+		ava_host_queue_answer(inst, req, AVA_S_OK);
 		return true;
 	}
-	ava_host_queue_add(inst, hf, req);
-	return true;
+	return false;
 }
 
 static long report(struct ava_vhost_cmd *c, u32 flags, u32 id)
@@ -205,9 +215,7 @@ static int open_locked(struct ava_host_inst *inst, u32 id)
 		if (req_session(req) != id)
 			continue;
 		ava_host_queue_unlink(inst, req);
-		if (req_is_close(req))
-			mark_closing(inst, hf);
-		ava_host_queue_add(inst, hf, req);
+		to_session(inst, hf, req);
 	}
 	return fd;
 }

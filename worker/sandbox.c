@@ -152,12 +152,13 @@ int avaw_sandbox_enter(const int *keep, unsigned nkeep)
 	};
 	unsigned i;
 
-	if (!enabled)
-		return 0;
+	/* even unsandboxed, a worker holds no other session's descriptor */
 	if (close_others(keep, nkeep)) {
 		avaw_log("sandbox: closing descriptors failed: %s", strerror(errno));
 		return -1;
 	}
+	if (!enabled)
+		return 0;
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		if (steps[i].fn()) {
 			avaw_log("sandbox: %s failed: %s", steps[i].what, strerror(errno));

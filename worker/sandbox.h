@@ -16,8 +16,9 @@ void avaw_sandbox_configure(int enabled, const char *user);
 int avaw_sandbox_check(void);
 /*
  * In a freshly forked worker (one thread): closes every descriptor but
- * 0-2 and the nkeep in keep, then drops privileges and installs the
- * filter.  Returns 0, or -1 (logged): the worker must then exit.
+ * 0-2 and the nkeep in keep (also when the sandbox is off), then drops
+ * privileges and installs the filter.  Returns 0, or -1 (logged): the
+ * worker must then exit.
  */
 int avaw_sandbox_enter(const int *keep, unsigned nkeep);
 /* The filter alone (sandbox_filter.c): 0, or -1 with errno. */

@@ -2,11 +2,13 @@
 /*
  * The worker side of the `kernel` transport: one guest session (one open
  * /dev/ava in the VM) in its own worker process, forked by the dispatcher
- * (hostd_kernel.c).  Commands arrive from the dispatcher on a socket pair;
- * buffer references point into the two /dev/vhost-ava windows, mapped back
- * to back (read-only window, then read-write window) so that one base +
- * bound check covers every reference; every command, asynchronous ones
- * included, is completed here with AVA_VHOST_COMPLETE.
+ * (hostd_kernel.c) with the session's file from the host module
+ * (AVA_VHOST_OPEN_SESSION) as its only descriptor.  Commands come from
+ * that file (AVA_VHOST_GET_CMD); buffer references point into its two
+ * windows, mapped back to back (read-only window, then read-write window)
+ * so that one base + bound check covers every reference; every command,
+ * asynchronous ones included, is completed here with AVA_VHOST_COMPLETE.
+ * The file shows only this session's commands and guest pages.
  *
  * Session control on this transport: AVA_CTL_CLOSE (the guest closed
  * /dev/ava) ends the session, and is answered once everything the session
@@ -19,6 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../uapi/ava_vhost.h"
@@ -29,9 +32,7 @@
 #define NOTE_QUEUE_MAX 65536u
 
 struct kernel {
-	int vfd;
-	int sock;
-	struct avaw_kshared *sh;
+	int vfd;			/* the session's file */
 	int closed;			/* a CLOSE ended the session: */
 	uint64_t close_token;		/* answered once everything is released */
 	struct ava_cmd_hdr close_hdr;
@@ -103,7 +104,6 @@ static void notes_flush_locked(struct kernel *k)
 	avaw_fifo_drop(&k->notes, n);
 	avaw_kernel_complete(k->vfd, k->parked, buf, (uint32_t)(sizeof(*r) + r->inline_len), 0);
 	k->parked = 0;
-	atomic_store(&k->sh->parked, 0);
 	pthread_cond_broadcast(&k->room);
 }
 
@@ -128,7 +128,6 @@ static void note_wait(struct kernel *k, uint64_t token, const struct ava_cmd_hdr
 		notes_flush_locked(k);	/* one waiter at a time: the old one gets what there is */
 	k->parked = token;
 	k->parked_hdr = *h;
-	atomic_store(&k->sh->parked, token);
 	if (k->notes.n || k->ending)
 		notes_flush_locked(k);
 	pthread_mutex_unlock(&k->lock);
@@ -145,23 +144,6 @@ static void notes_end(struct kernel *k)
 	pthread_mutex_unlock(&k->lock);
 }
 
-static int read_full(int fd, void *buf, size_t n)
-{
-	uint8_t *p = buf;
-
-	while (n) {
-		ssize_t r = read(fd, p, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Handles CLOSE and NOTE_WAIT, which never reach the dispatch core; returns 1 once the session ends. */
 static int session_control(struct kernel *k, uint64_t token, const struct ava_cmd_hdr *h)
 {
@@ -175,7 +157,6 @@ static int session_control(struct kernel *k, uint64_t token, const struct ava_cm
 		k->close_hdr = *h;
 		return 1;
 	}
-	atomic_fetch_add(&k->sh->done, 1);
 	return 0;
 }
 
@@ -183,16 +164,28 @@ static int64_t kernel_next(struct avaw_session *s, uint64_t *tag)
 {
 	struct kernel *k = kernel_of(s);
 	const struct ava_cmd_hdr *h = (const struct ava_cmd_hdr *)s->msg;
-	struct avaw_kmsg_hdr mh;
 
-	while (read_full(k->sock, &mh, sizeof(mh)) == 0) {
-		if (mh.len > AVA_MAX_CMD || mh.len < sizeof(*h) || read_full(k->sock, s->msg, mh.len))
+	for (;;) {
+		struct ava_vhost_cmd c = { .buf = (uint64_t)(uintptr_t)s->msg, .buf_len = AVA_MAX_CMD };
+
+		if (ioctl(k->vfd, AVA_VHOST_GET_CMD, &c)) {
+			struct timespec ms = { 0, 1000000 };
+
+			if (errno == EINTR)
+				continue;
+			if (errno != EBUSY && errno != ENOMEM)
+				break;	/* ENODEV: the session ended (device reset) */
+			/* the windows are full until earlier commands complete */
+			nanosleep(&ms, NULL);
+			continue;
+		}
+		if (c.cmd_len < sizeof(*h))
 			break;
 		if (!avaw_is_ctl(h, AVA_CTL_CLOSE) && !avaw_is_ctl(h, AVA_CTL_NOTE_WAIT)) {
-			*tag = mh.token;
-			return mh.len;
+			*tag = c.token;
+			return c.cmd_len;
 		}
-		if (session_control(k, mh.token, h))
+		if (session_control(k, c.token, h))
 			break;
 	}
 	notes_end(k);
@@ -210,7 +203,6 @@ static void kernel_reply(struct avaw_session *s, uint64_t tag, uint32_t len, uin
 	}
 	if (avaw_kernel_complete(k->vfd, tag, s->reply, len, exec_ns) && errno != ENOENT)
 		avaw_log("session %u: completing a command failed: %s", s->session_id, strerror(errno));
-	atomic_fetch_add(&k->sh->done, 1);
 }
 
 /* Everything the session held is released: now CLOSE gets its answer. */
@@ -221,7 +213,6 @@ static void kernel_close(struct avaw_session *s)
 	if (!k->closed)
 		return;
 	avaw_kernel_complete_status(k->vfd, k->close_token, &k->close_hdr, AVA_S_OK);
-	atomic_fetch_add(&k->sh->done, 1);
 }
 
 static const struct avaw_transport kernel_transport = {
@@ -248,9 +239,9 @@ static void *map_windows(const struct avaw_kdev *dev)
 	return base;
 }
 
-int avaw_kernel_session(const struct avaw_kdev *dev, int sock, uint32_t session, struct avaw_kshared *sh)
+int avaw_kernel_session(const struct avaw_kdev *dev, uint32_t session)
 {
-	struct kernel k = { .vfd = dev->vfd, .sock = sock, .sh = sh, .notes.esize = sizeof(struct ava_note) };
+	struct kernel k = { .vfd = dev->vfd, .notes.esize = sizeof(struct ava_note) };
 	struct avaw_session s;
 	int rc;
 

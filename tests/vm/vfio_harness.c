@@ -10,7 +10,7 @@
  *   vfio_harness UUID TEST...      prints "@@TAP ok - ..." lines
  * Tests: config features ping multiq cmd_errors chain_errors ring_errors
  *        reset dup_head fuzz[=N] rate worker backlog worker_death unmap
- *        remove ref_4g memcg sessions
+ *        remove ref_4g memcg sessions isolation session_block
  */
 #include "vfio_harness.h"
 
@@ -628,6 +628,10 @@ int main(int argc, char **argv)
 			t_unmap();
 		else if (!strcmp(t, "sessions"))
 			t_sessions();
+		else if (!strcmp(t, "isolation"))
+			t_isolation();
+		else if (!strcmp(t, "session_block"))
+			t_session_block();
 		else if (!strcmp(t, "memcg"))
 			t_memcg();
 		else if (!strcmp(t, "dup_head"))

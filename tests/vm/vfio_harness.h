@@ -3,7 +3,8 @@
  * vfio_harness: what its files share.  vfio_harness.c: the device, the
  * guest driver's helpers and main; vfio_harness_ring.c: configuration,
  * rings and hostile chains; vfio_harness_load.c: fuzzing, rate
- * limits and bounds; vfio_harness_worker.c: the worker side, /dev/vhost-ava.
+ * limits and bounds; vfio_harness_worker.c: the worker side, /dev/vhost-ava;
+ * vfio_harness_session.c: session files, sessions kept apart.
  */
 #ifndef VFIO_HARNESS_H
 #define VFIO_HARNESS_H
@@ -207,6 +208,8 @@ void worker_main(enum wmode mode, int count, int up, int down);
 int worker_start(struct worker *w, enum wmode mode, int count);
 int worker_stop(struct worker *w);
 void xor_submit(struct dev *d, struct xcall *x);
+void xor_submit_at(struct dev *d, struct xcall *x, uint16_t slot,
+		   uint32_t sess);
 int xor_wait(struct dev *d, struct xcall *x, int ms);
 int xor_check(struct xcall *x);
 void xor_setup(struct dev *d, struct xcall *x, uint32_t len,
@@ -220,5 +223,7 @@ void t_ref_4g(void);
 void t_dup_head(void);
 void t_memcg(void);
 void t_sessions(void);
+void t_isolation(void);
+void t_session_block(void);
 
 #endif

@@ -152,10 +152,10 @@ int worker_stop(struct worker *w)
 /*
  * Build the XOR command: in (len bytes at in_iova) and out (len bytes at
  * out_iova); each split into pieces of at most piece bytes.  Uses an
- * indirect table.  Returns the head slot.
+ * indirect table at head slot, the command of guest session sess.
  */
-
-void xor_submit(struct dev *d, struct xcall *x)
+void xor_submit_at(struct dev *d, struct xcall *x, uint16_t slot,
+		   uint32_t sess)
 {
 	struct vq *q = &d->q[0];
 	struct ava_buf_ref refs[2];
@@ -171,6 +171,7 @@ void xor_submit(struct dev *d, struct xcall *x)
 	refs[1].flags = AVA_REF_OUT;
 	x->cmd_len = cmd_build(cmd, AVA_API_OPENCL, XOR_FUNC, 42, &inl, 8,
 			       refs, 2);
+	((struct ava_cmd_hdr *)cmd)->session = sess;
 	x->r = balloc(d, sizeof(*x->r), 64);
 	memset(x->r, 0xee, sizeof(*x->r));
 	t[n++] = (struct vring_desc){ data_iova(d, cmd), x->cmd_len,
@@ -200,9 +201,14 @@ void xor_submit(struct dev *d, struct xcall *x)
 		off += l;
 	}
 	t[n - 1].flags &= ~VRING_DESC_F_NEXT;
-	set_desc(q, 0, data_iova(d, t), n * 16, VRING_DESC_F_INDIRECT, 0);
-	push_avail(d, 0, 0);
+	set_desc(q, slot, data_iova(d, t), n * 16, VRING_DESC_F_INDIRECT, 0);
+	push_avail(d, 0, slot);
 	notify(d, 0);
+}
+
+void xor_submit(struct dev *d, struct xcall *x)
+{
+	xor_submit_at(d, x, 0, 0);
 }
 
 int xor_wait(struct dev *d, struct xcall *x, int ms)
