@@ -223,10 +223,12 @@ static int open_locked(struct ava_host_inst *inst, u32 id)
 /* AVA_VHOST_OPEN_SESSION on the dispatcher's file hf. */
 long ava_host_session_open(struct ava_host_file *hf, void __user *arg)
 {
-	struct ava_host_inst *inst = smp_load_acquire(&hf->inst);
+	struct ava_host_inst *inst;
 	struct ava_vhost_session s;
 	long ret;
 
+	/* pairs with the release in hf_attach(): inst is fully set up */
+	inst = smp_load_acquire(&hf->inst);
 	if (!inst)
 		return -ENOTCONN;
 	if (copy_from_user(&s, arg, sizeof(s)))
