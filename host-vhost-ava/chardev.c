@@ -229,6 +229,8 @@ static long ava_host_file_ioctl(struct file *file, unsigned int cmd,
 		return hf_complete(hf, uarg);
 	case AVA_VHOST_GET_STATS:
 		return hf_get_stats(hf, uarg);
+	case AVA_VHOST_MEM:
+		return ava_host_share_ioctl(hf_inst(hf), hf, uarg);
 	}
 	return -ENOTTY;
 }
@@ -322,6 +324,7 @@ static int ava_host_file_release(struct inode *inode, struct file *file)
 	struct ava_host_inst *inst = hf_inst(hf);
 
 	if (inst) {
+		ava_host_share_drop(inst, hf);
 		mutex_lock(&inst->lock);
 		mutex_lock(&inst->wlock);
 		if (inst->attached == hf) {

@@ -40,6 +40,7 @@
 #include "../common/shm_layout.h"
 #include "../uapi/ava_vhost.h"
 #include "hostd.h"
+#include "mem_quota_vhost.h"
 #include "sandbox.h"
 #include "transport_kernel.h"
 #include "worker_call.h"
@@ -308,6 +309,7 @@ static void child_gone(struct kdispatch *d, struct kchild *c, int wstatus)
 		if (parked)
 			avaw_kernel_complete_status(d->dev.vfd, parked, NULL, AVA_S_WORKER_LOST);
 	}
+	avaw_mem_vhost_end(d->dev.vfd, c->session);	/* what its worker held */
 	if (d->verbose)
 		avaw_log("instance %s: session %u ended", d->instance, c->session);
 	for (pp = &d->children; *pp; pp = &(*pp)->next)
@@ -502,6 +504,7 @@ static int attach(struct kdispatch *d)
 		return 1;
 	}
 	d->dev.window = a.window;
+	avaw_mem_use_vhost(d->dev.vfd);	/* the workers' memory charges */
 	return 0;
 }
 
