@@ -10,6 +10,7 @@
 #define AVA_WORKER_HOSTD_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /*
@@ -23,6 +24,8 @@ int avaw_signals_read(int sfd);
 pid_t avaw_fork_session(int sfd);
 /* Writes "ready\n" to fd (when >= 0) and closes it. */
 void avaw_ready(int fd);
+/* Replaces the status file at path (NULL: none) with what fill writes (hostd_status.c). */
+void avaw_status_write(const char *path, void (*fill)(FILE *f, const void *arg), const void *arg);
 
 struct avaw_local_opts {
 	const char *path;		/* the Unix socket */

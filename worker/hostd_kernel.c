@@ -95,20 +95,16 @@ static void wipe_free(void *p, size_t n)
 	free(p);
 }
 
+static void fill_status(FILE *f, const void *arg)
+{
+	const struct kdispatch *d = arg;
+
+	fprintf(f, "instance %s\nsessions %u\nsessions_total %u\n", d->instance, d->live, d->total);
+}
+
 static void write_status(const struct kdispatch *d)
 {
-	char tmp[4096];
-	FILE *f;
-
-	if (!d->status_file)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_file);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "instance %s\nsessions %u\nsessions_total %u\n", d->instance, d->live, d->total);
-	fclose(f);
-	rename(tmp, d->status_file);
+	avaw_status_write(d->status_file, fill_status, d);
 }
 
 static struct kchild *find_child(const struct kdispatch *d, uint32_t session)

@@ -57,32 +57,28 @@ struct ldaemon {
 	unsigned live;
 };
 
-static void write_status(struct ldaemon *d)
+static void fill_status(FILE *f, const void *arg)
 {
-	char tmp[4096];
-	FILE *f;
+	const struct ldaemon *d = arg;
 
-	if (!d->status_file)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_file);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
 	fprintf(f, "sessions %u\n", d->live);
 	avaw_memq_status(d->memq, f);
-	fclose(f);
-	rename(tmp, d->status_file);
 }
 
-/* One session's worker: returns 0, or -1 when it could not be started. */
-static int start_session(struct ldaemon *d, int conn)
+static void write_status(const struct ldaemon *d)
+{
+	avaw_status_write(d->status_file, fill_status, d);
+}
+
+/* One session's worker (none, with a message, if it cannot be started). */
+static void start_session(struct ldaemon *d, int conn)
 {
 	int slot = avaw_memq_slot(d->memq);
 	pid_t pid;
 
 	if (slot < 0) {
 		fprintf(stderr, "ava-hostd: %u sessions at a time at most; one refused\n", MAX_SESSIONS);
-		return -1;
+		return;
 	}
 	pid = avaw_fork_session(d->sfd);
 	if (pid == 0) {
@@ -95,11 +91,10 @@ static int start_session(struct ldaemon *d, int conn)
 	if (pid < 0) {
 		perror("ava-hostd: fork");
 		avaw_memq_free_slot(d->memq, slot);
-		return -1;
+		return;
 	}
 	avaw_memq_own(d->memq, slot, pid);
 	d->live++;
-	return 0;
 }
 
 /* Takes the connections waiting; returns -1 when accepting fails for good. */
