@@ -53,7 +53,7 @@ int main(int argc, char **argv)
 	EXPECT(r == CUDA_SUCCESS, "cuMemAlloc after a free: %d", (int)r);
 	EXPECT(cuMemFree(dp) == CUDA_SUCCESS, "cuMemFree");
 	CK(cudaMalloc(&d[0], part));
-	CK(cudaMalloc(&d[3], quota - 4 * part));
+	CK(cudaMalloc(&d[3], quota - 3 * part));
 	e = cudaMalloc(&over, 1);
 	EXPECT(e == cudaErrorMemoryAllocation, "cudaMalloc of 1 byte at the quota: %s", cudaGetErrorName(e));
 	cudaGetLastError();
