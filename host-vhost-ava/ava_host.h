@@ -145,6 +145,13 @@ struct ava_host_vq {
 
 struct ava_host_file;
 
+/* Device memory of the instance's sessions (share.c). */
+struct ava_host_share {
+	struct mutex lock;		/* the fields below and the sessions */
+	u64 quota, used, peak;		/* bytes; quota 0: none */
+	struct list_head sessions;	/* struct ava_host_share_sess */
+};
+
 struct ava_host_inst {
 	struct vfio_device vdev;	/* must be first */
 	struct mdev_device *mdev;
@@ -191,6 +198,7 @@ struct ava_host_inst {
 	struct ava_host_bucket calls_bucket;
 	struct ava_host_bucket bytes_bucket;
 	u64 throttle_start;
+	struct ava_host_share share;
 
 	/* worker side (queue.c, pin.c, chardev.c) */
 	struct mutex wlock;		/* worker binding and queues below */
@@ -265,6 +273,15 @@ void ava_host_policy_init(struct ava_host_inst *inst);
 u64 ava_host_policy_admit(struct ava_host_inst *inst, u64 bytes);
 u64 ava_host_policy_owed(struct ava_host_inst *inst);
 void ava_host_policy_charge(struct ava_host_inst *inst, u64 calls, u64 bytes);
+
+/* share.c */
+extern struct device_attribute dev_attr_mem_quota_bytes;
+extern struct device_attribute dev_attr_mem_used_bytes;
+extern struct device_attribute dev_attr_mem_peak_bytes;
+void ava_host_share_init(struct ava_host_inst *inst);
+long ava_host_share_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
+			  void __user *arg);
+void ava_host_share_drop(struct ava_host_inst *inst, struct ava_host_file *hf);
 
 /* debugfs.c */
 void ava_host_debugfs_init(void);

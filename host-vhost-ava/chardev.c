@@ -257,6 +257,8 @@ static long ava_host_file_ioctl(struct file *file, unsigned int cmd,
 		return hf_get_stats(hf, uarg);
 	case AVA_VHOST_OPEN_SESSION:
 		return ava_host_session_open(hf, uarg);
+	case AVA_VHOST_MEM:
+		return ava_host_share_ioctl(hf_inst(hf), hf, uarg);
 	}
 	return -ENOTTY;
 }
@@ -369,6 +371,8 @@ static int ava_host_file_release(struct inode *inode, struct file *file)
 	struct ava_host_file *hf = file->private_data;
 	struct ava_host_inst *inst = hf_inst(hf);
 
+	if (inst)
+		ava_host_share_drop(inst, hf);
 	if (hf->is_session) {
 		ava_host_session_release(hf);
 	} else if (inst) {

@@ -120,6 +120,7 @@ static int ava_host_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&inst->node);
 	INIT_DELAYED_WORK(&inst->work, ava_host_vq_work);
 	ava_host_policy_init(inst);
+	ava_host_share_init(inst);
 	ava_host_cfg_init(inst);
 	mutex_lock(&inst->lock);
 	ava_host_reset_locked(inst);

@@ -272,6 +272,9 @@ static struct attribute *ava_host_policy_attrs[] = {
 	&dev_attr_bytes_per_sec.attr,
 	&dev_attr_bytes_burst.attr,
 	&dev_attr_throttled_ns.attr,
+	&dev_attr_mem_quota_bytes.attr,		/* share.c */
+	&dev_attr_mem_used_bytes.attr,
+	&dev_attr_mem_peak_bytes.attr,
 	NULL,
 };
 

@@ -77,10 +77,32 @@ struct ava_vhost_stats {
 	__u64 errors;		/* bad completions, failed mappings */
 };
 
+/*
+ * Device memory of the instance's guest sessions (docs/host-module.md,
+ * share.c): a worker charges what its session allocates before the vendor
+ * call and uncharges what the session frees; the dispatcher ends a
+ * session whose worker is gone, and closing the file ends them all.  A
+ * charge that would take the instance past its mem_quota_bytes fails with
+ * ENOSPC and charges nothing.
+ */
+struct ava_vhost_mem {
+	__u32 op;		/* in: AVA_VHOST_MEM_* */
+	__u32 session;		/* in: the wire header's session */
+	__u64 bytes;		/* in: CHARGE, UNCHARGE */
+	__u64 quota;		/* out: mem_quota_bytes (0: none) */
+	__u64 used;		/* out: mem_used_bytes after the op */
+};
+
+#define AVA_VHOST_MEM_QUERY	0
+#define AVA_VHOST_MEM_CHARGE	1
+#define AVA_VHOST_MEM_UNCHARGE	2	/* at most what the session holds */
+#define AVA_VHOST_MEM_END	3	/* the session ended: all of it */
+
 #define AVA_VHOST_ATTACH	_IOWR(AVA_VHOST_IOC, 1, struct ava_vhost_attach)
 #define AVA_VHOST_GET_CMD	_IOWR(AVA_VHOST_IOC, 2, struct ava_vhost_cmd)
 #define AVA_VHOST_COMPLETE	_IOW(AVA_VHOST_IOC, 3, struct ava_vhost_complete)
 #define AVA_VHOST_GET_STATS	_IOR(AVA_VHOST_IOC, 4, struct ava_vhost_stats)
+#define AVA_VHOST_MEM		_IOWR(AVA_VHOST_IOC, 16, struct ava_vhost_mem)
 
 /*
  * Sessions (decision 11: the module, not the worker, keeps the guest

@@ -7,6 +7,7 @@
  * worker process per guest session.  This file reads the command line and
  * registers the APIs the workers serve.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ava-hostd [--socket PATH] [--arena-mb N] [--ready-fd FD]\n"
+		"usage: ava-hostd [--socket PATH] [--arena-mb N] [--mem-quota BYTES] [--status FILE] [--ready-fd FD]\n"
 		"       ava-hostd --instance UUID [--max-sessions N] [--status FILE] [--verbose] [--ready-fd FD]\n"
 		"\n"
 		"Serves AvA guest sessions: one worker process per session runs the\n"
@@ -33,7 +34,9 @@ static void usage(FILE *f)
 		"  --arena-mb N      shared bulk arena per session in MiB (default $AVA_ARENA_MB or %llu)\n"
 		"  --instance UUID   serve this mdev instance (/sys/bus/mdev/devices/UUID)\n"
 		"  --max-sessions N  (--instance) guest sessions served at a time (default 64)\n"
-		"  --status FILE     (--instance) keep FILE up to date with the live sessions\n"
+		"  --mem-quota BYTES device memory all sessions together may hold (local; default: no quota;\n"
+		"                    a VM's is the host module's mem_quota_bytes)\n"
+		"  --status FILE     keep FILE up to date with the live sessions (and, local, the memory counters)\n"
 		"  --verbose         (--instance) log sessions starting and ending\n"
 		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
 		"  --user NAME       the unprivileged user the workers run as (default: nobody when root)\n"
@@ -42,12 +45,26 @@ static void usage(FILE *f)
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
 }
 
+static int parse_bytes(const char *s, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno) {
+		fprintf(stderr, "ava-hostd: --mem-quota takes a number of bytes, not '%s'\n", s);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *path = getenv("AVA_SOCKET");
 	const char *arena_env = getenv("AVA_ARENA_MB");
 	uint64_t arena_mb = arena_env ? strtoull(arena_env, NULL, 10) : AVA_SHM_ARENA_DEFAULT >> 20;
 	const char *instance = NULL, *status_file = NULL;
+	uint64_t mem_quota = 0;
 	int i, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
 	const char *user = NULL;
@@ -67,6 +84,9 @@ int main(int argc, char **argv)
 			instance = argv[++i];
 		} else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
 			status_file = argv[++i];
+		} else if (!strcmp(argv[i], "--mem-quota") && i + 1 < argc) {
+			if (parse_bytes(argv[++i], &mem_quota))
+				return 2;
 		} else if (!strcmp(argv[i], "--max-sessions") && i + 1 < argc) {
 			max_sessions = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--verbose")) {
@@ -87,6 +107,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --arena-mb must be between 1 and 65536\n");
 		return 2;
 	}
+	if (instance && mem_quota) {
+		fprintf(stderr, "ava-hostd: a VM's memory quota is the host module's mem_quota_bytes (docs/host-module.md)\n");
+		return 2;
+	}
 	avaw_sandbox_configure(sandbox, user);
 	if (avaw_sandbox_check())
 		return 2;
@@ -95,5 +119,8 @@ int main(int argc, char **argv)
 	avaw_register_apis();
 	if (instance)
 		return avaw_kernel_daemon(instance, ready_fd, status_file, verbose, max_sessions);
-	return avaw_local_daemon(path, arena_mb << 20, ready_fd);
+	struct avaw_local_opts lo = { .path = path, .arena_size = arena_mb << 20, .ready_fd = ready_fd,
+				      .mem_quota = mem_quota, .status_file = status_file };
+
+	return avaw_local_daemon(&lo);
 }

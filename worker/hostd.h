@@ -10,6 +10,7 @@
 #define AVA_WORKER_HOSTD_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /*
@@ -23,9 +24,19 @@ int avaw_signals_read(int sfd);
 pid_t avaw_fork_session(int sfd);
 /* Writes "ready\n" to fd (when >= 0) and closes it. */
 void avaw_ready(int fd);
+/* Replaces the status file at path (NULL: none) with what fill writes (hostd_status.c). */
+void avaw_status_write(const char *path, void (*fill)(FILE *f, const void *arg), const void *arg);
 
-/* Serves the `local` transport on the Unix socket at path until a signal ends it. */
-int avaw_local_daemon(const char *path, uint64_t arena_size, int ready_fd);
+struct avaw_local_opts {
+	const char *path;		/* the Unix socket */
+	uint64_t arena_size;		/* each session's bulk arena */
+	int ready_fd;			/* told once sessions are accepted (-1: none) */
+	uint64_t mem_quota;		/* device memory of all sessions together (0: none) */
+	const char *status_file;	/* kept up to date (NULL: none) */
+};
+
+/* Serves the `local` transport on the Unix socket at o->path until a signal ends it. */
+int avaw_local_daemon(const struct avaw_local_opts *o);
 /* One local session on a connected socket, in its worker process (transport_local.c). */
 int avaw_local_session(int sock, uint64_t arena_size);
 

@@ -36,6 +36,7 @@
 
 #include "../uapi/ava_vhost.h"
 #include "hostd.h"
+#include "mem_quota_vhost.h"
 #include "sandbox.h"
 #include "transport_kernel.h"
 #include "worker_call.h"
@@ -62,20 +63,16 @@ struct kdispatch {
 	const char *instance;
 };
 
+static void fill_status(FILE *f, const void *arg)
+{
+	const struct kdispatch *d = arg;
+
+	fprintf(f, "instance %s\nsessions %u\nsessions_total %u\n", d->instance, d->live, d->total);
+}
+
 static void write_status(const struct kdispatch *d)
 {
-	char tmp[4096];
-	FILE *f;
-
-	if (!d->status_file)
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", d->status_file);
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "instance %s\nsessions %u\nsessions_total %u\n", d->instance, d->live, d->total);
-	fclose(f);
-	rename(tmp, d->status_file);
+	avaw_status_write(d->status_file, fill_status, d);
 }
 
 /* The running worker of session, not yet closing. */
@@ -122,6 +119,7 @@ static struct kchild *spawn(struct kdispatch *d, uint32_t session, int fd)
 		child_forget(d);
 		if (avaw_sandbox_enter(&fd, 1))
 			_exit(1);
+		avaw_mem_use_vhost(fd);	/* its memory charges, through its own file */
 		_exit(avaw_kernel_session(&dev, session));
 	}
 	if (c->pid < 0) {

@@ -4,7 +4,9 @@
  * process per connection (transport_local.c), so that a crash or a hostile
  * session stays in its own process; the daemon itself never loads the
  * vendor library.  Workers outlive the daemon: each ends when its caller
- * goes away.
+ * goes away.  The workers share the daemon's device-memory quota
+ * (--mem-quota, mem_quota_local.c); the status file (--status) shows the
+ * live sessions and the memory counters.
  */
 #include <errno.h>
 #include <poll.h>
@@ -18,6 +20,7 @@
 
 #include "../common/local_hello.h"
 #include "hostd.h"
+#include "mem_quota_local.h"
 #include "sandbox.h"
 
 static int listen_on(const char *path)
@@ -43,12 +46,62 @@ static int listen_on(const char *path)
 	return ls;
 }
 
+#define MAX_SESSIONS 1024u	/* slots of the memory counters */
+#define STATUS_PERIOD_MS 100	/* the status file follows the usage this closely */
+
+struct ldaemon {
+	int ls, sfd;
+	uint64_t arena_size;
+	struct avaw_memq *memq;
+	const char *status_file;
+	unsigned live;
+};
+
+static void fill_status(FILE *f, const void *arg)
+{
+	const struct ldaemon *d = arg;
+
+	fprintf(f, "sessions %u\n", d->live);
+	avaw_memq_status(d->memq, f);
+}
+
+static void write_status(const struct ldaemon *d)
+{
+	avaw_status_write(d->status_file, fill_status, d);
+}
+
+/* One session's worker (none, with a message, if it cannot be started). */
+static void start_session(struct ldaemon *d, int conn)
+{
+	int slot = avaw_memq_slot(d->memq);
+	pid_t pid;
+
+	if (slot < 0) {
+		fprintf(stderr, "ava-hostd: %u sessions at a time at most; one refused\n", MAX_SESSIONS);
+		return;
+	}
+	pid = avaw_fork_session(d->sfd);
+	if (pid == 0) {
+		close(d->ls);
+		avaw_memq_enter(d->memq, slot);
+		if (avaw_sandbox_enter(&conn, 1))
+			_exit(1);
+		_exit(avaw_local_session(conn, d->arena_size));
+	}
+	if (pid < 0) {
+		perror("ava-hostd: fork");
+		avaw_memq_free_slot(d->memq, slot);
+		return;
+	}
+	avaw_memq_own(d->memq, slot, pid);
+	d->live++;
+}
+
 /* Takes the connections waiting; returns -1 when accepting fails for good. */
-static int accept_all(int ls, int sfd, uint64_t arena_size)
+static int accept_all(struct ldaemon *d)
 {
 	for (;;) {
-		int conn = accept4(ls, NULL, NULL, SOCK_CLOEXEC);
-		pid_t pid;
+		int conn = accept4(d->ls, NULL, NULL, SOCK_CLOEXEC);
 
 		if (conn < 0) {
 			if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
@@ -56,50 +109,62 @@ static int accept_all(int ls, int sfd, uint64_t arena_size)
 			perror("ava-hostd: accept");
 			return -1;
 		}
-		pid = avaw_fork_session(sfd);
-		if (pid == 0) {
-			close(ls);
-			if (avaw_sandbox_enter(&conn, 1))
-				_exit(1);
-			_exit(avaw_local_session(conn, arena_size));
-		}
-		if (pid < 0)
-			perror("ava-hostd: fork");
+		start_session(d, conn);
 		close(conn);
 	}
 }
 
-int avaw_local_daemon(const char *path, uint64_t arena_size, int ready_fd)
+/* Reaps ended workers: what their sessions held comes back. */
+static void reap(struct ldaemon *d)
 {
-	int sfd = avaw_signals_open(), ls = listen_on(path), rc = 0;
+	pid_t pid;
 
-	if (sfd < 0 || ls < 0) {
-		if (sfd < 0)
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		avaw_memq_reap(d->memq, pid);
+		d->live--;
+	}
+}
+
+int avaw_local_daemon(const struct avaw_local_opts *o)
+{
+	struct ldaemon dd = { .sfd = avaw_signals_open(), .ls = listen_on(o->path), .arena_size = o->arena_size,
+			      .memq = avaw_memq_create(o->mem_quota, MAX_SESSIONS), .status_file = o->status_file };
+	struct ldaemon *d = &dd;
+	int rc = 0;
+
+	if (d->sfd < 0 || d->ls < 0 || !d->memq) {
+		if (d->sfd < 0)
 			perror("ava-hostd: signalfd");
+		if (!d->memq)
+			perror("ava-hostd: memory counters");
 		return 1;
 	}
-	avaw_ready(ready_fd);
+	write_status(d);
+	avaw_ready(o->ready_fd);
 	for (;;) {
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { ls, POLLIN, 0 } };
+		struct pollfd p[2] = { { d->sfd, POLLIN, 0 }, { d->ls, POLLIN, 0 } };
+		int n = poll(p, 2, d->status_file ? STATUS_PERIOD_MS : -1);
 
-		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+		if (n < 0 && errno != EINTR) {
 			perror("ava-hostd: poll");
 			rc = 1;
 			break;
 		}
 		if (p[0].revents) {
-			if (avaw_signals_read(sfd))
+			if (avaw_signals_read(d->sfd))
 				break;
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
+			reap(d);
 		}
-		if (p[1].revents && accept_all(ls, sfd, arena_size)) {
+		if (p[1].revents && accept_all(d)) {
 			rc = 1;
 			break;
 		}
+		write_status(d);
 	}
-	close(ls);
-	unlink(path);
-	close(sfd);
+	close(d->ls);
+	unlink(o->path);
+	if (d->status_file)
+		unlink(d->status_file);
+	close(d->sfd);
 	return rc;
 }

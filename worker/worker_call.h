@@ -18,6 +18,7 @@
 #include "../common/hmap.h"
 #include "../common/shm_layout.h"
 #include "../common/wire_codec.h"
+#include "worker_mem.h"
 #include "worker_session.h"
 
 /*
@@ -60,6 +61,7 @@ struct avaw_handle {
 	uint32_t type;
 	void *obj;
 	struct avaw_bindings *bound;	/* objects bound to it (kernel arguments) */
+	uint64_t mem_bytes;		/* device memory charged to it (@alloc) */
 };
 
 struct avaw_data {

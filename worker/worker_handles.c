@@ -49,6 +49,7 @@ static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t ty
 	h->type = type;
 	h->obj = obj;
 	h->bound = NULL;
+	h->mem_bytes = 0;
 	if (ava_hmap_put(&s->handles, id, h)) {
 		free(h);
 		return -1;
@@ -212,6 +213,7 @@ int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id)
 		ava_hmap_del(&s->by_obj, (uint64_t)(uintptr_t)h->obj);
 	drop_ref(h->api, h->type, h->obj);
 	unbind_all(h);	/* after the owner, which may point to them */
+	avaw_mem_return(s, h->mem_bytes);
 	s->stats[AVA_STAT_HANDLES]--;
 	free(h);
 	return 0;
@@ -284,6 +286,7 @@ void avaw_session_end(struct avaw_session *s)
 	avaw_handles_release_all(s);
 	avaw_maps_free_all(s);
 	avaw_share_free_all(s);
+	avaw_mem_end(s);
 	ava_hmap_free(&s->handles);
 	ava_hmap_free(&s->by_obj);
 }

@@ -59,6 +59,8 @@ struct avaw_session {
 	uint64_t next_pending_id;
 	uint64_t next_map_id;
 	struct ava_hmap shared;		/* host object -> memory the caller may map */
+	uint64_t mem_used;		/* device memory held (worker_mem.c) */
+	struct ava_hmap mem_ptrs;	/* address -> bytes, of @alloc(ptr=) calls */
 	int64_t deferred[AVA_API_COUNT];
 	int has_deferred[AVA_API_COUNT];
 	uint64_t stats[AVA_STAT_COUNT];

@@ -1,6 +1,6 @@
 """The checks of a parsed spec's meaning: every parameter gets its kind."""
 
-from . import callbacks, codecs, functions, kinds, outputs
+from . import callbacks, codecs, functions, kinds, outputs, resources
 from .context import Ctx
 from .errors import SpecError
 
@@ -39,6 +39,7 @@ def kind_of(ctx, f, p):
 def func(ctx, f):
     functions.check_args(f)
     functions.check_placement(ctx, f)
+    resources.check(ctx, f)
     remoted = ctx.guest_generated(f) and not f.has('unsupported')
     for p in f.params:
         if not remoted:

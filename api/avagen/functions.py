@@ -1,5 +1,6 @@
 """Function annotations: what each takes and where it may appear."""
 
+from . import resources
 from .errors import SpecError
 
 # name -> (min, max positional arguments; None: any), meaning
@@ -32,6 +33,8 @@ def err(f, msg, line=None):
 
 def check_args(f):
     for name, an in f.annots.items():
+        if name in resources.ANNOTS:
+            continue    # resources.check
         if name not in FUNC_ANNOTS:
             raise err(f, 'unknown function annotation @%s' % name, an.line)
         lo, hi = FUNC_ANNOTS[name][0]

@@ -96,7 +96,9 @@ class Out(Kind):
     def private(self):
         # outputs the worker reads back (handles to translate, sizes) are
         # kept in private memory, never in caller-writable memory
-        return bool(self.kw('info') or self.kw('ret') or self.size_param_of())
+        # and so is an address the worker remembers (@alloc(ptr=))
+        return bool(self.kw('info') or self.kw('ret') or self.size_param_of() or
+                    self.f.kw('alloc', 'ptr') == self.n)
 
     def w_decode(self, w):
         n, out = self.n, []

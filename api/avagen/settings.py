@@ -12,6 +12,7 @@ SETTINGS = {
     'success': ('word', REQUIRED, 'the status value of success'),
     'transport_error': ('word', REQUIRED, 'returned when the worker cannot be reached'),
     'nomem_error': ('word', None, 'returned when the guest runs out of memory (default: transport_error)'),
+    'oom_error': ('word', None, 'the API\'s out-of-memory status: a device-memory quota refuses an @alloc call with it'),
     'unsupported_error': ('word', None, 'returned by @unsupported functions (default: transport_error)'),
     'invalid_value': ('word', None, 'the API\'s error for an invalid argument value (@strings, @callback(on_release))'),
     'errcode': ('word', None, 'the name of the error output parameter of object-returning functions'),

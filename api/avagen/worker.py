@@ -7,7 +7,7 @@ its kind's (kinds.py); this file holds the function-level frame and the
 function annotations' parts (@new, @map, @async, @sync_point).
 """
 
-from . import tables
+from . import resources, tables
 from .context import indent
 
 
@@ -15,6 +15,7 @@ class WorkerFn:
     def __init__(self, ctx, f):
         self.ctx, self.f, self.ok = ctx, f, ctx.ok
         self.kinds = [p.kind for p in f.params]
+        self.res = resources.WorkerParts(self)
 
     # check helpers the kinds use (worker/worker_call.h: the return convention)
     @staticmethod
@@ -36,7 +37,7 @@ class WorkerFn:
             head.append('c->api = %s;\t/* handles live in that API\'s table */' % self.ctx.hapi)
         if any(s.startswith('e = ') for s in check):
             head.append('int64_t e;')
-        body = head + decode + self.bad_if('avaw_bad(c)') + check + self.call() + self.post() + ['goto reply;']
+        body = head + decode + self.bad_if('avaw_bad(c)') + check + self.res.before_call() + self.call() + self.post() + ['goto reply;']
         tail = ['avaw_put_u64(c, (uint64_t)(int64_t)ret);'] + self.reply() + self.free(self.ok) + ['return;']
         bad = ['avaw_set_bad(c);'] + self.free('0')
         return '\n'.join(['static void w_%s(struct avaw_call *c)' % self.f.name, '{'] + indent(body) +
@@ -94,7 +95,7 @@ class WorkerFn:
             h = ctx.handle_of(f.ret)
             out += ['if (%s && obj && avaw_handle_new(c, new_id, %s, obj))' % (ok, ctx.ht(h['short'])),
                     '\tret = %s;' % ctx.terr]
-        out += self.each('w_post')
+        out += self.each('w_post') + self.res.after_call()
         if f.has('map'):
             queue, mobj, mflags, _, msize = self.map_args()
             out += ['if (%s && mptr)' % ok,

@@ -634,6 +634,8 @@ int main(int argc, char **argv)
 			t_session_block();
 		else if (!strcmp(t, "memcg"))
 			t_memcg();
+		else if (!strcmp(t, "memquota"))
+			t_memquota();
 		else if (!strcmp(t, "dup_head"))
 			t_dup_head();
 		else if (!strcmp(t, "ref_4g"))

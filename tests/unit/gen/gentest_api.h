@@ -11,9 +11,10 @@ typedef int gt_status;
 enum {
 	GT_SUCCESS, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED, GT_ERR_VALUE, GT_ERR_DEV,
 	GT_ERR_QUEUE, GT_ERR_MEM, GT_ERR_EVENT, GT_ERR_FUNC, GT_ERR_WAIT, GT_ERR_NAME, GT_ERR_ARG,
-	GT_ERR_MISSING
+	GT_ERR_MISSING, GT_ERR_DEVMEM
 };
 enum { GT_MEM_QUEUE = 1, GT_MEM_DEVS, GT_MEM_PROPS };
+enum { GT_DEV_MEM = 1 };
 typedef struct gt_dev_s *gt_dev;
 typedef struct gt_queue_s *gt_queue;
 typedef struct gt_mem_s *gt_mem;
@@ -58,6 +59,7 @@ gt_status gtOnRelease(gt_mem mem, void (*notify)(gt_mem, void *), void *ud);
 gt_status gtLocal(int x, int *y);
 gt_status gtNotRemoted(int *x);
 gt_status gtGetQueueDevice(gt_queue q, gt_dev *dev);
+gt_status gtDevInfo(gt_dev dev, int key, size_t size, void *value);
 
 gt_status dlCopy(gt_devptr dst, gt_devptr src, size_t n, gt_queue q);
 gt_status dlLaunch(gt_func f, gt_dim3 grid, void **params, void **extra, gt_queue q);
@@ -67,5 +69,8 @@ gt_status dlViaGuest(int x);
 gt_status dlNot(int x);
 gt_status dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n);
 gt_status gtExtraSym(void);
+gt_status dlAlloc(gt_devptr *ptr, size_t width, size_t height);
+gt_status dlFree(gt_devptr ptr);
+gt_status dlMemInfo(size_t *free, size_t *total);
 
 #endif

@@ -44,6 +44,7 @@ struct gt_dispatch {
 	__typeof__(gtLocal) *gtLocal;
 	__typeof__(gtNotRemoted) *gtNotRemoted;
 	__typeof__(gtGetQueueDevice) *gtGetQueueDevice;
+	__typeof__(gtDevInfo) *gtDevInfo;
 };
 
 /* hand-written guest parts the specs name */

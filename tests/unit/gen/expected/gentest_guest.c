@@ -652,6 +652,29 @@ gt_status GT_CALL avagen_avaGtHelper(gt_queue q, size_t n, unsigned char *out)
 	return ret;
 }
 
+static gt_status GT_CALL avagen_gtDevInfo(gt_dev dev, int key, size_t size, void *value)
+{
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	if (ava_call_begin(&c, AVA_API_GENTEST, AVA_FN_GENTEST_gtDevInfo, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_u64(&c, ava_obj_id(dev, AVA_HT_GENTEST_dev));
+	ava_put_u64(&c, (uint64_t)key);
+	ava_put_u64(&c, (uint64_t)size);
+	ava_put_out(&c, value, (uint64_t)(size) * 1);
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_get_out(&c, (ret == GT_SUCCESS) ? value : NULL, (uint64_t)(size) * 1);
+	ava_call_end(&c);
+	return ret;
+}
+
 static gt_status GT_CALL avagen_gtGetQueueDevice(gt_queue q, gt_dev *dev)
 {
 	struct ava_call c;
@@ -701,6 +724,7 @@ const struct gt_dispatch ava_gentest_dispatch = {
 	.gtOnRelease = avagen_gtOnRelease,
 	.gtLocal = ava_guest_gtLocal,
 	.gtNotRemoted = avagen_gtNotRemoted,
+	.gtDevInfo = avagen_gtDevInfo,
 	.gtGetQueueDevice = avagen_gtGetQueueDevice,
 };
 

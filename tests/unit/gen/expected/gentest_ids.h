@@ -30,8 +30,9 @@
 #define AVA_FN_GENTEST_gtLocal 26
 #define AVA_FN_GENTEST_gtNotRemoted 27
 #define AVA_FN_GENTEST_avaGtHelper 28
-#define AVA_FN_GENTEST_gtGetQueueDevice 29
-#define AVA_FN_GENTEST_COUNT 30
+#define AVA_FN_GENTEST_gtDevInfo 29
+#define AVA_FN_GENTEST_gtGetQueueDevice 30
+#define AVA_FN_GENTEST_COUNT 31
 
 #define AVA_HT_GENTEST_dev 1
 #define AVA_HT_GENTEST_queue 2

@@ -237,11 +237,20 @@ static void w_gtCreateMem(struct avaw_call *c)
 	props = (const gt_prop *)v_props.val;
 	if (!avaw_new_id_ok(c, new_id))
 		goto bad;
+	const uint64_t mem_sz = (uint64_t)(size);
+	if (avaw_mem_charge(c, mem_sz)) {
+		ret = GT_ERR_DEVMEM;
+		goto reply;
+	}
 	avaw_call_timer_start(c);
 	gt_mem obj = gtCreateMem(q, flags, size, props, &ret);
 	avaw_call_timer_stop(c);
 	if ((ret == GT_SUCCESS) && obj && avaw_handle_new(c, new_id, AVA_HT_GENTEST_mem, obj))
 		ret = GT_ERR_TRANSPORT;
+	if ((ret == GT_SUCCESS))
+		avaw_mem_keep_handle(c, new_id, mem_sz);
+	else
+		avaw_mem_uncharge(c, mem_sz);
 	goto reply;
 reply:
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
@@ -839,6 +848,39 @@ bad:
 	avaw_set_bad(c);
 }
 
+static void w_gtDevInfo(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	uint64_t h_dev = avaw_get_u64(c);
+	gt_dev dev = NULL;
+	int key = (int)avaw_get_u64(c);
+	size_t size = (size_t)avaw_get_u64(c);
+	struct avaw_out o_value;
+	avaw_get_out(c, &o_value);
+	void * value = NULL;
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_handle(c, h_dev, AVA_HT_GENTEST_dev, (void **)&dev)) {
+		ret = GT_ERR_DEV;
+		goto reply;
+	}
+	if (avaw_out(c, &o_value, (uint64_t)(size), 1))
+		goto bad;
+	value = (void *)o_value.p;
+	avaw_call_timer_start(c);
+	ret = gtDevInfo(dev, key, size, value);
+	avaw_call_timer_stop(c);
+	if ((ret == GT_SUCCESS))
+		avaw_mem_info(c, (key == GT_DEV_MEM && size >= 8) ? (void *)value : NULL, NULL, sizeof(unsigned long long));
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	avaw_put_out(c, &o_value, (ret == GT_SUCCESS) ? o_value.cap : 0);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
 static void w_gtGetQueueDevice(struct avaw_call *c)
 {
 	gt_status ret = GT_SUCCESS;
@@ -892,6 +934,7 @@ const avaw_fn avaw_gentest_fns[AVA_FN_GENTEST_COUNT] = {
 	[AVA_FN_GENTEST_gtLink] = w_gtLink,
 	[AVA_FN_GENTEST_gtOnEvent] = w_gtOnEvent,
 	[AVA_FN_GENTEST_avaGtHelper] = w_avaGtHelper,
+	[AVA_FN_GENTEST_gtDevInfo] = w_gtDevInfo,
 	[AVA_FN_GENTEST_gtGetQueueDevice] = w_gtGetQueueDevice,
 };
 

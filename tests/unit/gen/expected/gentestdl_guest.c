@@ -102,6 +102,69 @@ AVA_EXPORT gt_status  dlNot(int x)
 	return GT_ERR_UNSUPPORTED;
 }
 
+AVA_EXPORT gt_status  dlAlloc(gt_devptr *ptr, size_t width, size_t height)
+{
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlAlloc, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_out(&c, ptr, (uint64_t)(1) * sizeof(gt_devptr));
+	ava_put_u64(&c, (uint64_t)width);
+	ava_put_u64(&c, (uint64_t)height);
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_get_out(&c, (ret == GT_SUCCESS) ? ptr : NULL, (uint64_t)(1) * sizeof(gt_devptr));
+	ava_call_end(&c);
+	return ret;
+}
+
+AVA_EXPORT gt_status  dlFree(gt_devptr ptr)
+{
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlFree, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_u64(&c, (uint64_t)(uintptr_t)ptr);
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_call_end(&c);
+	return ret;
+}
+
+AVA_EXPORT gt_status  dlMemInfo(size_t *free, size_t *total)
+{
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlMemInfo, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_out(&c, free, (uint64_t)(1) * sizeof(size_t));
+	ava_put_out(&c, total, (uint64_t)(1) * sizeof(size_t));
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_get_out(&c, (ret == GT_SUCCESS) ? free : NULL, (uint64_t)(1) * sizeof(size_t));
+	ava_get_out(&c, (ret == GT_SUCCESS) ? total : NULL, (uint64_t)(1) * sizeof(size_t));
+	ava_call_end(&c);
+	return ret;
+}
+
 AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n)
 {
 	struct ava_call c;

@@ -9,8 +9,11 @@
 #define AVA_FN_GENTESTDL_dlHelper 5
 #define AVA_FN_GENTESTDL_dlViaGuest 6
 #define AVA_FN_GENTESTDL_dlNot 7
-#define AVA_FN_GENTESTDL_dlScale 8
-#define AVA_FN_GENTESTDL_COUNT 9
+#define AVA_FN_GENTESTDL_dlAlloc 8
+#define AVA_FN_GENTESTDL_dlFree 9
+#define AVA_FN_GENTESTDL_dlMemInfo 10
+#define AVA_FN_GENTESTDL_dlScale 11
+#define AVA_FN_GENTESTDL_COUNT 12
 
 /* handle types: AVA_HT_GENTEST_* (the gentest API's table) */
 
@@ -23,6 +26,9 @@ struct avaw_gentestdl_syms {
 	__typeof__(dlFuncAttr) *dlFuncAttr;
 	__typeof__(dlViaGuest) *dlViaGuest;
 	__typeof__(dlNot) *dlNot;
+	__typeof__(dlAlloc) *dlAlloc;
+	__typeof__(dlFree) *dlFree;
+	__typeof__(dlMemInfo) *dlMemInfo;
 	__typeof__(dlScale) *dlScale;
 	__typeof__(gtExtraSym) *gtExtraSym;
 };

@@ -204,6 +204,107 @@ bad:
 	avaw_set_bad(c);
 }
 
+static void w_dlAlloc(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	struct avaw_out o_ptr;
+	avaw_get_out(c, &o_ptr);
+	gt_devptr * ptr = NULL;
+	size_t width = (size_t)avaw_get_u64(c);
+	size_t height = (size_t)avaw_get_u64(c);
+	if (avaw_bad(c))
+		goto bad;
+	if (avaw_out_private(c, &o_ptr, (uint64_t)(1), sizeof(gt_devptr)))
+		goto bad;
+	ptr = (gt_devptr *)o_ptr.p;
+	const uint64_t mem_sz = (uint64_t)(avaw_mem_mul(width, height));
+	if (avaw_mem_charge(c, mem_sz)) {
+		ret = GT_ERR_DEVMEM;
+		goto reply;
+	}
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlAlloc)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlAlloc(ptr, width, height);
+	avaw_call_timer_stop(c);
+	if ((ret == GT_SUCCESS) && ptr)
+		avaw_mem_keep_ptr(c, (uint64_t)(uintptr_t)(*ptr), mem_sz);
+	else
+		avaw_mem_uncharge(c, mem_sz);
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	avaw_put_out(c, &o_ptr, (ret == GT_SUCCESS) ? o_ptr.cap : 0);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
+static void w_dlFree(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	gt_devptr ptr = (gt_devptr)(uintptr_t)avaw_get_u64(c);
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_gt_devptr_ok(c, (uint64_t)(uintptr_t)ptr)) {
+		ret = GT_ERR_VALUE;
+		goto reply;
+	}
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlFree)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlFree(ptr);
+	avaw_call_timer_stop(c);
+	if ((ret == GT_SUCCESS))
+		avaw_mem_free_ptr(c, (uint64_t)(uintptr_t)(ptr));
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
+static void w_dlMemInfo(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	struct avaw_out o_free;
+	avaw_get_out(c, &o_free);
+	size_t * free = NULL;
+	struct avaw_out o_total;
+	avaw_get_out(c, &o_total);
+	size_t * total = NULL;
+	if (avaw_bad(c))
+		goto bad;
+	if (avaw_out(c, &o_free, (uint64_t)(1), sizeof(size_t)))
+		goto bad;
+	free = (size_t *)o_free.p;
+	if (avaw_out(c, &o_total, (uint64_t)(1), sizeof(size_t)))
+		goto bad;
+	total = (size_t *)o_total.p;
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlMemInfo)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlMemInfo(free, total);
+	avaw_call_timer_stop(c);
+	if ((ret == GT_SUCCESS))
+		avaw_mem_info(c, (void *)total, (void *)free, sizeof(size_t));
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	avaw_put_out(c, &o_free, (ret == GT_SUCCESS) ? o_free.cap : 0);
+	avaw_put_out(c, &o_total, (ret == GT_SUCCESS) ? o_total.cap : 0);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
 static void w_dlScale(struct avaw_call *c)
 {
 	gt_status ret = GT_SUCCESS;
@@ -331,6 +432,9 @@ const avaw_fn avaw_gentestdl_fns[AVA_FN_GENTESTDL_COUNT] = {
 	[AVA_FN_GENTESTDL_dlRtLaunch] = w_dlRtLaunch,
 	[AVA_FN_GENTESTDL_dlFuncAttr] = w_dlFuncAttr,
 	[AVA_FN_GENTESTDL_dlHelper] = w_dlHelper,
+	[AVA_FN_GENTESTDL_dlAlloc] = w_dlAlloc,
+	[AVA_FN_GENTESTDL_dlFree] = w_dlFree,
+	[AVA_FN_GENTESTDL_dlMemInfo] = w_dlMemInfo,
 	[AVA_FN_GENTESTDL_dlScale] = w_dlScale,
 };
 
@@ -361,6 +465,15 @@ int avaw_gentestdl_load_syms(void *lib)
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlNot));
 	memcpy(&avaw_gentestdl_sym.dlNot, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlAlloc));
+	memcpy(&avaw_gentestdl_sym.dlAlloc, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlFree));
+	memcpy(&avaw_gentestdl_sym.dlFree, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlMemInfo));
+	memcpy(&avaw_gentestdl_sym.dlMemInfo, &p, sizeof(p));
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlScale));
 	memcpy(&avaw_gentestdl_sym.dlScale, &p, sizeof(p));
