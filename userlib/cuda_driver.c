@@ -36,17 +36,17 @@ static CUresult load_image(CUmodule *module, const void *image)
 	return avagen_avaCuModuleLoadData(module, image, n);
 }
 
-AVA_EXPORT CUresult cuModuleLoadData(CUmodule *module, const void *image)
+CUresult avaguest_cuModuleLoadData(CUmodule *module, const void *image)
 {
 	return load_image(module, image);
 }
 
-AVA_EXPORT CUresult cuModuleLoadFatBinary(CUmodule *module, const void *fatCubin)
+CUresult avaguest_cuModuleLoadFatBinary(CUmodule *module, const void *fatCubin)
 {
 	return load_image(module, fatCubin);
 }
 
-AVA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int numOptions,
+CUresult avaguest_cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int numOptions,
 				       CUjit_option *options, void **optionValues)
 {
 	unsigned int i;
@@ -65,7 +65,7 @@ AVA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsi
 	return load_image(module, image);
 }
 
-AVA_EXPORT CUresult cuModuleLoad(CUmodule *module, const char *fname)
+CUresult avaguest_cuModuleLoad(CUmodule *module, const char *fname)
 {
 	FILE *f;
 	char *buf = NULL;
@@ -186,17 +186,17 @@ static CUresult host_alloc(void **pp, size_t bytesize, unsigned int flags)
 	return r;
 }
 
-AVA_EXPORT CUresult cuMemAllocHost(void **pp, size_t bytesize)
+CUresult avaguest_cuMemAllocHost(void **pp, size_t bytesize)
 {
 	return host_alloc(pp, bytesize, 0);
 }
 
-AVA_EXPORT CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags)
+CUresult avaguest_cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags)
 {
 	return host_alloc(pp, bytesize, Flags);
 }
 
-AVA_EXPORT CUresult cuMemFreeHost(void *p)
+CUresult avaguest_cuMemFreeHost(void *p)
 {
 	struct ava_obj *o = NULL;
 
@@ -207,7 +207,7 @@ AVA_EXPORT CUresult cuMemFreeHost(void *p)
 	return CUDA_SUCCESS;
 }
 
-AVA_EXPORT CUresult cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsigned int Flags)
+CUresult avaguest_cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsigned int Flags)
 {
 	uint64_t off = 0;
 	struct ava_obj *o = ava_cu_hostmem_find(p, 1, &off);
@@ -222,7 +222,7 @@ AVA_EXPORT CUresult cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsig
 
 /* Memory the worker cannot see cannot be pinned for it: registration
  * succeeds and copies from it go through the arena. */
-AVA_EXPORT CUresult cuMemHostRegister(void *p, size_t bytesize, unsigned int Flags)
+CUresult avaguest_cuMemHostRegister(void *p, size_t bytesize, unsigned int Flags)
 {
 	(void)Flags;
 	if (!p || !bytesize)
@@ -231,7 +231,7 @@ AVA_EXPORT CUresult cuMemHostRegister(void *p, size_t bytesize, unsigned int Fla
 	return CUDA_SUCCESS;
 }
 
-AVA_EXPORT CUresult cuMemHostUnregister(void *p)
+CUresult avaguest_cuMemHostUnregister(void *p)
 {
 	return p ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
@@ -299,23 +299,23 @@ static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, CUstream st, int stre
 	}
 }
 
-AVA_EXPORT CUresult cuMemcpyHtoD(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount)
+CUresult avaguest_cuMemcpyHtoD(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount)
 {
 	return htod(dstDevice, srcHost, ByteCount, NULL, 0);
 }
 
-AVA_EXPORT CUresult cuMemcpyHtoDAsync(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount,
+CUresult avaguest_cuMemcpyHtoDAsync(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount,
 				      CUstream hStream)
 {
 	return htod(dstDevice, srcHost, ByteCount, hStream, 1);
 }
 
-AVA_EXPORT CUresult cuMemcpyDtoH(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount)
+CUresult avaguest_cuMemcpyDtoH(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount)
 {
 	return dtoh(dstHost, srcDevice, ByteCount, NULL, 0);
 }
 
-AVA_EXPORT CUresult cuMemcpyDtoHAsync(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount,
+CUresult avaguest_cuMemcpyDtoHAsync(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount,
 				      CUstream hStream)
 {
 	return dtoh(dstHost, srcDevice, ByteCount, hStream, 1);
@@ -341,12 +341,12 @@ static CUresult unified(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstream st,
 	return CUDA_SUCCESS;
 }
 
-AVA_EXPORT CUresult cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount)
+CUresult avaguest_cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount)
 {
 	return unified(dst, src, ByteCount, NULL, 0);
 }
 
-AVA_EXPORT CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount, CUstream hStream)
+CUresult avaguest_cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount, CUstream hStream)
 {
 	return unified(dst, src, ByteCount, hStream, 1);
 }
@@ -369,12 +369,12 @@ static CUresult error_text(CUresult error, const char **pStr, int which)
 	return s ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
-AVA_EXPORT CUresult cuGetErrorName(CUresult error, const char **pStr)
+CUresult avaguest_cuGetErrorName(CUresult error, const char **pStr)
 {
 	return error_text(error, pStr, 0);
 }
 
-AVA_EXPORT CUresult cuGetErrorString(CUresult error, const char **pStr)
+CUresult avaguest_cuGetErrorString(CUresult error, const char **pStr)
 {
 	return error_text(error, pStr, 1);
 }
@@ -391,7 +391,7 @@ static void *self_handle(void)
 	return self;
 }
 
-AVA_EXPORT CUresult cuGetProcAddress(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags,
+CUresult avaguest_cuGetProcAddress(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags,
 				     CUdriverProcAddressQueryResult *symbolStatus)
 {
 	static const char *const suffix[] = { "_v4", "_v3", "_v2", "" };
@@ -420,7 +420,7 @@ AVA_EXPORT CUresult cuGetProcAddress(const char *symbol, void **pfn, int cudaVer
  * the program carries a CUDA runtime AvA cannot see into (nvcc links cudart
  * statically by default): say how to fix it instead of failing obscurely.
  */
-AVA_EXPORT CUresult cuGetExportTable(const void **ppExportTable, const CUuuid *pExportTableId)
+CUresult avaguest_cuGetExportTable(const void **ppExportTable, const CUuuid *pExportTableId)
 {
 	static int told;
 

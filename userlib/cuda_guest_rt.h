@@ -19,6 +19,8 @@
 #include <stdlib.h>
 
 #include "cuda_types.h"
+/* the generated entry points of the @guest functions call the avaguest_ ones */
+#define AVA_GUEST_IMPL_DECLS 1
 #include "cuda_ids.h"
 #include "cudart_ids.h"
 #include "guest_call.h"
