@@ -91,14 +91,34 @@ CUresult avaguest_cuModuleLoad(CUmodule *module, const char *fname)
 
 /* ------------------------------------------------------------------ contexts, launches */
 
-AVA_EXPORT CUresult cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags,
-				CUdevice dev)
+CUresult avaguest_cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev)
 {
-	if (ctxCreateParams) {
-		ava_unsupported("cuCtxCreate with creation parameters");
+	if (!ctxCreateParams)
+		return avagen_avaCuCtxCreate(pctx, NULL, 0, 0, flags, dev);
+	/* a context on a graphics API's queue cannot be shared with the worker */
+	if (ctxCreateParams->cigParams) {
+		ava_unsupported("cuCtxCreate with CIG parameters");
 		return CUDA_ERROR_NOT_SUPPORTED;
 	}
-	return avagen_cuCtxCreate(pctx, NULL, flags, dev);
+	if (ctxCreateParams->numExecAffinityParams < 0 ||
+	    (ctxCreateParams->numExecAffinityParams && !ctxCreateParams->execAffinityParams))
+		return CUDA_ERROR_INVALID_VALUE;
+	return avagen_avaCuCtxCreate(pctx, ctxCreateParams->execAffinityParams,
+				     ctxCreateParams->numExecAffinityParams, 1, flags, dev);
+}
+
+/* The ABI versions of CUDA 11 and 12 (programs built with older toolkits). */
+CUresult avaguest_cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev)
+{
+	return avagen_avaCuCtxCreate(pctx, NULL, 0, 0, flags, dev);
+}
+
+CUresult avaguest_cuCtxCreate_v3(CUcontext *pctx, CUexecAffinityParam *paramsArray, int numParams,
+				 unsigned int flags, CUdevice dev)
+{
+	CUctxCreateParams p = { paramsArray, numParams, NULL };
+
+	return avaguest_cuCtxCreate(pctx, &p, flags, dev);
 }
 
 /* The parameter layout of f, fetched from the worker once per function. */
@@ -160,6 +180,41 @@ AVA_EXPORT CUresult cuOccupancyMaxPotentialBlockSize(int *minGridSize, int *bloc
 	}
 	return avagen_cuOccupancyMaxPotentialBlockSize(minGridSize, blockSize, func, NULL, dynamicSMemSize,
 						       blockSizeLimit);
+}
+
+AVA_EXPORT CUresult cuOccupancyMaxPotentialBlockSizeWithFlags(int *minGridSize, int *blockSize, CUfunction func,
+							      CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+							      size_t dynamicSMemSize, int blockSizeLimit,
+							      unsigned int flags)
+{
+	if (blockSizeToDynamicSMemSize) {
+		ava_unsupported("cuOccupancyMaxPotentialBlockSizeWithFlags with a shared-memory callback");
+		return CUDA_ERROR_NOT_SUPPORTED;
+	}
+	return avagen_cuOccupancyMaxPotentialBlockSizeWithFlags(minGridSize, blockSize, func, NULL, dynamicSMemSize,
+								blockSizeLimit, flags);
+}
+
+/* The configuration flattened, with its attributes (the worker checks them). */
+CUresult avaguest_cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)
+{
+	unsigned int dims[7];
+	CUresult r;
+
+	if (!config || (config->numAttrs && !config->attrs) || (kernelParams && extra))
+		return CUDA_ERROR_INVALID_VALUE;
+	r = func_ready(f);
+	if (r != CUDA_SUCCESS)
+		return r;
+	dims[0] = config->gridDimX;
+	dims[1] = config->gridDimY;
+	dims[2] = config->gridDimZ;
+	dims[3] = config->blockDimX;
+	dims[4] = config->blockDimY;
+	dims[5] = config->blockDimZ;
+	dims[6] = config->sharedMemBytes;
+	return avagen_avaCuLaunchKernelEx(f, dims, config->hStream, config->attrs, config->numAttrs, kernelParams,
+					  extra);
 }
 
 /* ------------------------------------------------------------------ pinned host memory */
@@ -391,24 +446,22 @@ static void *self_handle(void)
 	return self;
 }
 
+/* The name the headers of cudaVersion map symbol to: CUDA 13's (the export
+ * list's aliases), but cuCtxCreate was _v2 before CUDA 13. */
 CUresult avaguest_cuGetProcAddress(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags,
-				     CUdriverProcAddressQueryResult *symbolStatus)
+				   CUdriverProcAddressQueryResult *symbolStatus)
 {
-	static const char *const suffix[] = { "_v4", "_v3", "_v2", "" };
 	void *self = self_handle(), *p = NULL;
-	char name[256];
-	unsigned i;
+	const char *name;
 
 	(void)flags;	/* per-thread default stream variants are not remoted */
 	if (!symbol || !pfn)
 		return CUDA_ERROR_INVALID_VALUE;
-	/* cuCtxCreate changed its parameters in CUDA 13 (_v4) */
-	for (i = 0; self && !p && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		if (!strcmp(symbol, "cuCtxCreate") && cudaVersion < 13000 && i == 0)
-			continue;
-		if ((size_t)snprintf(name, sizeof(name), "%s%s", symbol, suffix[i]) < sizeof(name))
-			p = dlsym(self, name);
-	}
+	name = ava_cuda_export_alias(symbol);
+	if (!strcmp(symbol, "cuCtxCreate") && cudaVersion < 13000)
+		name = "cuCtxCreate_v2";
+	if (self)
+		p = dlsym(self, name);
 	*pfn = p;
 	if (symbolStatus)
 		*symbolStatus = p ? CU_GET_PROC_ADDRESS_SUCCESS : CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;

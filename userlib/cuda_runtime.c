@@ -649,3 +649,20 @@ const char *avaguest_cudaGetErrorString(cudaError_t error)
 {
 	return error_text(error, 1);
 }
+
+/* ------------------------------------------------------------------ for cuda_runtime_more.c */
+
+cudaError_t ava_rt_err(cudaError_t e)
+{
+	return rt_err(e);
+}
+
+cudaKernel_t ava_rt_kernel_of(const void *hostFun)
+{
+	return kernel_of(hostFun);
+}
+
+cudaError_t ava_rt_kernel_ready(cudaKernel_t k)
+{
+	return kernel_ready(k);
+}

@@ -29,8 +29,11 @@ def guest_impl_decls(ctx):
     """The hand-written @guest functions the generated entry points call."""
     if not ctx.guest_impl:
         return []
-    out = ['', '/* The hand-written @guest functions (guest_impl_prefix). */', '#ifdef AVA_GUEST_IMPL_DECLS']
+    out = ['', '/* The hand-written @guest functions (guest_impl_prefix) and the', ' * generated stubs of @wrap and @internal ones. */',
+           '#ifdef AVA_GUEST_IMPL_DECLS']
     out += ['%s;' % ctx.sig(f, ctx.guest_impl) for f in ctx.sp.funcs if f.has('guest')]
+    out += ['%s;' % ctx.sig(f, 'avagen_') for f in ctx.sp.funcs
+            if (f.has('wrap') or f.has('internal')) and not f.has('guest')]
     return out + ['#endif']
 
 
