@@ -69,6 +69,24 @@ static void CUDART_CB rt_stream_callback(cudaStream_t s, cudaError_t status, voi
 	run(ud, status);
 }
 
+/* A captured host function would run again at each replay, on a slot that
+ * is no longer its own: refused while the stream captures. */
+static CUresult enqueue(struct hostfn *h, CUstream stream, int kind)
+{
+	CUstreamCaptureStatus cs = CU_STREAM_CAPTURE_STATUS_NONE;
+
+	if (!CU.cuLaunchHostFunc || !CU.cuStreamAddCallback || !RT.cudaStreamAddCallback)
+		return CUDA_ERROR_NOT_SUPPORTED;
+	if (CU.cuStreamIsCapturing && CU.cuStreamIsCapturing(stream, &cs) == CUDA_SUCCESS &&
+	    cs != CU_STREAM_CAPTURE_STATUS_NONE)
+		return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+	if (kind == AVA_CU_HOSTFN_FUNC)
+		return CU.cuLaunchHostFunc(stream, host_func, h);
+	if (kind == AVA_CU_HOSTFN_CALLBACK)
+		return CU.cuStreamAddCallback(stream, stream_callback, h, 0);
+	return (CUresult)RT.cudaStreamAddCallback(stream, rt_stream_callback, h, 0);
+}
+
 CUresult avaw_cu_host_fn(struct avaw_call *c, CUstream stream, ava_hostmem_t hm, size_t offset, int kind)
 {
 	uint32_t *base = avaw_cu_hostmem_at(hm, 0, AVA_CU_HOSTFN_BYTES);
@@ -79,20 +97,15 @@ CUresult avaw_cu_host_fn(struct avaw_call *c, CUstream stream, ava_hostmem_t hm,
 	if (!base || offset < AVA_CU_HOSTFN_SLOT(0) || offset > AVA_CU_HOSTFN_SLOT(AVA_CU_HOSTFN_SLOTS - 1) ||
 	    (offset - AVA_CU_HOSTFN_SLOT(0)) % 8 || kind < AVA_CU_HOSTFN_FUNC || kind > AVA_CU_HOSTFN_RT_CALLBACK)
 		return CUDA_ERROR_INVALID_VALUE;
-	if (!CU.cuLaunchHostFunc || !CU.cuStreamAddCallback || !RT.cudaStreamAddCallback)
-		return CUDA_ERROR_NOT_SUPPORTED;
 	h = malloc(sizeof(*h));
 	if (!h)
 		return CUDA_ERROR_OUT_OF_MEMORY;
 	*h = (struct hostfn){ hm, base, base + offset / 4 };
 	avaw_cu_hostmem_busy(hm, 1);
-	if (kind == AVA_CU_HOSTFN_FUNC)
-		r = CU.cuLaunchHostFunc(stream, host_func, h);
-	else if (kind == AVA_CU_HOSTFN_CALLBACK)
-		r = CU.cuStreamAddCallback(stream, stream_callback, h, 0);
-	else
-		r = (CUresult)RT.cudaStreamAddCallback(stream, rt_stream_callback, h, 0);
+	r = enqueue(h, stream, kind);
 	if (r != CUDA_SUCCESS) {
+		/* the guest sent it without waiting: give its slot back */
+		__atomic_store_n(&h->slot[0], AVA_CU_HOSTFN_FREE, __ATOMIC_RELEASE);
 		avaw_cu_hostmem_busy(hm, -1);
 		free(h);
 	}

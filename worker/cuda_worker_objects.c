@@ -54,6 +54,16 @@ int avaw_cu_event_release(void *event)
 	return CU.cuEventDestroy ? CU.cuEventDestroy(event) : 0;
 }
 
+int avaw_cu_graph_release(void *graph)
+{
+	return CU.cuGraphDestroy ? CU.cuGraphDestroy(graph) : 0;
+}
+
+int avaw_cu_graphexec_release(void *exec)
+{
+	return CU.cuGraphExecDestroy ? CU.cuGraphExecDestroy(exec) : 0;
+}
+
 
 CUresult avaw_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size)
 {

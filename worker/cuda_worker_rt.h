@@ -41,6 +41,8 @@ int avaw_cu_ctx_release(void *ctx);
 int avaw_cu_module_release(void *mod);
 int avaw_cu_stream_release(void *stream);
 int avaw_cu_event_release(void *event);
+int avaw_cu_graph_release(void *graph);
+int avaw_cu_graphexec_release(void *exec);
 int avaw_cu_hostmem_release(void *hm);
 int avaw_rt_fatbin_release(void *fb);
 
