@@ -97,13 +97,13 @@ CUDA_HOME ?= /usr/local/cuda
 HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
 CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
-CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
 CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/userlib/cuda_runtime_more.o $(BUILD)/obj/cuda/gen/cudart_guest.o \
 	$(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
-	attrs.c hostfn.c)
+	attrs.c hostfn.c copy2d.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # the math libraries, remoted at their own APIs (docs/cuda.md)
 CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \

@@ -36,6 +36,17 @@ const char *ava_cuda_export_alias(const char *name);
  * guest in stream order (cuda_hostfn.c). */
 CUresult ava_cu_host_fn(int kind, void *stream, void (*fn)(void), void *ud);
 
+/* A 2-D copy of h rows of w bytes (cuda_copy2d.c), through an API's calls. */
+struct ava_cu_2d_ops {
+	int (*dev)(void *dst, size_t dpitch, const void *src, size_t spitch, size_t w, size_t h, void *stream,
+		   int async);
+	int (*htod)(void *dst, size_t dpitch, const void *packed, size_t bytes, size_t w, size_t h, void *stream);
+	int (*dtoh)(void *packed, size_t bytes, const void *src, size_t spitch, size_t w, size_t h, void *stream);
+	int invalid, nomem;
+};
+int ava_cu_copy2d(const struct ava_cu_2d_ops *ops, void *dst, int dst_dev, size_t dpitch, const void *src,
+		  int src_dev, size_t spitch, size_t w, size_t h, void *stream, int async);
+
 /* ------------------------------------------------------------ handles */
 /* A stream's id: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special. */
 uint64_t ava_cu_stream_id(const void *p, uint32_t type);

@@ -3,7 +3,7 @@
  * More hand-written entry points of the libcudart.so.13 shim
  * (api/cudart.spec): host functions and stream callbacks (through the
  * driver API's channel, cuda_hostfn.c), cudaLaunchKernelExC, pointer
- * attributes and the driver entry points.
+ * attributes, 2-D copies (cuda_copy2d.c) and the driver entry points.
  */
 #include "cuda_runtime_more.h"
 
@@ -87,6 +87,54 @@ cudaError_t avaguest_cudaPointerGetAttributes(struct cudaPointerAttributes *attr
 	attributes->devicePointer = (void *)(uintptr_t)dev;
 	attributes->hostPointer = (void *)ptr;
 	return cudaSuccess;
+}
+
+static int rt_dev(void *dst, size_t dpitch, const void *src, size_t spitch, size_t w, size_t h, void *st, int async)
+{
+	return avagen_avaRtMemcpy2DDevice(dst, dpitch, src, spitch, w, h, st, async);
+}
+
+static int rt_htod(void *dst, size_t dpitch, const void *packed, size_t bytes, size_t w, size_t h, void *st)
+{
+	return avagen_avaRtMemcpy2DHtoD(dst, dpitch, packed, bytes, w, h, st);
+}
+
+static int rt_dtoh(void *packed, size_t bytes, const void *src, size_t spitch, size_t w, size_t h, void *st)
+{
+	return avagen_avaRtMemcpy2DDtoH(packed, bytes, src, spitch, w, h, st);
+}
+
+static const struct ava_cu_2d_ops rt_ops = { rt_dev, rt_htod, rt_dtoh, cudaErrorInvalidValue,
+					     cudaErrorMemoryAllocation };
+
+static cudaError_t copy2d(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width, size_t height,
+			  enum cudaMemcpyKind kind, cudaStream_t stream, int async)
+{
+	int ddev, sdev;
+
+	if (kind == cudaMemcpyDefault) {
+		ddev = ava_cu_is_device((uint64_t)(uintptr_t)dst);
+		sdev = ava_cu_is_device((uint64_t)(uintptr_t)src);
+	} else if (kind >= cudaMemcpyHostToHost && kind <= cudaMemcpyDeviceToDevice) {
+		ddev = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+		sdev = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+	} else {
+		return ava_rt_err(cudaErrorInvalidMemcpyDirection);
+	}
+	return ava_rt_err((cudaError_t)ava_cu_copy2d(&rt_ops, dst, ddev, dpitch, src, sdev, spitch, width, height,
+						     stream, async));
+}
+
+cudaError_t avaguest_cudaMemcpy2D(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
+				  size_t height, enum cudaMemcpyKind kind)
+{
+	return copy2d(dst, dpitch, src, spitch, width, height, kind, NULL, 0);
+}
+
+cudaError_t avaguest_cudaMemcpy2DAsync(void *dst, size_t dpitch, const void *src, size_t spitch, size_t width,
+				       size_t height, enum cudaMemcpyKind kind, cudaStream_t stream)
+{
+	return copy2d(dst, dpitch, src, spitch, width, height, kind, stream, 1);
 }
 
 /* AvA's own driver API functions (the libcuda.so.1 shim's cuGetProcAddress). */

@@ -77,6 +77,12 @@ CUresult avaw_cu_launch_ex(struct avaw_call *c, CUfunction f, const unsigned int
 			    const CUlaunchAttribute *attrs, unsigned int n, void **params, void **extra);
 CUresult avaw_cu_ptr_attr(struct avaw_call *c, unsigned long long *data, CUpointer_attribute attr, CUdeviceptr ptr);
 CUresult avaw_cu_host_fn(struct avaw_call *c, CUstream stream, ava_hostmem_t hm, size_t offset, int kind);
+CUresult avaw_cu_2d_dev(struct avaw_call *c, CUdeviceptr dst, size_t dpitch, CUdeviceptr src, size_t spitch, size_t w,
+			size_t h, CUstream st, int async);
+CUresult avaw_cu_2d_htod(struct avaw_call *c, CUdeviceptr dst, size_t dpitch, const void *src, size_t bytes, size_t w,
+			 size_t h, CUstream st);
+CUresult avaw_cu_2d_dtoh(struct avaw_call *c, void *dst, size_t bytes, CUdeviceptr src, size_t spitch, size_t w,
+			 size_t h, CUstream st);
 CUresult avaw_cu_stream_set_attr(struct avaw_call *c, CUstream stream, CUstreamAttrID attr,
 				  const CUstreamAttrValue *value);
 CUresult avaw_cu_stream_get_attr(struct avaw_call *c, CUstream stream, CUstreamAttrID attr,
@@ -126,6 +132,12 @@ cudaError_t avaw_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 g
 				 size_t shmem, cudaStream_t stream);
 cudaError_t avaw_rt_launch_ex(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, size_t shmem,
 			       cudaStream_t stream, const cudaLaunchAttribute *attrs, unsigned int n, void **args);
+cudaError_t avaw_rt_2d_dev(struct avaw_call *c, void *dst, size_t dpitch, const void *src, size_t spitch, size_t w,
+			   size_t h, cudaStream_t st, int async);
+cudaError_t avaw_rt_2d_htod(struct avaw_call *c, void *dst, size_t dpitch, const void *src, size_t bytes, size_t w,
+			    size_t h, cudaStream_t st);
+cudaError_t avaw_rt_2d_dtoh(struct avaw_call *c, void *dst, size_t bytes, const void *src, size_t spitch, size_t w,
+			    size_t h, cudaStream_t st);
 cudaError_t avaw_rt_ptr_attrs(struct avaw_call *c, struct cudaPointerAttributes *attr, const void *ptr);
 cudaError_t avaw_rt_stream_set_attr(struct avaw_call *c, cudaStream_t stream, cudaStreamAttrID attr,
 				     const cudaStreamAttrValue *value);

@@ -1,7 +1,7 @@
 // The CUDA 13 driver API as a new program uses it: a context made by
 // cuCtxCreate (_v4) with CUctxCreateParams, a module loaded from a PTX file,
 // cuLaunchKernelEx with attributes, stream attributes, host functions and
-// stream callbacks in stream order, pointer attributes, 2-D memsets,
+// stream callbacks in stream order, pointer attributes, 2-D memsets and copies,
 // events with flags and entry points from cuGetProcAddress.
 // Usage: driver_v4 kernels.ptx (tests/gpu/run builds it from driver_kernels.cu)
 #include <atomic>
@@ -175,6 +175,47 @@ static void test_memset2d(void)
 	CK(cuMemFree(d));
 }
 
+static void test_copy2d(CUstream st)
+{
+	const size_t w = 100, h = 7, hp = 128;
+	std::vector<unsigned char> src(hp * h), back(hp * h, 0);
+	for (size_t i = 0; i < src.size(); i++)
+		src[i] = (unsigned char)(i * 13 + 1);
+	CUdeviceptr d;
+	size_t pitch;
+	CK(cuMemAllocPitch(&d, &pitch, w, h, 4));
+	CUDA_MEMCPY2D m;
+	memset(&m, 0, sizeof(m));
+	m.srcMemoryType = CU_MEMORYTYPE_HOST;
+	m.srcHost = src.data();
+	m.srcPitch = hp;
+	m.dstMemoryType = CU_MEMORYTYPE_DEVICE;
+	m.dstDevice = d;
+	m.dstPitch = pitch;
+	m.WidthInBytes = w;
+	m.Height = h;
+	CK(cuMemcpy2D(&m));
+	memset(&m, 0, sizeof(m));
+	m.srcMemoryType = CU_MEMORYTYPE_DEVICE;
+	m.srcDevice = d;
+	m.srcPitch = pitch;
+	m.srcXInBytes = 10;
+	m.srcY = 1;
+	m.dstMemoryType = CU_MEMORYTYPE_HOST;
+	m.dstHost = back.data();
+	m.dstPitch = hp;
+	m.WidthInBytes = w - 10;
+	m.Height = h - 1;
+	CK(cuMemcpy2DAsync(&m, st));
+	CK(cuStreamSynchronize(st));
+	int same = 1;
+	for (size_t r = 0; r + 1 < h; r++)
+		for (size_t c = 0; c + 10 < w; c++)
+			same &= back[r * hp + c] == src[(r + 1) * hp + c + 10];
+	printf("2-D copies: the offset window came back %d\n", same);
+	CK(cuMemFree(d));
+}
+
 static void test_events_and_entry_points(CUstream st)
 {
 	CUevent a, b;
@@ -236,6 +277,7 @@ int main(int argc, char **argv)
 	test_host_functions(st, dx);
 	test_pointer_attrs(dy);
 	test_memset2d();
+	test_copy2d(st);
 	test_events_and_entry_points(st);
 
 	CK(cuMemFree(dx));

@@ -1,6 +1,6 @@
 // Stream attributes, cudaLaunchKernelExC with attributes, kernel
 // attributes and occupancy, pointer attributes, 2-D memsets, events with
-// flags and driver entry points from the runtime.
+// flags, 2-D copies and driver entry points from the runtime.
 #include "common.h"
 
 #include <cstring>
@@ -95,6 +95,37 @@ static void memset_2d(void)
 	CK(cudaFree(d));
 }
 
+static void copies_2d(cudaStream_t st)
+{
+	const int w = 37, h = 11, hp = 48;	// bytes per row, rows, host pitch
+	std::vector<unsigned char> src(hp * h), back(hp * h, 0xee), back2(hp * h, 0xdd);
+	for (int i = 0; i < hp * h; i++)
+		src[i] = (unsigned char)(i * 7 + 3);
+	unsigned char *a, *b;
+	size_t pa, pb;
+	CK(cudaMallocPitch(&a, &pa, w, h));
+	CK(cudaMallocPitch(&b, &pb, w + 5, h));
+	CK(cudaMemcpy2D(a, pa, src.data(), hp, w, h, cudaMemcpyHostToDevice));
+	CK(cudaMemcpy2DAsync(b, pb, a, pa, w, h, cudaMemcpyDeviceToDevice, st));
+	CK(cudaMemcpy2DAsync(back.data(), hp, b, pb, w, h, cudaMemcpyDeviceToHost, st));
+	CK(cudaStreamSynchronize(st));
+	CK(cudaMemcpy2D(back2.data(), hp, a, pa, w, h, cudaMemcpyDefault));
+	long sum = 0, pad = 0;
+	int same = 1;
+	for (int r = 0; r < h; r++)
+		for (int c = 0; c < hp; c++) {
+			if (c < w) {
+				sum += back[r * hp + c];
+				same &= back[r * hp + c] == src[r * hp + c] && back2[r * hp + c] == src[r * hp + c];
+			} else {
+				pad += back[r * hp + c] == 0xee;
+			}
+		}
+	printf("2-D copies: rows equal %d, sum %ld, host padding untouched %ld\n", same, sum, pad);
+	CK(cudaFree(a));
+	CK(cudaFree(b));
+}
+
 static void events_and_entry_points(cudaStream_t st)
 {
 	cudaEvent_t a, b;
@@ -136,6 +167,7 @@ int main()
 	kernel_attributes();
 	pointer_attributes(d);
 	memset_2d();
+	copies_2d(st);
 	events_and_entry_points(st);
 	CK(cudaFree(d));
 	CK(cudaStreamDestroy(st));
