@@ -57,6 +57,29 @@ typedef struct ava_hostmem_st *ava_hostmem_t;	/* pinned host memory shared with 
 #define AVA_CU_HOSTFN_SLOTS	256u
 #define AVA_CU_HOSTFN_SLOT(i)	(64u + 8u * (i))
 enum { AVA_CU_HOSTFN_FREE, AVA_CU_HOSTFN_QUEUED, AVA_CU_HOSTFN_READY, AVA_CU_HOSTFN_DONE };
+/* Bytes of a pointer attribute's value as the driver writes it; 0 for
+ * those that are not numbers (a context, P2P tokens, a memory pool). */
+static inline size_t ava_cu_ptr_attr_size(CUpointer_attribute a)
+{
+	switch (a) {
+	case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
+	case CU_POINTER_ATTRIBUTE_HOST_POINTER:
+	case CU_POINTER_ATTRIBUTE_BUFFER_ID:
+	case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
+	case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
+	case CU_POINTER_ATTRIBUTE_MAPPING_SIZE:
+	case CU_POINTER_ATTRIBUTE_MAPPING_BASE_ADDR:
+	case CU_POINTER_ATTRIBUTE_MEMORY_BLOCK_ID:
+		return sizeof(unsigned long long);
+	case CU_POINTER_ATTRIBUTE_CONTEXT:
+	case CU_POINTER_ATTRIBUTE_P2P_TOKENS:
+	case CU_POINTER_ATTRIBUTE_MEMPOOL_HANDLE:
+		return 0;
+	default:
+		return sizeof(unsigned int);
+	}
+}
+
 /* Kinds of avaCuHostFn. */
 enum { AVA_CU_HOSTFN_FUNC, AVA_CU_HOSTFN_CALLBACK, AVA_CU_HOSTFN_RT_CALLBACK };
 

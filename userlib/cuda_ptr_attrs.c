@@ -9,28 +9,6 @@
 
 #include <string.h>
 
-/* Bytes of an attribute's value as the driver writes it (0: not served). */
-static size_t attr_size(CUpointer_attribute a)
-{
-	switch (a) {
-	case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
-	case CU_POINTER_ATTRIBUTE_BUFFER_ID:
-	case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
-	case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
-	case CU_POINTER_ATTRIBUTE_MAPPING_SIZE:
-	case CU_POINTER_ATTRIBUTE_MAPPING_BASE_ADDR:
-	case CU_POINTER_ATTRIBUTE_MEMORY_BLOCK_ID:
-	case CU_POINTER_ATTRIBUTE_HOST_POINTER:
-		return sizeof(unsigned long long);
-	case CU_POINTER_ATTRIBUTE_CONTEXT:
-	case CU_POINTER_ATTRIBUTE_P2P_TOKENS:
-	case CU_POINTER_ATTRIBUTE_MEMPOOL_HANDLE:
-		return 0;
-	default:
-		return sizeof(unsigned int);
-	}
-}
-
 /* An attribute of the guest's pinned memory hm (p at offset off in it). */
 static CUresult pinned_attr(void *data, CUpointer_attribute a, struct ava_obj *hm, uint64_t off, CUdeviceptr p)
 {
@@ -60,7 +38,7 @@ static CUresult pinned_attr(void *data, CUpointer_attribute a, struct ava_obj *h
 
 CUresult avaguest_cuPointerGetAttribute(void *data, CUpointer_attribute attribute, CUdeviceptr ptr)
 {
-	size_t n = attr_size(attribute);
+	size_t n = ava_cu_ptr_attr_size(attribute);
 	unsigned long long v = 0;
 	struct ava_obj *hm;
 	uint64_t off = 0;

@@ -109,41 +109,15 @@ cudaError_t avaw_rt_launch_ex(struct avaw_call *c, cudaKernel_t kernel, dim3 gri
 	return RT.cudaLaunchKernelExC(&cfg, &k->key, args);
 }
 
-/* Bytes of a pointer attribute's value, or 0 for one that is not served. */
-static size_t ptr_attr_size(CUpointer_attribute a)
-{
-	switch (a) {
-	case CU_POINTER_ATTRIBUTE_MEMORY_TYPE:
-	case CU_POINTER_ATTRIBUTE_SYNC_MEMOPS:
-	case CU_POINTER_ATTRIBUTE_IS_MANAGED:
-	case CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL:
-	case CU_POINTER_ATTRIBUTE_IS_LEGACY_CUDA_IPC_CAPABLE:
-	case CU_POINTER_ATTRIBUTE_MAPPED:
-	case CU_POINTER_ATTRIBUTE_IS_GPU_DIRECT_RDMA_CAPABLE:
-	case CU_POINTER_ATTRIBUTE_ACCESS_FLAGS:
-	case CU_POINTER_ATTRIBUTE_ALLOWED_HANDLE_TYPES:
-		return sizeof(int);
-	case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
-	case CU_POINTER_ATTRIBUTE_BUFFER_ID:
-	case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
-	case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
-	case CU_POINTER_ATTRIBUTE_MAPPING_SIZE:
-	case CU_POINTER_ATTRIBUTE_MAPPING_BASE_ADDR:
-	case CU_POINTER_ATTRIBUTE_MEMORY_BLOCK_ID:
-		return sizeof(unsigned long long);
-	default:	/* context, host pointer, P2P tokens, memory pool */
-		return 0;
-	}
-}
-
 CUresult avaw_cu_ptr_attr(struct avaw_call *c, unsigned long long *data, CUpointer_attribute attr, CUdeviceptr ptr)
 {
 	unsigned long long v = 0;
-	size_t n = ptr_attr_size(attr);
+	size_t n = ava_cu_ptr_attr_size(attr);
 	CUresult r;
 
 	(void)c;
-	if (!n)
+	/* a host pointer of the worker means nothing to the guest */
+	if (!n || attr == CU_POINTER_ATTRIBUTE_HOST_POINTER)
 		return CUDA_ERROR_NOT_SUPPORTED;
 	if (!CU.cuPointerGetAttribute || !data)
 		return CUDA_ERROR_INVALID_VALUE;
