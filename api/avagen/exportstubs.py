@@ -36,7 +36,7 @@ def alias_lookup(ctx, el):
         return ''
     return '\n'.join(['static const char *const export_aliases[][2] = {'] +
                      ['\t{ "%s", "%s" },' % kv for kv in rows] + ['\t{ "", "" }', '};', '',
-                      '/* The symbol the headers map name to (cuCtxCreate: cuCtxCreate_v4), or name. */',
+                      '/* The symbol the headers map name to (a macro of theirs), or name. */',
                       '__attribute__((visibility("default"))) const char *ava_%s_export_alias(const char *name)' % ctx.api,
                       '{', '\tfor (size_t i = 0; i < %d; i++) {' % len(rows),
                       '\t\tif (!strcmp(export_aliases[i][0], name))', '\t\t\treturn export_aliases[i][1];',

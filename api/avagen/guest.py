@@ -51,7 +51,8 @@ class GuestFn:
         f, ctx = self.f, self.ctx
         call = '%s%s(%s);' % (ctx.guest_impl, f.name, ', '.join(p.name for p in f.params))
         body = self.trace_hit() + [call if f.ret == 'void' else 'return ' + call]
-        return '\n'.join(['AVA_EXPORT %s' % ctx.sig(f, ''), '{'] + indent(body) + ['}', ''])
+        return '\n'.join(['%s;' % ctx.sig(f, ctx.guest_impl), 'AVA_EXPORT %s' % ctx.sig(f, ''), '{'] +
+                         indent(body) + ['}', ''])
 
     # ------------------------------------------------------------ small shapes
     def unsupported(self):

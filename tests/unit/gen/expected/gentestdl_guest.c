@@ -118,6 +118,13 @@ gt_status  avagen_dlHelper(gt_queue q)
 	return ret;
 }
 
+gt_status  avaguest_dlViaGuest(int x);
+AVA_EXPORT gt_status  dlViaGuest(int x)
+{
+	ava_trace_hit(&trace_calls, 4);
+	return avaguest_dlViaGuest(x);
+}
+
 AVA_EXPORT gt_status  dlNot(int x)
 {
 	ava_trace_hit(&trace_calls, 5);
