@@ -42,6 +42,11 @@ def exports(ctx):
     rows = ctx.unsupported_exports()
     if ctx.export_list() is None:
         return []
-    return ['', 'The shim exports every symbol of NVIDIA\'s library (`api/%s.exports`); these %d are not in '
-            'the spec and return `%s`:' % (ctx.api, len(rows), ctx.unsup), '',
-            ' '.join('`%s`' % name for _, name, _, _ in rows)]
+    fwd = [e[1] for e in ctx.other_exports() if ctx.forwarded_export(e)]
+    out = ['', 'The shim exports every symbol of NVIDIA\'s library (`api/%s.exports`); these %d are not in '
+           'the spec and return `%s`:' % (ctx.api, len(rows), ctx.unsup), '',
+           ' '.join('`%s`' % name for _, name, _, _ in rows)]
+    if fwd:
+        out += ['', 'These %d per-thread default stream variants call the function they vary (a NULL stream '
+                'becomes the per-thread stream):' % len(fwd), '', ' '.join('`%s`' % n for n in fwd)]
+    return out
