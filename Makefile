@@ -20,13 +20,13 @@ CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
 SPECS := opencl cuda cudart cublas
-GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c)
+GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
 # the session, transports and call machinery both shims share
 GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/transport_kernel.c \
 	userlib/guest_call.c userlib/guest_encode.c userlib/guest_arena.c userlib/guest_stream.c \
-	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c
+	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c userlib/guest_trace.c
 USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_objects.c \
 	userlib/opencl_icd.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c worker/hostd_status.c \
@@ -53,14 +53,14 @@ all: $(LIB) $(HOSTD) $(BUILD)/coverage.md
 # stops the build with the spec's file:line
 GENERATOR := api/gen.py api/spec.py $(wildcard api/avagen/*.py)
 SPEC_DIR ?= api
-$(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c: $(SPEC_DIR)/%.spec $(GENERATOR)
+$(GEN)/%_ids.h $(GEN)/%_guest.c $(GEN)/%_worker.c $(GEN)/%_exports.c: $(SPEC_DIR)/%.spec $(GENERATOR) $(wildcard $(SPEC_DIR)/*.exports)
 	@mkdir -p $(GEN)
 	$(PYTHON) api/gen.py $< $(GEN)
 
 # The build never writes into the tree: it makes $(BUILD)/coverage.md, and
 # `make check` fails while docs/coverage.md differs from it.  `make coverage`
 # copies it over the committed file (after a spec change).
-$(BUILD)/coverage.md: $(foreach s,$(SPECS),api/$(s).spec) $(GENERATOR) scripts/coverage
+$(BUILD)/coverage.md: $(foreach s,$(SPECS),api/$(s).spec) $(wildcard api/*.exports) $(GENERATOR) scripts/coverage
 	@mkdir -p $(dir $@)
 	scripts/coverage $(foreach s,$(SPECS),api/$(s).spec) > $@.tmp && mv $@.tmp $@
 
@@ -97,13 +97,17 @@ CUDA_HOME ?= /usr/local/cuda
 HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
 CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
-CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
-CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o
-CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/gen/cudart_guest.o
-CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c)
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
+CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
+	$(BUILD)/obj/cuda/gen/cuda_exports.o
+CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/userlib/cuda_runtime_more.o $(BUILD)/obj/cuda/gen/cudart_guest.o \
+	$(BUILD)/obj/cuda/gen/cudart_exports.o
+CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
+	attrs.c hostfn.c copy2d.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # the math libraries, remoted at their own APIs (docs/cuda.md)
-CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o
+CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \
+	$(BUILD)/obj/cuda/gen/cublas_exports.o
 CUDA_WORKER_OBJ += $(BUILD)/obj/worker/cublas_worker.o $(BUILD)/obj/gen/cublas_worker.o
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
@@ -158,6 +162,17 @@ $(BUILD)/tests/gpu/libfake_cublas.so: tests/gpu/fake_cublas.c
 	$(CC) -std=c11 -g -O1 -fPIC -shared $(WARN) $(CUDA_CFLAGS) -o $@ $<
 $(BUILD)/tests/gpu/cublas_fake: tests/gpu/cublas_fake.c $(CUBLAS_LIB) $(BUILD)/tests/gpu/libfake_cublas.so
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcublas.so.13 $(LDSAN)
+
+# api/cuda.exports and api/cudart.exports: every symbol NVIDIA's libraries
+# export (the shims export them all), refreshed from the toolkit
+.PHONY: cuda-exports
+cuda-exports:
+	$(PYTHON) api/gen.py --export-list api/cuda.spec $(CUDA_HOME)/lib64/stubs/libcuda.so $(CUDA_HOME)/include \
+		-D__CUDA_API_VERSION_INTERNAL '<cuda.h>' '<cudaProfiler.h>' > api/cuda.exports
+	$(PYTHON) api/gen.py --export-list api/cudart.spec $(CUDA_HOME)/lib64/libcudart.so.13 $(CUDA_HOME)/include \
+		-D__CUDA_API_VERSION_INTERNAL '<cuda_runtime_api.h>' '<cuda_profiler_api.h>' > api/cudart.exports
+	$(PYTHON) api/gen.py --export-list api/cublas.spec $(CUDA_HOME)/lib64/libcublas.so.13 $(CUDA_HOME)/include \
+		'<cublas.h>' > api/cublas.exports
 
 .PHONY: cuda
 cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \

@@ -15,6 +15,12 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Older ABI versions AvA serves, which cuda.h declares only in its internal
+ * mode (api/cuda.exports has the declarations this must match). */
+CUresult CUDAAPI cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev);
+CUresult CUDAAPI cuCtxCreate_v3(CUcontext *pctx, CUexecAffinityParam *paramsArray, int numParams,
+				unsigned int flags, CUdevice dev);
+
 /*
  * Objects that only the runtime API's registration calls create.  They are
  * handles like streams (guest objects whose ids the worker checks) but have
@@ -36,6 +42,46 @@ typedef struct ava_hostmem_st *ava_hostmem_t;	/* pinned host memory shared with 
 /* Flags of the internal copy calls. */
 #define AVA_CU_CP_NOWAIT	1	/* sent without waiting (a chunk of a larger copy) */
 #define AVA_CU_CP_STREAM	2	/* the application called the stream-ordered (Async) function */
+
+/*
+ * Host functions and stream callbacks (docs/cuda.md): a channel of pinned
+ * memory shared by the guest and the worker.  Word 0 is a doorbell the
+ * worker bumps (and futex-wakes) when a slot becomes READY; slot i is the
+ * pair of 32-bit words at AVA_CU_HOSTFN_SLOT(i): state, then the stream's
+ * status for a callback.  A slot goes FREE -> QUEUED (guest, before the
+ * call) -> READY (the worker's host function, when the stream reaches it)
+ * -> DONE (guest, after running the function) -> FREE (worker, which then
+ * lets the stream go on).
+ */
+#define AVA_CU_HOSTFN_BYTES	4096u
+#define AVA_CU_HOSTFN_SLOTS	256u
+#define AVA_CU_HOSTFN_SLOT(i)	(64u + 8u * (i))
+enum { AVA_CU_HOSTFN_FREE, AVA_CU_HOSTFN_QUEUED, AVA_CU_HOSTFN_READY, AVA_CU_HOSTFN_DONE };
+/* Bytes of a pointer attribute's value as the driver writes it; 0 for
+ * those that are not numbers (a context, P2P tokens, a memory pool). */
+static inline size_t ava_cu_ptr_attr_size(CUpointer_attribute a)
+{
+	switch (a) {
+	case CU_POINTER_ATTRIBUTE_DEVICE_POINTER:
+	case CU_POINTER_ATTRIBUTE_HOST_POINTER:
+	case CU_POINTER_ATTRIBUTE_BUFFER_ID:
+	case CU_POINTER_ATTRIBUTE_RANGE_START_ADDR:
+	case CU_POINTER_ATTRIBUTE_RANGE_SIZE:
+	case CU_POINTER_ATTRIBUTE_MAPPING_SIZE:
+	case CU_POINTER_ATTRIBUTE_MAPPING_BASE_ADDR:
+	case CU_POINTER_ATTRIBUTE_MEMORY_BLOCK_ID:
+		return sizeof(unsigned long long);
+	case CU_POINTER_ATTRIBUTE_CONTEXT:
+	case CU_POINTER_ATTRIBUTE_P2P_TOKENS:
+	case CU_POINTER_ATTRIBUTE_MEMPOOL_HANDLE:
+		return 0;
+	default:
+		return sizeof(unsigned int);
+	}
+}
+
+/* Kinds of avaCuHostFn. */
+enum { AVA_CU_HOSTFN_FUNC, AVA_CU_HOSTFN_CALLBACK, AVA_CU_HOSTFN_RT_CALLBACK };
 
 /* Kernel parameter layout: info[0] = count, info[1] = bytes, then (offset, size) pairs. */
 #define AVA_CU_MAX_PARAMS	4096u

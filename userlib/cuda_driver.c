@@ -36,17 +36,17 @@ static CUresult load_image(CUmodule *module, const void *image)
 	return avagen_avaCuModuleLoadData(module, image, n);
 }
 
-AVA_EXPORT CUresult cuModuleLoadData(CUmodule *module, const void *image)
+CUresult avaguest_cuModuleLoadData(CUmodule *module, const void *image)
 {
 	return load_image(module, image);
 }
 
-AVA_EXPORT CUresult cuModuleLoadFatBinary(CUmodule *module, const void *fatCubin)
+CUresult avaguest_cuModuleLoadFatBinary(CUmodule *module, const void *fatCubin)
 {
 	return load_image(module, fatCubin);
 }
 
-AVA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int numOptions,
+CUresult avaguest_cuModuleLoadDataEx(CUmodule *module, const void *image, unsigned int numOptions,
 				       CUjit_option *options, void **optionValues)
 {
 	unsigned int i;
@@ -65,7 +65,7 @@ AVA_EXPORT CUresult cuModuleLoadDataEx(CUmodule *module, const void *image, unsi
 	return load_image(module, image);
 }
 
-AVA_EXPORT CUresult cuModuleLoad(CUmodule *module, const char *fname)
+CUresult avaguest_cuModuleLoad(CUmodule *module, const char *fname)
 {
 	FILE *f;
 	char *buf = NULL;
@@ -91,14 +91,34 @@ AVA_EXPORT CUresult cuModuleLoad(CUmodule *module, const char *fname)
 
 /* ------------------------------------------------------------------ contexts, launches */
 
-AVA_EXPORT CUresult cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags,
-				CUdevice dev)
+CUresult avaguest_cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev)
 {
-	if (ctxCreateParams) {
-		ava_unsupported("cuCtxCreate with creation parameters");
+	if (!ctxCreateParams)
+		return avagen_avaCuCtxCreate(pctx, NULL, 0, 0, flags, dev);
+	/* a context on a graphics API's queue cannot be shared with the worker */
+	if (ctxCreateParams->cigParams) {
+		ava_unsupported("cuCtxCreate with CIG parameters");
 		return CUDA_ERROR_NOT_SUPPORTED;
 	}
-	return avagen_cuCtxCreate(pctx, NULL, flags, dev);
+	if (ctxCreateParams->numExecAffinityParams < 0 ||
+	    (ctxCreateParams->numExecAffinityParams && !ctxCreateParams->execAffinityParams))
+		return CUDA_ERROR_INVALID_VALUE;
+	return avagen_avaCuCtxCreate(pctx, ctxCreateParams->execAffinityParams,
+				     ctxCreateParams->numExecAffinityParams, 1, flags, dev);
+}
+
+/* The ABI versions of CUDA 11 and 12 (programs built with older toolkits). */
+CUresult avaguest_cuCtxCreate_v2(CUcontext *pctx, unsigned int flags, CUdevice dev)
+{
+	return avagen_avaCuCtxCreate(pctx, NULL, 0, 0, flags, dev);
+}
+
+CUresult avaguest_cuCtxCreate_v3(CUcontext *pctx, CUexecAffinityParam *paramsArray, int numParams,
+				 unsigned int flags, CUdevice dev)
+{
+	CUctxCreateParams p = { paramsArray, numParams, NULL };
+
+	return avaguest_cuCtxCreate(pctx, &p, flags, dev);
 }
 
 /* The parameter layout of f, fetched from the worker once per function. */
@@ -162,6 +182,41 @@ AVA_EXPORT CUresult cuOccupancyMaxPotentialBlockSize(int *minGridSize, int *bloc
 						       blockSizeLimit);
 }
 
+AVA_EXPORT CUresult cuOccupancyMaxPotentialBlockSizeWithFlags(int *minGridSize, int *blockSize, CUfunction func,
+							      CUoccupancyB2DSize blockSizeToDynamicSMemSize,
+							      size_t dynamicSMemSize, int blockSizeLimit,
+							      unsigned int flags)
+{
+	if (blockSizeToDynamicSMemSize) {
+		ava_unsupported("cuOccupancyMaxPotentialBlockSizeWithFlags with a shared-memory callback");
+		return CUDA_ERROR_NOT_SUPPORTED;
+	}
+	return avagen_cuOccupancyMaxPotentialBlockSizeWithFlags(minGridSize, blockSize, func, NULL, dynamicSMemSize,
+								blockSizeLimit, flags);
+}
+
+/* The configuration flattened, with its attributes (the worker checks them). */
+CUresult avaguest_cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, void **kernelParams, void **extra)
+{
+	unsigned int dims[7];
+	CUresult r;
+
+	if (!config || (config->numAttrs && !config->attrs) || (kernelParams && extra))
+		return CUDA_ERROR_INVALID_VALUE;
+	r = func_ready(f);
+	if (r != CUDA_SUCCESS)
+		return r;
+	dims[0] = config->gridDimX;
+	dims[1] = config->gridDimY;
+	dims[2] = config->gridDimZ;
+	dims[3] = config->blockDimX;
+	dims[4] = config->blockDimY;
+	dims[5] = config->blockDimZ;
+	dims[6] = config->sharedMemBytes;
+	return avagen_avaCuLaunchKernelEx(f, dims, config->hStream, config->attrs, config->numAttrs, kernelParams,
+					  extra);
+}
+
 /* ------------------------------------------------------------------ pinned host memory */
 
 static CUresult host_alloc(void **pp, size_t bytesize, unsigned int flags)
@@ -186,17 +241,17 @@ static CUresult host_alloc(void **pp, size_t bytesize, unsigned int flags)
 	return r;
 }
 
-AVA_EXPORT CUresult cuMemAllocHost(void **pp, size_t bytesize)
+CUresult avaguest_cuMemAllocHost(void **pp, size_t bytesize)
 {
 	return host_alloc(pp, bytesize, 0);
 }
 
-AVA_EXPORT CUresult cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags)
+CUresult avaguest_cuMemHostAlloc(void **pp, size_t bytesize, unsigned int Flags)
 {
 	return host_alloc(pp, bytesize, Flags);
 }
 
-AVA_EXPORT CUresult cuMemFreeHost(void *p)
+CUresult avaguest_cuMemFreeHost(void *p)
 {
 	struct ava_obj *o = NULL;
 
@@ -207,7 +262,7 @@ AVA_EXPORT CUresult cuMemFreeHost(void *p)
 	return CUDA_SUCCESS;
 }
 
-AVA_EXPORT CUresult cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsigned int Flags)
+CUresult avaguest_cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsigned int Flags)
 {
 	uint64_t off = 0;
 	struct ava_obj *o = ava_cu_hostmem_find(p, 1, &off);
@@ -222,7 +277,7 @@ AVA_EXPORT CUresult cuMemHostGetDevicePointer(CUdeviceptr *pdptr, void *p, unsig
 
 /* Memory the worker cannot see cannot be pinned for it: registration
  * succeeds and copies from it go through the arena. */
-AVA_EXPORT CUresult cuMemHostRegister(void *p, size_t bytesize, unsigned int Flags)
+CUresult avaguest_cuMemHostRegister(void *p, size_t bytesize, unsigned int Flags)
 {
 	(void)Flags;
 	if (!p || !bytesize)
@@ -231,7 +286,7 @@ AVA_EXPORT CUresult cuMemHostRegister(void *p, size_t bytesize, unsigned int Fla
 	return CUDA_SUCCESS;
 }
 
-AVA_EXPORT CUresult cuMemHostUnregister(void *p)
+CUresult avaguest_cuMemHostUnregister(void *p)
 {
 	return p ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
@@ -299,23 +354,23 @@ static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, CUstream st, int stre
 	}
 }
 
-AVA_EXPORT CUresult cuMemcpyHtoD(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount)
+CUresult avaguest_cuMemcpyHtoD(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount)
 {
 	return htod(dstDevice, srcHost, ByteCount, NULL, 0);
 }
 
-AVA_EXPORT CUresult cuMemcpyHtoDAsync(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount,
+CUresult avaguest_cuMemcpyHtoDAsync(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount,
 				      CUstream hStream)
 {
 	return htod(dstDevice, srcHost, ByteCount, hStream, 1);
 }
 
-AVA_EXPORT CUresult cuMemcpyDtoH(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount)
+CUresult avaguest_cuMemcpyDtoH(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount)
 {
 	return dtoh(dstHost, srcDevice, ByteCount, NULL, 0);
 }
 
-AVA_EXPORT CUresult cuMemcpyDtoHAsync(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount,
+CUresult avaguest_cuMemcpyDtoHAsync(void *dstHost, CUdeviceptr srcDevice, size_t ByteCount,
 				      CUstream hStream)
 {
 	return dtoh(dstHost, srcDevice, ByteCount, hStream, 1);
@@ -341,12 +396,12 @@ static CUresult unified(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstream st,
 	return CUDA_SUCCESS;
 }
 
-AVA_EXPORT CUresult cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount)
+CUresult avaguest_cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount)
 {
 	return unified(dst, src, ByteCount, NULL, 0);
 }
 
-AVA_EXPORT CUresult cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount, CUstream hStream)
+CUresult avaguest_cuMemcpyAsync(CUdeviceptr dst, CUdeviceptr src, size_t ByteCount, CUstream hStream)
 {
 	return unified(dst, src, ByteCount, hStream, 1);
 }
@@ -369,12 +424,12 @@ static CUresult error_text(CUresult error, const char **pStr, int which)
 	return s ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
-AVA_EXPORT CUresult cuGetErrorName(CUresult error, const char **pStr)
+CUresult avaguest_cuGetErrorName(CUresult error, const char **pStr)
 {
 	return error_text(error, pStr, 0);
 }
 
-AVA_EXPORT CUresult cuGetErrorString(CUresult error, const char **pStr)
+CUresult avaguest_cuGetErrorString(CUresult error, const char **pStr)
 {
 	return error_text(error, pStr, 1);
 }
@@ -391,24 +446,22 @@ static void *self_handle(void)
 	return self;
 }
 
-AVA_EXPORT CUresult cuGetProcAddress(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags,
-				     CUdriverProcAddressQueryResult *symbolStatus)
+/* The name the headers of cudaVersion map symbol to: CUDA 13's (the export
+ * list's aliases), but cuCtxCreate was _v2 before CUDA 13. */
+CUresult avaguest_cuGetProcAddress(const char *symbol, void **pfn, int cudaVersion, cuuint64_t flags,
+				   CUdriverProcAddressQueryResult *symbolStatus)
 {
-	static const char *const suffix[] = { "_v4", "_v3", "_v2", "" };
 	void *self = self_handle(), *p = NULL;
-	char name[256];
-	unsigned i;
+	const char *name;
 
 	(void)flags;	/* per-thread default stream variants are not remoted */
 	if (!symbol || !pfn)
 		return CUDA_ERROR_INVALID_VALUE;
-	/* cuCtxCreate changed its parameters in CUDA 13 (_v4) */
-	for (i = 0; self && !p && i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		if (!strcmp(symbol, "cuCtxCreate") && cudaVersion < 13000 && i == 0)
-			continue;
-		if ((size_t)snprintf(name, sizeof(name), "%s%s", symbol, suffix[i]) < sizeof(name))
-			p = dlsym(self, name);
-	}
+	name = ava_cuda_export_alias(symbol);
+	if (!strcmp(symbol, "cuCtxCreate") && cudaVersion < 13000)
+		name = "cuCtxCreate_v2";
+	if (self)
+		p = dlsym(self, name);
 	*pfn = p;
 	if (symbolStatus)
 		*symbolStatus = p ? CU_GET_PROC_ADDRESS_SUCCESS : CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
@@ -420,7 +473,7 @@ AVA_EXPORT CUresult cuGetProcAddress(const char *symbol, void **pfn, int cudaVer
  * the program carries a CUDA runtime AvA cannot see into (nvcc links cudart
  * statically by default): say how to fix it instead of failing obscurely.
  */
-AVA_EXPORT CUresult cuGetExportTable(const void **ppExportTable, const CUuuid *pExportTableId)
+CUresult avaguest_cuGetExportTable(const void **ppExportTable, const CUuuid *pExportTableId)
 {
 	static int told;
 

@@ -19,12 +19,33 @@
 #include <stdlib.h>
 
 #include "cuda_types.h"
+/* the generated entry points of the @guest functions call the avaguest_ ones */
+#define AVA_GUEST_IMPL_DECLS 1
 #include "cuda_ids.h"
 #include "cudart_ids.h"
 #include "guest_call.h"
 #include "guest_objects.h"
 
 #define AVA_EXPORT __attribute__((visibility("default")))
+
+/* The symbol the CUDA headers map a driver API name to (generated from
+ * api/cuda.exports; cuCtxCreate: cuCtxCreate_v4), or name. */
+const char *ava_cuda_export_alias(const char *name);
+
+/* A host function or stream callback (AVA_CU_HOSTFN_* kind) run in the
+ * guest in stream order (cuda_hostfn.c). */
+CUresult ava_cu_host_fn(int kind, void *stream, void (*fn)(void), void *ud);
+
+/* A 2-D copy of h rows of w bytes (cuda_copy2d.c), through an API's calls. */
+struct ava_cu_2d_ops {
+	int (*dev)(void *dst, size_t dpitch, const void *src, size_t spitch, size_t w, size_t h, void *stream,
+		   int async);
+	int (*htod)(void *dst, size_t dpitch, const void *packed, size_t bytes, size_t w, size_t h, void *stream);
+	int (*dtoh)(void *packed, size_t bytes, const void *src, size_t spitch, size_t w, size_t h, void *stream);
+	int invalid, nomem;
+};
+int ava_cu_copy2d(const struct ava_cu_2d_ops *ops, void *dst, int dst_dev, size_t dpitch, const void *src,
+		  int src_dev, size_t spitch, size_t w, size_t h, void *stream, int async);
 
 /* ------------------------------------------------------------ handles */
 /* A stream's id: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special. */
@@ -100,58 +121,7 @@ void ava_cudart_hostfn_put(struct ava_call *c, const void *func);
 /* A cached name (which = 0) or description (which = 1) of an API's error code. */
 const char *ava_cu_text(uint32_t api, int err, int which, int (*fetch)(int err, int which, char *buf));
 
-/* ------------------------------------------------------------ generated stubs the wrappers call */
-CUresult avagen_cuCtxCreate(CUcontext *pctx, CUctxCreateParams *ctxCreateParams, unsigned int flags, CUdevice dev);
-CUresult avagen_avaCuModuleLoadData(CUmodule *module, const void *image, size_t size);
-CUresult avagen_avaCuFuncParams(CUfunction func, size_t cap, unsigned long long *info, size_t *info_bytes);
-CUresult avagen_cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
-			       unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
-			       unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
-			       void **kernelParams, void **extra);
-CUresult avagen_cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
-					  unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
-					  unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
-					  void **kernelParams);
-CUresult avagen_cuOccupancyMaxPotentialBlockSize(int *minGridSize, int *blockSize, CUfunction func,
-						 CUoccupancyB2DSize blockSizeToDynamicSMemSize,
-						 size_t dynamicSMemSize, int blockSizeLimit);
-CUresult avagen_avaCuHostAlloc(ava_hostmem_t *hm, size_t size, unsigned int flags);
-CUresult avagen_avaCuHostDevicePointer(CUdeviceptr *pdptr, ava_hostmem_t hm, size_t offset);
-CUresult avagen_avaCuMemcpyHtoD(CUdeviceptr dst, const void *src, size_t count, CUstream stream, int flags);
-CUresult avagen_avaCuMemcpyDtoH(void *dst, CUdeviceptr src, size_t count, CUstream stream, int flags);
-CUresult avagen_avaCuMemcpyHostmem(CUdeviceptr dev, ava_hostmem_t hm, size_t offset, size_t count,
-				   int to_device, CUstream stream, int flags);
-CUresult avagen_avaCuErrorText(CUresult error, int which, char *text);
-CUresult avagen_avaCuSync(void);
-CUresult avagen_avaCuStageDtoH(ava_hostmem_t hm, size_t offset, CUdeviceptr src, size_t count, CUstream stream,
-			       int flags);
-
-cudaError_t avagen_cudaGetLastError(void);
-cudaError_t avagen_cudaPeekAtLastError(void);
-cudaError_t avagen_avaRtErrorText(cudaError_t error, int which, char *text);
-cudaError_t avagen_avaRtSync(void);
-cudaError_t avagen_avaRtStageDtoH(ava_hostmem_t hm, size_t offset, const void *src, size_t count,
-				  cudaStream_t stream, int flags);
-cudaError_t avagen_avaRtHostAlloc(ava_hostmem_t *hm, size_t size, unsigned int flags);
-cudaError_t avagen_avaRtHostDevicePointer(unsigned long long *pdev, ava_hostmem_t hm, size_t offset);
-cudaError_t avagen_avaRtSymbolInfo(ava_var_t var, unsigned long long *addr, size_t *size);
-cudaError_t avagen_avaRtMemcpyHtoD(void *dst, const void *src, size_t count, cudaStream_t stream, int flags);
-cudaError_t avagen_avaRtMemcpyDtoH(void *dst, const void *src, size_t count, cudaStream_t stream, int flags);
-cudaError_t avagen_avaRtMemcpyDtoD(void *dst, const void *src, size_t count, cudaStream_t stream, int flags);
-cudaError_t avagen_avaRtMemcpyHostmem(void *dev, ava_hostmem_t hm, size_t offset, size_t count,
-				      int to_device, cudaStream_t stream, int flags);
-cudaError_t avagen_avaRtRegisterFatBinary(ava_fatbin_t *fatbin, const void *data, size_t size);
-cudaError_t avagen_avaRtRegisterFatBinaryEnd(ava_fatbin_t fatbin);
-cudaError_t avagen_avaRtRegisterFunction(ava_fatbin_t fatbin, cudaKernel_t *kfunc, const char *name,
-					 int thread_limit);
-cudaError_t avagen_avaRtRegisterVar(ava_fatbin_t fatbin, ava_var_t *var, const char *name, int ext,
-				    size_t size, int constant, int global);
-cudaError_t avagen_avaRtInitModule(ava_fatbin_t fatbin, int *ok);
-cudaError_t avagen___cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
-				      size_t sharedMem, cudaStream_t stream);
-cudaError_t avagen_avaRtLaunchCooperative(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
-					  size_t sharedMem, cudaStream_t stream);
-cudaError_t avagen_avaRtFuncParams(cudaKernel_t kernel, size_t cap, unsigned long long *info,
-				   size_t *info_bytes);
+/* The generated stubs the wrappers call (avagen_*) are declared in the
+ * generated cuda_ids.h and cudart_ids.h (AVA_GUEST_IMPL_DECLS). */
 
 #endif

@@ -67,7 +67,7 @@ static void *reg_get(struct ava_hmap *m, const void *key)
 	return o;
 }
 
-AVA_EXPORT void **__cudaRegisterFatBinary(void *fatCubin)
+void **avaguest___cudaRegisterFatBinary(void *fatCubin)
 {
 	const struct ava_fatbin_wrapper *w = fatCubin;
 	ava_fatbin_t fb = NULL;
@@ -92,19 +92,19 @@ AVA_EXPORT void **__cudaRegisterFatBinary(void *fatCubin)
 	return (void **)fb;
 }
 
-AVA_EXPORT void __cudaRegisterFatBinaryEnd(void **fatCubinHandle)
+void avaguest___cudaRegisterFatBinaryEnd(void **fatCubinHandle)
 {
 	if (fatCubinHandle)
 		avagen_avaRtRegisterFatBinaryEnd((ava_fatbin_t)fatCubinHandle);
 }
 
-AVA_EXPORT void __cudaUnregisterFatBinary(void **fatCubinHandle)
+void avaguest___cudaUnregisterFatBinary(void **fatCubinHandle)
 {
 	if (fatCubinHandle)
 		ava_obj_release(fatCubinHandle, AVA_HT_CUDA_fatbin);
 }
 
-AVA_EXPORT void __cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
+void avaguest___cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
 				       const char *deviceName, int thread_limit, uint3 *tid, uint3 *bid,
 				       dim3 *bDim, dim3 *gDim, int *wSize)
 {
@@ -122,7 +122,7 @@ AVA_EXPORT void __cudaRegisterFunction(void **fatCubinHandle, const char *hostFu
 		reg_put(&host_funcs, hostFun, k);
 }
 
-AVA_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *deviceAddress,
+void avaguest___cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *deviceAddress,
 				  const char *deviceName, int ext, size_t size, int constant, int global)
 {
 	ava_var_t v = NULL;
@@ -134,7 +134,7 @@ AVA_EXPORT void __cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *de
 		reg_put(&host_vars, hostVar, v);
 }
 
-AVA_EXPORT void __cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPtrAddress, char *deviceAddress,
+void avaguest___cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPtrAddress, char *deviceAddress,
 					 const char *deviceName, int ext, size_t size, int constant, int global)
 {
 	(void)fatCubinHandle;
@@ -148,7 +148,7 @@ AVA_EXPORT void __cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPt
 		deviceName ? deviceName : "?");
 }
 
-AVA_EXPORT void __cudaRegisterHostVar(void **fatCubinHandle, const char *deviceName, char *hostVar, size_t size)
+void avaguest___cudaRegisterHostVar(void **fatCubinHandle, const char *deviceName, char *hostVar, size_t size)
 {
 	(void)fatCubinHandle;
 	(void)hostVar;
@@ -156,7 +156,7 @@ AVA_EXPORT void __cudaRegisterHostVar(void **fatCubinHandle, const char *deviceN
 	fprintf(stderr, "ava: host variable %s: not supported by AvA\n", deviceName ? deviceName : "?");
 }
 
-AVA_EXPORT char __cudaInitModule(void **fatCubinHandle)
+char avaguest___cudaInitModule(void **fatCubinHandle)
 {
 	int ok = 0;
 
@@ -177,7 +177,7 @@ struct call_config {
 static _Thread_local struct call_config configs[MAX_CONFIGS];
 static _Thread_local int nconfigs;
 
-AVA_EXPORT unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
+unsigned avaguest___cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, size_t sharedMem,
 						struct CUstream_st *stream)
 {
 	if (nconfigs >= MAX_CONFIGS)
@@ -190,7 +190,7 @@ AVA_EXPORT unsigned __cudaPushCallConfiguration(dim3 gridDim, dim3 blockDim, siz
 	return 0;
 }
 
-AVA_EXPORT cudaError_t __cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem, void *stream)
+cudaError_t avaguest___cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, size_t *sharedMem, void *stream)
 {
 	struct call_config *c;
 
@@ -209,7 +209,7 @@ static cudaKernel_t kernel_of(const void *hostFun)
 	return reg_get(&host_funcs, hostFun);
 }
 
-AVA_EXPORT cudaError_t __cudaGetKernel(cudaKernel_t *kernel, const void *hostFun)
+cudaError_t avaguest___cudaGetKernel(cudaKernel_t *kernel, const void *hostFun)
 {
 	cudaKernel_t k = kernel_of(hostFun);
 
@@ -219,7 +219,7 @@ AVA_EXPORT cudaError_t __cudaGetKernel(cudaKernel_t *kernel, const void *hostFun
 	return k ? cudaSuccess : rt_err(cudaErrorInvalidDeviceFunction);
 }
 
-AVA_EXPORT cudaError_t cudaGetKernel(cudaKernel_t *kernelPtr, const void *entryFuncAddr)
+cudaError_t avaguest_cudaGetKernel(cudaKernel_t *kernelPtr, const void *entryFuncAddr)
 {
 	return __cudaGetKernel(kernelPtr, entryFuncAddr);
 }
@@ -255,7 +255,7 @@ AVA_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim
 	return avagen___cudaLaunchKernel(kernel, gridDim, blockDim, args, sharedMem, stream);
 }
 
-AVA_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
+cudaError_t avaguest_cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
 					size_t sharedMem, cudaStream_t stream)
 {
 	cudaKernel_t k = kernel_of(func);
@@ -265,7 +265,7 @@ AVA_EXPORT cudaError_t cudaLaunchKernel(const void *func, dim3 gridDim, dim3 blo
 	return __cudaLaunchKernel(k, gridDim, blockDim, args, sharedMem, stream);
 }
 
-AVA_EXPORT cudaError_t cudaLaunchCooperativeKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
+cudaError_t avaguest_cudaLaunchCooperativeKernel(const void *func, dim3 gridDim, dim3 blockDim, void **args,
 						   size_t sharedMem, cudaStream_t stream)
 {
 	cudaKernel_t k = kernel_of(func);
@@ -389,12 +389,12 @@ static cudaError_t copy(void *dst, const void *src, size_t n, enum cudaMemcpyKin
 	}
 }
 
-AVA_EXPORT cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
+cudaError_t avaguest_cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
 {
 	return copy(dst, src, count, kind, NULL, 0);
 }
 
-AVA_EXPORT cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind,
+cudaError_t avaguest_cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind,
 				       cudaStream_t stream)
 {
 	return copy(dst, src, count, kind, stream, 1);
@@ -480,25 +480,25 @@ static cudaError_t from_symbol(void *dst, const void *symbol, size_t count, size
 	return copy(dst, (const void *)(uintptr_t)addr, count, kind, st, stream_api);
 }
 
-AVA_EXPORT cudaError_t cudaMemcpyToSymbol(const void *symbol, const void *src, size_t count, size_t offset,
+cudaError_t avaguest_cudaMemcpyToSymbol(const void *symbol, const void *src, size_t count, size_t offset,
 					  enum cudaMemcpyKind kind)
 {
 	return to_symbol(symbol, src, count, offset, kind, NULL, 0);
 }
 
-AVA_EXPORT cudaError_t cudaMemcpyToSymbolAsync(const void *symbol, const void *src, size_t count, size_t offset,
+cudaError_t avaguest_cudaMemcpyToSymbolAsync(const void *symbol, const void *src, size_t count, size_t offset,
 					       enum cudaMemcpyKind kind, cudaStream_t stream)
 {
 	return to_symbol(symbol, src, count, offset, kind, stream, 1);
 }
 
-AVA_EXPORT cudaError_t cudaMemcpyFromSymbol(void *dst, const void *symbol, size_t count, size_t offset,
+cudaError_t avaguest_cudaMemcpyFromSymbol(void *dst, const void *symbol, size_t count, size_t offset,
 					    enum cudaMemcpyKind kind)
 {
 	return from_symbol(dst, symbol, count, offset, kind, NULL, 0);
 }
 
-AVA_EXPORT cudaError_t cudaMemcpyFromSymbolAsync(void *dst, const void *symbol, size_t count, size_t offset,
+cudaError_t avaguest_cudaMemcpyFromSymbolAsync(void *dst, const void *symbol, size_t count, size_t offset,
 						 enum cudaMemcpyKind kind, cudaStream_t stream)
 {
 	return from_symbol(dst, symbol, count, offset, kind, stream, 1);
@@ -514,7 +514,7 @@ static cudaError_t symbol_query(const void *symbol, const void *out, struct var_
 	return r;
 }
 
-AVA_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol)
+cudaError_t avaguest_cudaGetSymbolAddress(void **devPtr, const void *symbol)
 {
 	struct var_info vi;
 	cudaError_t r = symbol_query(symbol, devPtr, &vi);
@@ -525,7 +525,7 @@ AVA_EXPORT cudaError_t cudaGetSymbolAddress(void **devPtr, const void *symbol)
 	return cudaSuccess;
 }
 
-AVA_EXPORT cudaError_t cudaGetSymbolSize(size_t *size, const void *symbol)
+cudaError_t avaguest_cudaGetSymbolSize(size_t *size, const void *symbol)
 {
 	struct var_info vi;
 	cudaError_t r = symbol_query(symbol, size, &vi);
@@ -538,7 +538,7 @@ AVA_EXPORT cudaError_t cudaGetSymbolSize(size_t *size, const void *symbol)
 
 /* ------------------------------------------------------------------ pinned host memory */
 
-AVA_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
+cudaError_t avaguest_cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
 {
 	ava_hostmem_t hm = NULL;
 	void *p = NULL;
@@ -560,12 +560,12 @@ AVA_EXPORT cudaError_t cudaHostAlloc(void **pHost, size_t size, unsigned int fla
 	return rt_err(r);
 }
 
-AVA_EXPORT cudaError_t cudaMallocHost(void **ptr, size_t size)
+cudaError_t avaguest_cudaMallocHost(void **ptr, size_t size)
 {
 	return cudaHostAlloc(ptr, size, cudaHostAllocDefault);
 }
 
-AVA_EXPORT cudaError_t cudaFreeHost(void *ptr)
+cudaError_t avaguest_cudaFreeHost(void *ptr)
 {
 	struct ava_obj *o = NULL;
 
@@ -578,7 +578,7 @@ AVA_EXPORT cudaError_t cudaFreeHost(void *ptr)
 	return cudaSuccess;
 }
 
-AVA_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost, unsigned int flags)
+cudaError_t avaguest_cudaHostGetDevicePointer(void **pDevice, void *pHost, unsigned int flags)
 {
 	uint64_t off = 0;
 	struct ava_obj *o = ava_cu_hostmem_find(pHost, 1, &off);
@@ -595,7 +595,7 @@ AVA_EXPORT cudaError_t cudaHostGetDevicePointer(void **pDevice, void *pHost, uns
 	return rt_err(r);
 }
 
-AVA_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost)
+cudaError_t avaguest_cudaHostGetFlags(unsigned int *pFlags, void *pHost)
 {
 	if (!pFlags || !ava_cu_hostmem_flags(pHost, pFlags))
 		return rt_err(cudaErrorInvalidValue);
@@ -604,7 +604,7 @@ AVA_EXPORT cudaError_t cudaHostGetFlags(unsigned int *pFlags, void *pHost)
 
 /* Memory the worker cannot see cannot be pinned for it: registration
  * succeeds and copies from it go through the arena. */
-AVA_EXPORT cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int flags)
+cudaError_t avaguest_cudaHostRegister(void *ptr, size_t size, unsigned int flags)
 {
 	(void)flags;
 	if (!ptr || !size)
@@ -613,7 +613,7 @@ AVA_EXPORT cudaError_t cudaHostRegister(void *ptr, size_t size, unsigned int fla
 	return cudaSuccess;
 }
 
-AVA_EXPORT cudaError_t cudaHostUnregister(void *ptr)
+cudaError_t avaguest_cudaHostUnregister(void *ptr)
 {
 	return ptr ? cudaSuccess : rt_err(cudaErrorInvalidValue);
 }
@@ -640,12 +640,29 @@ static const char *error_text(cudaError_t error, int which)
 	return which ? "unrecognized error code" : "cudaErrorUnknown";
 }
 
-AVA_EXPORT const char *cudaGetErrorName(cudaError_t error)
+const char *avaguest_cudaGetErrorName(cudaError_t error)
 {
 	return error_text(error, 0);
 }
 
-AVA_EXPORT const char *cudaGetErrorString(cudaError_t error)
+const char *avaguest_cudaGetErrorString(cudaError_t error)
 {
 	return error_text(error, 1);
+}
+
+/* ------------------------------------------------------------------ for cuda_runtime_more.c */
+
+cudaError_t ava_rt_err(cudaError_t e)
+{
+	return rt_err(e);
+}
+
+cudaKernel_t ava_rt_kernel_of(const void *hostFun)
+{
+	return kernel_of(hostFun);
+}
+
+cudaError_t ava_rt_kernel_ready(cudaKernel_t k)
+{
+	return kernel_ready(k);
 }

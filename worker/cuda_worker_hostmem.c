@@ -18,6 +18,8 @@
 struct avaw_hostmem {
 	uint8_t *p;
 	uint64_t size;
+	int busy;		/* host functions waiting on a slot in it */
+	int closing;		/* released while busy: they stop waiting */
 	struct avaw_session *s;
 	struct avaw_hostmem *next;
 };
@@ -160,6 +162,13 @@ int avaw_cu_hostmem_release(void *obj)
 			break;
 		}
 	}
+	/* a host function still waits on a slot: it stops waiting and the
+	 * memory stays (the session is ending, or the guest lied) */
+	if (__atomic_load_n(&h->busy, __ATOMIC_ACQUIRE)) {
+		__atomic_store_n(&h->closing, 1, __ATOMIC_RELEASE);
+		avaw_share_drop(h->s, h);
+		return 0;
+	}
 	if (CU.cuMemHostUnregister)
 		CU.cuMemHostUnregister(h->p);
 	munmap(h->p, h->size);
@@ -185,6 +194,16 @@ CUresult avaw_cu_host_devptr(struct avaw_call *c, CUdeviceptr *pdptr, ava_hostme
 	if (!p || !CU.cuMemHostGetDevicePointer)
 		return CUDA_ERROR_INVALID_VALUE;
 	return CU.cuMemHostGetDevicePointer(pdptr, p, 0);
+}
+
+void avaw_cu_hostmem_busy(ava_hostmem_t hm, int delta)
+{
+	__atomic_fetch_add(&((struct avaw_hostmem *)hm)->busy, delta, __ATOMIC_ACQ_REL);
+}
+
+int avaw_cu_hostmem_closing(ava_hostmem_t hm)
+{
+	return __atomic_load_n(&((struct avaw_hostmem *)hm)->closing, __ATOMIC_ACQUIRE);
 }
 
 cudaError_t avaw_rt_host_devptr(struct avaw_call *c, unsigned long long *pdev, ava_hostmem_t hm, size_t offset)

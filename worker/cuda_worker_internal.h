@@ -25,6 +25,11 @@ cudaError_t avaw_rt_kernel(struct avaw_kfunc *k);
 /* [offset, offset + count) of pinned memory hm, or NULL (cuda_worker_hostmem.c). */
 void *avaw_cu_hostmem_at(ava_hostmem_t hm, size_t offset, size_t count);
 
+/* A host function waits on a slot of hm (+1, -1 when done); released
+ * while busy, hm stays mapped and closing answers 1 (cuda_worker_hostmem.c). */
+void avaw_cu_hostmem_busy(ava_hostmem_t hm, int delta);
+int avaw_cu_hostmem_closing(ava_hostmem_t hm);
+
 /* A vendor library the worker opens on first use (cuda_worker_libs.c). */
 struct avaw_vendor_lib {
 	const char *env;		/* names the library to use instead */

@@ -13,15 +13,19 @@ int avaw_cu_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void 
 
 static struct ava_hmap created_ctx;	/* contexts this session created */
 
-CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
-			     unsigned int flags, CUdevice dev)
+/* Creation parameters come as the execution affinity array (CIG is refused in the guest). */
+CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, const CUexecAffinityParam *affinity, int count,
+			     int with_params, unsigned int flags, CUdevice dev)
 {
+	CUctxCreateParams params = { (CUexecAffinityParam *)affinity, count, NULL };
 	CUresult r;
 
 	(void)c;
 	if (!CU.cuCtxCreate)
 		return CUDA_ERROR_NOT_SUPPORTED;
-	r = CU.cuCtxCreate(pctx, params, flags, dev);
+	if (count < 0 || (count && !affinity))
+		return CUDA_ERROR_INVALID_VALUE;
+	r = CU.cuCtxCreate(pctx, with_params ? &params : NULL, flags, dev);
 	if (r == CUDA_SUCCESS && pctx && *pctx)
 		ava_hmap_put(&created_ctx, (uint64_t)(uintptr_t)*pctx, *pctx);
 	return r;
@@ -48,6 +52,16 @@ int avaw_cu_stream_release(void *stream)
 int avaw_cu_event_release(void *event)
 {
 	return CU.cuEventDestroy ? CU.cuEventDestroy(event) : 0;
+}
+
+int avaw_cu_graph_release(void *graph)
+{
+	return CU.cuGraphDestroy ? CU.cuGraphDestroy(graph) : 0;
+}
+
+int avaw_cu_graphexec_release(void *exec)
+{
+	return CU.cuGraphExecDestroy ? CU.cuGraphExecDestroy(exec) : 0;
 }
 
 

@@ -41,6 +41,8 @@ int avaw_cu_ctx_release(void *ctx);
 int avaw_cu_module_release(void *mod);
 int avaw_cu_stream_release(void *stream);
 int avaw_cu_event_release(void *event);
+int avaw_cu_graph_release(void *graph);
+int avaw_cu_graphexec_release(void *exec);
 int avaw_cu_hostmem_release(void *hm);
 int avaw_rt_fatbin_release(void *fb);
 
@@ -69,8 +71,22 @@ int64_t avaw_cudart_hostfn_check(struct avaw_call *c, struct avaw_cudart_hostfn 
 #define avaw_cudart_hostfn_free(c, v, ok) ((void)(c), (void)(v), (void)(ok))
 
 /* @wimpl: driver API */
-CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, CUctxCreateParams *params,
-			     unsigned int flags, CUdevice dev);
+CUresult avaw_cu_ctx_create(struct avaw_call *c, CUcontext *pctx, const CUexecAffinityParam *affinity, int count,
+			     int with_params, unsigned int flags, CUdevice dev);
+CUresult avaw_cu_launch_ex(struct avaw_call *c, CUfunction f, const unsigned int *dims, CUstream stream,
+			    const CUlaunchAttribute *attrs, unsigned int n, void **params, void **extra);
+CUresult avaw_cu_ptr_attr(struct avaw_call *c, unsigned long long *data, CUpointer_attribute attr, CUdeviceptr ptr);
+CUresult avaw_cu_host_fn(struct avaw_call *c, CUstream stream, ava_hostmem_t hm, size_t offset, int kind);
+CUresult avaw_cu_2d_dev(struct avaw_call *c, CUdeviceptr dst, size_t dpitch, CUdeviceptr src, size_t spitch, size_t w,
+			size_t h, CUstream st, int async);
+CUresult avaw_cu_2d_htod(struct avaw_call *c, CUdeviceptr dst, size_t dpitch, const void *src, size_t bytes, size_t w,
+			 size_t h, CUstream st);
+CUresult avaw_cu_2d_dtoh(struct avaw_call *c, void *dst, size_t bytes, CUdeviceptr src, size_t spitch, size_t w,
+			 size_t h, CUstream st);
+CUresult avaw_cu_stream_set_attr(struct avaw_call *c, CUstream stream, CUstreamAttrID attr,
+				  const CUstreamAttrValue *value);
+CUresult avaw_cu_stream_get_attr(struct avaw_call *c, CUstream stream, CUstreamAttrID attr,
+				  CUstreamAttrValue *value);
 CUresult avaw_cu_module_load(struct avaw_call *c, CUmodule *module, const void *image, size_t size);
 CUresult avaw_cu_func_params(struct avaw_call *c, CUfunction f, size_t cap, unsigned long long *info,
 			      size_t *info_bytes);
@@ -114,6 +130,19 @@ cudaError_t avaw_rt_launch(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, 
 			    size_t shmem, cudaStream_t stream);
 cudaError_t avaw_rt_launch_coop(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, void **args,
 				 size_t shmem, cudaStream_t stream);
+cudaError_t avaw_rt_launch_ex(struct avaw_call *c, cudaKernel_t kernel, dim3 grid, dim3 block, size_t shmem,
+			       cudaStream_t stream, const cudaLaunchAttribute *attrs, unsigned int n, void **args);
+cudaError_t avaw_rt_2d_dev(struct avaw_call *c, void *dst, size_t dpitch, const void *src, size_t spitch, size_t w,
+			   size_t h, cudaStream_t st, int async);
+cudaError_t avaw_rt_2d_htod(struct avaw_call *c, void *dst, size_t dpitch, const void *src, size_t bytes, size_t w,
+			    size_t h, cudaStream_t st);
+cudaError_t avaw_rt_2d_dtoh(struct avaw_call *c, void *dst, size_t bytes, const void *src, size_t spitch, size_t w,
+			    size_t h, cudaStream_t st);
+cudaError_t avaw_rt_ptr_attrs(struct avaw_call *c, struct cudaPointerAttributes *attr, const void *ptr);
+cudaError_t avaw_rt_stream_set_attr(struct avaw_call *c, cudaStream_t stream, cudaStreamAttrID attr,
+				     const cudaStreamAttrValue *value);
+cudaError_t avaw_rt_stream_get_attr(struct avaw_call *c, cudaStream_t stream, cudaStreamAttrID attr,
+				     cudaStreamAttrValue *value);
 cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
 				 size_t *info_bytes);
 

@@ -29,6 +29,41 @@ class Ctx:
         self.devptr_check = s['worker_devptr_check']
         self.pmode = s['pointer_mode']
         self.defer_async = s['async_errors'] != 'last_error'
+        self.guest_impl = s['guest_impl_prefix']
+        self._exports = None
+
+    def export_list(self):
+        """The vendor library's exports (exports_list), or None."""
+        from . import exportlist
+        path = exportlist.list_path(self.sp)
+        if path and self._exports is None:
+            self._exports = exportlist.read(path)
+        return self._exports
+
+    def other_exports(self):
+        """The exports no spec function defines: (ret, name, params, noproto)."""
+        el = self.export_list()
+        if el is None:
+            return []
+        defined = {el.aliases.get(f.name, f.name) for f in self.sp.funcs if not f.has('internal')}
+        return [e for e in el.fns if e[1] not in defined]
+
+    def forwarded_export(self, e):
+        """The served function a per-thread default stream variant forwards to, or None."""
+        el, name = self.export_list(), e[1]
+        if e[3] or not name.endswith(('_ptsz', '_ptds')):
+            return None
+        served = {el.aliases.get(f.name, f.name) for f in self.sp.funcs
+                  if not f.has('internal') and not f.has('unsupported')}
+        return name[:-5] if name[:-5] in served else None
+
+    def unsupported_exports(self):
+        """The exports that answer the unsupported error."""
+        return [e for e in self.other_exports() if not self.forwarded_export(e)]
+
+    def traced(self):
+        """The functions AVA_TRACE counts, in table order."""
+        return [f for f in self.sp.funcs if not f.has('internal')]
 
     def ht(self, short):
         return 'AVA_HT_%s_%s' % (self.htprefix, short)

@@ -34,4 +34,19 @@ def table(ctx):
             (len(funcs), len(funcs) - n_unsup, n_unsup), '',
             '| function | how AvA serves it |', '|---|---|']
     rows = ['| `%s` | %s |' % (f.name, how(ctx, f)) for f in funcs]
-    return '\n'.join(head + rows) + '\n'
+    return '\n'.join(head + rows + exports(ctx)) + '\n'
+
+
+def exports(ctx):
+    """The vendor library's other exports (exports_list): all unsupported."""
+    rows = ctx.unsupported_exports()
+    if ctx.export_list() is None:
+        return []
+    fwd = [e[1] for e in ctx.other_exports() if ctx.forwarded_export(e)]
+    out = ['', 'The shim exports every symbol of NVIDIA\'s library (`api/%s.exports`); these %d are not in '
+           'the spec and return `%s`:' % (ctx.api, len(rows), ctx.unsup), '',
+           ' '.join('`%s`' % name for _, name, _, _ in rows)]
+    if fwd:
+        out += ['', 'These %d per-thread default stream variants call the function they vary (a NULL stream '
+                'becomes the per-thread stream):' % len(fwd), '', ' '.join('`%s`' % n for n in fwd)]
+    return out

@@ -28,6 +28,10 @@ SETTINGS = {
     'worker_devptr_check': ('words2', None, '`fn err`: each @devptr argument is checked by fn'),
     'pointer_mode': ('words2', None, '`guest_fn worker_fn`: how @pmode scalars learn and check a handle\'s pointer mode'),
     'handles_of': ('words2', None, '`<api> <API id constant>`: the handles are another spec\'s'),
+    'exports_list': ('word', None, 'the vendor library\'s exports (a file next to the spec, api/avagen/exportlist.py): '
+                     'the shim exports each; those the spec does not serve answer unsupported_error'),
+    'guest_impl_prefix': ('word', None, 'the exported entry point of each @guest function is generated (it counts '
+                          'the call for AVA_TRACE) and calls the hand-written <prefix><name>'),
     'async_errors': (('deferred', 'last_error'), 'deferred',
                      'where errors of calls sent without waiting go'),
 }

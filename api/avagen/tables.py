@@ -21,8 +21,20 @@ def ids_header(ctx):
         out += ['};', 'extern struct avaw_%s_syms avaw_%s_sym;' % (ctx.api, ctx.api),
                 '/* Resolves every entry point in lib; returns how many are missing. */',
                 'int avaw_%s_load_syms(void *lib);' % ctx.api, '#endif']
-    out += ['', '#endif']
+    out += guest_impl_decls(ctx) + ['', '#endif']
     return '\n'.join(out) + '\n'
+
+
+def guest_impl_decls(ctx):
+    """The hand-written @guest functions the generated entry points call."""
+    if not ctx.guest_impl:
+        return []
+    out = ['', '/* The hand-written @guest functions (guest_impl_prefix) and the', ' * generated stubs of @wrap and @internal ones. */',
+           '#ifdef AVA_GUEST_IMPL_DECLS']
+    out += ['%s;' % ctx.sig(f, ctx.guest_impl) for f in ctx.sp.funcs if f.has('guest')]
+    out += ['%s;' % ctx.sig(f, 'avagen_') for f in ctx.sp.funcs
+            if (f.has('wrap') or f.has('internal')) and not f.has('guest')]
+    return out + ['#endif']
 
 
 def dl_syms(ctx):

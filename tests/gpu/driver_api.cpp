@@ -8,16 +8,7 @@
 #include <cuda.h>
 #include <vector>
 
-#define CK(call)                                                                                \
-	do {                                                                                    \
-		CUresult r_ = (call);                                                           \
-		if (r_ != CUDA_SUCCESS) {                                                       \
-			const char *n_ = "?";                                                   \
-			cuGetErrorName(r_, &n_);                                                \
-			printf("FAIL %s:%d: %s -> %s\n", __FILE__, __LINE__, #call, n_);        \
-			exit(1);                                                                \
-		}                                                                               \
-	} while (0)
+#include "cu_check.h"
 
 struct Pair {
 	double d;

@@ -240,6 +240,44 @@ static void bad_sizes(int gpu)
 	alive();
 }
 
+/* The calls of host functions, launch attributes, stream attributes and
+ * context parameters: counts that do not match, forged channels,
+ * attributes that would carry handles. */
+static void attributes_and_host_functions(int gpu)
+{
+	static const unsigned int dims[7] = { 1, 1, 1, 1, 1, 1, 0 };
+	CUlaunchAttribute attr;
+	CUstreamAttrValue v;
+	dim3 g = { 1, 1, 1 };
+	long long r;
+	int st;
+
+	memset(&attr, 0, sizeof(attr));
+	memset(&v, 0, sizeof(v));
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuCtxCreate,
+		 (struct item[]){ W(0x6000), D(16, params), W(1u << 30), W(1), W(0), W(0) }, 6, &r);
+	refused("avaCuCtxCreate: 2^30 affinity entries in 16 bytes: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuLaunchKernelEx,
+		 (struct item[]){ W(0), D(sizeof(dims), dims), W(0), D(sizeof(attr), &attr), W(1000), W(0), W(0) }, 7,
+		 &r);
+	refused("avaCuLaunchKernelEx: 1000 attributes in one's bytes: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	st = raw(AVA_API_CUDART, AVA_FN_CUDART_avaRtLaunchKernelEx,
+		 (struct item[]){ W(0), D(sizeof(g), &g), D(sizeof(g), &g), W(0), W(0), D(sizeof(attr), &attr), W(1000),
+				  D(8, params) }, 8, &r);
+	refused("avaRtLaunchKernelEx: 1000 attributes in one's bytes: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuHostFn, (struct item[]){ W(0), W(4242), W(64), W(0) }, 4, &r);
+	refused("avaCuHostFn on a forged channel: CUDA_ERROR_INVALID_VALUE", st, r, AVA_S_OK, CUDA_ERROR_INVALID_VALUE);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamSetAttribute,
+		 (struct item[]){ W(0), W(CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_EVENT), D(sizeof(v), &v) }, 3, &r);
+	refused_gpu(gpu, "cuStreamSetAttribute with an event-carrying attribute: CUDA_ERROR_NOT_SUPPORTED", st, r,
+		    AVA_S_OK, CUDA_ERROR_NOT_SUPPORTED);
+	st = raw(AVA_API_CUDA, AVA_FN_CUDA_avaCuPointerAttribute,
+		 (struct item[]){ W((8ull << 2) | 1), W(CU_POINTER_ATTRIBUTE_CONTEXT), W(0x1000) }, 3, &r);
+	refused_gpu(gpu, "avaCuPointerAttribute of a context: CUDA_ERROR_NOT_SUPPORTED", st, r, AVA_S_OK,
+		    CUDA_ERROR_NOT_SUPPORTED);
+	alive();
+}
+
 /* Another session's stream and device memory (theirs: see other_session_child). */
 static void other_session_objects(const uint64_t theirs[3])
 {
@@ -290,6 +328,7 @@ int main(void)
 	forged_handles(gpu);
 	new_object_ids();
 	bad_sizes(gpu);
+	attributes_and_host_functions(gpu);
 	other_session_objects(theirs);
 	if (write(back[1], "x", 1) != 1)
 		perror("write");

@@ -37,4 +37,12 @@ extern struct avaw_gentestdl_syms avaw_gentestdl_sym;
 int avaw_gentestdl_load_syms(void *lib);
 #endif
 
+/* The hand-written @guest functions (guest_impl_prefix) and the
+ * generated stubs of @wrap and @internal ones. */
+#ifdef AVA_GUEST_IMPL_DECLS
+gt_status  avaguest_dlViaGuest(int x);
+gt_status  avagen_dlLaunch(gt_func f, gt_dim3 grid, void **params, void **extra, gt_queue q);
+gt_status  avagen_dlHelper(gt_queue q);
+#endif
+
 #endif
