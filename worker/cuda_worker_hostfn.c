@@ -75,16 +75,17 @@ static CUresult enqueue(struct hostfn *h, CUstream stream, int kind)
 {
 	CUstreamCaptureStatus cs = CU_STREAM_CAPTURE_STATUS_NONE;
 
-	if (!CU.cuLaunchHostFunc || !CU.cuStreamAddCallback || !RT.cudaStreamAddCallback)
-		return CUDA_ERROR_NOT_SUPPORTED;
 	if (CU.cuStreamIsCapturing && CU.cuStreamIsCapturing(stream, &cs) == CUDA_SUCCESS &&
 	    cs != CU_STREAM_CAPTURE_STATUS_NONE)
 		return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+	/* each kind needs only its own entry point (a driver-API program never loads the runtime) */
 	if (kind == AVA_CU_HOSTFN_FUNC)
-		return CU.cuLaunchHostFunc(stream, host_func, h);
+		return CU.cuLaunchHostFunc ? CU.cuLaunchHostFunc(stream, host_func, h) : CUDA_ERROR_NOT_SUPPORTED;
 	if (kind == AVA_CU_HOSTFN_CALLBACK)
-		return CU.cuStreamAddCallback(stream, stream_callback, h, 0);
-	return (CUresult)RT.cudaStreamAddCallback(stream, rt_stream_callback, h, 0);
+		return CU.cuStreamAddCallback ? CU.cuStreamAddCallback(stream, stream_callback, h, 0) :
+						CUDA_ERROR_NOT_SUPPORTED;
+	return RT.cudaStreamAddCallback ? (CUresult)RT.cudaStreamAddCallback(stream, rt_stream_callback, h, 0) :
+					  CUDA_ERROR_NOT_SUPPORTED;
 }
 
 CUresult avaw_cu_host_fn(struct avaw_call *c, CUstream stream, ava_hostmem_t hm, size_t offset, int kind)
