@@ -9,7 +9,7 @@ static const struct ava_info_entry info_mem_info[] = {
 	{ 0, 0, 0 }
 };
 
-static const char *const trace_calls_names[28] = {
+static const char *const trace_calls_names[29] = {
 	"gtScalars",
 	"gtBuffers",
 	"gtInfo",
@@ -37,11 +37,12 @@ static const char *const trace_calls_names[28] = {
 	"gtOnRelease",
 	"gtLocal",
 	"gtNotRemoted",
+	"gtDevInfo",
 	"gtGetQueueDevice",
 };
-static const unsigned char trace_calls_unsupported[28] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0 };
-static unsigned long trace_calls_hits[28];
-static struct ava_trace_table trace_calls = { "gentest", 28, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
+static const unsigned char trace_calls_unsupported[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 };
+static unsigned long trace_calls_hits[29];
+static struct ava_trace_table trace_calls = { "gentest", 29, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
 
 static void __attribute__((constructor)) trace_calls_register(void)
 {
@@ -720,6 +721,7 @@ gt_status GT_CALL avagen_avaGtHelper(gt_queue q, size_t n, unsigned char *out)
 
 static gt_status GT_CALL avagen_gtDevInfo(gt_dev dev, int key, size_t size, void *value)
 {
+	ava_trace_hit(&trace_calls, 27);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -743,7 +745,7 @@ static gt_status GT_CALL avagen_gtDevInfo(gt_dev dev, int key, size_t size, void
 
 static gt_status GT_CALL avagen_gtGetQueueDevice(gt_queue q, gt_dev *dev)
 {
-	ava_trace_hit(&trace_calls, 27);
+	ava_trace_hit(&trace_calls, 28);
 	struct ava_call c;
 	int st;
 	gt_status ret;

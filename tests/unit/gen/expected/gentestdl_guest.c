@@ -3,18 +3,21 @@
 #include "guest_trace.h"
 
 
-static const char *const trace_calls_names[7] = {
+static const char *const trace_calls_names[10] = {
 	"dlCopy",
 	"dlLaunch",
 	"dlRtLaunch",
 	"dlFuncAttr",
 	"dlViaGuest",
 	"dlNot",
+	"dlAlloc",
+	"dlFree",
+	"dlMemInfo",
 	"dlScale",
 };
-static const unsigned char trace_calls_unsupported[7] = { 0, 0, 0, 0, 0, 1, 0 };
-static unsigned long trace_calls_hits[7];
-static struct ava_trace_table trace_calls = { "gentestdl", 7, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
+static const unsigned char trace_calls_unsupported[10] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 };
+static unsigned long trace_calls_hits[10];
+static struct ava_trace_table trace_calls = { "gentestdl", 10, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
 
 static void __attribute__((constructor)) trace_calls_register(void)
 {
@@ -135,6 +138,7 @@ AVA_EXPORT gt_status  dlNot(int x)
 
 AVA_EXPORT gt_status  dlAlloc(gt_devptr *ptr, size_t width, size_t height)
 {
+	ava_trace_hit(&trace_calls, 6);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -157,6 +161,7 @@ AVA_EXPORT gt_status  dlAlloc(gt_devptr *ptr, size_t width, size_t height)
 
 AVA_EXPORT gt_status  dlFree(gt_devptr ptr)
 {
+	ava_trace_hit(&trace_calls, 7);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -176,6 +181,7 @@ AVA_EXPORT gt_status  dlFree(gt_devptr ptr)
 
 AVA_EXPORT gt_status  dlMemInfo(size_t *free, size_t *total)
 {
+	ava_trace_hit(&trace_calls, 8);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -198,7 +204,7 @@ AVA_EXPORT gt_status  dlMemInfo(size_t *free, size_t *total)
 
 AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n)
 {
-	ava_trace_hit(&trace_calls, 6);
+	ava_trace_hit(&trace_calls, 9);
 	struct ava_call c;
 	int st;
 	gt_status ret;
