@@ -69,6 +69,18 @@ static int accept_all(int ls, int sfd, uint64_t arena_size)
 	}
 }
 
+/* Reaps ended workers; one killed by a signal is logged (the long fuzz run counts these). */
+static void reap_workers(void)
+{
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+		if (WIFSIGNALED(st))
+			fprintf(stderr, "ava-hostd: worker %d killed by signal %d (%s)\n", (int)pid, WTERMSIG(st),
+				strsignal(WTERMSIG(st)));
+}
+
 int avaw_local_daemon(const char *path, uint64_t arena_size, int ready_fd)
 {
 	int sfd = avaw_signals_open(), ls = listen_on(path), rc = 0;
@@ -90,8 +102,7 @@ int avaw_local_daemon(const char *path, uint64_t arena_size, int ready_fd)
 		if (p[0].revents) {
 			if (avaw_signals_read(sfd))
 				break;
-			while (waitpid(-1, NULL, WNOHANG) > 0)
-				;
+			reap_workers();
 		}
 		if (p[1].revents && accept_all(ls, sfd, arena_size)) {
 			rc = 1;

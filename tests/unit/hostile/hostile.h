@@ -241,4 +241,16 @@ void t_kernel_controls(void);
 void t_ring(void);
 void t_fuzz(unsigned iterations, uint64_t seed);
 
+/* The seeded generator of t_fuzz, also driven by the long run (tests/fuzz/worker_fuzz.c). */
+struct fz_cmd {
+	uint16_t api;
+	uint32_t func;
+	uint32_t len;		/* of the command in g_msg */
+	uint64_t call_id;	/* the reply's call id: 0 when framing is lost */
+	int lost, corrupt, async, templ;
+};
+void fz_seed(uint64_t seed);
+void fz_use(const struct clobj *o);	/* the session's handles among the values it tries */
+int fz_next(struct sess *f, const struct clobj *o, struct fz_cmd *c);
+
 #endif /* HOSTILE_H */
