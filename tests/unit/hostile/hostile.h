@@ -240,6 +240,7 @@ int daemon_serves(void);
 void t_kernel_controls(void);
 void t_ring(void);
 void t_fuzz(unsigned iterations, uint64_t seed);
+void t_flood(void);
 
 /* The seeded generator of t_fuzz, also driven by the long run (tests/fuzz/worker_fuzz.c). */
 struct fz_cmd {

@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 	t_ring();
 	t_kernel_controls();
 	t_fuzz(iterations, seed);
+	t_flood();
 	t_stats_and_close();
 	t_client_death(0);
 	t_client_death(1);
