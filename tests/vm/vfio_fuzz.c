@@ -18,7 +18,15 @@
 struct tally {
 	long sent, batches, bad_chain, replies, resets, needs_reset, stalls;
 	long unmaps, st[N_ST];
+	long withdrawn_at;	/* the last batch that reset the device or unmapped memory */
+	struct fz_worker *w;
 };
+
+/* Pages were withdrawn from the worker in this batch or the one before. */
+static bool withdrawn(const struct tally *t)
+{
+	return t->batches - t->withdrawn_at <= 1;
+}
 
 /* Counts what came back in the used ring since the last batch. */
 static void count_used(struct dev *d, struct rep **reply_of, struct tally *t)
@@ -42,6 +50,7 @@ static void count_used(struct dev *d, struct rep **reply_of, struct tally *t)
 static int reinit(struct dev *d, struct tally *t)
 {
 	t->resets++;
+	t->withdrawn_at = t->batches;
 	return vinit(d, 1, QMAX, FEAT_ALL);
 }
 
@@ -75,7 +84,7 @@ static int post_batch(struct dev *d, struct rep **reply_of)
 
 /* Waits until the used index reaches the avail index: 0, or -1 when the
  * device asks for a reset or 10 s passed. */
-static int wait_back(struct dev *d)
+static int wait_back(struct dev *d, struct tally *t)
 {
 	struct pollfd p = { .fd = d->efd[1], .events = POLLIN };
 	double end = now_s() + 10;
@@ -85,6 +94,7 @@ static int wait_back(struct dev *d)
 			return -1;
 		poll(&p, 1, 2);
 		efd_drain(p.fd);
+		fzw_check(t->w, withdrawn(t));	/* a dead worker serves nothing */
 	}
 	return 0;
 }
@@ -100,9 +110,10 @@ static int settle(struct dev *d, struct rep **reply_of, struct tally *t)
 	}
 	if (fz_n(200) == 0 && d->data2_mapped && !dma_unmap(d, DATA2_IOVA, DATA2_SIZE)) {
 		t->unmaps++;		/* guest memory goes away mid-flight */
+		t->withdrawn_at = t->batches;
 		d->data2_mapped = false;
 	}
-	if (!wait_back(d)) {
+	if (!wait_back(d, t)) {
 		count_used(d, reply_of, t);
 		return 0;
 	}
@@ -130,7 +141,7 @@ static void print_tally(const char *tag, const struct tally *t, double secs)
 }
 
 /* The batches; 0 when the device came back from every one. */
-static int fuzz(struct dev *d, long count, uint64_t seed, struct fz_worker *w, struct tally *t)
+static int fuzz(struct dev *d, long count, struct tally *t)
 {
 	static struct rep *reply_of[QMAX];
 	double t0 = now_s(), last = t0;
@@ -144,7 +155,7 @@ static int fuzz(struct dev *d, long count, uint64_t seed, struct fz_worker *w, s
 		ok = !settle(d, reply_of, t);
 		if (!d->data2_mapped && !dma_map(d, d->data2, DATA2_IOVA, DATA2_SIZE))
 			d->data2_mapped = true;
-		fzw_check(w, seed + w->starts);
+		fzw_check(t->w, withdrawn(t));
 		if (now_s() - last >= 30) {
 			last = now_s();
 			print_tally("fuzz progress", t, last - t0);
@@ -157,7 +168,7 @@ static int fuzz(struct dev *d, long count, uint64_t seed, struct fz_worker *w, s
 int main(int argc, char **argv)
 {
 	struct fz_worker w = { .pid = 0 };
-	struct tally t = { .sent = 0 };
+	struct tally t = { .w = &w };
 	uint64_t seed, pinned;
 	uint32_t st = 99;
 	long count;
@@ -174,15 +185,17 @@ int main(int argc, char **argv)
 	count = atol(argv[2]);
 	seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 0xF0221EED;
 	fz_seed(seed);
+	w.seed = seed;
 	if (open_init(&d, 1, QMAX))
 		return 1;
-	ok = !fzw_start(&w, seed);
+	ok = !fzw_start(&w);
 	tap(ok, "a misbehaving worker attaches to /dev/vhost-ava");
-	ok = ok && !fuzz(&d, count, seed, &w, &t);
+	ok = ok && !fuzz(&d, count, &t);
 	tap(ok && t.stalls == 0, "%ld malformed requests (seed %#" PRIx64 "): every batch came back or "
 	    "asked for a reset; %ld stalls", t.sent, seed, t.stalls);
-	tap(w.crashes == 0, "the fuzz worker was never killed by a signal (%lu starts, %lu exits, %lu crashes)",
-	    w.starts, w.exits, w.crashes);
+	tap(w.crashes == 0, "the fuzz worker was never killed by a signal but SIGBUS on withdrawn pages "
+	    "(%lu starts, %lu exits, %lu SIGBUS after a reset or unmap, %lu crashes)", w.starts, w.exits,
+	    w.withdrawn, w.crashes);
 	fzw_stop(&w);
 	ok = !vinit(&d, 1, 64, FEAT_ALL) && !ping(&d, 1, &st) && st == AVA_S_OK;
 	tap(ok, "the device answers a PING after the fuzzing (status %u)", st);

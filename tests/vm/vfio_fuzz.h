@@ -23,11 +23,18 @@ uint16_t fz_chain(struct dev *d, struct vq *q, uint16_t s, uint16_t room,
 struct fz_worker {
 	pid_t pid;
 	int up;
-	unsigned long starts, crashes, exits;
+	uint64_t seed;
+	unsigned long starts, crashes, exits, withdrawn;
 };
 
-int fzw_start(struct fz_worker *w, uint64_t seed);
-void fzw_check(struct fz_worker *w, uint64_t seed);	/* restarts one that ended */
+int fzw_start(struct fz_worker *w);
+/*
+ * Restarts a worker that ended.  One killed by a signal is a crash, except
+ * SIGBUS while pages were withdrawn (expected: the guest reset the device
+ * or the VMM unmapped the memory of a command the worker was touching,
+ * docs/host-module.md).
+ */
+void fzw_check(struct fz_worker *w, bool withdrawn);
 void fzw_stop(struct fz_worker *w);
 
 #endif

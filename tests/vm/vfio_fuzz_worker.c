@@ -35,12 +35,12 @@ static void answer(struct fw *w, uint64_t token)
 	switch (fz_n(40)) {
 	case 0: c.reply_len = (uint32_t)fz_rnd(); break;
 	case 1: c.reply = fz_rnd(); break;
-	case 2: c.token ^= 1ull << fz_n(64); break;
+	case 2: c.token ^= 1ull << fz_n(64); break;	/* maybe another command's */
 	case 3: c.reply_len = (uint32_t)fz_n(sizeof(r.h)); break;
 	case 4: r.h.inline_len = (uint32_t)fz_rnd(); break;
 	default: break;
 	}
-	if (ioctl(w->fd, AVA_VHOST_COMPLETE, &c) || fz_n(50) == 0) {
+	if (ioctl(w->fd, AVA_VHOST_COMPLETE, &c) || c.token != token || fz_n(50) == 0) {
 		c.token = token;	/* a bad completion: answer properly */
 		c.reply = (uintptr_t)&r;
 		c.reply_len = sizeof(r.h);
@@ -147,7 +147,7 @@ static void fw_main(uint64_t seed, int up)
 	fw_loop(&w);
 }
 
-int fzw_start(struct fz_worker *w, uint64_t seed)
+int fzw_start(struct fz_worker *w)
 {
 	int up[2];
 
@@ -160,7 +160,7 @@ int fzw_start(struct fz_worker *w, uint64_t seed)
 	if (!w->pid) {
 		close_inherited();
 		close(up[0]);
-		fw_main(seed, up[1]);
+		fw_main(w->seed + w->starts, up[1]);
 		_exit(0);
 	}
 	close(up[1]);
@@ -172,14 +172,15 @@ int fzw_start(struct fz_worker *w, uint64_t seed)
 	return -1;
 }
 
-/* A worker that ended by itself is counted (by signal: a crash) and replaced. */
-void fzw_check(struct fz_worker *w, uint64_t seed)
+void fzw_check(struct fz_worker *w, bool withdrawn)
 {
 	int st;
 
 	if (w->pid <= 0 || waitpid(w->pid, &st, WNOHANG) != w->pid)
 		return;
-	if (WIFSIGNALED(st)) {
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS && withdrawn) {
+		w->withdrawn++;
+	} else if (WIFSIGNALED(st)) {
 		w->crashes++;
 		diag("fuzz worker %d killed by signal %d", (int)w->pid, WTERMSIG(st));
 	} else {
@@ -187,7 +188,7 @@ void fzw_check(struct fz_worker *w, uint64_t seed)
 	}
 	close(w->up);
 	w->pid = 0;
-	fzw_start(w, seed);
+	fzw_start(w);
 }
 
 void fzw_stop(struct fz_worker *w)
