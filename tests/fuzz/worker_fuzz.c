@@ -15,10 +15,19 @@
  * sync command left unanswered for 10 s counts as a hang and also gets a new
  * session.  Prints "progress:" lines and a closing "summary:" line; exits 1
  * on a hang, a garbled reply or a wrong call id, 2 when no session opens.
+ * SIGINT or SIGTERM ends the run early, with its summary.
  */
 #include "../unit/hostile/hostile.h"
 
 #define N_STATUS (AVA_S_WORKER_LOST + 2)	/* the last slot: unknown statuses */
+
+static volatile sig_atomic_t g_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
 
 struct tally {
 	unsigned long sent, ok, async, refused, lost_framing, gone, hangs, garbled, bad_id, setups;
@@ -113,7 +122,7 @@ static int fuzz_loop(unsigned long count, unsigned long every, struct tally *t, 
 	struct rep r;
 	int fresh = 1;
 
-	while (t->sent < count) {
+	while (t->sent < count && !g_stop) {
 		if (fresh && open_fuzz_session(&f, &o, t))
 			return -1;
 		fresh = 0;
@@ -152,13 +161,10 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	for (int i = 0; i < MAX_OPEN; i++)
-		g_open[i] = -1;
-	g_msg = aligned_alloc(64, MSG_CAP);
-	g_repbuf = aligned_alloc(64, AVA_SHM_REPLY_SIZE + 64);
-	if (!g_msg || !g_repbuf)
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	if (client_init())
 		return 2;
-	memset(g_msg, 0, MSG_CAP);
 	fz_seed(seed);
 	printf("worker_fuzz: %lu commands, seed %#" PRIx64 "\n", count, seed);
 	if (fuzz_loop(count, every, &t, &secs)) {
@@ -166,6 +172,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	print_refusals(&t);
+	if (g_stop)
+		printf("stopped early (signal) after %lu of %lu commands\n", t.sent, count);
 	print_counts("summary", &t, secs);
 	free(g_msg);
 	free(g_repbuf);

@@ -175,6 +175,7 @@ int wait_worker_exit(struct sess *s, unsigned timeout_ms);
 void publish(struct sess *s, uint64_t head);
 int ring_put(struct sess *s, const void *msg, uint32_t len, int do_publish);
 extern uint8_t *g_repbuf;
+int client_init(void);
 int wait_reply(struct sess *s, uint32_t seq0, unsigned timeout_ms);
 int xfer(struct sess *s, const void *msg, uint32_t len, int wait, struct rep *r, unsigned timeout_ms);
 const char *got_name(int got);
