@@ -217,6 +217,21 @@ cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint inde
 }
 
 /*
+ * Only a program made from IL has specialization constants; PoCL asserts
+ * (and the worker aborts) on any other, so the spec's error is returned here.
+ */
+cl_int avaw_cl_set_spec_constant(struct avaw_call *c, cl_program program, cl_uint spec_id, size_t spec_size,
+				  const void *spec_value)
+{
+	size_t il = 0;
+
+	(void)c;
+	if (clGetProgramInfo(program, CL_PROGRAM_IL, 0, NULL, &il) != CL_SUCCESS || !il)
+		return CL_INVALID_PROGRAM;
+	return clSetProgramSpecializationConstant(program, spec_id, spec_size, spec_value);
+}
+
+/*
  * Transfers.  A non-blocking write reads its host memory after the call
  * returned, when the arena region it came in is reused: it gets a
  * worker-owned copy that its completion callback frees, so the worker never

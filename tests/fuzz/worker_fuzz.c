@@ -34,6 +34,44 @@ struct tally {
 	unsigned long by_status[N_STATUS];
 };
 
+/* The last commands sent, dumped when a worker goes away (to replay the crash). */
+#define HIST 16
+#define HIST_BYTES 256
+static struct sent_cmd {
+	unsigned long n;
+	uint16_t api;
+	uint32_t func, len;
+	uint8_t head[HIST_BYTES];
+} g_hist[HIST];
+
+static void remember(unsigned long n, const struct fz_cmd *c)
+{
+	struct sent_cmd *h = &g_hist[n % HIST];
+
+	h->n = n;
+	h->api = c->api;
+	h->func = c->func;
+	h->len = c->len;
+	memcpy(h->head, g_msg, c->len < HIST_BYTES ? c->len : HIST_BYTES);
+}
+
+static void dump_history(unsigned long sent)
+{
+	fprintf(stderr, "worker_fuzz: the worker went away at command %lu; the commands before it:\n", sent);
+	for (unsigned long k = sent > HIST ? sent - HIST : 0; k < sent; k++) {
+		struct sent_cmd *h = &g_hist[k % HIST];
+
+		fprintf(stderr, "  #%lu api %u func %u len %u:", h->n, h->api, h->func, h->len);
+		for (uint32_t i = 0; i + 8 <= h->len && i < HIST_BYTES; i += 8) {
+			uint64_t v;
+
+			memcpy(&v, h->head + i, 8);
+			fprintf(stderr, " %" PRIx64, v);
+		}
+		fputc('\n', stderr);
+	}
+}
+
 /* A fresh session with the objects the generator's templates use. */
 static int open_fuzz_session(struct sess *f, struct clobj *o, struct tally *t)
 {
@@ -128,9 +166,12 @@ static int fuzz_loop(unsigned long count, unsigned long every, struct tally *t, 
 		fresh = 0;
 		if (!fz_next(&f, &o, &c))
 			continue;
+		remember(t->sent, &c);
 		send_msg(&f, c.len, &r, 10000);
 		t->sent++;
 		fresh = sort_reply(&c, &r, t);
+		if (r.got == -1)
+			dump_history(t->sent);
 		if (!fresh && t->sent % 1000 == 0 && !ping(&f)) {
 			t->gone += !pid_alive(f.worker);
 			fresh = 1;
