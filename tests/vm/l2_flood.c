@@ -13,7 +13,7 @@
  * straight to the session's /dev/ava file, around the library.  Then it
  * prints "@@SYNC flood-under" or "@@SYNC flood-over" (L1 measures the host
  * module's held bytes and ava-hostd's memory), runs session B (l2_flood
- * --other: a buffer written, read back and compared, within 60 s) and
+ * --other SECS: a buffer written, read back and compared, within 60 s) and
  * prints "@@SYNC flood-done".  Prints "@@TAP" lines.
  *
  * Over the backlog the module stops taking commands off every ring, so
@@ -160,14 +160,14 @@ static unsigned flood_wait(struct flood *f)
 	return __atomic_load_n(&f->sent, __ATOMIC_ACQUIRE);
 }
 
-/* Session B: a buffer written and read back, within 60 s. */
-static int other_session(void)
+/* Session B: a buffer written and read back, within `secs`. */
+static int other_session(unsigned secs)
 {
 	struct gate g;
 	char in[4096], out[4096];
 	cl_int err;
 
-	alarm(60);
+	alarm(secs);
 	memset(in, 0x5a, sizeof(in));
 	if (gate_open(&g))	/* its own gate is set at once */
 		return 1;
@@ -178,13 +178,13 @@ static int other_session(void)
 	return err || memcmp(in, out, sizeof(in)) ? 1 : 0;
 }
 
-static int run_other(const char *self)
+static int run_other(const char *self, const char *secs)
 {
 	int st = -1;
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		execl(self, self, "--other", (char *)NULL);
+		execl(self, self, "--other", secs, (char *)NULL);
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
@@ -203,8 +203,8 @@ int main(int argc, char **argv)
 	unsigned sent;
 	int rc;
 
-	if (argc > 1 && !strcmp(argv[1], "--other"))
-		return other_session();
+	if (argc > 2 && !strcmp(argv[1], "--other"))
+		return other_session((unsigned)atoi(argv[2]));
 	if (gate_open(&g) || (f.fd = session_fd()) < 0 || ioctl(f.fd, AVA_DEV_INFO, &info)) {
 		tap(0, "flood: session A set up (queue gated on a user event)");
 		return 1;
@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 	printf("@@SYNC flood-%s %u %u\n", over ? "over" : "under", sent, f.len);
 	fflush(stdout);
 	sleep(5);	/* L1 measures */
-	rc = run_other(argv[0]);
+	rc = run_other(argv[0], over ? "20" : "60");	/* over: it waits for the reset */
 	snprintf(what, sizeof(what), "flood%s: meanwhile session B writes and reads a buffer (exit %d)",
 		 over ? " over the backlog" : "", rc);
 	if (over)
