@@ -76,8 +76,10 @@ static int post_batch(struct dev *d, struct rep **reply_of)
 	}
 	if (fz_n(128) == 0)	/* a head past the ring */
 		q->a->ring[(q->avail_idx - 1) & (q->size - 1)] = q->size + (uint16_t)fz_n(0x8000);
-	if (fz_n(256) == 0)	/* the index jumps */
-		__atomic_store_n(&q->a->idx, q->avail_idx + (uint16_t)fz_n(0x8000), __ATOMIC_RELEASE);
+	if (fz_n(256) == 0) {	/* the index jumps: within the ring the device takes stale heads */
+		q->avail_idx += (uint16_t)fz_n(0x8000);
+		__atomic_store_n(&q->a->idx, q->avail_idx, __ATOMIC_RELEASE);
+	}
 	notify(d, 0);
 	return n;
 }
