@@ -39,6 +39,8 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "session_full %lld\n", atomic64_read(&st->session_full));
 	seq_printf(m, "queue_pending %u\n", pending);
 	seq_printf(m, "queue_inflight %u\n", inflight);
+	/* bytes of pending and in-flight commands, bounded by backlog_mb */
+	seq_printf(m, "held_bytes %llu\n", READ_ONCE(inst->held));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -41,7 +41,8 @@ static void usage(FILE *f)
 		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
 		"  --user NAME       the unprivileged user the workers run as (default: nobody when root)\n"
 		"  --no-sandbox      workers keep the daemon's user and run unconfined (debugging)\n"
-		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n",
+		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
+		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 256)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
 }
 

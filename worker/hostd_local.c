@@ -114,12 +114,17 @@ static int accept_all(struct ldaemon *d)
 	}
 }
 
-/* Reaps ended workers: what their sessions held comes back. */
+/* Reaps ended workers: what their sessions held comes back; one killed by
+ * a signal is logged (the long fuzz run counts these). */
 static void reap(struct ldaemon *d)
 {
 	pid_t pid;
+	int st;
 
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (WIFSIGNALED(st))
+			fprintf(stderr, "ava-hostd: worker %d killed by signal %d (%s)\n", (int)pid, WTERMSIG(st),
+				strsignal(WTERMSIG(st)));
 		avaw_memq_reap(d->memq, pid);
 		d->live--;
 	}

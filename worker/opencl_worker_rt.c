@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* OpenCL-specific parts of the worker (called by the generated dispatch). */
 #include "opencl_worker_rt.h"
+#include "worker_staging.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -216,6 +217,21 @@ cl_int avaw_program_binary(struct avaw_call *c, cl_program program, cl_uint inde
 }
 
 /*
+ * Only a program made from IL has specialization constants; PoCL asserts
+ * (and the worker aborts) on any other, so the spec's error is returned here.
+ */
+cl_int avaw_cl_set_spec_constant(struct avaw_call *c, cl_program program, cl_uint spec_id, size_t spec_size,
+				  const void *spec_value)
+{
+	size_t il = 0;
+
+	(void)c;
+	if (clGetProgramInfo(program, CL_PROGRAM_IL, 0, NULL, &il) != CL_SUCCESS || !il)
+		return CL_INVALID_PROGRAM;
+	return clSetProgramSpecializationConstant(program, spec_id, spec_size, spec_value);
+}
+
+/*
  * Transfers.  A non-blocking write reads its host memory after the call
  * returned, when the arena region it came in is reused: it gets a
  * worker-owned copy that its completion callback frees, so the worker never
@@ -227,34 +243,25 @@ static void CL_CALLBACK free_staging(cl_event e, cl_int status, void *p)
 {
 	(void)e;
 	(void)status;
-	free(p);
+	avaw_staging_free(p);
 }
 
 /* The command of event `own` owns `staging` until it completes. */
 static cl_int keep_until_done(cl_int err, void *staging, cl_event own, cl_event *ev)
 {
 	if (err != CL_SUCCESS) {
-		free(staging);
+		avaw_staging_free(staging);
 		return err;
 	}
 	if (clSetEventCallback(own, CL_COMPLETE, free_staging, staging) != CL_SUCCESS) {
 		clWaitForEvents(1, &own);	/* a backend without callbacks: wait instead */
-		free(staging);
+		avaw_staging_free(staging);
 	}
 	if (ev)
 		*ev = own;
 	else
 		clReleaseEvent(own);
 	return CL_SUCCESS;
-}
-
-static void *copy_of(const void *p, uint64_t n)
-{
-	void *d = n < SIZE_MAX ? malloc(n ? n : 1) : NULL;
-
-	if (d && n)
-		memcpy(d, p, n);
-	return d;
 }
 
 static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
@@ -295,20 +302,20 @@ cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 	if (avaw_stream_active(c)) {
 		if (blocking && !ev)
 			return stream_mapped(c, q, buf, 1, offset, size, nwait, wait);
-		if (!(staging = malloc(size ? size : 1)))
+		if (!(staging = avaw_staging_copy(NULL, size)))
 			return CL_OUT_OF_HOST_MEMORY;
 		if (avaw_stream_in(c, staging, size)) {
-			free(staging);
+			avaw_staging_free(staging);
 			return CL_OUT_OF_RESOURCES;
 		}
 		ptr = staging;
 	}
 	if (blocking || !ptr) {
 		err = clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
-		free(staging);
+		avaw_staging_free(staging);
 		return err;
 	}
-	if (!staging && !(staging = copy_of(ptr, size)))
+	if (!staging && !(staging = avaw_staging_copy(ptr, size)))
 		return CL_OUT_OF_HOST_MEMORY;
 	err = clEnqueueWriteBuffer(q, buf, CL_FALSE, offset, size, staging, nwait, wait, &own);
 	return keep_until_done(err, staging, own, ev);
@@ -350,7 +357,7 @@ cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem
 		return clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
 						buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
 						host_slice_pitch, ptr, nwait, wait, ev);
-	if (!(staging = copy_of(ptr, ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch))))
+	if (!(staging = avaw_staging_copy(ptr, ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch))))
 		return CL_OUT_OF_HOST_MEMORY;
 	err = clEnqueueWriteBufferRect(q, buf, CL_FALSE, buffer_origin, host_origin, region, buffer_row_pitch,
 				       buffer_slice_pitch, host_row_pitch, host_slice_pitch, staging, nwait,
@@ -370,7 +377,7 @@ cl_int avaw_cl_write_image(struct avaw_call *c, cl_command_queue q, cl_mem image
 	if (blocking || !ptr || !region)
 		return clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr,
 					   nwait, wait, ev);
-	if (!(staging = copy_of(ptr, ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch))))
+	if (!(staging = avaw_staging_copy(ptr, ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch))))
 		return CL_OUT_OF_HOST_MEMORY;
 	err = clEnqueueWriteImage(q, image, CL_FALSE, origin, region, row_pitch, slice_pitch, staging, nwait,
 				  wait, &own);

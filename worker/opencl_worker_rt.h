@@ -48,6 +48,8 @@ void CL_CALLBACK avaw_cl_event_cb(cl_event e, cl_int status, void *record);
 
 cl_int avaw_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_id *platforms,
 			  cl_uint *num_platforms);
+cl_int avaw_cl_set_spec_constant(struct avaw_call *c, cl_program program, cl_uint spec_id, size_t spec_size,
+				  const void *spec_value);
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
 			    const cl_event *wait, cl_event *ev);

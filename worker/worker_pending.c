@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "worker_call.h"
+#include "worker_staging.h"
 
 struct pending {
 	uint64_t id;
@@ -25,6 +26,10 @@ int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
 
 	if (!o->present)
 		return 0;
+	if (!avaw_staging_room(o->cap)) {
+		avaw_fail(c, AVA_S_NO_MEMORY);
+		return -1;
+	}
 	staging = avaw_alloc(c, o->cap);
 	if (!staging)
 		return -1;
@@ -61,6 +66,8 @@ static struct pending *pending_insert(struct avaw_call *c, uint64_t id, uint32_t
 	}
 	if (t->retain)
 		t->retain(event);
+	if (data)
+		avaw_staging_add(len);
 	return p;
 }
 
@@ -90,15 +97,23 @@ uint64_t avaw_pending_add_src(struct avaw_call *c, uint64_t id, uint32_t type, v
 	return pending_insert(c, id, type, event, NULL, src, len) ? id : 0;
 }
 
-static void pending_free(struct avaw_session *s, struct pending *p)
+/* Releases a record's event and frees it with its staging. */
+static void pending_drop(struct pending *p)
 {
 	const struct avaw_api *a = avaw_apis[p->api];
 
-	ava_hmap_del(&s->pending, p->id);
 	if (a && a->types[p->type].release)
 		a->types[p->type].release(p->event);
+	if (p->data)
+		avaw_staging_sub(p->len);
 	free(p->data);
 	free(p);
+}
+
+static void pending_free(struct avaw_session *s, struct pending *p)
+{
+	ava_hmap_del(&s->pending, p->id);
+	pending_drop(p);
 }
 
 void avaw_pending_collect(struct avaw_call *c)
@@ -128,15 +143,9 @@ void avaw_pending_collect(struct avaw_call *c)
 
 static void free_one(uint64_t key, void *val, void *arg)
 {
-	struct pending *p = val;
-	const struct avaw_api *a = avaw_apis[p->api];
-
 	(void)key;
 	(void)arg;
-	if (a && a->types[p->type].release)
-		a->types[p->type].release(p->event);
-	free(p->data);
-	free(p);
+	pending_drop(val);
 }
 
 void avaw_pending_free_all(struct avaw_session *s)

@@ -11,5 +11,12 @@ $(BUILD)/tests/unit/hostile_worker: $(HOSTILE_SRC) tests/unit/hostile/hostile.h 
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -I$(GEN) -Icommon -Iuserlib -o $@ $(HOSTILE_SRC) common/wire_codec.c -lpthread
 
-.PHONY: unit-tests
+# worker_fuzz: the long fuzz run at the worker (tests/fuzz/run; not part of make check)
+$(BUILD)/tests/fuzz/worker_fuzz: tests/fuzz/worker_fuzz.c $(filter-out %/main.c,$(HOSTILE_SRC)) \
+		tests/unit/hostile/hostile.h common/wire_codec.c $(GEN)/opencl_ids.h
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -I$(GEN) -Icommon -Iuserlib -o $@ $(filter %.c,$^) -lpthread
+
+.PHONY: unit-tests fuzz-tests
 unit-tests: $(UNIT_BINS)
+fuzz-tests: $(BUILD)/tests/fuzz/worker_fuzz

@@ -565,14 +565,15 @@ static void fz_pick_target(uint16_t *api, uint32_t *func)
 }
 
 /* Builds a mutated template or random items for the target; updates api/func for a template. */
-static void fz_build(struct sess *f, const struct clobj *o, struct fz_run *run, uint16_t *api, uint32_t *func)
+static void fz_build(struct sess *f, const struct clobj *o, int *templ, uint16_t *api, uint32_t *func)
 {
+	*templ = 0;
 	if (rnd_n(2)) {
 		fz_template(o, (unsigned)rnd_n(FZ_NTEMPLATES));
 		fz_mutate(f);
 		*api = M.api;
 		*func = M.func;
-		run->templ++;
+		*templ = 1;
 	} else {
 		mb_begin(*api, *func);
 		fz_refs(f);
@@ -654,30 +655,50 @@ static int fz_send(struct sess *f, struct fz_run *run, unsigned i, uint16_t api,
 	return ok;
 }
 
+/* Builds the next fuzz command into g_msg; 0 when it came out too large to send. */
+int fz_next(struct sess *f, const struct clobj *o, struct fz_cmd *c)
+{
+	c->lost = c->corrupt = 0;
+	fz_pick_target(&c->api, &c->func);
+	fz_build(f, o, &c->templ, &c->api, &c->func);
+	if (M.w.overflow)
+		return 0;
+	if (rnd_n(10) == 0)
+		M.flags = AVA_CMD_ASYNC;
+	c->len = mb_finish(f);
+	if (rnd_n(25) == 0) {
+		c->corrupt = 1;
+		c->lost = fz_corrupt_header(c->len);
+	}
+	c->async = (H()->flags & AVA_CMD_ASYNC) != 0;
+	c->call_id = c->lost ? 0 : H()->call_id;
+	/* a stream the worker starts must end at once: it is never fed */
+	atomic_store(&f->ctl->stream_guest, UINT64_MAX - 1);
+	return 1;
+}
+
+void fz_seed(uint64_t seed)
+{
+	g_rng = seed ? seed : 1;
+}
+
+void fz_use(const struct clobj *o)
+{
+	fz_pool_fill(o);
+}
+
 /* One fuzz command; 0 when it or the PING every 1000 failed (the command is dumped). */
 static int fz_iteration(struct sess *f, const struct clobj *o, struct fz_run *run, unsigned i, int *pings_ok)
 {
-	uint16_t api;
-	uint32_t len, func;
-	int lost = 0, corrupt = 0;
+	struct fz_cmd c = { 0 };
 
-	fz_pick_target(&api, &func);
-	fz_build(f, o, run, &api, &func);
-	if (M.w.overflow)
+	if (!fz_next(f, o, &c))
 		return 1;
-	if (rnd_n(10) == 0)
-		M.flags = AVA_CMD_ASYNC;
-	len = mb_finish(f);
-	if (rnd_n(25) == 0) {
-		corrupt = 1;
-		lost = fz_corrupt_header(len);
-	}
-	/* a stream the worker starts must end at once: it is never fed */
-	atomic_store(&f->ctl->stream_guest, UINT64_MAX - 1);
-	run->lastlen = len < sizeof(run->last) ? len : sizeof(run->last);
+	run->templ += c.templ;
+	run->lastlen = c.len < sizeof(run->last) ? c.len : sizeof(run->last);
 	memcpy(run->last, g_msg, run->lastlen);
-	if (!fz_send(f, run, i, api, func, len, lost, corrupt)) {
-		diag("seed %#" PRIx64 ", last command (api %u, func %u, %u bytes):", run->seed, api, func, len);
+	if (!fz_send(f, run, i, c.api, c.func, c.len, c.lost, c.corrupt)) {
+		diag("seed %#" PRIx64 ", last command (api %u, func %u, %u bytes):", run->seed, c.api, c.func, c.len);
 		dump_cmd(run->last, run->lastlen);
 		return 0;
 	}
@@ -706,17 +727,15 @@ void t_fuzz(unsigned iterations, uint64_t seed)
 
 	memset(&run, 0, sizeof(run));
 	run.seed = seed;
-	g_rng = seed ? seed : 1;
 	if (sess_open(&f, 0) || mk_setup(&f, &o, 65536) || mk_buffer(&f, ID_BUF2, ID_CTX, 4096)) {
 		tap(0, "fuzz: setup");
 		sess_close(&f);
 		return;
 	}
-	fz_pool_fill(&o);
-	if (g_verbose) {
+	if (g_verbose)
 		fz_show_templates(&f, &o);
-		g_rng = seed ? seed : 1;
-	}
+	fz_seed(seed);
+	fz_use(&o);
 	for (i = 0; i < iterations && ok; i++)
 		ok = fz_iteration(&f, &o, &run, i, &pings_ok);
 	if (ok) {

@@ -175,6 +175,7 @@ int wait_worker_exit(struct sess *s, unsigned timeout_ms);
 void publish(struct sess *s, uint64_t head);
 int ring_put(struct sess *s, const void *msg, uint32_t len, int do_publish);
 extern uint8_t *g_repbuf;
+int client_init(void);
 int wait_reply(struct sess *s, uint32_t seq0, unsigned timeout_ms);
 int xfer(struct sess *s, const void *msg, uint32_t len, int wait, struct rep *r, unsigned timeout_ms);
 const char *got_name(int got);
@@ -240,5 +241,19 @@ int daemon_serves(void);
 void t_kernel_controls(void);
 void t_ring(void);
 void t_fuzz(unsigned iterations, uint64_t seed);
+void t_flood(void);
+void t_spec_constant(struct sess *s, const struct clobj *o);
+
+/* The seeded generator of t_fuzz, also driven by the long run (tests/fuzz/worker_fuzz.c). */
+struct fz_cmd {
+	uint16_t api;
+	uint32_t func;
+	uint32_t len;		/* of the command in g_msg */
+	uint64_t call_id;	/* the reply's call id: 0 when framing is lost */
+	int lost, corrupt, async, templ;
+};
+void fz_seed(uint64_t seed);
+void fz_use(const struct clobj *o);	/* the session's handles among the values it tries */
+int fz_next(struct sess *f, const struct clobj *o, struct fz_cmd *c);
 
 #endif /* HOSTILE_H */

@@ -180,6 +180,7 @@ static void cases_in_session(struct sess *s)
 	t_control(s, &o);
 	t_malformed(s, &o);
 	t_forged(s, &o);
+	t_spec_constant(s, &o);
 	ok = ping(s) && do_finish(s, o.q) == 0;
 	tap(ok, "after all refused commands the session's objects still work (clFinish)");
 	t_trust(s, &o);
@@ -191,18 +192,13 @@ int main(int argc, char **argv)
 	unsigned iterations = 20000;
 	uint64_t seed = 0xA7A5EED5ull, t0 = ava_now_ns();
 	struct sess s;
-	int i, ok, rc;
+	int ok, rc;
 
 	if (parse_args(argc, argv, &iterations, &seed, &rc))
 		return rc;
 	signal(SIGPIPE, SIG_IGN);
-	for (i = 0; i < MAX_OPEN; i++)
-		g_open[i] = -1;
-	g_msg = aligned_alloc(64, MSG_CAP);
-	g_repbuf = aligned_alloc(64, AVA_SHM_REPLY_SIZE + 64);
-	if (!g_msg || !g_repbuf)
+	if (client_init())
 		return 2;
-	memset(g_msg, 0, MSG_CAP);
 
 	ok = sess_open(&s, 0) == 0;
 	if (ok)
@@ -221,6 +217,7 @@ int main(int argc, char **argv)
 	t_ring();
 	t_kernel_controls();
 	t_fuzz(iterations, seed);
+	t_flood();
 	t_stats_and_close();
 	t_client_death(0);
 	t_client_death(1);

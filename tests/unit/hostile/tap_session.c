@@ -323,6 +323,19 @@ int ring_put(struct sess *s, const void *msg, uint32_t len, int do_publish)
 
 uint8_t *g_repbuf;
 
+/* The client's buffers and open-session table; -1 when out of memory. */
+int client_init(void)
+{
+	for (int i = 0; i < MAX_OPEN; i++)
+		g_open[i] = -1;
+	g_msg = aligned_alloc(64, MSG_CAP);
+	g_repbuf = aligned_alloc(64, AVA_SHM_REPLY_SIZE + 64);
+	if (!g_msg || !g_repbuf)
+		return -1;
+	memset(g_msg, 0, MSG_CAP);
+	return 0;
+}
+
 int wait_reply(struct sess *s, uint32_t seq0, unsigned timeout_ms)
 {
 	_Atomic uint32_t *seq = &s->ctl->reply_seq;

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/* The bound on the worker's staged bytes (worker_staging.h says why). */
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "worker_staging.h"
+
+#define DEFAULT_MB 256
+
+static _Atomic uint64_t staged;	/* freed from the vendor library's callback threads too */
+
+static uint64_t staging_max(void)
+{
+	static uint64_t max;
+	const char *env;
+
+	if (!max) {
+		env = getenv("AVA_STAGING_MB");
+		max = (env && *env ? strtoull(env, NULL, 10) : DEFAULT_MB) << 20;
+		if (!max)
+			max = (uint64_t)DEFAULT_MB << 20;
+	}
+	return max;
+}
+
+int avaw_staging_room(uint64_t n)
+{
+	return n <= staging_max() && atomic_load(&staged) <= staging_max() - n;
+}
+
+void avaw_staging_add(uint64_t n)
+{
+	atomic_fetch_add(&staged, n);
+}
+
+void avaw_staging_sub(uint64_t n)
+{
+	atomic_fetch_sub(&staged, n);
+}
+
+uint64_t avaw_staging_bytes(void)
+{
+	return atomic_load(&staged);
+}
+
+/* A copy carries its size in front of it, for the callback that frees it. */
+struct copy_hdr {
+	uint64_t n;
+	max_align_t align;
+};
+
+/* p NULL: n bytes left for the caller to fill */
+void *avaw_staging_copy(const void *p, uint64_t n)
+{
+	struct copy_hdr *h;
+	uint64_t was = atomic_fetch_add(&staged, n);
+
+	if (n > staging_max() || was > staging_max() - n || n > SIZE_MAX - sizeof(*h) ||
+	    !(h = malloc(sizeof(*h) + n))) {
+		atomic_fetch_sub(&staged, n);
+		return NULL;
+	}
+	h->n = n;
+	if (p && n)
+		memcpy(h + 1, p, n);
+	return h + 1;
+}
+
+void avaw_staging_free(void *copy)
+{
+	struct copy_hdr *h;
+
+	if (!copy)
+		return;
+	h = (struct copy_hdr *)copy - 1;
+	atomic_fetch_sub(&staged, h->n);
+	free(h);
+}
