@@ -11,7 +11,7 @@
 # Directory of this fragment, so that it works from any including makefile.
 OPENCL_TESTS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 
-OPENCL_TESTS := buffers build ndrange events map subbuf images errors usergate bigxfer hostflags cl30 hostptrmap
+OPENCL_TESTS := buffers build ndrange events map subbuf images errors usergate bigxfer hostflags cl30 hostptrmap enqerrors
 OPENCL_TEST_BINS := $(addprefix $(BUILD)/tests/opencl/,$(OPENCL_TESTS))
 
 # cltest.h sets CL_TARGET_OPENCL_VERSION=120 unless TEST_CFLAGS does.
