@@ -17,26 +17,52 @@
 
 #include "opencl_guest_rt.h"
 
-/* user events created and not (yet) set; conservative: an event released
- * without being set still counts */
+/* user events created, neither set nor released */
 static atomic_long unset_user_events;
+
+/* A user event's part: whether its one status change was counted. */
+struct user_gate {
+	struct ava_obj_part part;
+	atomic_int counted;
+};
+
+static void gate_closed(struct user_gate *g)
+{
+	if (!atomic_exchange(&g->counted, 1))
+		atomic_fetch_sub(&unset_user_events, 1);
+}
+
+/* The last release of a user event never set: nothing can wait for the application on it any more. */
+static void gate_free(struct ava_obj_part *part)
+{
+	gate_closed((struct user_gate *)part);
+	free(part);
+}
 
 cl_event CL_API_CALL ava_wrap_clCreateUserEvent(cl_context context, cl_int *errcode_ret)
 {
 	cl_event e = avagen_clCreateUserEvent(context, errcode_ret);
+	struct ava_obj *o = ava_obj_check(e, AVA_HT_OPENCL_event);
+	struct user_gate *g = o ? calloc(1, sizeof(*g)) : NULL;
 
-	if (e)
-		atomic_fetch_add(&unset_user_events, 1);
+	if (!g)
+		return e;
+	g->part.free = gate_free;
+	atomic_fetch_add(&unset_user_events, 1);
+	if (ava_obj_attach(o, &g->part))
+		gate_free(&g->part);
 	return e;
 }
 
 cl_int CL_API_CALL ava_wrap_clSetUserEventStatus(cl_event event, cl_int execution_status)
 {
 	cl_int err = avagen_clSetUserEventStatus(event, execution_status);
+	struct ava_obj *o = ava_obj_check(event, AVA_HT_OPENCL_event);
+	struct ava_obj_part *part = o ? ava_obj_part(o) : NULL;
 
 	/* a user event's status is set once: later calls fail */
-	if (err == CL_SUCCESS)
-		atomic_fetch_sub(&unset_user_events, 1);
+	if (err == CL_SUCCESS && part && part->free == gate_free)
+		gate_closed((struct user_gate *)part);
 	return err;
 }
 
