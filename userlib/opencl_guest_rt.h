@@ -66,6 +66,14 @@ const struct ava_cl_mem *ava_cl_mem_of(const void *memobj);
  */
 cl_int ava_cl_host_access_error(const void *memobj, int host_writes);
 
+/*
+ * The argument errors of a write the guest can see (queue, wait list,
+ * object, host pointer, range, host-access flags), returned at once though
+ * the write is sent without waiting (opencl_checks.c).  size 0: no range.
+ */
+cl_int ava_cl_write_error(cl_command_queue q, cl_mem mem, size_t offset, size_t size, const void *ptr,
+			  cl_uint nwait, const cl_event *wait);
+
 /* @after hooks: remember what the application said about new memory objects. */
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);
 void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region);
@@ -81,6 +89,13 @@ int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *si
 void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 
 /*
+ * Before a blocking call on q: while user events the application has not
+ * set exist, waits here (not in the worker) for the queue's commands and
+ * the wait list (opencl_gates.c).
+ */
+void ava_cl_await_gates(cl_command_queue q, cl_bool blocking, cl_uint nwait, const cl_event *wait);
+
+/*
  * Calls that have a hand-written entry in the dispatch table
  * (userlib/opencl_icd.c, ava_wrap_*) which in turn calls the generated
  * stub (avagen_*): one list declares both.
@@ -91,6 +106,17 @@ void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 	X(cl_int, clGetMemObjectInfo, (cl_mem, cl_mem_info, size_t, void *, size_t *))                      \
 	X(cl_int, clGetProgramInfo, (cl_program, cl_program_info, size_t, void *, size_t *))                \
 	X(cl_int, clWaitForEvents, (cl_uint, const cl_event *))                                             \
+	X(cl_int, clFinish, (cl_command_queue))                                                             \
+	X(cl_event, clCreateUserEvent, (cl_context, cl_int *))                                              \
+	X(cl_int, clSetUserEventStatus, (cl_event, cl_int))                                                 \
+	X(cl_int, clEnqueueReadBuffer,                                                                      \
+	  (cl_command_queue, cl_mem, cl_bool, size_t, size_t, void *, cl_uint, const cl_event *, cl_event *)) \
+	X(cl_int, clEnqueueReadBufferRect,                                                                  \
+	  (cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *, const size_t *, size_t,       \
+	   size_t, size_t, size_t, void *, cl_uint, const cl_event *, cl_event *))                          \
+	X(cl_int, clEnqueueReadImage,                                                                       \
+	  (cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *, size_t, size_t, void *,       \
+	   cl_uint, const cl_event *, cl_event *))                                                          \
 	X(void *, clEnqueueMapBuffer,                                                                       \
 	  (cl_command_queue, cl_mem, cl_bool, cl_map_flags, size_t, size_t, cl_uint, const cl_event *,      \
 	   cl_event *, cl_int *))                                                                           \
@@ -105,7 +131,33 @@ void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 	   size_t, size_t, size_t, const void *, cl_uint, const cl_event *, cl_event *))                    \
 	X(cl_int, clEnqueueWriteImage,                                                                      \
 	  (cl_command_queue, cl_mem, cl_bool, const size_t *, const size_t *, size_t, size_t, const void *, \
-	   cl_uint, const cl_event *, cl_event *))
+	   cl_uint, const cl_event *, cl_event *))                                                          \
+	X(cl_int, clEnqueueCopyBuffer,                                                                      \
+	  (cl_command_queue, cl_mem, cl_mem, size_t, size_t, size_t, cl_uint, const cl_event *, cl_event *)) \
+	X(cl_int, clEnqueueFillBuffer,                                                                      \
+	  (cl_command_queue, cl_mem, const void *, size_t, size_t, size_t, cl_uint, const cl_event *,       \
+	   cl_event *))                                                                                     \
+	X(cl_int, clEnqueueNDRangeKernel,                                                                   \
+	  (cl_command_queue, cl_kernel, cl_uint, const size_t *, const size_t *, const size_t *, cl_uint,   \
+	   const cl_event *, cl_event *))                                                                   \
+	X(cl_int, clEnqueueTask, (cl_command_queue, cl_kernel, cl_uint, const cl_event *, cl_event *))      \
+	X(cl_int, clEnqueueMarkerWithWaitList, (cl_command_queue, cl_uint, const cl_event *, cl_event *))   \
+	X(cl_int, clEnqueueBarrierWithWaitList, (cl_command_queue, cl_uint, const cl_event *, cl_event *))  \
+	X(cl_int, clEnqueueMarker, (cl_command_queue, cl_event *))                                          \
+	X(cl_int, clEnqueueBarrier, (cl_command_queue))                                                     \
+	X(cl_int, clEnqueueWaitForEvents, (cl_command_queue, cl_uint, const cl_event *))                    \
+	X(cl_int, clEnqueueCopyImage,                                                                       \
+	  (cl_command_queue, cl_mem, cl_mem, const size_t *, const size_t *, const size_t *, cl_uint,       \
+	   const cl_event *, cl_event *))                                                                   \
+	X(cl_int, clEnqueueFillImage,                                                                       \
+	  (cl_command_queue, cl_mem, const void *, const size_t *, const size_t *, cl_uint,                 \
+	   const cl_event *, cl_event *))                                                                   \
+	X(cl_int, clEnqueueCopyImageToBuffer,                                                               \
+	  (cl_command_queue, cl_mem, cl_mem, const size_t *, const size_t *, size_t, cl_uint,               \
+	   const cl_event *, cl_event *))                                                                   \
+	X(cl_int, clEnqueueCopyBufferToImage,                                                               \
+	  (cl_command_queue, cl_mem, cl_mem, size_t, const size_t *, const size_t *, cl_uint,               \
+	   const cl_event *, cl_event *))
 
 #define AVA_CL_DECLARE_WRAPPED(ret, name, params) \
 	ret CL_API_CALL avagen_##name params;     \

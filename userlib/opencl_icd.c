@@ -8,10 +8,8 @@
  * as by a device without it).
  */
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "opencl_guest_rt.h"
 
@@ -191,15 +189,18 @@ cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program p, cl_program_info param
 /*
  * Writes are sent without waiting, so an error the vendor finds comes back
  * at the next synchronous call.  Argument errors the guest can see are
- * returned from the call itself, as natively.
+ * returned from the call itself, as natively (opencl_checks.c).
  */
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset,
 						 size_t size, const void *ptr, cl_uint nwait, const cl_event *wait,
 						 cl_event *ev)
 {
-	cl_int err = q ? ava_cl_host_access_error(buf, 1) : CL_SUCCESS;
+	cl_int err = ava_cl_write_error(q, buf, offset, size, ptr, nwait, wait);
 
-	return err ? err : avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+	if (err)
+		return err;
+	ava_cl_await_gates(q, blocking, nwait, wait);
+	return avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -209,11 +210,14 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem 
 						     size_t host_slice_pitch, const void *ptr, cl_uint nwait,
 						     const cl_event *wait, cl_event *ev)
 {
-	cl_int err = q ? ava_cl_host_access_error(buf, 1) : CL_SUCCESS;
+	cl_int err = ava_cl_write_error(q, buf, 0, 0, ptr, nwait, wait);
 
-	return err ? err : avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-							   buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-							   host_slice_pitch, ptr, nwait, wait, ev);
+	if (err)
+		return err;
+	ava_cl_await_gates(q, blocking, nwait, wait);
+	return avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch,
+					       buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait,
+					       ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
@@ -221,10 +225,13 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image
 						size_t slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
 						cl_event *ev)
 {
-	cl_int err = q ? ava_cl_host_access_error(image, 1) : CL_SUCCESS;
+	cl_int err = ava_cl_write_error(q, image, 0, 0, ptr, nwait, wait);
 
-	return err ? err : avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
-						      ptr, nwait, wait, ev);
+	if (err)
+		return err;
+	ava_cl_await_gates(q, blocking, nwait, wait);
+	return avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait, wait,
+					  ev);
 }
 
 /* No device offers SVM through AvA: allocation fails, as on such a device. */
@@ -241,42 +248,6 @@ void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
 {
 	(void)context;
 	(void)svm_pointer;
-}
-
-/*
- * The worker must not block in clWaitForEvents while the event waits for
- * something the application does next (a user event another thread sets):
- * the guest polls until every event has finished, without holding the
- * session between polls, and then lets the worker answer (its errors,
- * CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST, ...).
- */
-static void poll_pause(unsigned round)
-{
-	struct timespec ts = { 0, round < 1024 ? 50000 : 1000000 };
-
-	if (round < 64)
-		sched_yield();
-	else
-		nanosleep(&ts, NULL);
-}
-
-cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint n, const cl_event *list)
-{
-	cl_uint i;
-	unsigned round;
-
-	for (i = 0; list && i < n; i++) {
-		for (round = 0;; round++) {
-			cl_int st = CL_QUEUED;
-
-			if (ava_opencl_dispatch.clGetEventInfo(list[i], CL_EVENT_COMMAND_EXECUTION_STATUS,
-							       sizeof(st), &st, NULL) != CL_SUCCESS ||
-			    st <= CL_COMPLETE)
-				break;
-			poll_pause(round);
-		}
-	}
-	return avagen_clWaitForEvents(n, list);
 }
 
 /*
@@ -297,6 +268,7 @@ void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue q, cl_mem buf, cl
 					      size_t offset, size_t size, cl_uint nwait, const cl_event *wait,
 					      cl_event *ev, cl_int *err)
 {
+	ava_cl_await_gates(q, blocking, nwait, wait);
 	return collect_map_later(buf, avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait,
 								 ev, err),
 				 blocking, flags);
@@ -307,6 +279,7 @@ void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, c
 					     size_t *slice_pitch, cl_uint nwait, const cl_event *wait, cl_event *ev,
 					     cl_int *err)
 {
+	ava_cl_await_gates(q, blocking, nwait, wait);
 	return collect_map_later(image, avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
 								  slice_pitch, nwait, wait, ev, err),
 				 blocking, flags);

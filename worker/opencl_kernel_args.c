@@ -70,6 +70,41 @@ cl_int avaw_cl_compile_program(struct avaw_call *c, cl_program program, cl_uint 
 				user_data);
 }
 
+/* The build options of a program the flag was added to are those the guest gave. */
+cl_int avaw_cl_program_build_info(struct avaw_call *c, cl_program program, cl_device_id device,
+				  cl_program_build_info name, size_t size, void *value, size_t *size_ret)
+{
+	size_t n = 0, len, k = strlen(arg_info_flag);
+	char *opts;
+	cl_int err;
+
+	if (name != CL_PROGRAM_BUILD_OPTIONS || !program || !ava_hmap_get(&hidden, (uint64_t)(uintptr_t)program))
+		return clGetProgramBuildInfo(program, device, name, size, value, size_ret);
+	err = clGetProgramBuildInfo(program, device, name, 0, NULL, &n);
+	if (err != CL_SUCCESS)
+		return err;
+	if (!(opts = avaw_alloc(c, n + 1)))
+		return CL_OUT_OF_HOST_MEMORY;
+	err = clGetProgramBuildInfo(program, device, name, n, opts, NULL);
+	if (err != CL_SUCCESS)
+		return err;
+	opts[n] = '\0';
+	len = strlen(opts);
+	if (len >= k && !strcmp(opts + len - k, arg_info_flag)) {
+		len -= k;
+		if (len && opts[len - 1] == ' ')
+			len--;
+		opts[len] = '\0';
+	}
+	if (value && size < len + 1)
+		return CL_INVALID_VALUE;
+	if (value)
+		memcpy(value, opts, len + 1);
+	if (size_ret)
+		*size_ret = len + 1;
+	return CL_SUCCESS;
+}
+
 cl_int avaw_cl_kernel_arg_info(struct avaw_call *c, cl_kernel kernel, cl_uint index, cl_kernel_arg_info name,
 			       size_t size, void *value, size_t *size_ret)
 {

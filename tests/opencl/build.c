@@ -522,6 +522,27 @@ out:
         clReleaseProgram(hdr);
 }
 
+/* CL_PROGRAM_BUILD_OPTIONS are the options given, whatever AvA adds (CTS
+ * compiler get_program_build_info). */
+static void options_as_given(struct cltest *t)
+{
+    static const char *const given[] = { "-cl-opt-disable", "" };
+
+    for (int i = 0; i < 2; i++) {
+        cl_program p = cltest_build(t, good_src_1, given[i]);
+        char opts[64] = "";
+        size_t n = 0;
+
+        if (!p)
+            continue;
+        CHECK(clGetProgramBuildInfo(p, t->device, CL_PROGRAM_BUILD_OPTIONS, 0, NULL, &n));
+        CHECK(clGetProgramBuildInfo(p, t->device, CL_PROGRAM_BUILD_OPTIONS, sizeof opts, opts, NULL));
+        printf("built with \"%s\": options \"%s\" (%zu bytes)\n", given[i], opts, n);
+        EXPECT(strcmp(opts, given[i]) == 0 && n == strlen(given[i]) + 1, "build options differ");
+        clReleaseProgram(p);
+    }
+}
+
 int main(void)
 {
     struct cltest t;
@@ -541,6 +562,7 @@ int main(void)
         CHECK(clReleaseProgram(p));
     }
     compile_and_link(&t);
+    options_as_given(&t);
     CHECK(clUnloadPlatformCompiler(t.platform));
     cltest_release(&t);
     return cltest_done("build");

@@ -6,6 +6,9 @@
  * clWaitForEvents on gated commands returns once another thread sets the
  * user event (CTS events userevents_multithreaded); a non-blocking map
  * gated on a user event returns at once too (CTS events callbacks).
+ * clFinish and blocking reads, writes and maps whose commands wait for a
+ * user event that another thread sets return once it is set: the waiting
+ * thread must not keep the setter out of the session.
  */
 #include "cltest.h"
 
@@ -123,6 +126,54 @@ static void gated_map(struct cltest *t, cl_mem buf)
     clReleaseEvent(user);
 }
 
+enum blocking_kind { FINISH, READ, WRITE, MAP, NKINDS };
+
+static const char *const kind_name[NKINDS] = { "clFinish", "blocking read", "blocking write", "blocking map" };
+
+/* One blocking call gated on a user event that another thread sets. */
+static void blocking_gated(struct cltest *t, cl_mem buf, enum blocking_kind kind)
+{
+    static unsigned char data[N];
+    cl_int err = CL_SUCCESS;
+    cl_event user = clCreateUserEvent(t->context, &err);
+    struct setter s = { user, CL_SUCCESS };
+    unsigned char *p;
+    pthread_t th;
+
+    if (!CHECK(err))
+        return;
+    memset(data, 0x42, sizeof(data));
+    if (kind == FINISH)
+        CHECK(clEnqueueWriteBuffer(t->queue, buf, CL_FALSE, 0, N, data, 1, &user, NULL));
+    if (!EXPECT(pthread_create(&th, NULL, set_status, &s) == 0, "pthread_create")) {
+        clSetUserEventStatus(user, CL_COMPLETE);
+        clReleaseEvent(user);
+        return;
+    }
+    switch (kind) {
+    case FINISH:
+        CHECK(clFinish(t->queue));
+        break;
+    case READ:
+        CHECK(clEnqueueReadBuffer(t->queue, buf, CL_TRUE, 0, N, data, 1, &user, NULL));
+        break;
+    case WRITE:
+        CHECK(clEnqueueWriteBuffer(t->queue, buf, CL_TRUE, 0, N, data, 1, &user, NULL));
+        break;
+    default:
+        p = clEnqueueMapBuffer(t->queue, buf, CL_TRUE, CL_MAP_READ, 0, N, 1, &user, NULL, &err);
+        if (CHECK(err)) {
+            EXPECT(p[0] == 0x42 && p[N - 1] == 0x42, "gated blocking map data");
+            CHECK(clEnqueueUnmapMemObject(t->queue, buf, p, 0, NULL, NULL));
+        }
+    }
+    pthread_join(th, NULL);
+    CHECK(s.err);
+    CHECK(clFinish(t->queue));
+    printf("%s gated on a user event another thread sets: returned\n", kind_name[kind]);
+    clReleaseEvent(user);
+}
+
 int main(void)
 {
     struct cltest t;
@@ -137,6 +188,8 @@ int main(void)
         gated_rect_write(&t, buf);
         wait_for_other_thread(&t, buf);
         gated_map(&t, buf);
+        for (int k = FINISH; k < NKINDS; k++)
+            blocking_gated(&t, buf, (enum blocking_kind)k);
         clReleaseMemObject(buf);
     }
     cltest_release(&t);

@@ -3,8 +3,9 @@
  * l2_sessions: runs in the nested guest (L2) of the e2e suite, through
  * AvA's ICD and /dev/ava.  Two processes of one guest get separate
  * sessions and cannot use each other's handles; a process killed inside
- * a blocking call (clFinish of a queue gated on a user event that never
- * completes: the worker waits in it; clWaitForEvents polls in the guest)
+ * a blocking call (clFinish of a queue gated on a user event released
+ * unset, so never complete: the worker waits in it; while the application
+ * holds an unset user event, the guest polls instead)
  * leaves nothing behind: its session ends on the host and the guest
  * driver's counters return to where they were.  Prints "@@TAP" lines.
  *
@@ -101,7 +102,8 @@ static int block(void)
 	if (err != CL_SUCCESS || clEnqueueMarkerWithWaitList(e3.q, 1, &ue, NULL) != CL_SUCCESS ||
 	    write(3, "x", 1) != 1)
 		return 1;
-	clFinish(e3.q);	/* never returns: the event is never set */
+	clReleaseEvent(ue);	/* nobody can set it now */
+	clFinish(e3.q);	/* never returns */
 	return 2;
 }
 
