@@ -17,7 +17,7 @@ ANNOT_RE = re.compile(r'@(\w+)(?:\(((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*)\
 FNPTR_RE = re.compile(r'\(\s*(?:\w+\s*)?\*\s*(\w+)\s*\)')
 KW_RE = re.compile(r'^(\w+)=(?!=)(.*)$')
 STATEMENTS = ('api', 'header', 'handle', 'info', 'fn')
-HANDLE_OPTS = ('release', 'retain', 'guest_id', 'worker_lookup')
+HANDLE_OPTS = ('release', 'retain', 'guest_id', 'worker_lookup', 'guest_value')
 
 
 class Text:
