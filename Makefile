@@ -175,9 +175,18 @@ $(BUILD)/tests/gpu/libfake_cublas.so: tests/gpu/fake_cublas.c
 $(BUILD)/tests/gpu/cublas_fake: tests/gpu/cublas_fake.c $(CUBLAS_LIB) $(BUILD)/tests/gpu/libfake_cublas.so
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcublas.so.13 $(LDSAN)
 
+# cuFFT and cuRAND: hostile input, and cuRAND's host generators (no GPU needed)
+$(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $(CURAND_LIB) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
+		-Wl,-rpath-link,$(BUILD)/cuda -l:libcufft.so.12 -l:libcurand.so.10 -l:libcuda.so.1 $(LDSAN) -lpthread
+$(BUILD)/tests/gpu/curand_host: tests/gpu/curand_host.c $(CURAND_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcurand.so.10 $(LDSAN)
+
 .PHONY: cuda
 cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(CUFFT_LIB) $(CURAND_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
-	$(BUILD)/tests/gpu/cublas_fake
+	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host
 all: cuda
 else
 .PHONY: cuda
