@@ -190,27 +190,30 @@ static void with_device_generator(CUcontext ctx)
 	alive();
 }
 
-/* Work areas: smaller than the plan's work size, or running past their allocation. */
-static void work_areas(cufftHandle p, size_t need, CUdeviceptr small, CUdeviceptr big, size_t big_len)
+/* Work areas smaller than the plan's work size, or running past their
+ * allocation; *big: an allocation of exactly the work size (freed by the
+ * caller once the plan is gone). */
+static void work_areas(cufftHandle p, size_t need, CUdeviceptr small, CUdeviceptr *big)
 {
 	long long r;
 
-	if (need <= 4096 || need > big_len) {
-		skip("work-area size checks: the plan's work size does not fit the test's allocations");
+	if (need <= 4096 || cuMemAlloc(big, need) != CUDA_SUCCESS) {
+		skip("work-area size checks: the plan's work size is not above 4 KiB, or cannot be allocated");
 		return;
 	}
 	r = cufftSetWorkArea(p, (void *)(uintptr_t)small);
 	refused("a work area of 4 KiB for a larger work size", AVA_S_OK, r);
-	r = cufftSetWorkArea(p, (void *)(uintptr_t)(big + big_len - need / 2));
+	r = cufftSetWorkArea(p, (void *)(uintptr_t)(*big + need / 2));
 	refused("a work area running past its allocation's end", AVA_S_OK, r);
-	r = cufftSetWorkArea(p, (void *)(uintptr_t)big);
+	r = cufftSetWorkArea(p, (void *)(uintptr_t)*big);
 	result(r == CUFFT_SUCCESS, "a work area that holds the work size", r);
 }
 
 /* A live plan (a GPU): ids of other kinds, foreign addresses, work areas. */
-static void with_plan(CUcontext ctx, CUdeviceptr small, CUdeviceptr big, size_t big_len)
+static void with_plan(CUcontext ctx, CUdeviceptr small)
 {
 	static const char fake[64];
+	CUdeviceptr big = 0;
 	size_t need = 0;
 	cufftHandle p;
 	long long r;
@@ -222,37 +225,38 @@ static void with_plan(CUcontext ctx, CUdeviceptr small, CUdeviceptr big, size_t 
 	}
 	r = cufftSetAutoAllocation(p, 0);
 	result(r == CUFFT_SUCCESS, "cufftSetAutoAllocation(0)", r);
-	r = cufftMakePlan1d(p, 1 << 20, CUFFT_C2C, 4, &need);
-	result(r == CUFFT_SUCCESS, "cufftMakePlan1d (2^20 x 4, C2C)", r);
+	/* a prime size: cuFFT needs a work area for it (Bluestein) */
+	r = cufftMakePlan1d(p, 999983, CUFFT_C2C, 1, &need);
+	result(r == CUFFT_SUCCESS, "cufftMakePlan1d (999983 points, C2C)", r);
 	st = raw_seed(ava_cufft_plan_id(p, AVA_HT_CUFFT_plan), &r);
 	refused("a plan's id as a generator", st, r);
 	st = raw_exec((uint64_t)(uintptr_t)ava_obj_id(ctx, 0), 0, 0, &r);
 	refused("a CUDA context's id as a plan", st, r);
-	r = cufftExecC2C(p, (cufftComplex *)(uintptr_t)0x1000, (cufftComplex *)(uintptr_t)big, CUFFT_FORWARD);
+	r = cufftExecC2C(p, (cufftComplex *)(uintptr_t)0x1000, (cufftComplex *)(uintptr_t)small, CUFFT_FORWARD);
 	refused("input at an address that is not the session's device memory", AVA_S_OK, r);
 	r = cufftSetStream(p, (cudaStream_t)(uintptr_t)fake);
 	refused("a forged stream", AVA_S_OK, r);
-	work_areas(p, need, small, big, big_len);
+	work_areas(p, need, small, &big);
 	r = cufftDestroy(p);
 	result(r == CUFFT_SUCCESS, "cufftDestroy", r);
 	r = cufftExecC2C(p, NULL, NULL, CUFFT_FORWARD);
 	result(r == CUFFT_INVALID_PLAN, "a destroyed plan's number", r);
+	if (big)
+		cuMemFree(big);
 	alive();
 }
 
 int main(void)
 {
-	const size_t big_len = 64u << 20;
-	CUdeviceptr small = 0, big = 0;
 	CUcontext ctx = NULL;
+	CUdeviceptr small = 0;
 
 	forged_ids();
 	with_host_generator();
 	if (cuInit(0) == CUDA_SUCCESS && cuDevicePrimaryCtxRetain(&ctx, 0) == CUDA_SUCCESS &&
-	    cuCtxSetCurrent(ctx) == CUDA_SUCCESS && cuMemAlloc(&small, 4096) == CUDA_SUCCESS &&
-	    cuMemAlloc(&big, big_len) == CUDA_SUCCESS) {
+	    cuCtxSetCurrent(ctx) == CUDA_SUCCESS && cuMemAlloc(&small, 4096) == CUDA_SUCCESS) {
 		with_device_generator(ctx);
-		with_plan(ctx, small, big, big_len);
+		with_plan(ctx, small);
 	} else {
 		skip("checks with device memory: no GPU");
 	}
