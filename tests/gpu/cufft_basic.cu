@@ -49,21 +49,6 @@ static double input(size_t i, int seed)
 	return (double)((i * 37 + seed * 11) % 17) / 8.0 - 1.0;
 }
 
-template <typename T> static T *dev(const std::vector<T> &h)
-{
-	T *d;
-	CK(cudaMalloc(&d, h.size() * sizeof(T)));
-	CK(cudaMemcpy(d, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice));
-	return d;
-}
-
-template <typename T> static std::vector<T> host(const T *d, size_t n)
-{
-	std::vector<T> h(n);
-	CK(cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
-	return h;
-}
-
 // got[i] (re, im at stride 2 in floats or doubles) against want, relative to want's largest value.
 template <typename F> static void compare(const char *what, const F *got, const std::vector<cd> &want, double tol)
 {

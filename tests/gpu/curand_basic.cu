@@ -21,13 +21,6 @@
 static const size_t N = 1 << 20;
 static int failures;
 
-template <typename T> static std::vector<T> host(const T *d, size_t n)
-{
-	std::vector<T> h(n);
-	CK(cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
-	return h;
-}
-
 // Prints a few values and the mean; checks the mean against want.
 template <typename T> static void show(const char *what, const std::vector<T> &v, double want, double tol)
 {
