@@ -211,6 +211,8 @@ def parse_handle(sp, st, rest):
         opts[key] = val
     if sp.handle_by_short(parts[1]) or sp.handle_by_ctype(parts[0]):
         raise st.error('handle %s declared twice' % parts[1])
+    if 'guest_value' in opts and 'guest_id' not in opts:
+        raise st.error('handle %s: guest_value= (an integer handle) needs guest_id=' % parts[1])
     sp.handles.append({'ctype': parts[0], 'short': parts[1], 'invalid': parts[2],
                        'opts': opts, 'index': len(sp.handles) + 1})
 
