@@ -19,7 +19,7 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
-SPECS := opencl cuda cudart cublas
+SPECS := opencl cuda cudart cublas cufft curand
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
@@ -109,9 +109,15 @@ CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/
 CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \
 	$(BUILD)/obj/cuda/gen/cublas_exports.o
 CUDA_WORKER_OBJ += $(BUILD)/obj/worker/cublas_worker.o $(BUILD)/obj/gen/cublas_worker.o
+CUFFT_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cufft_guest.o $(BUILD)/obj/cuda/gen/cufft_guest.o
+CURAND_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/curand_guest.o $(BUILD)/obj/cuda/gen/curand_guest.o
+CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o cufft_worker.o curand_worker.o) \
+	$(BUILD)/obj/gen/cufft_worker.o $(BUILD)/obj/gen/curand_worker.o
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
 CUBLAS_LIB := $(BUILD)/cuda/libcublas.so.13
+CUFFT_LIB := $(BUILD)/cuda/libcufft.so.12
+CURAND_LIB := $(BUILD)/cuda/libcurand.so.10
 WORKER_OBJ += $(CUDA_WORKER_OBJ)
 $(HOSTD): $(CUDA_WORKER_OBJ)
 $(CUDA_WORKER_OBJ): CFLAGS_ALL += $(CUDA_CFLAGS)
@@ -145,6 +151,16 @@ $(CUBLAS_LIB): $(CUBLAS_GUEST_OBJ) $(CUDA_LIB) userlib/cublas.map
 		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
 	ln -sf libcublas.so.13 $(BUILD)/cuda/libcublas.so
 
+# cuFFT and cuRAND shims: NVIDIA's sonames and version nodes (userlib/cufft.map, curand.map)
+MATHLIB_LINK = $(CC) -shared -Wl,-soname,$(notdir $@) -Wl,--version-script=$(filter %.map,$^) \
+	-Wl,--no-undefined -o $@ $(filter %.o,$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
+$(CUFFT_LIB): $(CUFFT_GUEST_OBJ) $(CUDA_LIB) userlib/cufft.map
+	$(MATHLIB_LINK)
+	ln -sf libcufft.so.12 $(BUILD)/cuda/libcufft.so
+$(CURAND_LIB): $(CURAND_GUEST_OBJ) $(CUDA_LIB) userlib/curand.map
+	$(MATHLIB_LINK)
+	ln -sf libcurand.so.10 $(BUILD)/cuda/libcurand.so
+
 # hostile input on the CUDA worker, through the guest runtime the shim exports
 $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILES)
 	@mkdir -p $(dir $@)
@@ -174,9 +190,18 @@ cuda-exports:
 	$(PYTHON) api/gen.py --export-list api/cublas.spec $(CUDA_HOME)/lib64/libcublas.so.13 $(CUDA_HOME)/include \
 		'<cublas.h>' > api/cublas.exports
 
+# cuFFT and cuRAND: hostile input, and cuRAND's host generators (no GPU needed)
+$(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $(CURAND_LIB) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
+		-Wl,-rpath-link,$(BUILD)/cuda -l:libcufft.so.12 -l:libcurand.so.10 -l:libcuda.so.1 $(LDSAN) -lpthread
+$(BUILD)/tests/gpu/curand_host: tests/gpu/curand_host.c $(CURAND_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcurand.so.10 $(LDSAN)
+
 .PHONY: cuda
-cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
-	$(BUILD)/tests/gpu/cublas_fake
+cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(CUFFT_LIB) $(CURAND_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
+	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host
 all: cuda
 else
 .PHONY: cuda

@@ -22,7 +22,9 @@
 #define AVA_API_CUDA		2u	/* CUDA driver API */
 #define AVA_API_CUDART		3u	/* CUDA runtime API */
 #define AVA_API_CUBLAS		4u	/* cuBLAS (libcublas.so.13) */
-#define AVA_API_COUNT		5u
+#define AVA_API_CUFFT		5u	/* cuFFT (libcufft.so.12) */
+#define AVA_API_CURAND		6u	/* cuRAND (libcurand.so.10) */
+#define AVA_API_COUNT		7u
 
 /* Command flags. */
 #define AVA_CMD_ASYNC		(1u << 0)	/* no reply awaited */

@@ -47,5 +47,7 @@ int avaw_lib_ready(struct avaw_vendor_lib *l);
 
 /* The cuBLAS API's tables (cublas_worker.c), registered with CUDA's. */
 void avaw_cublas_register(void);
+/* cuFFT's and cuRAND's (mathlib_worker.c). */
+void avaw_mathlibs_register(void);
 
 #endif

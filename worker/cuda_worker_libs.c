@@ -30,6 +30,7 @@ void avaw_cuda_register(void)
 	avaw_apis[AVA_API_CUDA] = &cuda_api;
 	avaw_apis[AVA_API_CUDART] = &cudart_api;
 	avaw_cublas_register();
+	avaw_mathlibs_register();
 }
 
 

@@ -74,6 +74,11 @@ class Ctx:
     def handle_of(self, ctype):
         return self.sp.handle_by_ctype(ctype.replace('const', '').strip())
 
+    def int_handle(self, ctype):
+        """guest_value= of an integer handle type (cuFFT's plans), else None."""
+        h = self.handle_of(ctype)
+        return h['opts'].get('guest_value') if h else None
+
     def returns_obj(self, f):
         return f.ret != self.status
 

@@ -134,13 +134,19 @@ class Handle(Kind):
                 (h['opts'].get('guest_id', 'ava_obj_id'), self.n, self.ctx.ht(h['short']))]
 
     def w_decode(self, w):
+        if self.ctx.int_handle(self.p.ctype):
+            # an integer handle: the table keeps the vendor's value as a pointer
+            return ['uint64_t h_%s = avaw_get_u64(c);' % self.n, 'void *o_%s = NULL;' % self.n,
+                    '%s %s = 0;' % (self.p.ctype, self.n)]
         return ['uint64_t h_%s = avaw_get_u64(c);' % self.n, '%s %s = NULL;' % (self.p.ctype, self.n)]
 
     def w_check(self, w):
         h = self.ctx.handle_of(self.p.ctype)
-        look = '%s(c, h_%s, %s, (void **)&%s)' % (h['opts'].get('worker_lookup', 'avaw_handle'),
-                                                   self.n, self.ctx.ht(h['short']), self.n)
-        return w.reply_if('!' + look, h['invalid'])
+        num = self.ctx.int_handle(self.p.ctype)
+        look = '%s(c, h_%s, %s, %s)' % (h['opts'].get('worker_lookup', 'avaw_handle'), self.n,
+                                         self.ctx.ht(h['short']), '&o_' + self.n if num else '(void **)&' + self.n)
+        conv = ['%s = (%s)(intptr_t)o_%s;' % (self.n, self.p.ctype, self.n)] if num else []
+        return w.reply_if('!' + look, h['invalid']) + conv
 
 
 class DevPtr(Kind):

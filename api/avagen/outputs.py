@@ -217,19 +217,25 @@ class New(Kind):
     def g_put(self, g):
         return ['ava_put_u64(&c, n_%s ? n_%s->id : 0);' % (self.n, self.n)]
 
+    def value(self):
+        """What the caller receives: the object, or an integer handle's value."""
+        num = self.ctx.int_handle(self.p.base)
+        return '%s(n_%s)' % (num, self.n) if num else '(%s)n_%s' % (self.p.base, self.n)
+
     def g_async_done(self, g):
         n = self.n
         return ['if (n_%s) {' % n, '\tava_obj_publish(n_%s);' % n,
-                '\t*%s = (%s)n_%s;' % (n, self.p.base, n), '}']
+                '\t*%s = %s;' % (n, self.value()), '}']
 
     def g_finish(self, g):
         n = self.n
         return ['if (n_%s) {' % n, '\tif (%s) {' % g.ok, '\t\tava_obj_publish(n_%s);' % n,
-                '\t\t*%s = (%s)n_%s;' % (n, self.p.base, n), '\t} else {',
+                '\t\t*%s = %s;' % (n, self.value()), '\t} else {',
                 '\t\tava_obj_discard(n_%s);' % n, '\t}', '}']
 
     def w_decode(self, w):
-        return ['uint64_t n_%s = avaw_get_u64(c);' % self.n, '%s l_%s = NULL;' % (self.p.base, self.n)]
+        null = '0' if self.ctx.int_handle(self.p.base) else 'NULL'
+        return ['uint64_t n_%s = avaw_get_u64(c);' % self.n, '%s l_%s = %s;' % (self.p.base, self.n, null)]
 
     def w_check(self, w):
         return w.bad_if('n_%s && !avaw_new_id_ok(c, n_%s)' % (self.n, self.n))
@@ -240,6 +246,9 @@ class New(Kind):
 
     def w_post(self, w):
         n = self.n
+        if self.ctx.int_handle(self.p.base):    # any value (0 too) is a plan
+            return ['if (%s && n_%s)' % (w.ok, n),
+                    '\tavaw_handle_new(c, n_%s, %s, (void *)(intptr_t)l_%s);' % (n, self.ht(), n)]
         out = ['if (%s && n_%s && l_%s)' % (w.ok, n, n),
                '\tavaw_handle_new(c, n_%s, %s, l_%s);' % (n, self.ht(), n)]
         if self.deferred():

@@ -27,21 +27,6 @@ template <typename T> static std::vector<T> ints(size_t n, int seed)
 	return v;
 }
 
-template <typename T> static T *dev(const std::vector<T> &h)
-{
-	T *d;
-	CK(cudaMalloc(&d, h.size() * sizeof(T)));
-	CK(cudaMemcpy(d, h.data(), h.size() * sizeof(T), cudaMemcpyHostToDevice));
-	return d;
-}
-
-template <typename T> static std::vector<T> host(const T *d, size_t n)
-{
-	std::vector<T> h(n);
-	CK(cudaMemcpy(h.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
-	return h;
-}
-
 static void report(const char *what, bool ok, double sample)
 {
 	printf("%-34s %s (sample %g)\n", what, ok ? "ok" : "MISMATCH", sample);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the generated cuFFT worker dispatch (build/gen/cufft_worker.c)
+ * needs.  The worker calls NVIDIA's libcufft.so.12 through a table filled
+ * with dlsym when a session first uses cuFFT (cufft_worker.c).
+ */
+#ifndef AVA_CUFFT_WORKER_RT_H
+#define AVA_CUFFT_WORKER_RT_H
+
+#include "../common/cufft_types.h"
+#include "mathlib_worker.h"
+#define AVAW_CUFFT_SYMS
+#include "cufft_ids.h"
+
+extern const avaw_fn avaw_cufft_fns[AVA_FN_CUFFT_COUNT];
+extern const struct avaw_handle_type avaw_cufft_types[AVA_HT_CUFFT_COUNT];
+
+/* Loads libcufft.so.12 on first use; 0 when it is not available. */
+int avaw_cufft_ready(struct avaw_call *c);
+/* A plan id: the table holds NVIDIA's plan number (0 is a plan too). */
+int avaw_cufft_plan_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+int avaw_cufft_release(void *plan);
+
+/* @wimpl */
+cufftResult avaw_cufft_set_work_area(struct avaw_call *c, cufftHandle plan, void *workArea);
+
+#endif
