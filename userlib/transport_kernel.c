@@ -445,16 +445,4 @@ static ssize_t kernel_recv_fd(struct ava_session *s, void *buf, size_t len, int 
 	return -1;
 }
 
-const struct ava_transport_ops ava_transport_kernel = {
-	.name = "kernel",
-	.present = kernel_present,
-	.connect = kernel_connect,
-	.forget = kernel_forget,
-	.send = kernel_send,
-	.reply_seq = kernel_reply_seq,
-	.wait = kernel_wait,
-	.stream_open = kernel_stream_open,
-	.stream_run = kernel_stream_run,
-	.notes_begin = kernel_notes_begin,
-	.recv_fd = kernel_recv_fd,
-};
+const struct ava_transport_ops ava_transport_kernel = AVA_TRANSPORT_OPS(kernel);
