@@ -26,7 +26,7 @@ SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
 # the session, transports and call machinery both shims share
 GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/transport_kernel.c \
 	userlib/guest_call.c userlib/guest_encode.c userlib/guest_arena.c userlib/guest_stream.c \
-	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c
+	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c common/local_hello.c
 USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_objects.c \
 	userlib/opencl_icd.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c \
