@@ -22,22 +22,12 @@ struct cublas_state {
 static struct cublas_state *state_of(cublasHandle_t handle, int create)
 {
 	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUBLAS_cublas);
-	struct cublas_state *s;
 
 	if (!o || o->api != AVA_API_CUBLAS)
 		return NULL;
-	s = (struct cublas_state *)ava_obj_part(o);
-	if (s || !create)
-		return s;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->part.free = ava_obj_part_free;
-	if (ava_obj_attach(o, &s->part)) {	/* another thread attached one */
-		free(s);
-		s = (struct cublas_state *)ava_obj_part(o);
-	}
-	return s;
+	if (!create)
+		return (struct cublas_state *)ava_obj_part(o);
+	return (struct cublas_state *)ava_obj_part_get(o, sizeof(struct cublas_state), ava_obj_part_free);
 }
 
 int ava_cublas_pmode(cublasHandle_t handle)
