@@ -55,7 +55,7 @@ const struct ava_cl_mem *ava_cl_mem_of(const void *memobj)
 {
 	struct ava_obj *o = ava_obj_check(memobj, AVA_HT_OPENCL_mem);
 
-	return o ? (const struct ava_cl_mem *)ava_obj_part(o) : NULL;
+	return o ? ava_cl_mem_part(o) : NULL;
 }
 
 cl_int ava_cl_host_access_error(const void *memobj, int host_writes)
