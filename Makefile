@@ -3,7 +3,11 @@
 # runs every suite (tests/run).  Kernel modules are built by Kbuild.
 
 BUILD ?= build
-SAN ?= 0
+# $(BUILD)/san records whether BUILD is a sanitizer build (SAN=1): a make of
+# it that does not say SAN, and the test scripts, take it from there.
+ifeq ($(origin SAN),undefined)
+SAN := $(or $(shell cat $(BUILD)/san 2>/dev/null),0)
+endif
 CC ?= cc
 PYTHON ?= python3
 
@@ -44,10 +48,14 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -DCL_TARGET_OPENCL_VERSION=
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 TEST_LDLIBS := -lOpenCL -lm
 
-.PHONY: all check deps clean tests coverage
+.PHONY: all check deps clean tests coverage san-marker
 # generated files are outputs, not intermediates to delete
 .SECONDARY: $(GEN_FILES)
 all: $(LIB) $(HOSTD) $(BUILD)/coverage.md
+
+san-marker:
+	@mkdir -p $(BUILD) && echo $(SAN) | cmp -s - $(BUILD)/san || echo $(SAN) > $(BUILD)/san
+all tests cuda: san-marker
 
 # the generator: api/gen.py and its modules (docs/api-spec.md); a spec error
 # stops the build with the spec's file:line
