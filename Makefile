@@ -4,9 +4,10 @@
 
 BUILD ?= build
 # $(BUILD)/san records whether BUILD is a sanitizer build (SAN=1): a make of
-# it that does not say SAN, and the test scripts, take it from there.
+# it that does not say SAN, and the test scripts, take it from there (from
+# its library's links where a build has no record yet).
 ifeq ($(origin SAN),undefined)
-SAN := $(or $(shell cat $(BUILD)/san 2>/dev/null),0)
+SAN := $(or $(shell cat $(BUILD)/san 2>/dev/null),$(if $(shell ldd $(BUILD)/libava-opencl.so 2>/dev/null | grep libasan),1,0))
 endif
 CC ?= cc
 PYTHON ?= python3
