@@ -3,7 +3,12 @@
 # runs every suite (tests/run).  Kernel modules are built by Kbuild.
 
 BUILD ?= build
-SAN ?= 0
+# $(BUILD)/san records whether BUILD is a sanitizer build (SAN=1): a make of
+# it that does not say SAN, and the test scripts, take it from there (from
+# its library's links where a build has no record yet).
+ifeq ($(origin SAN),undefined)
+SAN := $(or $(shell cat $(BUILD)/san 2>/dev/null),$(if $(shell ldd $(BUILD)/libava-opencl.so 2>/dev/null | grep libasan),1,0))
+endif
 CC ?= cc
 PYTHON ?= python3
 
@@ -26,7 +31,7 @@ SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
 # the session, transports and call machinery both shims share
 GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/transport_kernel.c \
 	userlib/guest_call.c userlib/guest_encode.c userlib/guest_arena.c userlib/guest_stream.c \
-	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c userlib/guest_trace.c
+	userlib/guest_pending.c userlib/guest_control.c userlib/guest_objects.c userlib/guest_trace.c common/local_hello.c
 USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_objects.c \
 	userlib/opencl_icd.c userlib/opencl_gates.c userlib/opencl_checks.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c worker/hostd_status.c \
@@ -44,10 +49,14 @@ TEST_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -DCL_TARGET_OPENCL_VERSION=
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 TEST_LDLIBS := -lOpenCL -lm
 
-.PHONY: all check deps clean tests coverage
+.PHONY: all check deps clean tests coverage san-marker
 # generated files are outputs, not intermediates to delete
 .SECONDARY: $(GEN_FILES)
 all: $(LIB) $(HOSTD) $(BUILD)/coverage.md
+
+san-marker:
+	@mkdir -p $(BUILD) && echo $(SAN) | cmp -s - $(BUILD)/san || echo $(SAN) > $(BUILD)/san
+all tests cuda: san-marker
 
 # the generator: api/gen.py and its modules (docs/api-spec.md); a spec error
 # stops the build with the spec's file:line

@@ -86,7 +86,6 @@ static void *xmalloc(size_t n)
 }
 
 struct env {
-	cl_platform_id platform;
 	cl_device_id device;
 	cl_context ctx;
 	cl_command_queue q;
@@ -117,11 +116,11 @@ static void setup(struct env *e, const char *want)
 {
 	cl_int err;
 	char name[256] = "", version[256] = "", pname[256] = "";
+	cl_platform_id platform = pick_platform(want, pname, sizeof(pname));
 
-	e->platform = pick_platform(want, pname, sizeof(pname));
-	CK(clGetDeviceIDs(e->platform, CL_DEVICE_TYPE_ALL, 1, &e->device, NULL));
+	CK(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 1, &e->device, NULL));
 	CK(clGetDeviceInfo(e->device, CL_DEVICE_NAME, sizeof(name) - 1, name, NULL));
-	CK(clGetPlatformInfo(e->platform, CL_PLATFORM_VERSION, sizeof(version) - 1, version, NULL));
+	CK(clGetPlatformInfo(platform, CL_PLATFORM_VERSION, sizeof(version) - 1, version, NULL));
 	printf("# platform %s\n# platform_name %s\n# device %s\n", version, pname, name);
 	e->ctx = clCreateContext(NULL, 1, &e->device, NULL, NULL, &err);
 	CK(err);

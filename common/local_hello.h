@@ -9,7 +9,9 @@
 #ifndef AVA_LOCAL_HELLO_H
 #define AVA_LOCAL_HELLO_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define AVA_HELLO_MAGIC		0x4f4c4548u	/* "HELO" */
 #define AVA_DEFAULT_SOCKET	"/run/ava/ava.sock"
@@ -26,5 +28,16 @@ struct ava_hello_reply {
 	uint32_t status;	/* 0, or an AVA_S_* code */
 	uint64_t shm_size;
 };
+
+/* A stream socket connected to the daemon at path, or -1 (errno set). */
+int ava_local_connect(const char *path);
+/*
+ * recvmsg of up to len bytes (flags: MSG_*) and the descriptor sent along
+ * (SCM_RIGHTS) into *fd, -1 when none came; retried on EINTR.  Returns
+ * what recvmsg returned.
+ */
+ssize_t ava_recv_with_fd(int sock, void *buf, size_t len, int flags, int *fd);
+/* Did the daemon accept the session, with memory for the ring and an arena? */
+int ava_hello_reply_ok(const struct ava_hello_reply *rep);
 
 #endif

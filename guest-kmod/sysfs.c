@@ -30,22 +30,21 @@ static ssize_t cnt_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(v));
 }
 
-static struct ava_guest_cnt_attr ava_guest_cnt_attrs[] = {
-	{ __ATTR(calls, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, calls) },
-	{ __ATTR(async_calls, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, async_calls) },
-	{ __ATTR(errors, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, errors) },
-	{ __ATTR(bytes_pinned, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, bytes_pinned) },
-	{ __ATTR(bytes_copied, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, bytes_copied) },
-	{ __ATTR(pinned_pages, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, pinned_pages) },
-	{ __ATTR(inflight, 0444, cnt_show, NULL),
-	  offsetof(struct ava_guest_counters, inflight) },
-};
+/* cnt_attr_<counter>: the device's counter, read only */
+#define CNT_ATTR(counter)						\
+static struct ava_guest_cnt_attr cnt_attr_##counter = {			\
+	.attr = { .attr = { .name = #counter, .mode = 0444 },		\
+		  .show = cnt_show },					\
+	.off = offsetof(struct ava_guest_counters, counter),		\
+}
+
+CNT_ATTR(calls);
+CNT_ATTR(async_calls);
+CNT_ATTR(errors);
+CNT_ATTR(bytes_pinned);
+CNT_ATTR(bytes_copied);
+CNT_ATTR(pinned_pages);
+CNT_ATTR(inflight);
 
 static ssize_t sessions_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -83,13 +82,13 @@ static ssize_t worker_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(worker);
 
 static struct attribute *ava_guest_attrs[] = {
-	&ava_guest_cnt_attrs[0].attr.attr,
-	&ava_guest_cnt_attrs[1].attr.attr,
-	&ava_guest_cnt_attrs[2].attr.attr,
-	&ava_guest_cnt_attrs[3].attr.attr,
-	&ava_guest_cnt_attrs[4].attr.attr,
-	&ava_guest_cnt_attrs[5].attr.attr,
-	&ava_guest_cnt_attrs[6].attr.attr,
+	&cnt_attr_calls.attr.attr,
+	&cnt_attr_async_calls.attr.attr,
+	&cnt_attr_errors.attr.attr,
+	&cnt_attr_bytes_pinned.attr.attr,
+	&cnt_attr_bytes_copied.attr.attr,
+	&cnt_attr_pinned_pages.attr.attr,
+	&cnt_attr_inflight.attr.attr,
 	&dev_attr_sessions.attr,
 	&dev_attr_sessions_total.attr,
 	&dev_attr_worker.attr,

@@ -12,31 +12,39 @@
 
 static struct dentry *ava_host_dbg_root;
 
+/* A counter of a stats structure and the name it is shown under. */
+struct ava_host_dbg_stat {
+	const char *name;
+	size_t off;
+};
+
+#define HOST_STAT(f)	{ #f, offsetof(struct ava_host_stats, f) }
+static const struct ava_host_dbg_stat host_stats[] = {
+	HOST_STAT(calls), HOST_STAT(completed), HOST_STAT(bytes_copied),
+	HOST_STAT(bytes_mapped), HOST_STAT(throttled_ns), HOST_STAT(err_chain),
+	HOST_STAT(err_cmd), HOST_STAT(err_ring), HOST_STAT(resets),
+	HOST_STAT(notifies), HOST_STAT(irqs), HOST_STAT(worker_lost),
+	HOST_STAT(pinned_pages), HOST_STAT(foreign_refused),
+	HOST_STAT(bad_session), HOST_STAT(session_full),
+};
+
+#define WORKER_STAT(f)	{ #f, offsetof(struct ava_vhost_stats, f) }
+static const struct ava_host_dbg_stat worker_stats[] = {
+	WORKER_STAT(cmds), WORKER_STAT(completed), WORKER_STAT(bytes_mapped),
+	WORKER_STAT(exec_ns), WORKER_STAT(errors),
+};
+
 static int stats_show(struct seq_file *m, void *unused)
 {
 	struct ava_host_inst *inst = m->private;
-	struct ava_host_stats *st = &inst->st;
+	u8 *st = (u8 *)&inst->st;
 	u32 pending, inflight;
+	unsigned int i;
 
 	ava_host_queue_depth(inst, &pending, &inflight);
-
-	seq_printf(m, "calls %lld\n", atomic64_read(&st->calls));
-	seq_printf(m, "completed %lld\n", atomic64_read(&st->completed));
-	seq_printf(m, "bytes_copied %lld\n", atomic64_read(&st->bytes_copied));
-	seq_printf(m, "bytes_mapped %lld\n", atomic64_read(&st->bytes_mapped));
-	seq_printf(m, "throttled_ns %lld\n", atomic64_read(&st->throttled_ns));
-	seq_printf(m, "err_chain %lld\n", atomic64_read(&st->err_chain));
-	seq_printf(m, "err_cmd %lld\n", atomic64_read(&st->err_cmd));
-	seq_printf(m, "err_ring %lld\n", atomic64_read(&st->err_ring));
-	seq_printf(m, "resets %lld\n", atomic64_read(&st->resets));
-	seq_printf(m, "notifies %lld\n", atomic64_read(&st->notifies));
-	seq_printf(m, "irqs %lld\n", atomic64_read(&st->irqs));
-	seq_printf(m, "worker_lost %lld\n", atomic64_read(&st->worker_lost));
-	seq_printf(m, "pinned_pages %lld\n", atomic64_read(&st->pinned_pages));
-	seq_printf(m, "foreign_refused %lld\n",
-		   atomic64_read(&st->foreign_refused));
-	seq_printf(m, "bad_session %lld\n", atomic64_read(&st->bad_session));
-	seq_printf(m, "session_full %lld\n", atomic64_read(&st->session_full));
+	for (i = 0; i < ARRAY_SIZE(host_stats); i++)
+		seq_printf(m, "%s %lld\n", host_stats[i].name,
+			   atomic64_read((atomic64_t *)(st + host_stats[i].off)));
 	seq_printf(m, "queue_pending %u\n", pending);
 	seq_printf(m, "queue_inflight %u\n", inflight);
 	/* bytes of pending and in-flight commands, bounded by backlog_mb */
@@ -50,13 +58,12 @@ static int worker_show(struct seq_file *m, void *unused)
 {
 	struct ava_vhost_stats st;
 	bool attached = ava_host_file_stats(m->private, &st);
+	unsigned int i;
 
 	seq_printf(m, "attached %d\n", attached);
-	seq_printf(m, "cmds %llu\n", st.cmds);
-	seq_printf(m, "completed %llu\n", st.completed);
-	seq_printf(m, "bytes_mapped %llu\n", st.bytes_mapped);
-	seq_printf(m, "exec_ns %llu\n", st.exec_ns);
-	seq_printf(m, "errors %llu\n", st.errors);
+	for (i = 0; i < ARRAY_SIZE(worker_stats); i++)
+		seq_printf(m, "%s %llu\n", worker_stats[i].name,
+			   *(u64 *)((u8 *)&st + worker_stats[i].off));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(worker);

@@ -290,51 +290,76 @@ static u32 ava_host_irq_count(struct ava_host_inst *inst, unsigned int index)
 	return 0;
 }
 
-static long ioctl_get_info(void __user *arg)
-{
-	struct vfio_device_info info;
-	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+/* What a VFIO info query reads and writes back; argsz comes first in each. */
+union ava_host_info {
+	u32 argsz;
+	struct vfio_device_info dev;
+	struct vfio_region_info region;
+	struct vfio_irq_info irq;
+};
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz)
-		return -EINVAL;
-	info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-	info.num_regions = VFIO_PCI_NUM_REGIONS;
-	info.num_irqs = VFIO_PCI_NUM_IRQS;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+static long fill_device_info(struct ava_host_inst *inst, union ava_host_info *info)
+{
+	info->dev.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
+	info->dev.num_regions = VFIO_PCI_NUM_REGIONS;
+	info->dev.num_irqs = VFIO_PCI_NUM_IRQS;
+	return 0;
 }
 
-static long ioctl_region_info(void __user *arg)
+static long fill_region_info(struct ava_host_inst *inst, union ava_host_info *info)
 {
-	struct vfio_region_info info;
-	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
+	struct vfio_region_info *r = &info->region;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_REGIONS)
+	if (r->index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
-	info.cap_offset = 0;
-	info.offset = AVA_REGION_OFF(info.index);
-	info.size = region_size(info.index);
-	info.flags = info.size ? VFIO_REGION_INFO_FLAG_READ |
-				 VFIO_REGION_INFO_FLAG_WRITE : 0;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	r->cap_offset = 0;
+	r->offset = AVA_REGION_OFF(r->index);
+	r->size = region_size(r->index);
+	r->flags = r->size ? VFIO_REGION_INFO_FLAG_READ |
+			     VFIO_REGION_INFO_FLAG_WRITE : 0;
+	return 0;
 }
 
-static long ioctl_irq_info(struct ava_host_inst *inst, void __user *arg)
+static long fill_irq_info(struct ava_host_inst *inst, union ava_host_info *info)
 {
-	struct vfio_irq_info info;
-	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
+	struct vfio_irq_info *irq = &info->irq;
 
-	if (copy_from_user(&info, arg, minsz))
-		return -EFAULT;
-	if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
+	if (irq->index >= VFIO_PCI_NUM_IRQS)
 		return -EINVAL;
-	info.count = ava_host_irq_count(inst, info.index);
-	info.flags = info.count ? VFIO_IRQ_INFO_EVENTFD |
+	irq->count = ava_host_irq_count(inst, irq->index);
+	irq->flags = irq->count ? VFIO_IRQ_INFO_EVENTFD |
 				  VFIO_IRQ_INFO_NORESIZE : 0;
-	return copy_to_user(arg, &info, minsz) ? -EFAULT : 0;
+	return 0;
+}
+
+static const struct ava_host_info_query {
+	unsigned int cmd;
+	unsigned long minsz;	/* the caller's struct up to its last field we fill */
+	long (*fill)(struct ava_host_inst *inst, union ava_host_info *info);
+} ava_host_info_queries[] = {
+	{ VFIO_DEVICE_GET_INFO, offsetofend(struct vfio_device_info, num_irqs),
+	  fill_device_info },
+	{ VFIO_DEVICE_GET_REGION_INFO, offsetofend(struct vfio_region_info, offset),
+	  fill_region_info },
+	{ VFIO_DEVICE_GET_IRQ_INFO, offsetofend(struct vfio_irq_info, count),
+	  fill_irq_info },
+};
+
+/* An info query: the caller's struct read, checked, filled and written back. */
+static long ioctl_info(struct ava_host_inst *inst,
+		       const struct ava_host_info_query *q, void __user *arg)
+{
+	union ava_host_info info;
+	long ret;
+
+	if (copy_from_user(&info, arg, q->minsz))
+		return -EFAULT;
+	if (info.argsz < q->minsz)
+		return -EINVAL;
+	ret = q->fill(inst, &info);
+	if (ret)
+		return ret;
+	return copy_to_user(arg, &info, q->minsz) ? -EFAULT : 0;
 }
 
 static long ioctl_set_irqs(struct ava_host_inst *inst, void __user *arg)
@@ -370,14 +395,12 @@ static long ava_host_ioctl(struct vfio_device *vdev, unsigned int cmd,
 {
 	struct ava_host_inst *inst = vdev_to_inst(vdev);
 	void __user *uarg = (void __user *)arg;
+	unsigned int i;
 
+	for (i = 0; i < ARRAY_SIZE(ava_host_info_queries); i++)
+		if (cmd == ava_host_info_queries[i].cmd)
+			return ioctl_info(inst, &ava_host_info_queries[i], uarg);
 	switch (cmd) {
-	case VFIO_DEVICE_GET_INFO:
-		return ioctl_get_info(uarg);
-	case VFIO_DEVICE_GET_REGION_INFO:
-		return ioctl_region_info(uarg);
-	case VFIO_DEVICE_GET_IRQ_INFO:
-		return ioctl_irq_info(inst, uarg);
 	case VFIO_DEVICE_SET_IRQS:
 		return ioctl_set_irqs(inst, uarg);
 	case VFIO_DEVICE_RESET:

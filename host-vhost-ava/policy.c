@@ -168,21 +168,44 @@ static struct ava_host_inst *dev_inst(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
-static ssize_t show_u64(struct device *dev, char *buf, const u64 *field)
+/* The rate or the burst of one of the instance's buckets. */
+struct ava_host_bucket_attr {
+	struct device_attribute attr;
+	size_t bucket;		/* its offset in struct ava_host_inst */
+	bool is_rate;		/* else the burst */
+};
+
+static struct ava_host_bucket *attr_bucket(struct device *dev,
+					   struct device_attribute *attr,
+					   bool *is_rate)
+{
+	struct ava_host_bucket_attr *ba =
+		container_of(attr, struct ava_host_bucket_attr, attr);
+
+	*is_rate = ba->is_rate;
+	return (struct ava_host_bucket *)((u8 *)dev_inst(dev) + ba->bucket);
+}
+
+static ssize_t bucket_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
 {
 	struct ava_host_inst *inst = dev_inst(dev);
+	bool is_rate;
+	struct ava_host_bucket *b = attr_bucket(dev, attr, &is_rate);
 	u64 v;
 
 	spin_lock(&inst->policy_lock);
-	v = *field;
+	v = is_rate ? b->rate : b->burst;
 	spin_unlock(&inst->policy_lock);
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
-static ssize_t store_rate(struct device *dev, const char *buf, size_t count,
-			  struct ava_host_bucket *b, bool is_rate)
+static ssize_t bucket_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
 {
 	struct ava_host_inst *inst = dev_inst(dev);
+	bool is_rate;
+	struct ava_host_bucket *b = attr_bucket(dev, attr, &is_rate);
 	u64 v;
 	int ret;
 
@@ -202,61 +225,17 @@ static ssize_t store_rate(struct device *dev, const char *buf, size_t count,
 	return ret ? ret : count;
 }
 
-static ssize_t calls_per_sec_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
-{
-	return show_u64(dev, buf, &dev_inst(dev)->calls_bucket.rate);
+/* bucket_attr_<name>: a rate (is_rate) or burst of bucket, read and set */
+#define BUCKET_ATTR(name, bucket, is_rate)					\
+static struct ava_host_bucket_attr bucket_attr_##name = {			\
+	__ATTR(name, 0644, bucket_show, bucket_store),				\
+	offsetof(struct ava_host_inst, bucket), is_rate				\
 }
 
-static ssize_t calls_per_sec_store(struct device *dev,
-				   struct device_attribute *attr,
-				   const char *buf, size_t count)
-{
-	return store_rate(dev, buf, count, &dev_inst(dev)->calls_bucket, true);
-}
-static DEVICE_ATTR_RW(calls_per_sec);
-
-static ssize_t calls_burst_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	return show_u64(dev, buf, &dev_inst(dev)->calls_bucket.burst);
-}
-
-static ssize_t calls_burst_store(struct device *dev,
-				 struct device_attribute *attr,
-				 const char *buf, size_t count)
-{
-	return store_rate(dev, buf, count, &dev_inst(dev)->calls_bucket, false);
-}
-static DEVICE_ATTR_RW(calls_burst);
-
-static ssize_t bytes_per_sec_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
-{
-	return show_u64(dev, buf, &dev_inst(dev)->bytes_bucket.rate);
-}
-
-static ssize_t bytes_per_sec_store(struct device *dev,
-				   struct device_attribute *attr,
-				   const char *buf, size_t count)
-{
-	return store_rate(dev, buf, count, &dev_inst(dev)->bytes_bucket, true);
-}
-static DEVICE_ATTR_RW(bytes_per_sec);
-
-static ssize_t bytes_burst_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	return show_u64(dev, buf, &dev_inst(dev)->bytes_bucket.burst);
-}
-
-static ssize_t bytes_burst_store(struct device *dev,
-				 struct device_attribute *attr,
-				 const char *buf, size_t count)
-{
-	return store_rate(dev, buf, count, &dev_inst(dev)->bytes_bucket, false);
-}
-static DEVICE_ATTR_RW(bytes_burst);
+BUCKET_ATTR(calls_per_sec, calls_bucket, true);
+BUCKET_ATTR(calls_burst, calls_bucket, false);
+BUCKET_ATTR(bytes_per_sec, bytes_bucket, true);
+BUCKET_ATTR(bytes_burst, bytes_bucket, false);
 
 static ssize_t throttled_ns_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
@@ -267,10 +246,10 @@ static ssize_t throttled_ns_show(struct device *dev,
 static DEVICE_ATTR_RO(throttled_ns);
 
 static struct attribute *ava_host_policy_attrs[] = {
-	&dev_attr_calls_per_sec.attr,
-	&dev_attr_calls_burst.attr,
-	&dev_attr_bytes_per_sec.attr,
-	&dev_attr_bytes_burst.attr,
+	&bucket_attr_calls_per_sec.attr.attr,
+	&bucket_attr_calls_burst.attr.attr,
+	&bucket_attr_bytes_per_sec.attr.attr,
+	&bucket_attr_bytes_burst.attr.attr,
 	&dev_attr_throttled_ns.attr,
 	&dev_attr_mem_quota_bytes.attr,		/* share.c */
 	&dev_attr_mem_used_bytes.attr,

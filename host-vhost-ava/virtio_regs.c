@@ -61,23 +61,45 @@ static struct ava_host_vq *cur_vq(struct ava_host_inst *inst)
 	return &inst->vqs[inst->qsel];
 }
 
+/*
+ * The ring address (descriptors, available or used ring) whose high (*hi)
+ * or low half the queue register at off holds; NULL for other registers.
+ * The six registers follow each other, each address's low half first.
+ */
+static u64 *ring_addr_half(struct ava_host_vq *vq, u32 off, bool *hi)
+{
+	u64 *addrs[] = { &vq->desc, &vq->avail, &vq->used };
+	u32 i = off - VIRTIO_PCI_COMMON_Q_DESCLO;
+
+	BUILD_BUG_ON(VIRTIO_PCI_COMMON_Q_AVAILLO - VIRTIO_PCI_COMMON_Q_DESCLO != 8 ||
+		     VIRTIO_PCI_COMMON_Q_USEDHI - VIRTIO_PCI_COMMON_Q_DESCLO != 20);
+	if (off < VIRTIO_PCI_COMMON_Q_DESCLO || off > VIRTIO_PCI_COMMON_Q_USEDHI)
+		return NULL;
+	*hi = i & 4;
+	return addrs[i / 8];
+}
+
+/* Word select (0: bits 0-31, 1: bits 32-63) of a feature set; 0 past them. */
+static u32 feature_word(u64 features, u32 select)
+{
+	return select > 1 ? 0 : (u32)(features >> (32 * select));
+}
+
 static u64 common_read(struct ava_host_inst *inst, u32 off)
 {
 	struct ava_host_vq *vq = cur_vq(inst);
+	bool hi;
+	u64 *addr;
 
 	switch (off) {
 	case VIRTIO_PCI_COMMON_DFSELECT:
 		return inst->dfselect;
 	case VIRTIO_PCI_COMMON_DF:
-		if (inst->dfselect > 1)
-			return 0;
-		return (u32)(inst->dev_features >> (32 * inst->dfselect));
+		return feature_word(inst->dev_features, inst->dfselect);
 	case VIRTIO_PCI_COMMON_GFSELECT:
 		return inst->gfselect;
 	case VIRTIO_PCI_COMMON_GF:
-		if (inst->gfselect > 1)
-			return 0;
-		return (u32)(inst->drv_features >> (32 * inst->gfselect));
+		return feature_word(inst->drv_features, inst->gfselect);
 	case VIRTIO_PCI_COMMON_MSIX:
 		return inst->config_vector;
 	case VIRTIO_PCI_COMMON_NUMQ:
@@ -100,19 +122,10 @@ static u64 common_read(struct ava_host_inst *inst, u32 off)
 		return vq->enabled;
 	case VIRTIO_PCI_COMMON_Q_NOFF:
 		return inst->qsel;
-	case VIRTIO_PCI_COMMON_Q_DESCLO:
-		return lower_32_bits(vq->desc);
-	case VIRTIO_PCI_COMMON_Q_DESCHI:
-		return upper_32_bits(vq->desc);
-	case VIRTIO_PCI_COMMON_Q_AVAILLO:
-		return lower_32_bits(vq->avail);
-	case VIRTIO_PCI_COMMON_Q_AVAILHI:
-		return upper_32_bits(vq->avail);
-	case VIRTIO_PCI_COMMON_Q_USEDLO:
-		return lower_32_bits(vq->used);
-	case VIRTIO_PCI_COMMON_Q_USEDHI:
-		return upper_32_bits(vq->used);
 	}
+	addr = ring_addr_half(vq, off, &hi);
+	if (addr)
+		return hi ? upper_32_bits(*addr) : lower_32_bits(*addr);
 	return 0;
 }
 
@@ -200,7 +213,8 @@ static void common_write(struct ava_host_inst *inst, u32 off, u32 val)
 {
 	struct ava_host_vq *vq = cur_vq(inst);
 	bool feat_locked = inst->status & VIRTIO_CONFIG_S_FEATURES_OK;
-	u64 mask;
+	u64 mask, *addr;
+	bool hi;
 
 	switch (off) {
 	case VIRTIO_PCI_COMMON_DFSELECT:
@@ -247,24 +261,14 @@ static void common_write(struct ava_host_inst *inst, u32 off, u32 val)
 			vq->used_idx = 0;
 		}
 		break;
-	case VIRTIO_PCI_COMMON_Q_DESCLO:
-		vq->desc = (vq->desc & ~0xffffffffULL) | val;
-		break;
-	case VIRTIO_PCI_COMMON_Q_DESCHI:
-		vq->desc = lower_32_bits(vq->desc) | (u64)val << 32;
-		break;
-	case VIRTIO_PCI_COMMON_Q_AVAILLO:
-		vq->avail = (vq->avail & ~0xffffffffULL) | val;
-		break;
-	case VIRTIO_PCI_COMMON_Q_AVAILHI:
-		vq->avail = lower_32_bits(vq->avail) | (u64)val << 32;
-		break;
-	case VIRTIO_PCI_COMMON_Q_USEDLO:
-		vq->used = (vq->used & ~0xffffffffULL) | val;
-		break;
-	case VIRTIO_PCI_COMMON_Q_USEDHI:
-		vq->used = lower_32_bits(vq->used) | (u64)val << 32;
-		break;
+	default:
+		addr = ring_addr_half(vq, off, &hi);
+		if (!addr)
+			break;
+		if (hi)
+			*addr = lower_32_bits(*addr) | (u64)val << 32;
+		else
+			*addr = (*addr & ~0xffffffffULL) | val;
 	}
 }
 

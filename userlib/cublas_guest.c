@@ -18,26 +18,24 @@ struct cublas_state {
 	_Atomic(cudaStream_t) stream;
 };
 
+/* The object of a live cuBLAS handle, or NULL. */
+static struct ava_obj *handle_obj(cublasHandle_t handle)
+{
+	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUBLAS_cublas);
+
+	return o && o->api == AVA_API_CUBLAS ? o : NULL;
+}
+
 /* The state kept with a live cuBLAS handle; made on first use if create. */
 static struct cublas_state *state_of(cublasHandle_t handle, int create)
 {
-	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUBLAS_cublas);
-	struct cublas_state *s;
+	struct ava_obj *o = handle_obj(handle);
 
-	if (!o || o->api != AVA_API_CUBLAS)
+	if (!o)
 		return NULL;
-	s = (struct cublas_state *)ava_obj_part(o);
-	if (s || !create)
-		return s;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return NULL;
-	s->part.free = ava_obj_part_free;
-	if (ava_obj_attach(o, &s->part)) {	/* another thread attached one */
-		free(s);
-		s = (struct cublas_state *)ava_obj_part(o);
-	}
-	return s;
+	if (!create)
+		return (struct cublas_state *)ava_obj_part(o);
+	return (struct cublas_state *)ava_obj_part_get(o, sizeof(struct cublas_state), ava_obj_part_free);
 }
 
 int ava_cublas_pmode(cublasHandle_t handle)
@@ -71,13 +69,14 @@ uint64_t ava_cublas_stream_id(const void *stream, uint32_t type)
 
 AVA_EXPORT cublasStatus_t cublasGetStream_v2(cublasHandle_t handle, cudaStream_t *streamId)
 {
+	struct ava_obj *o = handle_obj(handle);
 	struct cublas_state *s;
 
-	if (!ava_obj_check(handle, AVA_HT_CUBLAS_cublas))
+	if (!o)
 		return CUBLAS_STATUS_NOT_INITIALIZED;
 	if (!streamId)
 		return CUBLAS_STATUS_INVALID_VALUE;
-	s = state_of(handle, 0);
+	s = (struct cublas_state *)ava_obj_part(o);
 	*streamId = s ? atomic_load(&s->stream) : NULL;
 	return CUBLAS_STATUS_SUCCESS;
 }

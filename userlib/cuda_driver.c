@@ -121,33 +121,19 @@ CUresult avaguest_cuCtxCreate_v3(CUcontext *pctx, CUexecAffinityParam *paramsArr
 	return avaguest_cuCtxCreate(pctx, &p, flags, dev);
 }
 
-/* The parameter layout of f, fetched from the worker once per function. */
-static CUresult func_ready(CUfunction f)
-{
-	unsigned long long *info;
-	size_t bytes = 0;
-	CUresult r;
-
-	if (ava_cu_finfo_of(f))
-		return CUDA_SUCCESS;
-	if (!ava_obj_check(f, AVA_HT_CUDA_function))
-		return CUDA_ERROR_INVALID_HANDLE;
-	info = malloc(AVA_CU_PARAM_INFO_WORDS * sizeof(*info));
-	if (!info)
-		return CUDA_ERROR_OUT_OF_MEMORY;
-	r = avagen_avaCuFuncParams(f, AVA_CU_PARAM_INFO_WORDS, info, &bytes);
-	if (r == CUDA_SUCCESS && ava_cu_finfo_set(f, info, bytes))
-		r = CUDA_ERROR_INVALID_VALUE;
-	free(info);
-	return r;
-}
+/* CUdeviceptr is an integer already */
+#define CU_DEVPTR(x) (x)
+/* what the paths shared with the runtime shim call */
+AVA_CU_API_DEFINE(api, avagen_avaCu, CU_DEVPTR, AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD, AVA_HT_CUDA_function,
+		  CUDA_ERROR_NO_DEVICE, CUDA_ERROR_OUT_OF_MEMORY, CUDA_ERROR_NOT_SUPPORTED, CUDA_ERROR_INVALID_HANDLE,
+		  CUDA_ERROR_INVALID_VALUE);
 
 AVA_EXPORT CUresult cuLaunchKernel(CUfunction f, unsigned int gridDimX, unsigned int gridDimY,
 				   unsigned int gridDimZ, unsigned int blockDimX, unsigned int blockDimY,
 				   unsigned int blockDimZ, unsigned int sharedMemBytes, CUstream hStream,
 				   void **kernelParams, void **extra)
 {
-	CUresult r = func_ready(f);
+	CUresult r = (CUresult)ava_cu_func_ready(&api, f);
 
 	if (r != CUDA_SUCCESS)
 		return r;
@@ -162,7 +148,7 @@ AVA_EXPORT CUresult cuLaunchCooperativeKernel(CUfunction f, unsigned int gridDim
 					      unsigned int blockDimY, unsigned int blockDimZ,
 					      unsigned int sharedMemBytes, CUstream hStream, void **kernelParams)
 {
-	CUresult r = func_ready(f);
+	CUresult r = (CUresult)ava_cu_func_ready(&api, f);
 
 	if (r != CUDA_SUCCESS)
 		return r;
@@ -203,7 +189,7 @@ CUresult avaguest_cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, v
 
 	if (!config || (config->numAttrs && !config->attrs) || (kernelParams && extra))
 		return CUDA_ERROR_INVALID_VALUE;
-	r = func_ready(f);
+	r = (CUresult)ava_cu_func_ready(&api, f);
 	if (r != CUDA_SUCCESS)
 		return r;
 	dims[0] = config->gridDimX;
@@ -221,24 +207,7 @@ CUresult avaguest_cuLaunchKernelEx(const CUlaunchConfig *config, CUfunction f, v
 
 static CUresult host_alloc(void **pp, size_t bytesize, unsigned int flags)
 {
-	ava_hostmem_t hm = NULL;
-	void *p = NULL;
-	CUresult r;
-
-	if (!pp)
-		return CUDA_ERROR_INVALID_VALUE;
-	ava_cu_hostmem_lock();
-	r = avagen_avaCuHostAlloc(&hm, bytesize, flags);
-	if (r == CUDA_SUCCESS && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, bytesize, flags))) {
-		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
-		r = CUDA_ERROR_NOT_SUPPORTED;
-	}
-	/* the worker cannot share memory on this transport: local memory */
-	if (r == CUDA_ERROR_NOT_SUPPORTED)
-		r = (p = ava_cu_hostmem_local(bytesize, flags)) ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
-	ava_cu_hostmem_unlock();
-	*pp = p;
-	return r;
+	return pp ? (CUresult)ava_cu_host_alloc(&api, pp, bytesize, flags) : CUDA_ERROR_INVALID_VALUE;
 }
 
 CUresult avaguest_cuMemAllocHost(void **pp, size_t bytesize)
@@ -293,65 +262,15 @@ CUresult avaguest_cuMemHostUnregister(void *p)
 
 /* ------------------------------------------------------------------ copies */
 
+
 static CUresult htod(CUdeviceptr dst, const void *src, size_t n, CUstream st, int stream_api)
 {
-	uint64_t off = 0;
-	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
-	int64_t ret = 0;
-	int ts;
-
-	if (hm)
-		return avagen_avaCuMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st,
-						 stream_api ? AVA_CU_CP_STREAM : 0);
-	ts = ava_cu_htod(AVA_API_CUDA, AVA_FN_CUDA_avaCuMemcpyHtoD, dst, src, n, ava_cu_stream_id(st, AVA_HT_CUDA_stream),
-			 stream_api, &ret);
-	if (ts != AVA_S_OK)
-		return (CUresult)ava_status_error(ts, CUDA_ERROR_NO_DEVICE, CUDA_ERROR_OUT_OF_MEMORY,
-						  CUDA_ERROR_NOT_SUPPORTED);
-	return (CUresult)ret;
-}
-
-static int cu_sync(void)
-{
-	return (int)avagen_avaCuSync();
-}
-
-struct stage_arg {
-	CUstream st;
-	int flags;
-};
-
-static int cu_stage(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg)
-{
-	struct stage_arg *a = arg;
-
-	return avagen_avaCuStageDtoH((ava_hostmem_t)hm, off, src, n, a->st, a->flags) != CUDA_SUCCESS;
+	return (CUresult)ava_cu_copy_htod(&api, dst, src, n, st, stream_api);
 }
 
 static CUresult dtoh(void *dst, CUdeviceptr src, size_t n, CUstream st, int stream_api)
 {
-	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
-	struct ava_obj *hm = dst ? ava_cu_hostmem_find(dst, n, &off) : NULL;
-	int base = stream_api ? AVA_CU_CP_STREAM : 0;
-	CUresult r;
-
-	if (hm)
-		return avagen_avaCuMemcpyHostmem(src, (ava_hostmem_t)hm, off, n, 0, st, base);
-	if (dst && n > chunk) {
-		struct stage_arg a = { st, base };
-		int rr = ava_cu_dtoh_staged(dst, src, n, cu_stage, cu_sync, &a);
-
-		if (rr >= 0)
-			return (CUresult)rr;
-	}
-	for (;;) {
-		size_t part = n - done < chunk ? n - done : chunk;
-
-		r = avagen_avaCuMemcpyDtoH(dst ? (uint8_t *)dst + done : NULL, src + done, part, st, base);
-		if (r != CUDA_SUCCESS || done + part >= n)
-			return r;
-		done += part;
-	}
+	return (CUresult)ava_cu_copy_dtoh(&api, dst, src, n, st, stream_api);
 }
 
 CUresult avaguest_cuMemcpyHtoD(CUdeviceptr dstDevice, const void *srcHost, size_t ByteCount)

@@ -439,7 +439,7 @@ void ava_cu_memcpy(void *dst, const void *src, size_t n)
 	pthread_mutex_unlock(&copy_serial);
 }
 
-/* One chunk of ava_cu_htod; sent without waiting when flags has AVA_CU_CP_NOWAIT. */
+/* One chunk of htod_pageable; sent without waiting when flags has AVA_CU_CP_NOWAIT. */
 static int htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
 		      int flags, int64_t *ret)
 {
@@ -465,8 +465,15 @@ static int htod_chunk(uint32_t api, uint32_t func, uint64_t dst, const void *src
 	return st;
 }
 
-int ava_cu_htod(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
-		int stream_api, int64_t *ret)
+/*
+ * A pageable host-to-device copy (func: avaCuMemcpyHtoD or avaRtMemcpyHtoD,
+ * same layout) in chunks, each one's data copied straight into the command
+ * or the arena.  A stream-ordered copy (stream_api) never waits; a plain
+ * one waits for its last chunk.  Returns the transport status of the chunk
+ * that failed, or AVA_S_OK; *ret the API's result (0 = success).
+ */
+static int htod_pageable(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n,
+			 uint64_t stream_id, int stream_api, int64_t *ret)
 {
 	uint64_t chunk = h2d_chunk(n), done = 0;
 	int base = stream_api ? AVA_CU_CP_STREAM : 0;
@@ -511,9 +518,12 @@ static struct ava_obj *staging_get(uint64_t half)
 	return staging;
 }
 
-int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
-		       int (*stage)(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg),
-		       int (*sync)(void), void *arg)
+/*
+ * A large device-to-host copy into pageable memory through the staging
+ * region: the worker fills one half while the guest copies the other out.
+ * Returns the API status, or -1 when no staging region could be made.
+ */
+static int dtoh_staged(const struct ava_cu_api *a, void *dst, uint64_t src, uint64_t n, CUstream st, int flags)
 {
 	uint64_t half = ava_cu_chunk(), done = 0, len, prev_len = 0, prev_off = 0;
 	struct ava_obj *hm = staging_get(half);
@@ -527,8 +537,8 @@ int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
 		len = 0;
 		if (done < n) {
 			len = n - done < half ? n - done : half;
-			if (stage(hm, (uint64_t)(k & 1) * half, src + done, len, arg)) {
-				r = CUDA_ERROR_NO_DEVICE;
+			if (a->stage_dtoh(hm, (uint64_t)(k & 1) * half, src + done, len, st, flags)) {
+				r = a->err_no_device;
 				goto out;
 			}
 		}
@@ -536,7 +546,7 @@ int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
 			ava_cu_memcpy((uint8_t *)dst + prev_off, staging_p + (uint64_t)((k - 1) & 1) * half, prev_len);
 		have_prev = 0;
 		if (len) {
-			if ((r = sync()) != 0)	/* the worker has filled half k & 1 */
+			if ((r = a->sync()) != 0)	/* the worker has filled half k & 1 */
 				goto out;
 			have_prev = 1;
 			prev_len = len;
@@ -551,6 +561,64 @@ out:
 	return r;
 }
 
+int ava_cu_host_alloc(const struct ava_cu_api *a, void **pp, size_t size, unsigned int flags)
+{
+	ava_hostmem_t hm = NULL;
+	void *p = NULL;
+	int r;
+
+	ava_cu_hostmem_lock();
+	r = a->host_alloc(&hm, size, flags);
+	if (r == 0 && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, size, flags))) {
+		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
+		r = a->err_not_supported;
+	}
+	/* the worker cannot share memory on this transport: local memory */
+	if (r == a->err_not_supported)
+		r = (p = ava_cu_hostmem_local(size, flags)) ? 0 : a->err_no_memory;
+	ava_cu_hostmem_unlock();
+	*pp = p;
+	return r;
+}
+
+int ava_cu_copy_htod(const struct ava_cu_api *a, uint64_t dst, const void *src, uint64_t n, CUstream st,
+		     int stream_api)
+{
+	uint64_t off = 0;
+	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
+	int64_t ret = 0;
+	int ts;
+
+	if (hm)
+		return a->hostmem(dst, hm, off, n, 1, st, stream_api ? AVA_CU_CP_STREAM : 0);
+	ts = htod_pageable(a->api, a->htod_fn, dst, src, n, ava_cu_stream_id(st, AVA_HT_CUDA_stream), stream_api, &ret);
+	if (ts != AVA_S_OK)
+		return (int)ava_status_error(ts, a->err_no_device, a->err_no_memory, a->err_not_supported);
+	return (int)ret;
+}
+
+int ava_cu_copy_dtoh(const struct ava_cu_api *a, void *dst, uint64_t src, uint64_t n, CUstream st,
+		     int stream_api)
+{
+	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
+	struct ava_obj *hm = dst ? ava_cu_hostmem_find(dst, n, &off) : NULL;
+	int flags = stream_api ? AVA_CU_CP_STREAM : 0;
+	int r;
+
+	if (hm)
+		return a->hostmem(src, hm, off, n, 0, st, flags);
+	if (dst && n > chunk && (r = dtoh_staged(a, dst, src, n, st, flags)) >= 0)
+		return r;
+	for (;;) {
+		uint64_t part = n - done < chunk ? n - done : chunk;
+
+		r = a->dtoh(dst ? (uint8_t *)dst + done : NULL, src + done, part, st, flags);
+		if (r != 0 || done + part >= n)
+			return r;
+		done += part;
+	}
+}
+
 /* ------------------------------------------------------------------ kernel parameters */
 
 struct ava_cu_finfo *ava_cu_finfo_of(const void *fn)
@@ -560,7 +628,8 @@ struct ava_cu_finfo *ava_cu_finfo_of(const void *fn)
 	return o ? (struct ava_cu_finfo *)ava_obj_part(o) : NULL;
 }
 
-int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t bytes)
+/* Stores info (AVA_CU_PARAM_INFO_WORDS layout, bytes long) with fn's object. */
+static int finfo_set(const void *fn, const unsigned long long *info, size_t bytes)
 {
 	struct ava_obj *o = ava_obj_check(fn, 0);
 	struct ava_cu_finfo *fi;
@@ -592,6 +661,26 @@ int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t byte
 	if (ava_obj_attach(o, &fi->part))
 		free(fi);
 	return 0;
+}
+
+int ava_cu_func_ready(const struct ava_cu_api *a, void *fn)
+{
+	unsigned long long *info;
+	size_t bytes = 0;
+	int r;
+
+	if (ava_cu_finfo_of(fn))
+		return 0;
+	if (!ava_obj_check(fn, a->func_type))
+		return a->err_bad_func;
+	info = malloc(AVA_CU_PARAM_INFO_WORDS * sizeof(*info));
+	if (!info)
+		return a->err_no_memory;
+	r = a->func_params(fn, AVA_CU_PARAM_INFO_WORDS, info, &bytes);
+	if (r == 0 && finfo_set(fn, info, bytes))
+		r = a->err_bad_params;
+	free(info);
+	return r;
 }
 
 /* n, then the packed parameter buffer as one data item. */

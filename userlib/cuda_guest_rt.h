@@ -58,6 +58,8 @@ void ava_cu_track_add(int ret, uint64_t ptr, uint64_t size);
 void ava_cu_track_del(int ret, uint64_t ptr);
 int ava_cu_is_device(uint64_t ptr);
 
+struct ava_cu_api;
+
 /* ------------------------------------------------------------ pinned host memory */
 /* After an alloc call succeeded: takes the region's memory from the worker
  * (an fd on the session socket), maps it and remembers it. */
@@ -67,6 +69,9 @@ struct ava_obj *ava_cu_hostmem_find(const void *p, uint64_t n, uint64_t *off);
 /* Forgets and unmaps the region starting at p: 0 and its object (to
  * release; NULL for local memory), or -1 when p starts no region. */
 int ava_cu_hostmem_unmap(void *p, struct ava_obj **obj);
+/* Pinned host memory of size bytes into *p, mapped from the worker where the
+ * transport shares memory, else local memory: 0 or the API's error. */
+int ava_cu_host_alloc(const struct ava_cu_api *a, void **p, size_t size, unsigned int flags);
 /* Local memory standing in for pinned memory the worker cannot share. */
 void *ava_cu_hostmem_local(uint64_t size, unsigned int flags);
 int ava_cu_hostmem_flags(const void *p, unsigned int *flags);
@@ -79,25 +84,77 @@ uint64_t ava_cu_chunk(void);
 /* memcpy, over helper threads when large (AVA_CUDA_COPY_THREADS). */
 void ava_cu_memcpy(void *dst, const void *src, size_t n);
 /*
- * A pageable host-to-device copy (func: avaCuMemcpyHtoD or avaRtMemcpyHtoD,
- * same layout) in chunks, each one's data copied straight into the command
- * or the arena.  A stream-ordered copy (stream_api) never waits; a plain
- * one waits for its last chunk.  Returns the transport status of the chunk
- * that failed, or AVA_S_OK; *ret the API's result (0 = success).
+ * What the paths both shims share need of one API (driver or runtime):
+ * its generated calls, the same calls under that API's names and types,
+ * and its codes; results are that API's codes, 0 = success.
  */
-int ava_cu_htod(uint32_t api, uint32_t func, uint64_t dst, const void *src, uint64_t n, uint64_t stream_id,
-		int stream_api, int64_t *ret);
+struct ava_cu_api {
+	uint32_t api, htod_fn;	/* AVA_API_* and its avaCuMemcpyHtoD or avaRtMemcpyHtoD */
+	uint32_t func_type;	/* the handle type of its kernel functions */
+	int err_no_device, err_no_memory, err_not_supported;	/* for a failed transport */
+	int err_bad_func;	/* not a function of the API */
+	int err_bad_params;	/* the worker's parameter layout is unusable */
+	int (*hostmem)(uint64_t dev, struct ava_obj *hm, uint64_t off, uint64_t n, int to_device, CUstream st,
+		       int flags);
+	int (*dtoh)(void *dst, uint64_t src, uint64_t n, CUstream st, int flags);
+	/* asks the worker to copy n bytes at src into hm at off, without waiting */
+	int (*stage_dtoh)(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, CUstream st, int flags);
+	/* waits for the calls sent without waiting: the first one's result */
+	int (*sync)(void);
+	/* a function's parameter layout (AVA_CU_PARAM_INFO_WORDS words at most) */
+	int (*func_params)(void *fn, size_t cap, unsigned long long *info, size_t *info_bytes);
+	/* pinned host memory the worker shares (its fd follows on the socket) */
+	int (*host_alloc)(ava_hostmem_t *hm, size_t size, unsigned int flags);
+};
 /*
- * A large device-to-host copy into pageable memory, pipelined through a
- * pinned staging region shared with the worker (two halves of
- * ava_cu_chunk() bytes): stage() asks the worker to fill a half without
- * waiting, sync() waits for it and returns the API status, while the guest
- * copies the other half out.  Returns the API status, or -1 when no staging
- * region could be made (the caller copies in plain chunks).
+ * Defines name, a shim's struct ava_cu_api, with the adapters it needs:
+ * gen is the prefix of the API's generated calls (avagen_avaCu,
+ * avagen_avaRt), devptr(x) turns a uint64_t into its device pointer type;
+ * the rest are the fields of struct ava_cu_api in their order.
  */
-int ava_cu_dtoh_staged(void *dst, uint64_t src, uint64_t n,
-		       int (*stage)(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg),
-		       int (*sync)(void), void *arg);
+#define AVA_CU_API_DEFINE(name, gen, devptr, api_, htod_fn_, func_type_, no_device, no_memory, not_supported,	\
+			  bad_func, bad_params)								\
+static int name##_hostmem(uint64_t dev, struct ava_obj *hm, uint64_t off, uint64_t n, int to_device,		\
+			  CUstream st, int flags)								\
+{														\
+	return gen##MemcpyHostmem(devptr(dev), (ava_hostmem_t)hm, off, n, to_device, st, flags);		\
+}														\
+static int name##_dtoh(void *dst, uint64_t src, uint64_t n, CUstream st, int flags)				\
+{														\
+	return gen##MemcpyDtoH(dst, devptr(src), n, st, flags);						\
+}														\
+static int name##_stage_dtoh(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, CUstream st,		\
+			     int flags)										\
+{														\
+	return gen##StageDtoH((ava_hostmem_t)hm, off, devptr(src), n, st, flags);				\
+}														\
+static int name##_sync(void)											\
+{														\
+	return gen##Sync();											\
+}														\
+static int name##_func_params(void *fn, size_t cap, unsigned long long *info, size_t *info_bytes)		\
+{														\
+	return gen##FuncParams(fn, cap, info, info_bytes);							\
+}														\
+static int name##_host_alloc(ava_hostmem_t *hm, size_t size, unsigned int flags)				\
+{														\
+	return gen##HostAlloc(hm, size, flags);									\
+}														\
+static const struct ava_cu_api name = {										\
+	api_, htod_fn_, func_type_, no_device, no_memory, not_supported, bad_func, bad_params,			\
+	name##_hostmem, name##_dtoh, name##_stage_dtoh, name##_sync, name##_func_params, name##_host_alloc,	\
+}
+
+/*
+ * Copies between pageable or pinned host memory and the device, ordered on
+ * st when stream_api (a *Async call): pinned memory in one call, pageable
+ * memory through the arena in chunks; a large device-to-host copy is
+ * pipelined through a pinned staging region shared with the worker.
+ */
+int ava_cu_copy_htod(const struct ava_cu_api *a, uint64_t dst, const void *src, uint64_t n, CUstream st,
+		     int stream_api);
+int ava_cu_copy_dtoh(const struct ava_cu_api *a, void *dst, uint64_t src, uint64_t n, CUstream st,
+		     int stream_api);
 
 /* ------------------------------------------------------------ kernel parameters */
 /* Layout of a function's parameters, kept with its guest object. */
@@ -109,8 +166,8 @@ struct ava_cu_finfo {
 	uint64_t *size;
 };
 struct ava_cu_finfo *ava_cu_finfo_of(const void *fn);
-/* Stores info (AVA_CU_PARAM_INFO_WORDS layout, bytes long) with fn's object. */
-int ava_cu_finfo_set(const void *fn, const unsigned long long *info, size_t bytes);
+/* Makes sure fn has its parameter layout, fetched from the worker once: 0 or the API's error. */
+int ava_cu_func_ready(const struct ava_cu_api *a, void *fn);
 /* codecs @kparams (driver) and @rtkparams (runtime) */
 void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void **extra);
 void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kernel);

@@ -224,25 +224,15 @@ cudaError_t avaguest_cudaGetKernel(cudaKernel_t *kernelPtr, const void *entryFun
 	return __cudaGetKernel(kernelPtr, entryFuncAddr);
 }
 
-/* The kernel's parameter layout, fetched from the worker once. */
+#define RT_DEVPTR(x) ((void *)(uintptr_t)(x))
+/* what the paths shared with the driver shim call */
+AVA_CU_API_DEFINE(api, avagen_avaRt, RT_DEVPTR, AVA_API_CUDART, AVA_FN_CUDART_avaRtMemcpyHtoD, AVA_HT_CUDA_kfunc,
+		  cudaErrorNoDevice, cudaErrorMemoryAllocation, cudaErrorNotSupported,
+		  cudaErrorInvalidDeviceFunction, cudaErrorInvalidDeviceFunction);
+
 static cudaError_t kernel_ready(cudaKernel_t k)
 {
-	unsigned long long *info;
-	size_t bytes = 0;
-	cudaError_t r;
-
-	if (ava_cu_finfo_of(k))
-		return cudaSuccess;
-	if (!ava_obj_check(k, AVA_HT_CUDA_kfunc))
-		return cudaErrorInvalidDeviceFunction;
-	info = malloc(AVA_CU_PARAM_INFO_WORDS * sizeof(*info));
-	if (!info)
-		return cudaErrorMemoryAllocation;
-	r = avagen_avaRtFuncParams(k, AVA_CU_PARAM_INFO_WORDS, info, &bytes);
-	if (r == cudaSuccess && ava_cu_finfo_set(k, info, bytes))
-		r = cudaErrorInvalidDeviceFunction;
-	free(info);
-	return r;
+	return (cudaError_t)ava_cu_func_ready(&api, k);
 }
 
 AVA_EXPORT cudaError_t __cudaLaunchKernel(cudaKernel_t kernel, dim3 gridDim, dim3 blockDim, void **args,
@@ -287,67 +277,15 @@ void ava_cudart_hostfn_put(struct ava_call *c, const void *func)
 
 /* ------------------------------------------------------------------ copies */
 
+
 static cudaError_t htod(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
 {
-	uint64_t off = 0;
-	struct ava_obj *hm = src ? ava_cu_hostmem_find(src, n, &off) : NULL;
-	int64_t ret = 0;
-	int ts;
-
-	if (hm)
-		return avagen_avaRtMemcpyHostmem(dst, (ava_hostmem_t)hm, off, n, 1, st,
-						 stream_api ? AVA_CU_CP_STREAM : 0);
-	ts = ava_cu_htod(AVA_API_CUDART, AVA_FN_CUDART_avaRtMemcpyHtoD, (uint64_t)(uintptr_t)dst, src, n,
-			 ava_cu_stream_id(st, AVA_HT_CUDA_stream), stream_api, &ret);
-	if (ts != AVA_S_OK)
-		return (cudaError_t)ava_status_error(ts, cudaErrorNoDevice, cudaErrorMemoryAllocation,
-						     cudaErrorNotSupported);
-	return (cudaError_t)ret;
-}
-
-static int rt_sync(void)
-{
-	return (int)avagen_avaRtSync();
-}
-
-struct stage_arg {
-	cudaStream_t st;
-	int flags;
-};
-
-static int rt_stage(struct ava_obj *hm, uint64_t off, uint64_t src, uint64_t n, void *arg)
-{
-	struct stage_arg *a = arg;
-
-	return avagen_avaRtStageDtoH((ava_hostmem_t)hm, off, (const void *)(uintptr_t)src, n, a->st, a->flags) !=
-	       cudaSuccess;
+	return (cudaError_t)ava_cu_copy_htod(&api, (uint64_t)(uintptr_t)dst, src, n, st, stream_api);
 }
 
 static cudaError_t dtoh(void *dst, const void *src, size_t n, cudaStream_t st, int stream_api)
 {
-	uint64_t off = 0, chunk = ava_cu_chunk(), done = 0;
-	struct ava_obj *hm = dst ? ava_cu_hostmem_find(dst, n, &off) : NULL;
-	int base = stream_api ? AVA_CU_CP_STREAM : 0;
-	cudaError_t r;
-
-	if (hm)
-		return avagen_avaRtMemcpyHostmem((void *)(uintptr_t)src, (ava_hostmem_t)hm, off, n, 0, st, base);
-	if (dst && n > chunk) {
-		struct stage_arg a = { st, base };
-		int rr = ava_cu_dtoh_staged(dst, (uint64_t)(uintptr_t)src, n, rt_stage, rt_sync, &a);
-
-		if (rr >= 0)
-			return (cudaError_t)rr;
-	}
-	for (;;) {
-		size_t part = n - done < chunk ? n - done : chunk;
-
-		r = avagen_avaRtMemcpyDtoH(dst ? (uint8_t *)dst + done : NULL, (const uint8_t *)src + done, part,
-					   st, base);
-		if (r != cudaSuccess || done + part >= n)
-			return r;
-		done += part;
-	}
+	return (cudaError_t)ava_cu_copy_dtoh(&api, dst, (uint64_t)(uintptr_t)src, n, st, stream_api);
 }
 
 static enum cudaMemcpyKind classify(const void *dst, const void *src)
@@ -540,24 +478,9 @@ cudaError_t avaguest_cudaGetSymbolSize(size_t *size, const void *symbol)
 
 cudaError_t avaguest_cudaHostAlloc(void **pHost, size_t size, unsigned int flags)
 {
-	ava_hostmem_t hm = NULL;
-	void *p = NULL;
-	cudaError_t r;
-
 	if (!pHost)
 		return rt_err(cudaErrorInvalidValue);
-	ava_cu_hostmem_lock();
-	r = avagen_avaRtHostAlloc(&hm, size, flags);
-	if (r == cudaSuccess && !(p = ava_cu_hostmem_map((struct ava_obj *)hm, size, flags))) {
-		ava_obj_release(hm, AVA_HT_CUDA_hostmem);
-		r = cudaErrorNotSupported;
-	}
-	/* the worker cannot share memory on this transport: local memory */
-	if (r == cudaErrorNotSupported)
-		r = (p = ava_cu_hostmem_local(size, flags)) ? cudaSuccess : cudaErrorMemoryAllocation;
-	ava_cu_hostmem_unlock();
-	*pHost = p;
-	return rt_err(r);
+	return rt_err((cudaError_t)ava_cu_host_alloc(&api, pHost, size, flags));
 }
 
 cudaError_t avaguest_cudaMallocHost(void **ptr, size_t size)

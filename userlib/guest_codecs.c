@@ -108,27 +108,23 @@ void ava_props_from_wire(uint32_t api, intptr_t *props, uint64_t n)
 	}
 }
 
+static void props_from_wire(void *api, intptr_t *props, uint64_t n)
+{
+	ava_props_from_wire(*(uint32_t *)api, props, n);
+}
+
+static void slot_from_wire(void *api, uint32_t type, void **slot)
+{
+	uint64_t id;
+
+	memcpy(&id, slot, 8);
+	*slot = id ? ava_obj_from_id(*(uint32_t *)api, type, id, 0) : NULL;
+}
+
 void ava_info_from_wire(uint32_t api, const struct ava_info_entry *table, uint32_t key,
 			void *value, uint64_t len)
 {
-	uint64_t i, id;
-	void **slots = value;
-
-	for (; table->key; table++) {
-		if (table->key != key)
-			continue;
-		if (table->kind == AVA_INFO_PROPS) {
-			ava_props_from_wire(api, value, len / sizeof(intptr_t));
-			return;
-		}
-		for (i = 0; i < len / 8; i++) {
-			memcpy(&id, &slots[i], 8);
-			slots[i] = id ? ava_obj_from_id(api, table->type, id, 0) : NULL;
-			if (table->kind == AVA_INFO_ONE)
-				break;
-		}
-		return;
-	}
+	ava_info_walk(table, key, value, len, props_from_wire, slot_from_wire, &api);
 }
 
 void ava_props_put(struct ava_call *c, const intptr_t *props, uint32_t api)

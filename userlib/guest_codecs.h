@@ -11,17 +11,7 @@
 #include <stdint.h>
 
 #include "guest_call.h"
-
-/* Kinds of info values that carry handles (generated tables). */
-#define AVA_INFO_ONE	1	/* one handle */
-#define AVA_INFO_ARRAY	2	/* an array of handles */
-#define AVA_INFO_PROPS	3	/* a property list with handle values */
-
-struct ava_info_entry {
-	uint32_t key;
-	uint32_t kind;
-	uint32_t type;
-};
+#include "info_table.h"
 
 /* Kernel argument kinds on the wire. */
 #define AVA_KARG_NULL	0

@@ -69,6 +69,23 @@ int ava_obj_attach(struct ava_obj *o, struct ava_obj_part *part)
 	return atomic_compare_exchange_strong(&o->part, &none, part) ? 0 : -1;
 }
 
+struct ava_obj_part *ava_obj_part_get(struct ava_obj *o, size_t size, void (*free_part)(struct ava_obj_part *))
+{
+	struct ava_obj_part *part = ava_obj_part(o);
+
+	if (part)
+		return part;
+	part = calloc(1, size);
+	if (!part)
+		return NULL;
+	part->free = free_part;
+	if (ava_obj_attach(o, part)) {	/* another thread attached one first */
+		free(part);
+		part = ava_obj_part(o);
+	}
+	return part;
+}
+
 void ava_obj_publish(struct ava_obj *o)
 {
 	pthread_mutex_lock(&obj_lock);

@@ -10,6 +10,7 @@
 #define AVA_GUEST_OBJECTS_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define AVA_ID_INVALID UINT64_MAX	/* never in a worker's table */
@@ -48,6 +49,10 @@ static inline struct ava_obj_part *ava_obj_part(struct ava_obj *o)
 {
 	return atomic_load_explicit(&o->part, memory_order_acquire);
 }
+
+/* o's part; made (size bytes, zeroed, freed with free_part) when o has none
+ * yet.  NULL when out of memory. */
+struct ava_obj_part *ava_obj_part_get(struct ava_obj *o, size_t size, void (*free_part)(struct ava_obj_part *));
 
 /* The table the ICD loader dispatches through, per API (may be NULL). */
 void ava_obj_set_dispatch(uint32_t api, const void *table);

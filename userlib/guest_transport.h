@@ -46,6 +46,20 @@ struct ava_transport_ops {
 	ssize_t (*recv_fd)(struct ava_session *s, void *buf, size_t len, int *fd);
 };
 
+/*
+ * A transport's table: each transport names its operations <prefix>_<op>
+ * (local_send, kernel_send, ...) and defines ava_transport_<prefix> with
+ * AVA_TRANSPORT_OPS(prefix).
+ */
+#define AVA_TRANSPORT_OPS(prefix) {					\
+	.name = #prefix, .present = prefix##_present,			\
+	.connect = prefix##_connect, .forget = prefix##_forget,		\
+	.send = prefix##_send, .reply_seq = prefix##_reply_seq,		\
+	.wait = prefix##_wait, .stream_open = prefix##_stream_open,	\
+	.stream_run = prefix##_stream_run,				\
+	.notes_begin = prefix##_notes_begin, .recv_fd = prefix##_recv_fd, \
+}
+
 extern const struct ava_transport_ops ava_transport_local;
 extern const struct ava_transport_ops ava_transport_kernel;
 

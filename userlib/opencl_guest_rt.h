@@ -58,6 +58,11 @@ struct ava_cl_mem {
 
 /* The record of a memory object, or NULL when none was kept. */
 const struct ava_cl_mem *ava_cl_mem_of(const void *memobj);
+/* The same, for a memory object already looked up. */
+static inline const struct ava_cl_mem *ava_cl_mem_part(struct ava_obj *o)
+{
+	return (const struct ava_cl_mem *)ava_obj_part(o);
+}
 
 /*
  * CL_INVALID_OPERATION when the object's host-access flags forbid the host

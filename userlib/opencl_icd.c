@@ -141,9 +141,10 @@ cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem m, cl_mem_info param, size_t size,
 					       void *value, size_t *size_ret)
 {
-	const struct ava_cl_mem *mem = ava_cl_mem_of(m);
+	struct ava_obj *o = ava_obj_check(m, AVA_HT_OPENCL_mem);
+	const struct ava_cl_mem *mem = o ? ava_cl_mem_part(o) : NULL;
 
-	if (ava_obj_check(m, AVA_HT_OPENCL_mem) && param == CL_MEM_HOST_PTR) {
+	if (o && param == CL_MEM_HOST_PTR) {
 		void *host_ptr = mem ? mem->host_ptr : NULL;
 
 		return give(&host_ptr, sizeof(void *), size, value, size_ret);

@@ -47,28 +47,15 @@ static void mem_free(struct ava_obj_part *part)
 static struct ava_cl_mem *mem_part(const void *p)
 {
 	struct ava_obj *o = ava_obj_check(p, AVA_HT_OPENCL_mem);
-	struct ava_cl_mem *mem;
 
-	if (!o)
-		return NULL;
-	if ((mem = (struct ava_cl_mem *)ava_obj_part(o)))
-		return mem;
-	mem = calloc(1, sizeof(*mem));
-	if (!mem)
-		return NULL;
-	mem->part.free = mem_free;
-	if (ava_obj_attach(o, &mem->part)) {
-		free(mem);	/* another thread was first */
-		mem = (struct ava_cl_mem *)ava_obj_part(o);
-	}
-	return mem;
+	return o ? (struct ava_cl_mem *)ava_obj_part_get(o, sizeof(struct ava_cl_mem), mem_free) : NULL;
 }
 
 const struct ava_cl_mem *ava_cl_mem_of(const void *memobj)
 {
 	struct ava_obj *o = ava_obj_check(memobj, AVA_HT_OPENCL_mem);
 
-	return o ? (const struct ava_cl_mem *)ava_obj_part(o) : NULL;
+	return o ? ava_cl_mem_part(o) : NULL;
 }
 
 cl_int ava_cl_host_access_error(const void *memobj, int host_writes)

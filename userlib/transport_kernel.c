@@ -53,7 +53,6 @@ static struct {
 	int fd;			/* /dev/ava */
 	uint32_t replies;	/* replies received */
 	uint32_t reply_len;	/* length of the last reply */
-	int connected;		/* a kernel session is open in this process */
 	int pump_wanted;	/* the application registered a callback */
 	int pump_started;
 } K = { .fd = -1 };
@@ -69,7 +68,7 @@ static void pump_start(struct ava_session *s)
 	pthread_t th;
 
 	pthread_mutex_lock(&pump_lock);
-	if (K.connected && K.pump_wanted && !K.pump_started) {
+	if (K.fd >= 0 && K.pump_wanted && !K.pump_started) {
 		pthread_attr_init(&at);
 		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		K.pump_started = pthread_create(&th, &at, note_pump, s) == 0;
@@ -192,7 +191,6 @@ static int kernel_connect(struct ava_session *s)
 	}
 	K.fd = fd;
 	K.replies = 0;
-	K.connected = 1;
 	pump_start(s);
 	ava_log("kernel transport: session %u on %s (queue %u of %u), arena %llu MiB", K.info.session, path,
 		K.info.queue, K.info.num_queues, (unsigned long long)(arena >> 20));
@@ -209,7 +207,6 @@ static void kernel_forget(struct ava_session *s)
 	release_memory();
 	pthread_mutex_init(&pump_lock, NULL);
 	K.pump_started = 0;
-	K.connected = 0;
 }
 
 static int stream_ref(const struct ava_buf_ref *r)
@@ -445,16 +442,4 @@ static ssize_t kernel_recv_fd(struct ava_session *s, void *buf, size_t len, int 
 	return -1;
 }
 
-const struct ava_transport_ops ava_transport_kernel = {
-	.name = "kernel",
-	.present = kernel_present,
-	.connect = kernel_connect,
-	.forget = kernel_forget,
-	.send = kernel_send,
-	.reply_seq = kernel_reply_seq,
-	.wait = kernel_wait,
-	.stream_open = kernel_stream_open,
-	.stream_run = kernel_stream_run,
-	.notes_begin = kernel_notes_begin,
-	.recv_fd = kernel_recv_fd,
-};
+const struct ava_transport_ops ava_transport_kernel = AVA_TRANSPORT_OPS(kernel);

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,30 +32,11 @@ static const char *socket_path(void)
 	return p && *p ? p : AVA_DEFAULT_SOCKET;
 }
 
-static ssize_t recv_with_fd(int fd_sock, void *buf, size_t len, int flags, int *fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { buf, len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
-	ssize_t n;
-
-	*fd = -1;
-	do {
-		n = recvmsg(fd_sock, &mh, MSG_CMSG_CLOEXEC | flags);
-	} while (n < 0 && errno == EINTR);
-	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return n;
-}
-
 static int recv_hello_reply(int fd_sock, struct ava_hello_reply *rep)
 {
 	int fd;
 
-	if (recv_with_fd(fd_sock, rep, sizeof(*rep), 0, &fd) != (ssize_t)sizeof(*rep)) {
+	if (ava_recv_with_fd(fd_sock, rep, sizeof(*rep), 0, &fd) != (ssize_t)sizeof(*rep)) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -66,29 +46,22 @@ static int recv_hello_reply(int fd_sock, struct ava_hello_reply *rep)
 
 static int local_connect(struct ava_session *s)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct ava_hello hello = { AVA_HELLO_MAGIC, AVA_WIRE_VERSION, (uint32_t)getpid(), 0 };
-	struct ava_hello_reply rep;
+	struct ava_hello_reply rep = { 0 };
 	const char *path = socket_path();
 	struct ava_shm_ctl *ctl;
 	int fd;
 	void *m;
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -1;
-	strcpy(sa.sun_path, path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0)
-		return -1;
-	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	sock = ava_local_connect(path);
+	if (sock < 0) {
 		ava_log("cannot connect to the AvA daemon at %s: %s", path, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if (write(sock, &hello, sizeof(hello)) != (ssize_t)sizeof(hello))
 		goto fail;
 	fd = recv_hello_reply(sock, &rep);
-	if (fd < 0 || rep.magic != AVA_HELLO_MAGIC || rep.status != 0 ||
-	    rep.shm_size < ava_shm_arena_off() + 4096) {
+	if (fd < 0 || !ava_hello_reply_ok(&rep)) {
 		ava_log("the AvA daemon refused the session (status %u)", rep.status);
 		if (fd >= 0)
 			close(fd);
@@ -239,7 +212,7 @@ static void local_notes_begin(struct ava_session *s)
 static ssize_t local_recv_fd(struct ava_session *s, void *buf, size_t len, int *fd)
 {
 	(void)s;
-	return recv_with_fd(sock, buf, len, MSG_WAITALL, fd);
+	return ava_recv_with_fd(sock, buf, len, MSG_WAITALL, fd);
 }
 
 static int local_present(void)
@@ -255,16 +228,4 @@ static void local_forget(struct ava_session *s)
 	sock = -1;
 }
 
-const struct ava_transport_ops ava_transport_local = {
-	.name = "local",
-	.present = local_present,
-	.connect = local_connect,
-	.forget = local_forget,
-	.send = local_send,
-	.reply_seq = local_reply_seq,
-	.wait = local_wait,
-	.stream_open = local_stream_open,
-	.stream_run = local_stream_run,
-	.notes_begin = local_notes_begin,
-	.recv_fd = local_recv_fd,
-};
+const struct ava_transport_ops ava_transport_local = AVA_TRANSPORT_OPS(local);

@@ -45,8 +45,14 @@ uint64_t avaw_get_u64(struct avaw_call *c)
 	return ava_rbuf_u64(&c->r);
 }
 
-static const struct ava_buf_ref *ref_at(struct avaw_call *c, uint64_t idx, uint32_t flag, uint64_t len)
+/*
+ * The arena bytes of the buffer reference the next word names: one with flag
+ * set, not streamed, at least len bytes long; NULL (and the call failed)
+ * otherwise.
+ */
+static void *get_ref(struct avaw_call *c, uint32_t flag, uint64_t len)
 {
+	uint64_t idx = avaw_get_u64(c);
 	const struct ava_buf_ref *r;
 
 	if (idx >= c->nrefs) {
@@ -58,62 +64,65 @@ static const struct ava_buf_ref *ref_at(struct avaw_call *c, uint64_t idx, uint3
 		avaw_fail(c, AVA_S_BAD_REF);
 		return NULL;
 	}
-	return r;
+	return c->s->arena + r->offset;
+}
+
+#define DATA_ABSENT	0u
+#define DATA_MALFORMED	4u
+
+/*
+ * Reads an argument's data word, 0 when the argument is absent, else its
+ * length << 2 | how it comes (AVA_DATA_*): returns how (DATA_ABSENT, or
+ * DATA_MALFORMED for a length without a how) and stores the length.
+ */
+static unsigned int get_data_word(struct avaw_call *c, uint64_t *len)
+{
+	uint64_t w = avaw_get_u64(c);
+
+	*len = w >> 2;
+	return w && !(w & 3) ? DATA_MALFORMED : (unsigned int)(w & 3);
 }
 
 void avaw_get_data(struct avaw_call *c, struct avaw_data *d)
 {
-	uint64_t w = avaw_get_u64(c);
-	const struct ava_buf_ref *r;
+	unsigned int how;
 
 	memset(d, 0, sizeof(*d));
-	if (!w)
-		return;
-	d->present = 1;
-	d->len = w >> 2;
-	switch (w & 3) {
-	case AVA_DATA_INLINE:
+	how = get_data_word(c, &d->len);
+	d->present = how != DATA_ABSENT;
+	if (how == AVA_DATA_INLINE) {
 		d->p = ava_rbuf_bytes(&c->r, d->len);
-		break;
-	case AVA_DATA_REF:
-		r = ref_at(c, avaw_get_u64(c), AVA_REF_IN, d->len);
-		if (r) {
-			d->p = c->s->arena + r->offset;
-			d->shared = 1;
-			c->s->stats[AVA_STAT_ARENA_BYTES] += d->len;
-		}
-		break;
-	default:
+	} else if (how == AVA_DATA_REF) {
+		d->p = get_ref(c, AVA_REF_IN, d->len);
+		d->shared = d->p != NULL;
+		c->s->stats[AVA_STAT_ARENA_BYTES] += d->p ? d->len : 0;
+	} else if (how != DATA_ABSENT) {
 		avaw_set_bad(c);
 	}
-	if (d->len == 0)
+	if (d->present && d->len == 0)
 		d->p = empty_data;
 }
 
 void avaw_get_out(struct avaw_call *c, struct avaw_out *o)
 {
-	uint64_t w = avaw_get_u64(c);
-	const struct ava_buf_ref *r;
+	unsigned int how;
 
 	memset(o, 0, sizeof(*o));
-	if (!w)
-		return;
-	o->present = 1;
-	o->cap = w >> 2;
-	switch (w & 3) {
+	how = get_data_word(c, &o->cap);
+	o->present = how != DATA_ABSENT;
+	switch (how) {
+	case DATA_ABSENT:
+		break;
 	case AVA_DATA_INLINE_PRELOAD:
 		o->preload = ava_rbuf_bytes(&c->r, o->cap);
 		/* fall through */
-	case AVA_DATA_INLINE:
+	case AVA_DATA_INLINE:	/* the reply carries it */
 		if (o->cap > AVA_MAX_REPLY_INLINE)
 			avaw_fail(c, AVA_S_TOO_LARGE);
 		break;
 	case AVA_DATA_REF:
-		r = ref_at(c, avaw_get_u64(c), AVA_REF_OUT, o->cap);
-		if (r) {
-			o->p = c->s->arena + r->offset;
-			o->is_ref = 1;
-		}
+		o->p = get_ref(c, AVA_REF_OUT, o->cap);
+		o->is_ref = o->p != NULL;
 		break;
 	default:
 		avaw_set_bad(c);
@@ -137,19 +146,22 @@ void *avaw_alloc(struct avaw_call *c, uint64_t n)
 	return p;
 }
 
-static int64_t expect_bytes(struct avaw_call *c, uint64_t count, uint64_t esize, uint64_t *n)
-{
-	if (count == UINT64_MAX || __builtin_mul_overflow(count, esize, n)) {
-		avaw_fail(c, AVA_S_TOO_LARGE);
-		return AVAW_BAD;
-	}
-	return 0;
-}
-
 static int64_t malformed(struct avaw_call *c)
 {
 	avaw_set_bad(c);
 	return AVAW_BAD;
+}
+
+/* 0 when len bytes are count elements of esize; else the call fails (AVAW_BAD). */
+static int64_t expect_len(struct avaw_call *c, uint64_t len, uint64_t count, uint64_t esize)
+{
+	uint64_t n;
+
+	if (count == UINT64_MAX || __builtin_mul_overflow(count, esize, &n)) {
+		avaw_fail(c, AVA_S_TOO_LARGE);
+		return AVAW_BAD;
+	}
+	return len == n ? 0 : malformed(c);
 }
 
 /* Byte inputs up to this size are structures (buffer regions, fill patterns). */
@@ -173,15 +185,13 @@ int64_t avaw_privatize(struct avaw_call *c, struct avaw_data *d)
 
 int64_t avaw_in(struct avaw_call *c, struct avaw_data *d, uint64_t count, uint64_t esize)
 {
-	uint64_t n;
-
 	if (!d->present)
 		return 0;
-	if (expect_bytes(c, count, esize, &n))
+	if (expect_len(c, d->len, count, esize))
 		return AVAW_BAD;
-	if (d->len != n || !d->p)
+	if (!d->p)
 		return malformed(c);
-	return esize > 1 || n <= SMALL_BYTES ? avaw_privatize(c, d) : 0;
+	return esize > 1 || d->len <= SMALL_BYTES ? avaw_privatize(c, d) : 0;
 }
 
 int64_t avaw_string(struct avaw_call *c, struct avaw_data *d)
@@ -197,18 +207,16 @@ int64_t avaw_string(struct avaw_call *c, struct avaw_data *d)
 
 int64_t avaw_out(struct avaw_call *c, struct avaw_out *o, uint64_t count, uint64_t esize)
 {
-	uint64_t n;
-
-	if (!o->present)
-		return 0;
-	if (expect_bytes(c, count, esize, &n))
+	if (o->present && expect_len(c, o->cap, count, esize))
 		return AVAW_BAD;
-	if (o->cap != n)
-		return malformed(c);
-	if (!o->is_ref && !(o->p = avaw_alloc(c, n)))
-		return AVAW_BAD;
-	if (o->preload && n)
-		memcpy(o->p, o->preload, n);
+	/* an output the reply carries is written in worker memory first */
+	if (o->present && !o->is_ref) {
+		o->p = avaw_alloc(c, o->cap);
+		if (!o->p)
+			return AVAW_BAD;
+		if (o->preload && o->cap)
+			memcpy(o->p, o->preload, o->cap);
+	}
 	return 0;
 }
 

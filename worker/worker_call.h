@@ -16,6 +16,7 @@
 
 #include "../uapi/ava_wire.h"
 #include "../common/hmap.h"
+#include "../common/info_table.h"
 #include "../common/shm_layout.h"
 #include "../common/wire_codec.h"
 #include "worker_mem.h"
@@ -184,16 +185,8 @@ void avaw_pending_free_all(struct avaw_session *s);
 void avaw_handles_release_all(struct avaw_session *s);
 void avaw_session_end(struct avaw_session *s);
 
-/* info values holding handles (tables generated from the spec) */
-#define AVA_INFO_ONE	1
-#define AVA_INFO_ARRAY	2
-#define AVA_INFO_PROPS	3
-struct avaw_info_entry {
-	uint32_t key;
-	uint32_t kind;
-	uint32_t type;
-};
-void avaw_info_to_wire(struct avaw_call *c, const struct avaw_info_entry *t, uint32_t key, void *p, uint64_t len);
+/* info values holding handles (common/info_table.h) */
+void avaw_info_to_wire(struct avaw_call *c, const struct ava_info_entry *t, uint32_t key, void *p, uint64_t len);
 
 /* asynchronous errors and callbacks */
 void avaw_defer(struct avaw_call *c, int64_t err);

@@ -29,21 +29,21 @@ void avaw_blobs_get(struct avaw_call *c, struct avaw_blobs *v, uint64_t count);
 int64_t avaw_blobs_check(struct avaw_call *c, struct avaw_blobs *v, uint64_t count, const size_t *lengths);
 void avaw_blobs_free(struct avaw_call *c, struct avaw_blobs *v, int ok);
 
-struct avaw_zlist {
-	struct avaw_data d;
-	intptr_t *val;
-};
-void avaw_zlist_get(struct avaw_call *c, struct avaw_zlist *v);
-int64_t avaw_zlist_check(struct avaw_call *c, struct avaw_zlist *v);
-void avaw_zlist_free(struct avaw_call *c, struct avaw_zlist *v, int ok);
-
-struct avaw_props {
-	struct avaw_data d;
-	intptr_t *val;
-};
-void avaw_props_get(struct avaw_call *c, struct avaw_props *v);
-int64_t avaw_props_check(struct avaw_call *c, struct avaw_props *v);
-void avaw_props_free(struct avaw_call *c, struct avaw_props *v, int ok);
+/*
+ * @zlist (a zero-terminated list of values) and @props (a key/value list
+ * whose values of some keys are handles): each one data argument, checked
+ * into a private array of intptr_t (val).
+ */
+#define AVAW_LIST_CODEC(name)							\
+	struct avaw_##name {							\
+		struct avaw_data d;						\
+		intptr_t *val;							\
+	};									\
+	void avaw_##name##_get(struct avaw_call *c, struct avaw_##name *v);	\
+	int64_t avaw_##name##_check(struct avaw_call *c, struct avaw_##name *v); \
+	void avaw_##name##_free(struct avaw_call *c, struct avaw_##name *v, int ok)
+AVAW_LIST_CODEC(zlist);
+AVAW_LIST_CODEC(props);
 /* Property keys whose values are handles, registered per API. */
 void avaw_props_set_handle_key(uint32_t api, intptr_t key, uint32_t type, int64_t invalid_err);
 void avaw_props_to_wire(struct avaw_call *c, intptr_t *props, uint64_t n);

@@ -256,26 +256,21 @@ void avaw_handles_release_all(struct avaw_session *s)
 	free(cl.v);
 }
 
-void avaw_info_to_wire(struct avaw_call *c, const struct avaw_info_entry *t, uint32_t key, void *p, uint64_t len)
+static void props_to_wire(void *c, intptr_t *props, uint64_t n)
 {
-	void **slots = p;
-	uint64_t i, id;
+	avaw_props_to_wire(c, props, n);
+}
 
-	for (; t->key; t++) {
-		if (t->key != key)
-			continue;
-		if (t->kind == AVA_INFO_PROPS) {
-			avaw_props_to_wire(c, p, len / sizeof(intptr_t));
-			return;
-		}
-		for (i = 0; i < len / 8; i++) {
-			id = avaw_handle_export(c, t->type, slots[i], 0);
-			memcpy(&slots[i], &id, 8);
-			if (t->kind == AVA_INFO_ONE)
-				break;
-		}
-		return;
-	}
+static void slot_to_wire(void *c, uint32_t type, void **slot)
+{
+	uint64_t id = avaw_handle_export(c, type, *slot, 0);
+
+	memcpy(slot, &id, 8);
+}
+
+void avaw_info_to_wire(struct avaw_call *c, const struct ava_info_entry *t, uint32_t key, void *p, uint64_t len)
+{
+	ava_info_walk(t, key, p, len, props_to_wire, slot_to_wire, c);
 }
 
 /* The session is over: release everything it held, whatever the transport. */

@@ -71,40 +71,16 @@ class Kind:
             raise self.error('%r is not a parameter%s' % (name, ' with @' + annot if annot else ''))
         return q
 
-    # guest side
-    def g_prepare(self, g):
-        return []
-
-    def g_put(self, g):
-        return []
-
-    def g_get(self, g):
-        return []
-
-    def g_finish(self, g):
-        return []
-
-    def g_async_done(self, g):
-        return []
-
-    # worker side
-    def w_decode(self, w):
-        return []
-
-    def w_check(self, w):
-        return []
-
     def w_arg(self, w):
+        """The argument of the vendor call."""
         return self.n
 
-    def w_post(self, w):
+    def _no_lines(self, side, *_):
         return []
 
-    def w_reply(self, w):
-        return []
-
-    def w_free(self, w, ok):
-        return []
+    # the other steps write nothing unless a kind says otherwise
+    g_prepare = g_put = g_get = g_finish = g_async_done = _no_lines
+    w_decode = w_check = w_post = w_reply = w_free = _no_lines
 
 
 class Scalar(Kind):
@@ -187,8 +163,7 @@ class ByVal(Kind):
 
 class Fixed(Kind):
     """@fixed(expr): not sent; the worker passes expr."""
-    annot = 'fixed'
-    args = (1, 1)
+    annot, args = 'fixed', (1, 1)
 
     def g_put(self, g):
         return ['(void)%s;\t/* not sent: the worker uses %s */' % (self.n, self.a())]
@@ -199,10 +174,8 @@ class Fixed(Kind):
 
 class In(Kind):
     """@in(count[, stream=COND]): an input array of count elements."""
+    annot, args, keys = 'in', (1, 1), ('stream',)
     pointer = True
-    annot = 'in'
-    args = (1, 1)
-    keys = ('stream',)
 
     def bytes(self):
         return '(uint64_t)(%s) * %s' % (self.a(), esize(self.p))

@@ -17,3 +17,8 @@ $(SHARED_UNIT_BINS):
 	$(CC) $(SHARED_UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lpthread
 
 unit-tests: $(SHARED_UNIT_BINS)
+
+# the names tests/run's unit suite runs
+.PHONY: list-unit-tests
+list-unit-tests:
+	@echo $(SHARED_UNIT_TESTS)

@@ -111,44 +111,19 @@ void close_inherited(void)
 
 int connect_sock(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int sock;
-
-	if (strlen(g_path) >= sizeof(sa.sun_path))
-		return -1;
-	strcpy(sa.sun_path, g_path);
-	sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0)
-		return -1;
-	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		close(sock);
-		return -1;
-	}
-	return sock;
+	return ava_local_connect(g_path);
 }
 
 /* Receives the hello reply and the fd that may come with it; returns bytes read. */
 ssize_t recv_hello_reply(int sock, struct ava_hello_reply *rep, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { rep, sizeof(*rep) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
 	struct pollfd p = { sock, POLLIN, 0 };
-	struct cmsghdr *cm;
-	ssize_t n;
 
 	*fd = -1;
 	memset(rep, 0, sizeof(*rep));
 	if (poll(&p, 1, TIMEOUT_MS) != 1)
 		return -1;
-	do {
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	} while (n < 0 && errno == EINTR);
-	for (cm = CMSG_FIRSTHDR(&mh); n >= 0 && cm; cm = CMSG_NXTHDR(&mh, cm))
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(cm), sizeof(int));
-	return n;
+	return ava_recv_with_fd(sock, rep, sizeof(*rep), 0, fd);
 }
 
 int sess_open(struct sess *s, int keep_fd)
@@ -165,8 +140,7 @@ int sess_open(struct sess *s, int keep_fd)
 		return -1;
 	}
 	if (write(s->sock, &hello, sizeof(hello)) != (ssize_t)sizeof(hello) ||
-	    recv_hello_reply(s->sock, &rep, &fd) != (ssize_t)sizeof(rep) || fd < 0 ||
-	    rep.magic != AVA_HELLO_MAGIC || rep.status != 0 || rep.shm_size < ava_shm_arena_off() + 4096) {
+	    recv_hello_reply(s->sock, &rep, &fd) != (ssize_t)sizeof(rep) || fd < 0 || !ava_hello_reply_ok(&rep)) {
 		diag("hello refused (status %u)", rep.status);
 		if (fd >= 0)
 			close(fd);
