@@ -194,6 +194,7 @@ $(BUILD)/tests/gpu/cublas_fake: tests/gpu/cublas_fake.c $(CUBLAS_LIB) $(BUILD)/t
 cuda-exports:
 	$(PYTHON) api/gen.py --export-list api/cuda.spec $(CUDA_HOME)/lib64/stubs/libcuda.so $(CUDA_HOME)/include \
 		-D__CUDA_API_VERSION_INTERNAL '<cuda.h>' '<cudaProfiler.h>' > api/cuda.exports
+	{ echo; cat api/cuda.exports.platform; } >> api/cuda.exports
 	$(PYTHON) api/gen.py --export-list api/cudart.spec $(CUDA_HOME)/lib64/libcudart.so.13 $(CUDA_HOME)/include \
 		-D__CUDA_API_VERSION_INTERNAL '<cuda_runtime_api.h>' '<cuda_profiler_api.h>' > api/cudart.exports
 	$(PYTHON) api/gen.py --export-list api/cublas.spec $(CUDA_HOME)/lib64/libcublas.so.13 $(CUDA_HOME)/include \

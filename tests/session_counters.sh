@@ -1,16 +1,19 @@
 # Sourced by the bash test scripts.  With AVA_STATS=1 the guest library
 # prints each session's counters on stderr when it ends
-# (userlib/guest_control.c): "ava: session counters: N calls, ...".
+# (userlib/guest_control.c): "ava: session counters: N calls, ...".  With
+# stdout and stderr in one pipe the line may land in the middle of a line of
+# the program's output (its buffered stdout is flushed after the counters).
 
 # session_calls: the most calls a session made in the text on stdin, 0
 # when it holds no counters (the program did not go through AvA).
 session_calls() {
 	local n
-	n=$(sed -n 's/^ava: session counters: \([0-9]*\) calls.*/\1/p' | sort -n | tail -1)
+	n=$(grep -o 'ava: session counters: [0-9]* calls' | sed 's/[^0-9]*\([0-9]*\).*/\1/' | sort -n | tail -1)
 	echo "${n:-0}"
 }
 
-# without_session_counters: the text on stdin without the counter lines.
+# without_session_counters: the text on stdin without the counter lines
+# (the program's text around one joined again).
 without_session_counters() {
-	grep -v '^ava: session counters: ' || true
+	perl -0pe 's/ava: session counters: [^\n]*\n//g'
 }

@@ -382,9 +382,10 @@ CUresult avaguest_cuGetProcAddress(const char *symbol, void **pfn, int cudaVersi
 	if (self)
 		p = dlsym(self, name);
 	*pfn = p;
+	/* as NVIDIA's: an unknown name is a success with a NULL function */
 	if (symbolStatus)
 		*symbolStatus = p ? CU_GET_PROC_ADDRESS_SUCCESS : CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND;
-	return p ? CUDA_SUCCESS : CUDA_ERROR_NOT_FOUND;
+	return CUDA_SUCCESS;
 }
 
 /*

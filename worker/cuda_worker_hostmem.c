@@ -92,7 +92,7 @@ static int host_alloc(struct avaw_call *c, ava_hostmem_t *out, size_t size, int 
 		return -EINVAL;
 	if (!avaw_share_possible(c->s))
 		return -ENOTSUP;
-	if (size > HOSTMEM_MAX || !(h = malloc(sizeof(*h))))
+	if (size > HOSTMEM_MAX || !(h = calloc(1, sizeof(*h))))
 		return -ENOMEM;
 	p = map_new(len, &fd);
 	err = p ? reg(p, len, flags) : -ENOMEM;
