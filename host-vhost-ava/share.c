@@ -130,24 +130,30 @@ void ava_host_share_drop(struct ava_host_inst *inst, struct ava_host_file *hf)
 	mutex_unlock(&sh->lock);
 }
 
-static ssize_t share_show(struct device *dev, char *buf, const u64 *field)
+/* One counter of the instance's share (the field at off), under its lock. */
+static ssize_t share_show(struct device *dev, char *buf, size_t off)
 {
 	struct ava_host_inst *inst = dev_get_drvdata(dev);
 	u64 v;
 
 	mutex_lock(&inst->share.lock);
-	v = *field;
+	v = *(u64 *)((u8 *)&inst->share + off);
 	mutex_unlock(&inst->share.lock);
 	return sysfs_emit(buf, "%llu\n", v);
 }
 
-static ssize_t mem_quota_bytes_show(struct device *dev,
-				    struct device_attribute *attr, char *buf)
-{
-	struct ava_host_inst *inst = dev_get_drvdata(dev);
-
-	return share_show(dev, buf, &inst->share.quota);
+#define SHARE_SHOW(name, field)						\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	return share_show(dev, buf,					\
+			  offsetof(struct ava_host_share, field));	\
 }
+
+SHARE_SHOW(mem_quota_bytes, quota)
+SHARE_SHOW(mem_used_bytes, used)
+SHARE_SHOW(mem_peak_bytes, peak)
+DEVICE_ATTR_RO(mem_used_bytes);
 
 static ssize_t mem_quota_bytes_store(struct device *dev,
 				     struct device_attribute *attr,
@@ -166,23 +172,6 @@ static ssize_t mem_quota_bytes_store(struct device *dev,
 	return count;
 }
 DEVICE_ATTR_RW(mem_quota_bytes);
-
-static ssize_t mem_used_bytes_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	struct ava_host_inst *inst = dev_get_drvdata(dev);
-
-	return share_show(dev, buf, &inst->share.used);
-}
-DEVICE_ATTR_RO(mem_used_bytes);
-
-static ssize_t mem_peak_bytes_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	struct ava_host_inst *inst = dev_get_drvdata(dev);
-
-	return share_show(dev, buf, &inst->share.peak);
-}
 
 static ssize_t mem_peak_bytes_store(struct device *dev,
 				    struct device_attribute *attr,
