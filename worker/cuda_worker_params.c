@@ -101,6 +101,9 @@ static int64_t kparams_check(struct avaw_call *c, struct avaw_cu_kparams *v, con
 	}
 	if (!v->d.present || v->d.len != fi->total)
 		return err;
+	/* the driver reads the arguments at launch: from a copy the guest cannot rewrite */
+	if (avaw_privatize(c, &v->d))
+		return AVAW_BAD;
 	if (fi->n > STATIC_PARAMS && !(a = avaw_alloc(c, (uint64_t)fi->n * sizeof(void *))))
 		return AVAW_BAD;
 	for (i = 0; i < fi->n; i++)
