@@ -27,7 +27,7 @@ GEN := $(BUILD)/gen
 SPECS := opencl cuda cudart cublas cufft curand
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
-SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
+SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c common/block_cache.c
 # the session, transports and call machinery both shims share
 GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/transport_kernel.c \
 	userlib/guest_call.c userlib/guest_encode.c userlib/guest_arena.c userlib/guest_stream.c \

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "block_cache.h"
 #include "opencl_guest_rt.h"
 
 struct ava_map {
@@ -16,16 +17,31 @@ struct ava_map {
 	uint64_t size;
 	int writes;
 	int owned_buf;		/* ptr was allocated here (not the host_ptr) */
+	uint64_t cap;		/* its allocation's size */
 	struct ava_map *next;
 };
 
 static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* mirrors of ended mappings, kept for the next ones (block_cache.h says why) */
+#define MIRROR_CACHE_MAX (128ull << 20)
+static struct ava_block_cache mirrors = AVA_BLOCK_CACHE_INIT;
+
 static void map_free(struct ava_map *m)
 {
-	if (m->owned_buf)
+	if (m->owned_buf && !ava_block_put(&mirrors, m->ptr, m->cap, MIRROR_CACHE_MAX))
 		free(m->ptr);
 	free(m);
+}
+
+static void *mirror_alloc(uint64_t size, uint64_t *cap)
+{
+	uint64_t len = size ? (size + 4095) & ~(uint64_t)4095 : 4096;
+	void *p = ava_block_take(&mirrors, len, cap);
+
+	if (!p && (p = aligned_alloc(4096, len)))
+		*cap = len;
+	return p;
 }
 
 static void mem_free(struct ava_obj_part *part)
@@ -173,7 +189,7 @@ void *ava_map_open(const void *memobj, uint64_t map_id, uint64_t offset, uint64_
 		/* CL_MEM_USE_HOST_PTR: the mapping must be the application's memory */
 		m->ptr = (char *)mem->host_ptr + offset;
 	} else {
-		m->ptr = aligned_alloc(4096, size ? (size + 4095) & ~(uint64_t)4095 : 4096);
+		m->ptr = mirror_alloc(size, &m->cap);
 		m->owned_buf = 1;
 	}
 	if (!m->ptr) {

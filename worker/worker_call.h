@@ -105,6 +105,7 @@ struct avaw_call {
 	uint64_t exec_ns;
 	void *allocs[AVAW_MAX_ALLOCS];
 	unsigned nallocs;
+	void *deferred;		/* staging of a deferred output (worker_pending.c) */
 };
 
 extern const struct avaw_api *avaw_apis[AVA_API_COUNT];

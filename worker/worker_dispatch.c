@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "worker_call.h"
+#include "worker_staging.h"
 
 const struct avaw_api *avaw_apis[AVA_API_COUNT];
 
@@ -140,6 +141,7 @@ uint32_t avaw_process(struct avaw_session *s, const uint8_t *msg, uint32_t len, 
 		}
 	for (i = 0; i < c.nallocs; i++)
 		free(c.allocs[i]);
+	avaw_staging_free(c.deferred);	/* unless a pending record took it */
 	if (c.bad) {
 		s->stats[AVA_STAT_ERRORS]++;
 		if (getenv("AVA_WORKER_VERBOSE"))

@@ -26,18 +26,23 @@ int avaw_out_defer(struct avaw_call *c, struct avaw_out *o)
 
 	if (!o->present)
 		return 0;
-	if (!avaw_staging_room(o->cap)) {
+	if (c->deferred) {	/* one deferred output per call */
+		avaw_fail(c, AVA_S_MALFORMED);
+		return -1;
+	}
+	staging = avaw_staging_copy(NULL, o->cap);
+	if (!staging) {
 		avaw_fail(c, AVA_S_NO_MEMORY);
 		return -1;
 	}
-	staging = avaw_alloc(c, o->cap);
-	if (!staging)
-		return -1;
+	c->deferred = staging;
 	if (o->stream) {
 		avaw_stream_abort(c);	/* the data streams when it is collected */
 		o->stream = 0;
 	} else if (o->p && o->cap) {
 		memcpy(staging, o->p, o->cap);	/* keeps what a partial read does not write */
+	} else if (o->cap) {
+		memset(staging, 0, o->cap);	/* a reused block holds an earlier transfer */
 	}
 	o->p = staging;
 	o->is_ref = 0;
@@ -66,26 +71,20 @@ static struct pending *pending_insert(struct avaw_call *c, uint64_t id, uint32_t
 	}
 	if (t->retain)
 		t->retain(event);
-	if (data)
-		avaw_staging_add(len);
 	return p;
 }
 
 uint64_t avaw_pending_add(struct avaw_call *c, struct avaw_out *o, uint32_t type, void *event)
 {
 	struct pending *p;
-	unsigned i;
 
-	if (!event || !o->p)
+	if (!event || !o->p || o->p != c->deferred)
 		return 0;
 	p = pending_insert(c, c->s->next_pending_id + 1, type, event, o->p, NULL, o->cap);
 	if (!p)
 		return 0;
 	c->s->next_pending_id = p->id;
-	/* the staging buffer now belongs to the pending record */
-	for (i = 0; i < c->nallocs; i++)
-		if (c->allocs[i] == o->p)
-			c->allocs[i] = NULL;
+	c->deferred = NULL;	/* the staging buffer now belongs to the pending record */
 	return p->id;
 }
 
@@ -104,9 +103,7 @@ static void pending_drop(struct pending *p)
 
 	if (a && a->types[p->type].release)
 		a->types[p->type].release(p->event);
-	if (p->data)
-		avaw_staging_sub(p->len);
-	free(p->data);
+	avaw_staging_free(p->data);
 	free(p);
 }
 

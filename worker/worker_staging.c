@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block_cache.h"
 #include "worker_staging.h"
 
 #define DEFAULT_MB 256
@@ -47,18 +48,34 @@ uint64_t avaw_staging_bytes(void)
 
 /* A copy carries its size in front of it, for the callback that frees it. */
 struct copy_hdr {
-	uint64_t n;
+	uint64_t n;	/* counted bytes */
+	uint64_t cap;	/* bytes allocated, the header included */
 	max_align_t align;
 };
+
+/*
+ * Freed large copies are kept for the next transfer (block_cache.h): at
+ * most half the staging bound, not counted as staged (what they still hold
+ * is this worker's own session's data, never another guest's).
+ */
+static struct ava_block_cache cache = AVA_BLOCK_CACHE_INIT;
 
 /* p NULL: n bytes left for the caller to fill */
 void *avaw_staging_copy(const void *p, uint64_t n)
 {
 	struct copy_hdr *h;
-	uint64_t was = atomic_fetch_add(&staged, n);
+	uint64_t cap, was = atomic_fetch_add(&staged, n);
 
-	if (n > staging_max() || was > staging_max() - n || n > SIZE_MAX - sizeof(*h) ||
-	    !(h = malloc(sizeof(*h) + n))) {
+	if (n > staging_max() || was > staging_max() - n || n > SIZE_MAX - sizeof(*h)) {
+		atomic_fetch_sub(&staged, n);
+		return NULL;
+	}
+	h = ava_block_take(&cache, sizeof(*h) + n, &cap);
+	if (h)
+		h->cap = cap;
+	else if ((h = malloc(sizeof(*h) + n)))
+		h->cap = sizeof(*h) + n;
+	if (!h) {
 		atomic_fetch_sub(&staged, n);
 		return NULL;
 	}
@@ -76,5 +93,6 @@ void avaw_staging_free(void *copy)
 		return;
 	h = (struct copy_hdr *)copy - 1;
 	atomic_fetch_sub(&staged, h->n);
-	free(h);
+	if (!ava_block_put(&cache, h, h->cap, staging_max() / 2))
+		free(h);
 }
