@@ -9,6 +9,7 @@
 #include "cuda_guest_rt.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -389,10 +390,20 @@ CUresult avaguest_cuGetProcAddress(const char *symbol, void **pfn, int cudaVersi
 }
 
 /*
- * Only NVIDIA's own runtime asks for export tables.  Reaching here means
- * the program carries a CUDA runtime AvA cannot see into (nvcc links cudart
- * statically by default): say how to fix it instead of failing obscurely.
+ * Only NVIDIA's own runtime asks for export tables.  Reaching here from the
+ * program itself, or with no AvA runtime shim loaded, means the program
+ * carries a CUDA runtime AvA cannot see into (nvcc links cudart statically
+ * by default): say how to fix it instead of failing obscurely.
  */
+static int caller_is_program(const void *addr)
+{
+	struct link_map *lm = NULL;
+	Dl_info di;
+
+	/* the main program's link map entry has an empty name */
+	return dladdr1(addr, &di, (void **)&lm, RTLD_DL_LINKMAP) && lm && lm->l_name && !lm->l_name[0];
+}
+
 CUresult avaguest_cuGetExportTable(const void **ppExportTable, const CUuuid *pExportTableId)
 {
 	static int told;
@@ -400,7 +411,8 @@ CUresult avaguest_cuGetExportTable(const void **ppExportTable, const CUuuid *pEx
 	(void)pExportTableId;
 	if (ppExportTable)
 		*ppExportTable = NULL;
-	if (!dlsym(RTLD_DEFAULT, "ava_cudart_shim") && !told) {
+	if ((caller_is_program(__builtin_return_address(0)) || !dlsym(RTLD_DEFAULT, "ava_cudart_shim")) &&
+	    !told) {
 		told = 1;
 		fprintf(stderr,
 			"ava: this program carries its own CUDA runtime (it was linked statically with cudart, "
