@@ -56,11 +56,11 @@ static int reply_alloc(struct ava_guest_req *r, u32 reply_cap)
 		return -EINVAL;
 	r->reply_room = min_t(u32, reply_cap, AVA_MAX_REPLY);
 	/*
-	 * One contiguous piece: the host takes the first writable descriptor
-	 * as the whole reply room, so a vmalloc'd reply split per page
-	 * (add_buf_sg) would be cut short.
+	 * Up to 1 MiB: vmalloc'd when large (no high-order allocation), one
+	 * descriptor per page (add_buf_sg); the host takes the writable
+	 * descriptors before the OUT data as the reply room.
 	 */
-	r->reply = kmalloc(r->reply_room, GFP_KERNEL | __GFP_NOWARN);
+	r->reply = kvmalloc(r->reply_room, GFP_KERNEL);
 	return r->reply ? 0 : -ENOMEM;
 }
 

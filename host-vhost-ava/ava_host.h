@@ -107,10 +107,7 @@ struct ava_host_req {
 	struct ava_cmd_hdr hdr;	/* as read; zero if too short */
 	void *cmd;		/* copy of the command */
 	u32 cmd_len;
-	u32 cmd_end_seg;	/* first segment after the command */
-	u32 cmd_end_off;	/* offset in it */
-	u32 reply_seg;		/* first segment of the reply room */
-	u32 reply_off;
+	u32 out_seg;		/* first segment after the reply room */
 	u32 reply_room;
 	void *reply;		/* reply from the worker, or NULL */
 	u32 reply_len;
@@ -209,6 +206,7 @@ struct ava_host_inst {
 	u64 next_token;
 	u64 held;			/* bytes of pending and inflight */
 	struct xarray sessions;		/* session id -> its file (session.c) */
+	struct xarray retired;		/* ids of ended sessions (session.c) */
 	u32 close_events;		/* sessions closing, dispatcher not told */
 	struct mutex pin_lock;		/* pinned list, vfio_(un)pin_pages */
 	struct list_head pinned;

@@ -109,12 +109,35 @@ static bool ref_shape_ok(struct ava_host_req *req, u32 *seg, u64 *off, u64 len,
 	return true;
 }
 
+/*
+ * The reply room: the writable descriptors before the OUT data, bytes in
+ * all (a guest may split it, e.g. a vmalloc'd room one descriptor per
+ * page).  It must hold a reply header and end where a descriptor ends,
+ * so that the OUT data starts on a descriptor of its own.  Sets
+ * req->reply_room (what a reply may fill) and req->out_seg.
+ */
+static int set_reply_room(struct ava_host_req *req, u64 bytes)
+{
+	u32 seg = req->nrd;
+	u64 sum = 0;
+
+	if (bytes < sizeof(struct ava_reply_hdr))
+		return -EINVAL;
+	while (sum < bytes && seg < req->nseg)
+		sum += req->segs[seg++].len;
+	if (sum != bytes)
+		return -EINVAL;
+	req->out_seg = seg;
+	req->reply_room = min_t(u64, bytes, AVA_MAX_REPLY);
+	return 0;
+}
+
 static u32 check_refs(struct ava_host_req *req, u32 total)
 {
 	const struct ava_buf_ref *refs;
 	u32 nrefs = le32_to_cpu(req->hdr.nrefs);
 	u64 in = 0, out = 0;
-	u32 rseg = 0, wseg = req->nrd + 1;
+	u32 rseg = 0, wseg;
 	u64 roff = total, woff = 0;
 	u32 i;
 
@@ -137,9 +160,10 @@ static u32 check_refs(struct ava_host_req *req, u32 total)
 			return AVA_S_TOO_LARGE;
 	}
 	/* the data must fill the chain exactly */
-	if (in != req->rd_bytes - total ||
-	    out != req->wr_bytes - req->segs[req->nrd].len)
+	if (in != req->rd_bytes - total || out > req->wr_bytes ||
+	    set_reply_room(req, req->wr_bytes - out))
 		return AVA_S_BAD_REF;
+	wseg = req->out_seg;
 	for (i = 0; i < nrefs; i++) {
 		u32 fl = le32_to_cpu(refs[i].flags);
 		u64 len = le64_to_cpu(refs[i].len);
@@ -162,14 +186,18 @@ int ava_host_cmd_take(struct ava_host_inst *inst, struct ava_host_req *req)
 	u32 total;
 	int ret;
 
-	/* the reply goes to the first writable descriptor */
+	/*
+	 * The reply starts at the first writable descriptor, which holds at
+	 * least its header (an error status); the whole room is known once
+	 * the references are (check_refs()).
+	 */
 	if (req->nrd == req->nseg)
 		return AVA_TAKE_BADCHAIN;
 	rs = &req->segs[req->nrd];
 	if (rs->len < sizeof(struct ava_reply_hdr))
 		return AVA_TAKE_BADCHAIN;
-	req->reply_room = min_t(u32, rs->len, sizeof(struct ava_reply_hdr) +
-				AVA_MAX_REPLY_INLINE);
+	req->reply_room = sizeof(struct ava_reply_hdr);
+	req->out_seg = req->nrd + 1;
 
 	if (req->rd_bytes < HDR_LEN) {
 		req->status = AVA_S_MALFORMED;

@@ -117,6 +117,7 @@ static int ava_host_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&inst->pending);
 	INIT_LIST_HEAD(&inst->inflight);
 	xa_init(&inst->sessions);
+	xa_init(&inst->retired);
 	INIT_LIST_HEAD(&inst->node);
 	INIT_DELAYED_WORK(&inst->work, ava_host_vq_work);
 	ava_host_policy_init(inst);
@@ -140,6 +141,7 @@ static void ava_host_release_dev(struct vfio_device *vdev)
 		ava_host_req_free(req);
 	}
 	atomic_inc(&ava_host_avail);
+	xa_destroy(&inst->retired);
 	free_bufs(inst);
 	mutex_destroy(&inst->lock);
 	mutex_destroy(&inst->wlock);

@@ -199,7 +199,7 @@ static int reserve_windows(struct ava_host_file *hf, struct ava_host_req *req,
 {
 	unsigned long wp = ava_host_win_pages();
 	struct ref_pos rpos = { 0, req->cmd_len };
-	struct ref_pos wpos = { req->nrd + 1, 0 };
+	struct ref_pos wpos = { req->out_seg, 0 };
 	u64 total = 0;
 	u32 i;
 	int ret;
@@ -244,7 +244,7 @@ static int pin_refs_locked(struct ava_host_inst *inst, struct ava_host_file *hf,
 			   u32 nrefs)
 {
 	struct ref_pos rpos = { 0, req->cmd_len };
-	struct ref_pos wpos = { req->nrd + 1, 0 };
+	struct ref_pos wpos = { req->out_seg, 0 };
 	u32 i, k;
 	int ret = 0;
 

@@ -12,7 +12,10 @@
  * bounded (session_backlog_pct of backlog_mb), so that it cannot fill
  * the instance's backlog and stop the rings for every other session.
  *
- * inst->sessions maps the id of every live session to its file; all of
+ * inst->sessions maps the id of every live session to its file;
+ * inst->retired holds the ids of ended ones, whose commands are refused
+ * rather than opening a fresh session (the guest numbers its sessions
+ * without reuse until 2^32 opens; a device reset starts it over).  All of
  * it under inst->wlock.
  */
 #include <linux/anon_inodes.h>
@@ -44,6 +47,29 @@ static u64 session_limit(void)
 	u64 pct = clamp_val(READ_ONCE(ava_host_session_backlog_pct), 1, 100);
 
 	return ((u64)ava_host_backlog_mb << 20) * pct / 100;
+}
+
+/* Retired ids: a bit each, BITS_PER_LONG - 1 of them to an xarray value. */
+#define AVA_HOST_IDS_PER_VALUE	(BITS_PER_LONG - 1)
+
+static bool retired(struct ava_host_inst *inst, u32 id)
+{
+	void *e = xa_load(&inst->retired, id / AVA_HOST_IDS_PER_VALUE);
+
+	return e && (xa_to_value(e) & BIT(id % AVA_HOST_IDS_PER_VALUE));
+}
+
+/* Session id ended; without memory for the bit it is merely free. */
+static void retire(struct ava_host_inst *inst, u32 id)
+{
+	unsigned long i = id / AVA_HOST_IDS_PER_VALUE;
+	void *e = xa_load(&inst->retired, i);
+	unsigned long v = e ? xa_to_value(e) : 0;
+
+	lockdep_assert_held(&inst->wlock);
+	xa_store(&inst->retired, i,
+		 xa_mk_value(v | BIT(id % AVA_HOST_IDS_PER_VALUE)),
+		 GFP_KERNEL_ACCOUNT);
 }
 
 static void refuse(struct ava_host_inst *inst, struct ava_host_req *req,
@@ -111,6 +137,11 @@ bool ava_host_session_route(struct ava_host_inst *inst, struct ava_host_req *req
 		to_session(inst, hf, req);
 		return true;
 	}
+	if (retired(inst, id)) {
+		/* its worker is gone: no fresh session under its id */
+		refuse(inst, req, AVA_S_BAD_SESSION, &inst->st.bad_session);
+		return true;
+	}
 	if (!inst->attached || !inst->attached->sessions)
 		return false;
 	if (!id) {
@@ -120,6 +151,7 @@ bool ava_host_session_route(struct ava_host_inst *inst, struct ava_host_req *req
 	}
 	if (req_is_close(req) && !waiting(inst, id)) {
 		/* a session that never reached a worker: nothing to end */
+		retire(inst, id);
 		ava_host_queue_answer(inst, req, AVA_S_OK);
 		return true;
 	}
@@ -251,9 +283,9 @@ long ava_host_session_open(struct ava_host_file *hf, void __user *arg)
 }
 
 /*
- * End session hf: its id is free again; what it holds is answered
- * AVA_S_WORKER_LOST (answer) or dropped (a device reset: the guest's
- * sessions are gone).  wlock held.
+ * End session hf: its id is retired, what it holds is answered
+ * AVA_S_WORKER_LOST (answer); or (a device reset: the guest's sessions
+ * are gone) what it holds is dropped.  wlock held.
  */
 static void end_locked(struct ava_host_inst *inst, struct ava_host_file *hf,
 		       bool answer)
@@ -262,6 +294,8 @@ static void end_locked(struct ava_host_inst *inst, struct ava_host_file *hf,
 
 	lockdep_assert_held(&inst->wlock);
 	xa_erase(&inst->sessions, hf->session);
+	if (answer)
+		retire(inst, hf->session);
 	if (hf->closing && !hf->close_told)
 		inst->close_events--;
 	hf->gone = true;
@@ -293,6 +327,8 @@ void ava_host_sessions_end(struct ava_host_inst *inst, bool answer)
 	lockdep_assert_held(&inst->wlock);
 	xa_for_each(&inst->sessions, id, hf)
 		end_locked(inst, hf, answer);
+	if (!answer)
+		xa_destroy(&inst->retired);	/* the guest starts over */
 }
 
 /* The session file hf closes. */

@@ -129,9 +129,11 @@ struct ava_vhost_mem {
  * would make its session hold more than session_backlog_pct of
  * backlog_mb is answered AVA_S_NO_MEMORY (session_full), AVA_CTL_CLOSE
  * excepted.  Closing sfd ends the session: what it did not complete is
- * answered AVA_S_WORKER_LOST, its pages are unpinned, and the id is free
- * again.  A device reset or the dispatcher's detach ends every session
- * (GET_CMD on sfd then fails with ENODEV, poll says POLLHUP).
+ * answered AVA_S_WORKER_LOST, its pages are unpinned, and its id is
+ * retired: later commands with it are answered AVA_S_BAD_SESSION, until
+ * a device reset (the guest starts over).  A device reset or the
+ * dispatcher's detach ends every session (GET_CMD on sfd then fails with
+ * ENODEV, poll says POLLHUP).
  */
 #define AVA_VHOST_ATTACH_SESSIONS	(1u << 1)
 #define AVA_VHOST_CMD_SESSION		(1u << 1)

@@ -54,9 +54,10 @@ struct ava_virtio_config {
  * arguments, struct ava_buf_ref array; total_len bytes, split freely),
  * then the data of every reference that has AVA_REF_IN and not
  * AVA_REF_OUT, in reference order.  Device-writable descriptors follow:
- * first one descriptor of room for the reply (struct ava_reply_hdr plus
- * inline results, at least 32 bytes), then the data of every reference
- * with AVA_REF_OUT, in reference order.
+ * first the room for the reply (struct ava_reply_hdr plus inline results;
+ * one or more descriptors, the first at least 32 bytes: the writable bytes
+ * before the OUT data, which starts on a descriptor of its own), then the
+ * data of every reference with AVA_REF_OUT, in reference order.
  * A reference's data may span several descriptors; every descriptor but
  * the first of a reference starts on a page boundary and every one but
  * the last ends on one, so the host can map the pages contiguously.

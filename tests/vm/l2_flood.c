@@ -178,17 +178,64 @@ static int other_session(unsigned secs)
 	return err || memcmp(in, out, sizeof(in)) ? 1 : 0;
 }
 
+/* Prints what every thread of pid waits in: state, wchan, kernel stack. */
+static void dump_stuck(pid_t pid)
+{
+	char path[300], line[256];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		static const char *const what[] = { "stat", "wchan", "stack" };
+		unsigned i;
+
+		if (e->d_name[0] == '.')
+			continue;
+		for (i = 0; i < 3; i++) {
+			FILE *f;
+			int n = 0;
+
+			snprintf(path, sizeof(path), "/proc/%d/task/%s/%s", (int)pid, e->d_name, what[i]);
+			f = fopen(path, "r");
+			while (f && n++ < 16 && fgets(line, sizeof(line), f))
+				printf("@@TAP #   session B thread %s %s: %s%s", e->d_name, what[i], line,
+				       strchr(line, '\n') ? "" : "\n");
+			if (f)
+				fclose(f);
+		}
+	}
+	if (d)
+		closedir(d);
+	fflush(stdout);
+}
+
+/*
+ * Session B in a child, given secs (its own alarm) and 30 s more: one
+ * still running then is stuck where a signal cannot end it, and what it
+ * waits in is printed before it is killed.
+ */
 static int run_other(const char *self, const char *secs)
 {
-	int st = -1;
+	int st = -1, waited = 0;
 	pid_t pid = fork();
 
 	if (pid == 0) {
 		execl(self, self, "--other", secs, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+	if (pid < 0)
 		return -1;
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		if (waited++ == (atoi(secs) + 30) * 10) {
+			dump_stuck(pid);
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			return 255;
+		}
+		usleep(100000);
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 

@@ -18,15 +18,8 @@
 struct tally {
 	long sent, batches, bad_chain, replies, resets, needs_reset, stalls;
 	long unmaps, st[N_ST];
-	long withdrawn_at;	/* the last batch that reset the device or unmapped memory */
 	struct fz_worker *w;
 };
-
-/* Pages were withdrawn from the worker in this batch or the one before. */
-static bool withdrawn(const struct tally *t)
-{
-	return t->batches - t->withdrawn_at <= 1;
-}
 
 /* Counts what came back in the used ring since the last batch. */
 static void count_used(struct dev *d, struct rep **reply_of, struct tally *t)
@@ -50,7 +43,7 @@ static void count_used(struct dev *d, struct rep **reply_of, struct tally *t)
 static int reinit(struct dev *d, struct tally *t)
 {
 	t->resets++;
-	t->withdrawn_at = t->batches;
+	fzw_withdrawing(t->w);
 	return vinit(d, 1, QMAX, FEAT_ALL);
 }
 
@@ -96,7 +89,7 @@ static int wait_back(struct dev *d, struct tally *t)
 			return -1;
 		poll(&p, 1, 2);
 		efd_drain(p.fd);
-		fzw_check(t->w, withdrawn(t));	/* a dead worker serves nothing */
+		fzw_check(t->w);	/* a dead worker serves nothing */
 	}
 	return 0;
 }
@@ -110,10 +103,12 @@ static int settle(struct dev *d, struct rep **reply_of, struct tally *t)
 		usleep(fz_n(2000));
 		return reinit(d, t);
 	}
-	if (fz_n(200) == 0 && d->data2_mapped && !dma_unmap(d, DATA2_IOVA, DATA2_SIZE)) {
-		t->unmaps++;		/* guest memory goes away mid-flight */
-		t->withdrawn_at = t->batches;
-		d->data2_mapped = false;
+	if (fz_n(200) == 0 && d->data2_mapped) {
+		fzw_withdrawing(t->w);
+		if (!dma_unmap(d, DATA2_IOVA, DATA2_SIZE)) {
+			t->unmaps++;	/* guest memory goes away mid-flight */
+			d->data2_mapped = false;
+		}
 	}
 	if (!wait_back(d, t)) {
 		count_used(d, reply_of, t);
@@ -157,7 +152,7 @@ static int fuzz(struct dev *d, long count, struct tally *t)
 		ok = !settle(d, reply_of, t);
 		if (!d->data2_mapped && !dma_map(d, d->data2, DATA2_IOVA, DATA2_SIZE))
 			d->data2_mapped = true;
-		fzw_check(t->w, withdrawn(t));
+		fzw_check(t->w);
 		if (now_s() - last >= 30) {
 			last = now_s();
 			print_tally("fuzz progress", t, last - t0);

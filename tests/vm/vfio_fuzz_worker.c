@@ -12,6 +12,7 @@
 
 struct fw {
 	int fd;
+	struct fz_epochs *ep;
 	uint64_t window;
 	uint8_t *ro, *rw;
 	uint64_t held[HOLD];
@@ -110,6 +111,10 @@ static void fw_loop(struct fw *w)
 		}
 		if (fz_n(64) == 0)
 			c.buf_len = (uint32_t)fz_n(64);	/* too small */
+		/* a withdrawal from now on may take this command's pages */
+		__atomic_store_n(&w->ep->seen,
+				 __atomic_load_n(&w->ep->withdrawn, __ATOMIC_SEQ_CST),
+				 __ATOMIC_SEQ_CST);
 		if (ioctl(w->fd, AVA_VHOST_GET_CMD, &c))
 			continue;
 		if (c.flags & AVA_VHOST_CMD_RESET) {
@@ -122,10 +127,10 @@ static void fw_loop(struct fw *w)
 	}
 }
 
-static void fw_main(uint64_t seed, int up)
+static void fw_main(uint64_t seed, int up, struct fz_epochs *ep)
 {
 	struct ava_vhost_attach a = { .flags = seed & 1 ? AVA_VHOST_ATTACH_RESETS : 0 };
-	struct fw w = { .fd = -1 };
+	struct fw w = { .fd = -1, .ep = ep };
 
 	fz_seed(seed);
 	w.fd = open("/dev/vhost-ava", O_RDWR | O_NONBLOCK);
@@ -151,6 +156,14 @@ int fzw_start(struct fz_worker *w)
 {
 	int up[2];
 
+	if (!w->ep) {
+		w->ep = mmap(NULL, sizeof(*w->ep), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (w->ep == MAP_FAILED) {
+			w->ep = NULL;
+			return -1;
+		}
+	}
 	if (pipe(up))
 		return -1;
 	fflush(stdout);
@@ -160,7 +173,7 @@ int fzw_start(struct fz_worker *w)
 	if (!w->pid) {
 		close_inherited();
 		close(up[0]);
-		fw_main(w->seed + w->starts, up[1]);
+		fw_main(w->seed + w->starts, up[1], w->ep);
 		_exit(0);
 	}
 	close(up[1]);
@@ -172,17 +185,28 @@ int fzw_start(struct fz_worker *w)
 	return -1;
 }
 
-void fzw_check(struct fz_worker *w, bool withdrawn)
+void fzw_withdrawing(struct fz_worker *w)
 {
+	if (w->ep)
+		__atomic_add_fetch(&w->ep->withdrawn, 1, __ATOMIC_SEQ_CST);
+}
+
+void fzw_check(struct fz_worker *w)
+{
+	bool withdrawn;
 	int st;
 
 	if (w->pid <= 0 || waitpid(w->pid, &st, WNOHANG) != w->pid)
 		return;
+	withdrawn = __atomic_load_n(&w->ep->seen, __ATOMIC_SEQ_CST) !=
+		    __atomic_load_n(&w->ep->withdrawn, __ATOMIC_SEQ_CST);
 	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS && withdrawn) {
 		w->withdrawn++;
 	} else if (WIFSIGNALED(st)) {
 		w->crashes++;
-		diag("fuzz worker %d killed by signal %d", (int)w->pid, WTERMSIG(st));
+		diag("fuzz worker %d killed by signal %d (%s)", (int)w->pid, WTERMSIG(st),
+		     withdrawn ? "pages withdrawn since it took its command" :
+				 "no reset or unmap since it took its command");
 	} else {
 		w->exits++;
 	}

@@ -513,15 +513,16 @@ int ping(struct dev *d, uint64_t call, uint32_t *status)
 	return 0;
 }
 
-uint64_t stat_get(const char *name)
+/* The value of key name in the instance's debugfs file (stats, worker). */
+static uint64_t debugfs_get(const char *file, const char *name)
 {
 	char path[256], key[64];
 	unsigned long long v;
 	uint64_t ret = UINT64_MAX;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/ava_vhost/%s/stats",
-		 uuid);
+	snprintf(path, sizeof(path), "/sys/kernel/debug/ava_vhost/%s/%s",
+		 uuid, file);
 	f = fopen(path, "r");
 	if (!f)
 		return ret;
@@ -532,23 +533,14 @@ uint64_t stat_get(const char *name)
 	return ret;
 }
 
+uint64_t stat_get(const char *name)
+{
+	return debugfs_get("stats", name);
+}
+
 uint64_t worker_stat(const char *name)
 {
-	char path[256], key[64];
-	unsigned long long v;
-	uint64_t ret = UINT64_MAX;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/kernel/debug/ava_vhost/%s/worker",
-		 uuid);
-	f = fopen(path, "r");
-	if (!f)
-		return ret;
-	while (fscanf(f, "%63s %llu", key, &v) == 2)
-		if (!strcmp(key, name))
-			ret = v;
-	fclose(f);
-	return ret;
+	return debugfs_get("worker", name);
 }
 
 int sysfs_set(const char *attr, unsigned long long v)

@@ -96,7 +96,7 @@ struct rep {
 
 #define XOR_FUNC	77u
 
-enum wmode { W_SERVE, W_DIE, W_HOLD, W_TAKE };
+enum wmode { W_SERVE, W_DIE, W_HOLD, W_TAKE, W_LATE };
 
 struct worker {
 	pid_t pid;
@@ -110,6 +110,8 @@ struct xcall {
 	uint32_t len, piece;
 	struct rep *r;
 	size_t cmd_len;
+	bool reply_split;	/* the reply room in three descriptors */
+	uint32_t tail;		/* writable bytes after the OUT data */
 };
 
 extern const char *uuid;

@@ -238,7 +238,7 @@ static void close_and_refuse(struct dev *d, int dfd, struct sfile *a)
 {
 	static uint8_t buf[4096];
 	struct ava_vhost_session refuse = {
-		.session = 1, .flags = AVA_VHOST_SESSION_REFUSE,
+		.session = 3, .flags = AVA_VHOST_SESSION_REFUSE,
 	};
 	uint64_t bad0 = stat_get("bad_session");
 	struct ava_vhost_cmd c;
@@ -259,11 +259,32 @@ static void close_and_refuse(struct dev *d, int dfd, struct sfile *a)
 	tap(ok, "session 1's worker gets and answers its close");
 	close_session(a);
 	r = sess_cmd(d, 24, 1, AVA_API_OPENCL, 1);
-	ok = next_event(dfd, &sess, 5000) == AVA_VHOST_CMD_SESSION && sess == 1 &&
+	tap(rep_status(r, 5000) == AVA_S_BAD_SESSION &&
+	    stat_get("bad_session") == bad0 + 2 && !next_event(dfd, &sess, 300),
+	    "session 1 again once its worker is gone: AVA_S_BAD_SESSION, no fresh session (no event)");
+	r = sess_cmd(d, 26, 3, AVA_API_OPENCL, 1);
+	ok = next_event(dfd, &sess, 5000) == AVA_VHOST_CMD_SESSION && sess == 3 &&
 	     !ioctl(dfd, AVA_VHOST_OPEN_SESSION, &refuse);
 	tap(ok && rep_status(r, 5000) == AVA_S_BAD_SESSION &&
-	    stat_get("bad_session") == bad0 + 2,
-	    "session 1 again once its file closed; refused by the dispatcher: AVA_S_BAD_SESSION");
+	    stat_get("bad_session") == bad0 + 3,
+	    "session 3 refused by the dispatcher: AVA_S_BAD_SESSION");
+}
+
+/* A device reset: the guest starts over, ended ids are new again. */
+static void ids_after_reset(struct dev *d, int dfd)
+{
+	struct sfile s = { -1, MAP_FAILED, MAP_FAILED };
+	uint32_t sess = 0;
+	struct rep *r;
+	bool ok;
+
+	ok = !vinit(d, 1, 256, FEAT_ALL) &&
+	     next_event(dfd, &sess, 5000) == AVA_VHOST_CMD_RESET;
+	r = sess_cmd(d, 10, 1, AVA_API_OPENCL, 1);
+	ok = ok && !expect_session(dfd, 1, &s);
+	close_session(&s);
+	tap(ok && rep_status(r, 5000) == AVA_S_WORKER_LOST,
+	    "after a device reset session 1 opens again");
 }
 
 void t_isolation(void)
@@ -301,6 +322,7 @@ void t_isolation(void)
 	    stat_get("worker_lost") == lost0 + 1 &&
 	    stat_get("pinned_pages") == 0,
 	    "session 2's file closed: AVA_S_WORKER_LOST, nothing left pinned");
+	ids_after_reset(&d, dfd);
 out:
 	close_session(&a);
 	close_session(&b);

@@ -91,6 +91,19 @@ void worker_main(enum wmode mode, int count, int up, int down)
 				 'N' : 'C');
 			continue;
 		}
+		if (mode == W_LATE) {
+			/* told when: touches every page of both references */
+			volatile uint8_t sink = 0;
+
+			wsay(up, 'G');
+			whear(down, 30000);
+			for (k = 0; k < refs[0].len; k += 4096)
+				sink += ro[refs[0].offset + k];
+			for (k = 0; k < refs[1].len; k += 4096)
+				rw[refs[1].offset - a.window + k] = sink;
+			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
+			continue;
+		}
 		if (h->api_id == AVA_API_CONTROL &&
 		    h->func_id == AVA_CTL_PING) {
 			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
@@ -185,10 +198,24 @@ void xor_submit_at(struct dev *d, struct xcall *x, uint16_t slot,
 		t[n] = (struct vring_desc){ a, l, VRING_DESC_F_NEXT, n + 1 };
 		off += l;
 	}
-	t[n] = (struct vring_desc){ data_iova(d, x->r), sizeof(*x->r),
-				    VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
-				    n + 1 };
-	n++;
+	if (x->reply_split) {
+		/* the header, 8 bytes (the reply's inline part), the rest */
+		static const uint32_t at[] = { 0, sizeof(struct ava_reply_hdr),
+					       sizeof(struct ava_reply_hdr) + 8,
+					       sizeof(struct rep) };
+		unsigned i;
+
+		for (i = 0; i < 3; i++, n++)
+			t[n] = (struct vring_desc){ data_iova(d, x->r) + at[i],
+						    at[i + 1] - at[i],
+						    VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+						    n + 1 };
+	} else {
+		t[n] = (struct vring_desc){ data_iova(d, x->r), sizeof(*x->r),
+					    VRING_DESC_F_WRITE | VRING_DESC_F_NEXT,
+					    n + 1 };
+		n++;
+	}
 	for (off = 0; off < x->len; n++) {
 		uint64_t a = x->out_iova + off;
 		uint32_t l = x->piece - (a % x->piece);
@@ -200,6 +227,9 @@ void xor_submit_at(struct dev *d, struct xcall *x, uint16_t slot,
 					    n + 1 };
 		off += l;
 	}
+	if (x->tail)
+		t[n++] = (struct vring_desc){ data_iova(d, x->r), x->tail,
+					      VRING_DESC_F_WRITE, 0 };
 	t[n - 1].flags &= ~VRING_DESC_F_NEXT;
 	set_desc(q, slot, data_iova(d, t), n * 16, VRING_DESC_F_INDIRECT, 0);
 	push_avail(d, 0, slot);
@@ -272,6 +302,19 @@ static void worker_shapes(struct dev *dp)
 	xor_submit(dp, &x);
 	tap(!xor_wait(dp, &x, 10000) && !xor_check(&x),
 	    "1 MiB buffers in 8 KiB pieces (indirect table of 258)");
+	/* a reply room of several descriptors (a vmalloc'd room, per page) */
+	xor_setup(dp, &x, 8192, 0, 4096);
+	x.reply_split = true;
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && !xor_check(&x),
+	    "reply room in three descriptors (32, 8, 56 bytes): the reply spans them");
+	/* writable bytes past the OUT data: the reply room would not end
+	 * where the OUT data starts */
+	xor_setup(dp, &x, 8192, 0, 4096);
+	x.tail = 64;
+	xor_submit(dp, &x);
+	tap(!xor_wait(dp, &x, 5000) && x.r->h.status == AVA_S_BAD_REF,
+	    "writable bytes after the OUT data: AVA_S_BAD_REF");
 	/* pieces that cannot be mapped contiguously */
 	xor_setup(dp, &x, 8192, 0, 3000);
 	xor_submit(dp, &x);
@@ -415,6 +458,47 @@ out:
 	dev_close(&d);
 }
 
+/*
+ * A worker that took a command and gets to its pages only after a reset
+ * and after later commands came back without it (the long fuzz run's
+ * worker, descheduled): the pages are gone, the worker gets SIGBUS, and
+ * the device goes on.
+ */
+static void late_touch(struct dev *d)
+{
+	struct worker w = { 0 };
+	uint32_t st = 99;
+	struct xcall x;
+	int ws = 0, i, ok = 1;
+
+	if (vinit(d, 1, 64, FEAT_ALL) || worker_start(&w, W_LATE, 1)) {
+		tap(false, "late worker attaches");
+		return;
+	}
+	xor_setup(d, &x, 16384, 0, 4096);
+	xor_submit(d, &x);
+	tap(whear(w.up, 5000) == 'G' && stat_get("pinned_pages") == 8,
+	    "late touch: the worker took a command, 8 pages pinned");
+	ok = !vinit(d, 1, 64, FEAT_ALL);
+	for (i = 0; ok && i < 3; i++)
+		ok = !ping(d, 50 + i, &st) && st == AVA_S_OK;
+	tap(ok && stat_get("pinned_pages") == 0,
+	    "late touch: reset, then 3 commands came back without the worker");
+	wsay(w.down, 't');
+	for (i = 0; i < 500 && waitpid(w.pid, &ws, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 500) {
+		ws = worker_stop(&w);	/* still running: no SIGBUS */
+	} else {
+		close(w.up);
+		close(w.down);
+		w.pid = 0;
+	}
+	tap(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGBUS,
+	    "late touch: the worker touching the withdrawn pages gets SIGBUS (status %#x)", ws);
+	tap(!ping(d, 60, &st) && st == AVA_S_OK, "late touch: the device still answers");
+}
+
 void t_worker_death(void)
 {
 	struct worker w = { 0 };
@@ -459,6 +543,7 @@ void t_worker_death(void)
 	tap(whear(w.up, 5000) == 'N',
 	    "the worker's late completion is refused (-ENOENT)");
 	worker_stop(&w);
+	late_touch(&d);
 out:
 	dev_close(&d);
 }
