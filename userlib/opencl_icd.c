@@ -201,7 +201,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf,
 	if (err)
 		return err;
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+	return ava_cl_enqueued(avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q,
+			       ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -216,9 +217,10 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem 
 	if (err)
 		return err;
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch,
-					       buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait,
-					       ev);
+	return ava_cl_enqueued(avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+							       buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+							       host_slice_pitch, ptr, nwait, wait, ev),
+			       q, ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
@@ -228,11 +230,14 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image
 {
 	cl_int err = ava_cl_write_error(q, image, 0, 0, ptr, nwait, wait);
 
+	if (err == CL_SUCCESS)
+		err = ava_cl_image_region_error(image, origin, region);
 	if (err)
 		return err;
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait, wait,
-					  ev);
+	return ava_cl_enqueued(avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+							  ptr, nwait, wait, ev),
+			       q, ev);
 }
 
 /* No device offers SVM through AvA: allocation fails, as on such a device. */
@@ -254,12 +259,16 @@ void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
 /*
  * A non-blocking map returns before its data is there (the worker does not
  * wait for it): the mirror is filled like a non-blocking read's, after a
- * later synchronous call finds the map complete.
+ * later synchronous call finds the map complete.  The map's event is of
+ * q's context.
  */
-static void *collect_map_later(cl_mem mem, void *p, cl_bool blocking, cl_map_flags flags)
+static void *collect_map_later(cl_command_queue q, cl_mem mem, void *p, cl_bool blocking, cl_map_flags flags,
+			       cl_event *ev)
 {
 	uint64_t id, size;
 
+	if (p)
+		ava_cl_enqueued(CL_SUCCESS, q, ev);
 	if (p && !blocking && ava_opencl_map_reads(flags) && ava_map_info(mem, p, &id, &size) == 0 && size)
 		ava_pending_add(id | AVA_CL_MAP_PENDING_BIT, p, size);
 	return p;
@@ -270,9 +279,9 @@ void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue q, cl_mem buf, cl
 					      cl_event *ev, cl_int *err)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return collect_map_later(buf, avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait,
-								 ev, err),
-				 blocking, flags);
+	return collect_map_later(q, buf,
+				 avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait, ev, err),
+				 blocking, flags, ev);
 }
 
 void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
@@ -281,7 +290,8 @@ void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, c
 					     cl_int *err)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return collect_map_later(image, avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
-								  slice_pitch, nwait, wait, ev, err),
-				 blocking, flags);
+	return collect_map_later(q, image,
+				 avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
+							  slice_pitch, nwait, wait, ev, err),
+				 blocking, flags, ev);
 }
