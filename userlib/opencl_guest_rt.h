@@ -111,6 +111,13 @@ int ava_cl_owner(const void *obj, uint32_t type, uint64_t *ctx);
 /* After an enqueue on q: the event it returned (if any) belongs to q's context; returns err. */
 cl_int ava_cl_enqueued(cl_int err, cl_command_queue q, const cl_event *ev);
 
+/*
+ * @after hook of the info queries: a *_REFERENCE_COUNT (is_refcount) the
+ * backend gave counts the worker's one reference where the application
+ * holds the guest's; made the count the application would see natively.
+ */
+void ava_cl_refcount(const void *obj, uint32_t type, int is_refcount, void *value, size_t size);
+
 /* The map id and mirror size of a live mapping; -1 when ptr is none. */
 int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size);
 

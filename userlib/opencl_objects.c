@@ -3,7 +3,7 @@
  * What the guest keeps about OpenCL objects (their part of struct ava_obj,
  * guest_objects.h): of memory objects, flags, host pointer, image layout,
  * and the mappings of clEnqueueMap*, guest memory mirroring the host's; of
- * queues and events, their context.
+ * queues and events, their context; of all, the reference count shown.
  */
 #include <pthread.h>
 #include <string.h>
@@ -196,6 +196,20 @@ cl_int ava_cl_enqueued(cl_int err, cl_command_queue q, const cl_event *ev)
 	if (err == CL_SUCCESS && ev && !ava_cl_owner(q, AVA_HT_OPENCL_queue, &ctx))
 		owned_by(ava_obj_check(*ev, AVA_HT_OPENCL_event), ctx);
 	return err;
+}
+
+void ava_cl_refcount(const void *obj, uint32_t type, int is_refcount, void *value, size_t size)
+{
+	struct ava_obj *o = is_refcount && value && size >= sizeof(cl_uint) ? ava_obj_check(obj, type) : NULL;
+	cl_uint count;
+
+	if (!o || o->pinned)
+		return;
+	memcpy(&count, value, sizeof(count));
+	/* the backend's count: its own references and the worker's one */
+	if (count >= 1)
+		count = count - 1 + (cl_uint)atomic_load(&o->refs);
+	memcpy(value, &count, sizeof(count));
 }
 
 /* ------------------------------------------------------------------ maps */
