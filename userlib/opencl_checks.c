@@ -5,9 +5,14 @@
  * argument errors must come from the call itself (and no event may be
  * returned with them): what the guest knows (live objects, wait lists,
  * buffer sizes, image extents, kernel dimensions, the context of queues
- * and events) is checked here first.  Errors only the vendor can see (a
- * device limit, kernel arguments not set) stay deferred.
+ * and events) is checked here first, and so are local work sizes against
+ * the limits of the device and the kernel (asked of the backend once per
+ * device and kernel).  Errors only the vendor can see (kernel arguments
+ * not set, resources) stay deferred.
  */
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "opencl_guest_rt.h"
 
 static int live(const void *p, uint32_t type)
@@ -217,6 +222,111 @@ cl_int CL_API_CALL ava_wrap_clEnqueueMigrateMemObjects(cl_command_queue q, cl_ui
 
 /* ------------------------------------------------------------ kernels */
 
+/*
+ * What the work-group checks need of a device, and of a kernel on a
+ * device, asked of the backend once (the parts of their objects).
+ */
+struct device_limits {
+	struct ava_obj_part part;
+	atomic_int ready;
+	cl_bool nonuniform;		/* CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT */
+	size_t max_items[3];
+};
+
+struct kernel_limits {
+	struct ava_obj_part part;
+	atomic_int ready;
+	cl_device_id device;		/* the device they were asked for */
+	size_t group;			/* CL_KERNEL_WORK_GROUP_SIZE */
+	size_t reqd[3];			/* CL_KERNEL_COMPILE_WORK_GROUP_SIZE */
+};
+
+static pthread_mutex_t limits_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Unknown limits (a query the backend refused) check nothing. */
+static const struct device_limits *device_limits(cl_device_id dev)
+{
+	struct ava_obj *o = ava_obj_check(dev, AVA_HT_OPENCL_device);
+	struct device_limits *d = o ? (struct device_limits *)ava_obj_part_get(o, sizeof(*d), ava_obj_part_free)
+				    : NULL;
+
+	if (!d || atomic_load(&d->ready))
+		return d;
+	pthread_mutex_lock(&limits_lock);
+	if (!atomic_load(&d->ready)) {
+		/* an OpenCL 1.2 device has no such query: its work-groups are uniform */
+		if (ava_opencl_dispatch.clGetDeviceInfo(dev, CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT,
+							sizeof(d->nonuniform), &d->nonuniform, NULL))
+			d->nonuniform = CL_FALSE;
+		if (ava_opencl_dispatch.clGetDeviceInfo(dev, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof(d->max_items),
+							d->max_items, NULL))
+			d->max_items[0] = d->max_items[1] = d->max_items[2] = SIZE_MAX;
+		atomic_store(&d->ready, 1);
+	}
+	pthread_mutex_unlock(&limits_lock);
+	return d;
+}
+
+static const struct kernel_limits *kernel_limits(cl_kernel k, cl_device_id dev)
+{
+	struct ava_obj *o = ava_obj_check(k, AVA_HT_OPENCL_kernel);
+	struct kernel_limits *kl = o ? (struct kernel_limits *)ava_obj_part_get(o, sizeof(*kl), ava_obj_part_free)
+				     : NULL;
+
+	if (!kl || (atomic_load(&kl->ready) && kl->device == dev))
+		return kl;
+	pthread_mutex_lock(&limits_lock);
+	if (!atomic_load(&kl->ready) || kl->device != dev) {
+		atomic_store(&kl->ready, 0);
+		kl->device = dev;
+		if (ava_opencl_dispatch.clGetKernelWorkGroupInfo(k, dev, CL_KERNEL_WORK_GROUP_SIZE, sizeof(kl->group),
+								 &kl->group, NULL))
+			kl->group = SIZE_MAX;
+		if (ava_opencl_dispatch.clGetKernelWorkGroupInfo(k, dev, CL_KERNEL_COMPILE_WORK_GROUP_SIZE,
+								 sizeof(kl->reqd), kl->reqd, NULL))
+			kl->reqd[0] = 0;
+		atomic_store(&kl->ready, 1);
+	}
+	pthread_mutex_unlock(&limits_lock);
+	return kl;
+}
+
+/*
+ * A local work size against the device's and the kernel's limits: item
+ * sizes, group size, the required size, and uniform groups where the
+ * device has no others.  A zero size is left to the backend.
+ */
+static cl_int local_size_error(cl_command_queue q, cl_kernel k, cl_uint dim, const size_t *global,
+			       const size_t *local)
+{
+	cl_device_id dev = ava_cl_queue_device(q);
+	const struct device_limits *d = dev && global && local ? device_limits(dev) : NULL;
+	const struct kernel_limits *kl = d ? kernel_limits(k, dev) : NULL;
+	size_t group = 1;
+	cl_uint i;
+
+	if (!kl)
+		return CL_SUCCESS;
+	for (i = 0; i < dim; i++) {
+		if (!local[i])
+			return CL_SUCCESS;
+		group *= local[i];
+	}
+	/* the group size first, as PoCL checks */
+	if (group > kl->group)
+		return CL_INVALID_WORK_GROUP_SIZE;
+	for (i = 0; i < dim; i++)
+		if (local[i] > d->max_items[i])
+			return CL_INVALID_WORK_ITEM_SIZE;
+	for (i = 0; kl->reqd[0] && i < 3; i++)
+		if ((i < dim ? local[i] : 1) != kl->reqd[i])
+			return CL_INVALID_WORK_GROUP_SIZE;
+	for (i = 0; !d->nonuniform && i < dim; i++)
+		if (global[i] % local[i])
+			return CL_INVALID_WORK_GROUP_SIZE;
+	return CL_SUCCESS;
+}
+
 cl_int CL_API_CALL ava_wrap_clEnqueueNDRangeKernel(cl_command_queue q, cl_kernel k, cl_uint dim,
 						   const size_t *offset, const size_t *global, const size_t *local,
 						   cl_uint nwait, const cl_event *wait, cl_event *ev)
@@ -227,6 +337,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueNDRangeKernel(cl_command_queue q, cl_kernel
 		err = CL_INVALID_KERNEL;
 	if (err == CL_SUCCESS && (dim < 1 || dim > 3))
 		err = CL_INVALID_WORK_DIMENSION;
+	if (err == CL_SUCCESS)
+		err = local_size_error(q, k, dim, global, local);
 	return err ? err
 		   : ava_cl_enqueued(avagen_clEnqueueNDRangeKernel(q, k, dim, offset, global, local, nwait, wait, ev),
 				     q, ev);

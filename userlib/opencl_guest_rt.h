@@ -102,10 +102,15 @@ struct ava_cl_owned {
 	struct ava_obj_part part;
 	uint64_t ctx;			/* the context's id */
 	int known;
+	cl_device_id device;		/* a queue's */
 };
 
-/* @after hook and wrappers: o (a queue or an event) belongs to ctx. */
+/* o (a queue or an event) belongs to ctx. */
 void ava_cl_owner_set(struct ava_obj *o, const void *ctx);
+/* @after hook of the queue creations: the queue's context and device. */
+void ava_cl_queue_created(struct ava_obj *o, const void *ctx, cl_device_id device);
+/* The device of a queue the guest knows; NULL if none. */
+cl_device_id ava_cl_queue_device(const void *q);
 /* 0 and the context's id of a queue or event, -1 when the guest does not know it. */
 int ava_cl_owner(const void *obj, uint32_t type, uint64_t *ctx);
 /* After an enqueue on q: the event it returned (if any) belongs to q's context; returns err. */

@@ -161,7 +161,7 @@ void ava_cl_image3d_created(struct ava_obj *o, cl_mem_flags flags, void *host_pt
 
 /* -------------------------------------------------------- queues, events */
 
-static void owned_by(struct ava_obj *o, uint64_t ctx)
+static struct ava_cl_owned *owned_by(struct ava_obj *o, uint64_t ctx)
 {
 	struct ava_cl_owned *own = o ? (struct ava_cl_owned *)ava_obj_part_get(o, sizeof(*own), ava_obj_part_free)
 				     : NULL;
@@ -170,12 +170,29 @@ static void owned_by(struct ava_obj *o, uint64_t ctx)
 		own->ctx = ctx;
 		own->known = 1;
 	}
+	return own;
 }
 
 void ava_cl_owner_set(struct ava_obj *o, const void *ctx)
 {
 	if (ava_obj_check(ctx, AVA_HT_OPENCL_context))
 		owned_by(o, ava_obj_id(ctx, AVA_HT_OPENCL_context));
+}
+
+void ava_cl_queue_created(struct ava_obj *o, const void *ctx, cl_device_id device)
+{
+	struct ava_cl_owned *own;
+
+	if (ava_obj_check(ctx, AVA_HT_OPENCL_context) && (own = owned_by(o, ava_obj_id(ctx, AVA_HT_OPENCL_context))))
+		own->device = device;
+}
+
+cl_device_id ava_cl_queue_device(const void *q)
+{
+	struct ava_obj *o = ava_obj_check(q, AVA_HT_OPENCL_queue);
+	const struct ava_cl_owned *own = o ? (const struct ava_cl_owned *)ava_obj_part(o) : NULL;
+
+	return own && ava_obj_check(own->device, AVA_HT_OPENCL_device) ? own->device : NULL;
 }
 
 int ava_cl_owner(const void *obj, uint32_t type, uint64_t *ctx)

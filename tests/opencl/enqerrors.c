@@ -77,6 +77,46 @@ static void kernels(struct cltest *t, cl_mem a)
     clReleaseProgram(prog);
 }
 
+/* Local work sizes against the device's and the kernel's limits (CTS api kernel_required_group_size). */
+static void work_groups(struct cltest *t, cl_mem a)
+{
+    cl_program prog = cltest_build(t,
+                                   "__kernel __attribute__((reqd_work_group_size(4, 1, 1)))\n"
+                                   "void r(__global int *a) { a[get_global_id(0)] = 1; }\n"
+                                   "__kernel void k(__global int *a) { a[get_global_id(0)] = 2; }\n",
+                                   NULL);
+    cl_kernel r = prog ? cltest_kernel(prog, "r") : NULL, k = prog ? cltest_kernel(prog, "k") : NULL;
+    size_t max_items[3] = { 0 };
+    const size_t global[1] = { 16 }, ten[1] = { 10 }, four[1] = { 4 }, eight[1] = { 8 };
+    size_t over[1];
+
+    if (!r || !k || !CHECK(clGetDeviceInfo(t->device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof(max_items), max_items,
+                                           NULL)))
+        goto out;
+    over[0] = max_items[0] * 2;
+    CHECK(clSetKernelArg(r, 0, sizeof(a), &a));
+    CHECK(clSetKernelArg(k, 0, sizeof(a), &a));
+    EXPECT_ENQ_CODE("required size", clEnqueueNDRangeKernel(t->queue, r, 1, NULL, global, four, 0, NULL, ev),
+                    CL_SUCCESS);
+    EXPECT_ENQ_CODE("not the required size",
+                    clEnqueueNDRangeKernel(t->queue, r, 1, NULL, global, eight, 0, NULL, ev),
+                    CL_INVALID_WORK_GROUP_SIZE);
+    EXPECT_ENQ_CODE("local size over the device's items and group size",
+                    clEnqueueNDRangeKernel(t->queue, k, 1, NULL, global, over, 0, NULL, ev),
+                    CL_INVALID_WORK_GROUP_SIZE);
+    /* an OpenCL 1.2 program: uniform work-groups whatever the device offers */
+    EXPECT_ENQ_CODE("non-uniform work-groups",
+                    clEnqueueNDRangeKernel(t->queue, k, 1, NULL, ten, four, 0, NULL, ev),
+                    CL_INVALID_WORK_GROUP_SIZE);
+out:
+    if (r)
+        clReleaseKernel(r);
+    if (k)
+        clReleaseKernel(k);
+    if (prog)
+        clReleaseProgram(prog);
+}
+
 static void copy_rects(struct cltest *t, cl_mem a, cl_mem b)
 {
     const size_t o0[3] = { 0, 0, 0 }, o1[3] = { 4, 1, 0 }, far[3] = { 0, 63, 0 };
@@ -209,6 +249,7 @@ int main(void)
         queue_and_wait_list(&t);
         copies_and_fills(&t, a, b);
         kernels(&t, a);
+        work_groups(&t, a);
         copy_rects(&t, a, b);
         migrations(&t, a);
         if (cltest_device_uint(&t, CL_DEVICE_IMAGE_SUPPORT))
