@@ -233,10 +233,15 @@ struct device_limits {
 	size_t max_items[3];
 };
 
+/* A kernel's part: which arguments are set, and its limits on a device. */
+enum { ARG_WORDS = 4 };			/* the arguments followed: 256 */
 struct kernel_limits {
 	struct ava_obj_part part;
+	_Atomic uint64_t set[ARG_WORDS];	/* arguments set */
+	atomic_int nargs_known;
+	cl_uint nargs;			/* CL_KERNEL_NUM_ARGS */
 	atomic_int ready;
-	cl_device_id device;		/* the device they were asked for */
+	cl_device_id device;		/* the device the limits were asked for */
 	size_t group;			/* CL_KERNEL_WORK_GROUP_SIZE */
 	size_t reqd[3];			/* CL_KERNEL_COMPILE_WORK_GROUP_SIZE */
 };
@@ -267,11 +272,55 @@ static const struct device_limits *device_limits(cl_device_id dev)
 	return d;
 }
 
-static const struct kernel_limits *kernel_limits(cl_kernel k, cl_device_id dev)
+static struct kernel_limits *kernel_part(const void *k)
 {
 	struct ava_obj *o = ava_obj_check(k, AVA_HT_OPENCL_kernel);
-	struct kernel_limits *kl = o ? (struct kernel_limits *)ava_obj_part_get(o, sizeof(*kl), ava_obj_part_free)
-				     : NULL;
+
+	return o ? (struct kernel_limits *)ava_obj_part_get(o, sizeof(struct kernel_limits), ava_obj_part_free) : NULL;
+}
+
+void ava_cl_kernel_arg_set(cl_kernel k, cl_uint index)
+{
+	struct kernel_limits *kl = index < ARG_WORDS * 64 ? kernel_part(k) : NULL;
+
+	if (kl)
+		atomic_fetch_or(&kl->set[index / 64], (uint64_t)1 << (index % 64));
+}
+
+void ava_cl_kernel_cloned(struct ava_obj *o, cl_kernel source)
+{
+	struct kernel_limits *from = kernel_part(source), *to = kernel_part(o);
+	int i;
+
+	for (i = 0; from && to && i < ARG_WORDS; i++)
+		atomic_store(&to->set[i], atomic_load(&from->set[i]));
+}
+
+/* CL_INVALID_KERNEL_ARGS when an argument was never set (asked the count once). */
+static cl_int kernel_args_error(cl_kernel k)
+{
+	struct kernel_limits *kl = kernel_part(k);
+	cl_uint i;
+
+	if (!kl)
+		return CL_SUCCESS;
+	if (!atomic_load(&kl->nargs_known)) {
+		pthread_mutex_lock(&limits_lock);
+		if (!atomic_load(&kl->nargs_known) &&
+		    ava_opencl_dispatch.clGetKernelInfo(k, CL_KERNEL_NUM_ARGS, sizeof(kl->nargs), &kl->nargs, NULL))
+			kl->nargs = 0;
+		atomic_store(&kl->nargs_known, 1);
+		pthread_mutex_unlock(&limits_lock);
+	}
+	for (i = 0; i < kl->nargs && i < ARG_WORDS * 64; i++)
+		if (!(atomic_load(&kl->set[i / 64]) & ((uint64_t)1 << (i % 64))))
+			return CL_INVALID_KERNEL_ARGS;
+	return CL_SUCCESS;
+}
+
+static const struct kernel_limits *kernel_limits(cl_kernel k, cl_device_id dev)
+{
+	struct kernel_limits *kl = kernel_part(k);
 
 	if (!kl || (atomic_load(&kl->ready) && kl->device == dev))
 		return kl;
@@ -338,6 +387,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueNDRangeKernel(cl_command_queue q, cl_kernel
 	if (err == CL_SUCCESS && (dim < 1 || dim > 3))
 		err = CL_INVALID_WORK_DIMENSION;
 	if (err == CL_SUCCESS)
+		err = kernel_args_error(k);
+	if (err == CL_SUCCESS)
 		err = local_size_error(q, k, dim, global, local);
 	return err ? err
 		   : ava_cl_enqueued(avagen_clEnqueueNDRangeKernel(q, k, dim, offset, global, local, nwait, wait, ev),
@@ -351,6 +402,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueTask(cl_command_queue q, cl_kernel k, cl_ui
 
 	if (err == CL_SUCCESS && !live(k, AVA_HT_OPENCL_kernel))
 		err = CL_INVALID_KERNEL;
+	if (err == CL_SUCCESS)
+		err = kernel_args_error(k);
 	return err ? err : ava_cl_enqueued(avagen_clEnqueueTask(q, k, nwait, wait, ev), q, ev);
 }
 

@@ -123,6 +123,14 @@ cl_int ava_cl_enqueued(cl_int err, cl_command_queue q, const cl_event *ev);
  */
 void ava_cl_refcount(const void *obj, uint32_t type, int is_refcount, void *value, size_t size);
 
+/*
+ * @after hooks: a kernel argument set, a kernel cloned with the arguments
+ * of its source; an enqueue of a kernel with one never set is refused
+ * (CL_INVALID_KERNEL_ARGS) by the call (opencl_checks.c).
+ */
+void ava_cl_kernel_arg_set(cl_kernel k, cl_uint index);
+void ava_cl_kernel_cloned(struct ava_obj *o, cl_kernel source);
+
 /* The map id and mirror size of a live mapping; -1 when ptr is none. */
 int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size);
 

@@ -67,6 +67,9 @@ static void kernels(struct cltest *t, cl_mem a)
         cltest_fail(__FILE__, __LINE__, "kernel build");
         return;
     }
+    EXPECT_ENQ_CODE("kernel, argument not set", clEnqueueNDRangeKernel(t->queue, k, 1, NULL, global, NULL, 0, NULL, ev),
+                    CL_INVALID_KERNEL_ARGS);
+    EXPECT_ENQ_CODE("task, argument not set", clEnqueueTask(t->queue, k, 0, NULL, ev), CL_INVALID_KERNEL_ARGS);
     CHECK(clSetKernelArg(k, 0, sizeof(a), &a));
     EXPECT_ENQ_CODE("kernel, work_dim 0", clEnqueueNDRangeKernel(t->queue, k, 0, NULL, global, NULL, 0, NULL, ev),
                 CL_INVALID_WORK_DIMENSION);
