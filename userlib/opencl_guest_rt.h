@@ -226,6 +226,9 @@ cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsig
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
 void *CL_API_CALL ava_guest_clSVMAlloc(cl_context, cl_svm_mem_flags, size_t, cl_uint);
 void CL_API_CALL ava_guest_clSVMFree(cl_context, void *);
+cl_int CL_API_CALL ava_guest_clEnqueueNativeKernel(cl_command_queue, void(CL_CALLBACK *)(void *), void *, size_t,
+						   cl_uint, const cl_mem *, const void **, cl_uint, const cl_event *,
+						   cl_event *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id, const char *);
 
 #endif
