@@ -20,9 +20,9 @@
 /* user events created, neither set nor released */
 static atomic_long unset_user_events;
 
-/* A user event's part: whether its one status change was counted. */
+/* A user event's part: its context, and whether its one status change was counted. */
 struct user_gate {
-	struct ava_obj_part part;
+	struct ava_cl_owned own;
 	atomic_int counted;
 };
 
@@ -47,10 +47,11 @@ cl_event CL_API_CALL ava_wrap_clCreateUserEvent(cl_context context, cl_int *errc
 
 	if (!g)
 		return e;
-	g->part.free = gate_free;
+	g->own.part.free = gate_free;
 	atomic_fetch_add(&unset_user_events, 1);
-	if (ava_obj_attach(o, &g->part))
-		gate_free(&g->part);
+	if (ava_obj_attach(o, &g->own.part))
+		gate_free(&g->own.part);
+	ava_cl_owner_set(o, context);
 	return e;
 }
 
@@ -151,7 +152,7 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadBuffer(cl_command_queue q, cl_mem buf, 
 						cl_event *ev)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+	return ava_cl_enqueued(avagen_clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q, ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueReadBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -162,9 +163,10 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadBufferRect(cl_command_queue q, cl_mem b
 						    const cl_event *wait, cl_event *ev)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-					      buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-					      host_slice_pitch, ptr, nwait, wait, ev);
+	return ava_cl_enqueued(avagen_clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+							      buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+							      host_slice_pitch, ptr, nwait, wait, ev),
+			       q, ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueReadImage(cl_command_queue q, cl_mem image, cl_bool blocking,
@@ -173,6 +175,7 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadImage(cl_command_queue q, cl_mem image,
 					       cl_event *ev)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait,
-					 wait, ev);
+	return ava_cl_enqueued(avagen_clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+							 ptr, nwait, wait, ev),
+			       q, ev);
 }

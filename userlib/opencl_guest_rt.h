@@ -53,6 +53,8 @@ struct ava_cl_mem {
 	uint64_t img_slice;
 	uint64_t host_row;		/* images: the pitches of host_ptr */
 	uint64_t host_slice;
+	cl_image_format fmt;		/* images: their format */
+	uint64_t dims[3];		/* images: the extent an origin + region may reach */
 	struct ava_map *maps;		/* its live mappings */
 };
 
@@ -78,15 +80,56 @@ cl_int ava_cl_host_access_error(const void *memobj, int host_writes);
  */
 cl_int ava_cl_write_error(cl_command_queue q, cl_mem mem, size_t offset, size_t size, const void *ptr,
 			  cl_uint nwait, const cl_event *wait);
+/* CL_INVALID_VALUE for no origin or region, or one outside the image (opencl_checks.c). */
+cl_int ava_cl_image_region_error(cl_mem image, const size_t *origin, const size_t *region);
 
 /* @after hooks: remember what the application said about new memory objects. */
 void ava_cl_mem_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, size_t size);
 void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags flags, const void *region);
 void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 			  const cl_image_format *fmt, const cl_image_desc *desc);
-void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
-			    size_t slice_pitch);
+/* clCreateImage2D (depth 1) and clCreateImage3D */
+void ava_cl_image3d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, const cl_image_format *fmt,
+			    size_t width, size_t height, size_t depth, size_t row_pitch, size_t slice_pitch);
+
+/*
+ * The part of queues and events: the context they belong to, so that a
+ * wait list of another context's events is refused by the call itself
+ * (CL_INVALID_CONTEXT), as natively.  Known for every queue, for user
+ * events and for the events of the enqueues the guest checks first.
+ */
+struct ava_cl_owned {
+	struct ava_obj_part part;
+	uint64_t ctx;			/* the context's id */
+	int known;
+	cl_device_id device;		/* a queue's */
+};
+
+/* o (a queue or an event) belongs to ctx. */
+void ava_cl_owner_set(struct ava_obj *o, const void *ctx);
+/* @after hook of the queue creations: the queue's context and device. */
+void ava_cl_queue_created(struct ava_obj *o, const void *ctx, cl_device_id device);
+/* The device of a queue the guest knows; NULL if none. */
+cl_device_id ava_cl_queue_device(const void *q);
+/* 0 and the context's id of a queue or event, -1 when the guest does not know it. */
+int ava_cl_owner(const void *obj, uint32_t type, uint64_t *ctx);
+/* After an enqueue on q: the event it returned (if any) belongs to q's context; returns err. */
+cl_int ava_cl_enqueued(cl_int err, cl_command_queue q, const cl_event *ev);
+
+/*
+ * @after hook of the info queries: a *_REFERENCE_COUNT (is_refcount) the
+ * backend gave counts the worker's one reference where the application
+ * holds the guest's; made the count the application would see natively.
+ */
+void ava_cl_refcount(const void *obj, uint32_t type, int is_refcount, void *value, size_t size);
+
+/*
+ * @after hooks: a kernel argument set, a kernel cloned with the arguments
+ * of its source; an enqueue of a kernel with one never set is refused
+ * (CL_INVALID_KERNEL_ARGS) by the call (opencl_checks.c).
+ */
+void ava_cl_kernel_arg_set(cl_kernel k, cl_uint index);
+void ava_cl_kernel_cloned(struct ava_obj *o, cl_kernel source);
 
 /* The map id and mirror size of a live mapping; -1 when ptr is none. */
 int ava_map_info(const void *memobj, const void *ptr, uint64_t *id, uint64_t *size);
@@ -139,6 +182,12 @@ void ava_cl_await_gates(cl_command_queue q, cl_bool blocking, cl_uint nwait, con
 	   cl_uint, const cl_event *, cl_event *))                                                          \
 	X(cl_int, clEnqueueCopyBuffer,                                                                      \
 	  (cl_command_queue, cl_mem, cl_mem, size_t, size_t, size_t, cl_uint, const cl_event *, cl_event *)) \
+	X(cl_int, clEnqueueCopyBufferRect,                                                                  \
+	  (cl_command_queue, cl_mem, cl_mem, const size_t *, const size_t *, const size_t *, size_t, size_t, \
+	   size_t, size_t, cl_uint, const cl_event *, cl_event *))                                          \
+	X(cl_int, clEnqueueMigrateMemObjects,                                                               \
+	  (cl_command_queue, cl_uint, const cl_mem *, cl_mem_migration_flags, cl_uint, const cl_event *,    \
+	   cl_event *))                                                                                     \
 	X(cl_int, clEnqueueFillBuffer,                                                                      \
 	  (cl_command_queue, cl_mem, const void *, size_t, size_t, size_t, cl_uint, const cl_event *,       \
 	   cl_event *))                                                                                     \
@@ -177,6 +226,9 @@ cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsig
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
 void *CL_API_CALL ava_guest_clSVMAlloc(cl_context, cl_svm_mem_flags, size_t, cl_uint);
 void CL_API_CALL ava_guest_clSVMFree(cl_context, void *);
+cl_int CL_API_CALL ava_guest_clEnqueueNativeKernel(cl_command_queue, void(CL_CALLBACK *)(void *), void *, size_t,
+						   cl_uint, const cl_mem *, const void **, cl_uint, const cl_event *,
+						   cl_event *);
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddressForPlatform(cl_platform_id, const char *);
 
 #endif

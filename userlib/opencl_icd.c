@@ -201,7 +201,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf,
 	if (err)
 		return err;
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
+	return ava_cl_enqueued(avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q,
+			       ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -216,9 +217,10 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem 
 	if (err)
 		return err;
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch,
-					       buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait,
-					       ev);
+	return ava_cl_enqueued(avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+							       buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+							       host_slice_pitch, ptr, nwait, wait, ev),
+			       q, ev);
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
@@ -228,11 +230,14 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image
 {
 	cl_int err = ava_cl_write_error(q, image, 0, 0, ptr, nwait, wait);
 
+	if (err == CL_SUCCESS)
+		err = ava_cl_image_region_error(image, origin, region);
 	if (err)
 		return err;
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait, wait,
-					  ev);
+	return ava_cl_enqueued(avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+							  ptr, nwait, wait, ev),
+			       q, ev);
 }
 
 /* No device offers SVM through AvA: allocation fails, as on such a device. */
@@ -251,15 +256,109 @@ void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
 	(void)svm_pointer;
 }
 
+/* The arguments of a native kernel that the guest can check before running it. */
+static cl_int native_args_error(void (*fn)(void *), const void *args, size_t cb_args, cl_uint nmem,
+				const cl_mem *mems, const void **locs)
+{
+	cl_uint i;
+
+	if (!fn || (!args && (cb_args || nmem)) || (args && !cb_args) || (nmem && (!mems || !locs)) ||
+	    (!nmem && (mems || locs)))
+		return CL_INVALID_VALUE;
+	for (i = 0; i < nmem; i++) {
+		if (!ava_obj_check(mems[i], AVA_HT_OPENCL_mem))
+			return CL_INVALID_MEM_OBJECT;
+		if ((const char *)locs[i] < (const char *)args ||
+		    (size_t)((const char *)locs[i] - (const char *)args) + sizeof(void *) > cb_args)
+			return CL_INVALID_VALUE;
+	}
+	return CL_SUCCESS;
+}
+
+/* Maps (map != NULL) or unmaps the buffers of a native kernel: all of each, blocking. */
+static cl_int native_maps(cl_command_queue q, cl_uint nmem, const cl_mem *mems, void **map)
+{
+	const struct _cl_icd_dispatch *d = &ava_opencl_dispatch;
+	cl_int err = CL_SUCCESS;
+	size_t size;
+	cl_uint i;
+
+	for (i = 0; map && err == CL_SUCCESS && i < nmem; i++) {
+		err = d->clGetMemObjectInfo(mems[i], CL_MEM_SIZE, sizeof(size), &size, NULL);
+		if (err == CL_SUCCESS)
+			map[i] = d->clEnqueueMapBuffer(q, mems[i], CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, size, 0,
+						       NULL, NULL, &err);
+	}
+	return err;
+}
+
+static void native_unmaps(cl_command_queue q, cl_uint nmem, const cl_mem *mems, void **map)
+{
+	cl_uint i;
+
+	for (i = 0; i < nmem; i++)
+		if (map[i])
+			ava_opencl_dispatch.clEnqueueUnmapMemObject(q, mems[i], map[i], 0, NULL, NULL);
+}
+
+/*
+ * A native kernel is a function of the guest: it runs here, on the calling
+ * thread, once the wait list and the queue's earlier commands finished, on
+ * a copy of its arguments that points at mappings of its buffers.  A
+ * marker after the unmaps stands for it.
+ */
+cl_int CL_API_CALL ava_guest_clEnqueueNativeKernel(cl_command_queue q, void(CL_CALLBACK *fn)(void *), void *args,
+						   size_t cb_args, cl_uint nmem, const cl_mem *mems,
+						   const void **locs, cl_uint nwait, const cl_event *wait, cl_event *ev)
+{
+	const struct _cl_icd_dispatch *d = &ava_opencl_dispatch;
+	cl_event before = NULL;
+	cl_int err = native_args_error(fn, args, cb_args, nmem, mems, locs);
+	void **map = NULL;
+	char *copy = NULL;
+	cl_uint i;
+
+	/* the marker checks the queue and the wait list, and waits for the latter */
+	if (err == CL_SUCCESS)
+		err = d->clEnqueueMarkerWithWaitList(q, nwait, wait, &before);
+	if (err == CL_SUCCESS)
+		err = d->clFinish(q);
+	if (before)
+		d->clReleaseEvent(before);
+	if (err == CL_SUCCESS &&
+	    (!(map = calloc(nmem ? nmem : 1, sizeof(*map))) || !(copy = malloc(cb_args ? cb_args : 1))))
+		err = CL_OUT_OF_HOST_MEMORY;
+	if (err == CL_SUCCESS)
+		err = native_maps(q, nmem, mems, map);
+	if (err == CL_SUCCESS) {
+		if (cb_args)
+			memcpy(copy, args, cb_args);
+		for (i = 0; i < nmem; i++)
+			memcpy(copy + ((const char *)locs[i] - (const char *)args), &map[i], sizeof(void *));
+		fn(cb_args ? copy : NULL);
+	}
+	if (map)
+		native_unmaps(q, nmem, mems, map);
+	if (err == CL_SUCCESS && ev)
+		err = d->clEnqueueMarkerWithWaitList(q, 0, NULL, ev);
+	free(copy);
+	free(map);
+	return err;
+}
+
 /*
  * A non-blocking map returns before its data is there (the worker does not
  * wait for it): the mirror is filled like a non-blocking read's, after a
- * later synchronous call finds the map complete.
+ * later synchronous call finds the map complete.  The map's event is of
+ * q's context.
  */
-static void *collect_map_later(cl_mem mem, void *p, cl_bool blocking, cl_map_flags flags)
+static void *collect_map_later(cl_command_queue q, cl_mem mem, void *p, cl_bool blocking, cl_map_flags flags,
+			       cl_event *ev)
 {
 	uint64_t id, size;
 
+	if (p)
+		ava_cl_enqueued(CL_SUCCESS, q, ev);
 	if (p && !blocking && ava_opencl_map_reads(flags) && ava_map_info(mem, p, &id, &size) == 0 && size)
 		ava_pending_add(id | AVA_CL_MAP_PENDING_BIT, p, size);
 	return p;
@@ -270,9 +369,9 @@ void *CL_API_CALL ava_wrap_clEnqueueMapBuffer(cl_command_queue q, cl_mem buf, cl
 					      cl_event *ev, cl_int *err)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return collect_map_later(buf, avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait,
-								 ev, err),
-				 blocking, flags);
+	return collect_map_later(q, buf,
+				 avagen_clEnqueueMapBuffer(q, buf, blocking, flags, offset, size, nwait, wait, ev, err),
+				 blocking, flags, ev);
 }
 
 void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, cl_bool blocking, cl_map_flags flags,
@@ -281,7 +380,8 @@ void *CL_API_CALL ava_wrap_clEnqueueMapImage(cl_command_queue q, cl_mem image, c
 					     cl_int *err)
 {
 	ava_cl_await_gates(q, blocking, nwait, wait);
-	return collect_map_later(image, avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
-								  slice_pitch, nwait, wait, ev, err),
-				 blocking, flags);
+	return collect_map_later(q, image,
+				 avagen_clEnqueueMapImage(q, image, blocking, flags, origin, region, row_pitch,
+							  slice_pitch, nwait, wait, ev, err),
+				 blocking, flags, ev);
 }

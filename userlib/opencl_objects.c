@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * What the guest keeps about OpenCL memory objects (their part of struct
- * ava_obj, guest_objects.h): flags, host pointer, image layout, and the
- * mappings of clEnqueueMap*, guest memory mirroring the host's.
+ * What the guest keeps about OpenCL objects (their part of struct ava_obj,
+ * guest_objects.h): of memory objects, flags, host pointer, image layout,
+ * and the mappings of clEnqueueMap*, guest memory mirroring the host's; of
+ * queues and events, their context; of all, the reference count shown.
  */
 #include <pthread.h>
 #include <string.h>
@@ -118,30 +119,130 @@ void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags fla
 	}
 }
 
-void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			  const cl_image_format *fmt, const cl_image_desc *desc)
-{
-	ava_cl_image2d_created(o, flags, host_ptr, fmt, desc->image_width,
-			       desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : desc->image_height,
-			       desc->image_row_pitch, desc->image_slice_pitch);
-}
-
-void ava_cl_image2d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
-			    const cl_image_format *fmt, size_t width, size_t height, size_t row_pitch,
-			    size_t slice_pitch)
+/*
+ * dims: how far an origin + region may reach in each dimension; height:
+ * the rows of a slice (a 1D array's slice, one of its elements, is one row).
+ */
+static void image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, const cl_image_format *fmt,
+			  const uint64_t dims[3], uint64_t height, size_t row_pitch, size_t slice_pitch)
 {
 	struct ava_cl_mem *mem = mem_part(o);
 
 	if (!mem)
 		return;
 	mem->flags = flags;
+	mem->fmt = *fmt;
+	memcpy(mem->dims, dims, sizeof(mem->dims));
 	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
-	mem->img_row = width * mem->elem_size;
-	mem->img_slice = mem->img_row * (height ? height : 1);
+	mem->img_row = dims[0] * mem->elem_size;
+	mem->img_slice = mem->img_row * height;
 	mem->host_row = row_pitch ? row_pitch : mem->img_row;
-	mem->host_slice = slice_pitch ? slice_pitch : mem->host_row * (height ? height : 1);
+	mem->host_slice = slice_pitch ? slice_pitch : mem->host_row * height;
 	if (flags & CL_MEM_USE_HOST_PTR)
 		mem->host_ptr = host_ptr;
+}
+
+void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
+			  const cl_image_format *fmt, const cl_image_desc *desc)
+{
+	uint64_t dims[3] = { desc->image_width, 1, 1 };
+
+	switch (desc->image_type) {
+	case CL_MEM_OBJECT_IMAGE1D_ARRAY:
+		dims[1] = desc->image_array_size;
+		break;
+	case CL_MEM_OBJECT_IMAGE2D:
+		dims[1] = desc->image_height;
+		break;
+	case CL_MEM_OBJECT_IMAGE2D_ARRAY:
+		dims[1] = desc->image_height;
+		dims[2] = desc->image_array_size;
+		break;
+	case CL_MEM_OBJECT_IMAGE3D:
+		dims[1] = desc->image_height;
+		dims[2] = desc->image_depth;
+		break;
+	}
+	image_created(o, flags, host_ptr, fmt, dims, desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : dims[1],
+		      desc->image_row_pitch, desc->image_slice_pitch);
+}
+
+void ava_cl_image3d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, const cl_image_format *fmt,
+			    size_t width, size_t height, size_t depth, size_t row_pitch, size_t slice_pitch)
+{
+	const uint64_t dims[3] = { width, height ? height : 1, depth ? depth : 1 };
+
+	image_created(o, flags, host_ptr, fmt, dims, height ? height : 1, row_pitch, slice_pitch);
+}
+
+/* -------------------------------------------------------- queues, events */
+
+static struct ava_cl_owned *owned_by(struct ava_obj *o, uint64_t ctx)
+{
+	struct ava_cl_owned *own = o ? (struct ava_cl_owned *)ava_obj_part_get(o, sizeof(*own), ava_obj_part_free)
+				     : NULL;
+
+	if (own) {
+		own->ctx = ctx;
+		own->known = 1;
+	}
+	return own;
+}
+
+void ava_cl_owner_set(struct ava_obj *o, const void *ctx)
+{
+	if (ava_obj_check(ctx, AVA_HT_OPENCL_context))
+		owned_by(o, ava_obj_id(ctx, AVA_HT_OPENCL_context));
+}
+
+void ava_cl_queue_created(struct ava_obj *o, const void *ctx, cl_device_id device)
+{
+	struct ava_cl_owned *own;
+
+	if (ava_obj_check(ctx, AVA_HT_OPENCL_context) && (own = owned_by(o, ava_obj_id(ctx, AVA_HT_OPENCL_context))))
+		own->device = device;
+}
+
+cl_device_id ava_cl_queue_device(const void *q)
+{
+	struct ava_obj *o = ava_obj_check(q, AVA_HT_OPENCL_queue);
+	const struct ava_cl_owned *own = o ? (const struct ava_cl_owned *)ava_obj_part(o) : NULL;
+
+	return own && ava_obj_check(own->device, AVA_HT_OPENCL_device) ? own->device : NULL;
+}
+
+int ava_cl_owner(const void *obj, uint32_t type, uint64_t *ctx)
+{
+	struct ava_obj *o = ava_obj_check(obj, type);
+	const struct ava_cl_owned *own = o ? (const struct ava_cl_owned *)ava_obj_part(o) : NULL;
+
+	if (!own || !own->known)
+		return -1;
+	*ctx = own->ctx;
+	return 0;
+}
+
+cl_int ava_cl_enqueued(cl_int err, cl_command_queue q, const cl_event *ev)
+{
+	uint64_t ctx;
+
+	if (err == CL_SUCCESS && ev && !ava_cl_owner(q, AVA_HT_OPENCL_queue, &ctx))
+		owned_by(ava_obj_check(*ev, AVA_HT_OPENCL_event), ctx);
+	return err;
+}
+
+void ava_cl_refcount(const void *obj, uint32_t type, int is_refcount, void *value, size_t size)
+{
+	struct ava_obj *o = is_refcount && value && size >= sizeof(cl_uint) ? ava_obj_check(obj, type) : NULL;
+	cl_uint count;
+
+	if (!o || o->pinned)
+		return;
+	memcpy(&count, value, sizeof(count));
+	/* the backend's count: its own references and the worker's one */
+	if (count >= 1)
+		count = count - 1 + (cl_uint)atomic_load(&o->refs);
+	memcpy(value, &count, sizeof(count));
 }
 
 /* ------------------------------------------------------------------ maps */

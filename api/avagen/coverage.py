@@ -23,7 +23,8 @@ def how(ctx, f):
     else:
         text = 'remoted, synchronous'
     cb = ctx.callback_param(f)
-    return text + (CALLBACK_NOTE[cb.arg('callback')] if cb is not None else '')
+    # a hand-written guest function calls its function pointer itself (no @callback)
+    return text + (CALLBACK_NOTE.get(cb.arg('callback'), '') if cb is not None else '')
 
 
 def table(ctx):

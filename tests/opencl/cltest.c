@@ -108,6 +108,17 @@ int cltest_check_ok_(cl_int err, const char *what, const char *file, int line)
     return 0;
 }
 
+void cltest_expect_code_(const char *what, cl_int got, cl_int want, cl_event ev, const char *file, int line)
+{
+    printf("%s: %s\n", what, cl_err_name(got));
+    if (got != want)
+        cltest_fail(file, line, "%s: got %s, want %s", what, cl_err_name(got), cl_err_name(want));
+    if (ev && got != CL_SUCCESS)
+        cltest_fail(file, line, "%s: an event was returned with the error", what);
+    if (ev)
+        clReleaseEvent(ev);
+}
+
 int cltest_init(struct cltest *t, cl_command_queue_properties queue_props)
 {
     cl_int err;

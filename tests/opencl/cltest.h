@@ -47,6 +47,19 @@ int cltest_check_ok_(cl_int err, const char *what, const char *file, int line);
     ((cond) ? 1 : (cltest_fail(__FILE__, __LINE__, __VA_ARGS__), 0))
 
 /*
+ * EXPECT_ENQ_CODE(what, call, want), for enqueues: prints "what: <code>"; the call (which may
+ * pass `ev` as its event) must return want, and a failed call no event.
+ */
+void cltest_expect_code_(const char *what, cl_int got, cl_int want, cl_event ev, const char *file, int line);
+#define EXPECT_ENQ_CODE(what, call, want) \
+    do { \
+        cl_event ev_ = NULL; \
+        cl_event *ev = &ev_; \
+        (void)ev; \
+        cltest_expect_code_((what), (call), (want), ev_, __FILE__, __LINE__); \
+    } while (0)
+
+/*
  * Sets up stdout, takes the first platform and its first device
  * (CL_DEVICE_TYPE_ALL), a context and one command queue with `queue_props`.
  * Returns 0 on success; on failure prints FAIL, releases what it created and
