@@ -106,13 +106,14 @@ CUDA_HOME ?= /usr/local/cuda
 HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
 CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
-CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c userlib/cuda_capture.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
-CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/userlib/cuda_runtime_more.o $(BUILD)/obj/cuda/gen/cudart_guest.o \
+CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_runtime_more.o cuda_runtime_cache.o \
+	cuda_runtime_graphs.o) $(BUILD)/obj/cuda/gen/cudart_guest.o \
 	$(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
-	attrs.c hostfn.c copy2d.c preload.c)
+	attrs.c hostfn.c copy2d.c preload.c graphs.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # the math libraries, remoted at their own APIs (docs/cuda.md)
 CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \

@@ -57,6 +57,25 @@ typedef struct ava_hostmem_st *ava_hostmem_t;	/* pinned host memory shared with 
 #define AVA_CU_HOSTFN_SLOTS	256u
 #define AVA_CU_HOSTFN_SLOT(i)	(64u + 8u * (i))
 enum { AVA_CU_HOSTFN_FREE, AVA_CU_HOSTFN_QUEUED, AVA_CU_HOSTFN_READY, AVA_CU_HOSTFN_DONE };
+/* Bytes of a memory pool attribute's value (cudaMemPoolAttr and
+ * CUmemPool_attribute share their numbers); 0 for one AvA does not know. */
+static inline size_t ava_cu_mempool_attr_size(int a)
+{
+	switch (a) {
+	case cudaMemPoolReuseFollowEventDependencies:
+	case cudaMemPoolReuseAllowOpportunistic:
+	case cudaMemPoolReuseAllowInternalDependencies:
+		return sizeof(int);
+	case cudaMemPoolAttrReleaseThreshold:
+	case cudaMemPoolAttrReservedMemCurrent:
+	case cudaMemPoolAttrReservedMemHigh:
+	case cudaMemPoolAttrUsedMemCurrent:
+	case cudaMemPoolAttrUsedMemHigh:
+		return sizeof(cuuint64_t);
+	default:
+		return 0;
+	}
+}
 /* Bytes of a pointer attribute's value as the driver writes it; 0 for
  * those that are not numbers (a context, P2P tokens, a memory pool). */
 static inline size_t ava_cu_ptr_attr_size(CUpointer_attribute a)

@@ -25,6 +25,7 @@
 #include "cudart_ids.h"
 #include "guest_call.h"
 #include "guest_objects.h"
+#include "guest_trace.h"
 
 #define AVA_EXPORT __attribute__((visibility("default")))
 
@@ -50,6 +51,15 @@ int ava_cu_copy2d(const struct ava_cu_2d_ops *ops, void *dst, int dst_dev, size_
 /* ------------------------------------------------------------ handles */
 /* A stream's id: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special. */
 uint64_t ava_cu_stream_id(const void *p, uint32_t type);
+
+/* ------------------------------------------------------------ answered in the guest (cuda_capture.c) */
+/* Captures under way in this process, counted from the status of each
+ * BeginCapture and EndCapture (either API); nonzero while there is one. */
+void ava_cu_capture_begun(int status);
+void ava_cu_capture_ended(int status);
+int ava_cu_captures_active(void);
+/* Commands this process has sent to the worker so far. */
+uint64_t ava_cu_commands_sent(void);
 
 /* ------------------------------------------------------------ device memory */
 /* Device allocations the guest saw, to tell device from host pointers
