@@ -40,18 +40,4 @@ uint64_t ava_cu_commands_sent(void)
 	return __atomic_load_n(&ava_sess.call_seq, __ATOMIC_RELAXED);
 }
 
-AVA_EXPORT CUresult cuStreamBeginCapture(CUstream hStream, CUstreamCaptureMode mode)
-{
-	CUresult r = avagen_cuStreamBeginCapture(hStream, mode);
-
-	ava_cu_capture_begun(r);
-	return r;
-}
-
-AVA_EXPORT CUresult cuStreamEndCapture(CUstream hStream, CUgraph *phGraph)
-{
-	CUresult r = avagen_cuStreamEndCapture(hStream, phGraph);
-
-	ava_cu_capture_ended(r);
-	return r;
-}
+AVA_CU_CAPTURE_ENTRY_POINTS(CUresult, cuStreamBeginCapture, cuStreamEndCapture, CUstream, CUstreamCaptureMode, CUgraph)

@@ -58,6 +58,20 @@ uint64_t ava_cu_stream_id(const void *p, uint32_t type);
 void ava_cu_capture_begun(int status);
 void ava_cu_capture_ended(int status);
 int ava_cu_captures_active(void);
+/* An API's BeginCapture and EndCapture entry points, counted. */
+#define AVA_CU_CAPTURE_ENTRY_POINTS(T, begin, end, stream_t, mode_t, graph_t)	\
+AVA_EXPORT T begin(stream_t stream, mode_t mode)				\
+{										\
+	T r = avagen_##begin(stream, mode);					\
+	ava_cu_capture_begun(r);						\
+	return r;								\
+}										\
+AVA_EXPORT T end(stream_t stream, graph_t *graph)				\
+{										\
+	T r = avagen_##end(stream, graph);					\
+	ava_cu_capture_ended(r);						\
+	return r;								\
+}
 /* Commands this process has sent to the worker so far. */
 uint64_t ava_cu_commands_sent(void);
 

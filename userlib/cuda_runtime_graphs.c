@@ -10,21 +10,8 @@
 
 #include <stdio.h>
 
-AVA_EXPORT cudaError_t cudaStreamBeginCapture(cudaStream_t stream, enum cudaStreamCaptureMode mode)
-{
-	cudaError_t r = avagen_cudaStreamBeginCapture(stream, mode);
-
-	ava_cu_capture_begun(r);
-	return r;
-}
-
-AVA_EXPORT cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t *pGraph)
-{
-	cudaError_t r = avagen_cudaStreamEndCapture(stream, pGraph);
-
-	ava_cu_capture_ended(r);
-	return r;
-}
+AVA_CU_CAPTURE_ENTRY_POINTS(cudaError_t, cudaStreamBeginCapture, cudaStreamEndCapture, cudaStream_t,
+			    enum cudaStreamCaptureMode, cudaGraph_t)
 
 /* No capture anywhere in the process, and stream is one the worker would
  * accept (a special stream or one of this session's). */
