@@ -30,6 +30,10 @@ typedef struct ava_fatbin_st *ava_fatbin_t;	/* __cudaRegisterFatBinary */
 typedef struct ava_kfunc_st *ava_kfunc_t;	/* __cudaRegisterFunction */
 typedef struct ava_var_st *ava_var_t;		/* __cudaRegisterVar */
 typedef struct ava_hostmem_st *ava_hostmem_t;	/* pinned host memory shared with the worker */
+/* The graph a stream is capturing into, as cudaStreamGetCaptureInfo shows
+ * it: borrowed, never destroyed by the guest (it becomes a graph of the
+ * guest's at EndCapture). */
+typedef struct CUgraph_st *ava_capgraph_t;
 
 /*
  * Special stream values (NULL is the legacy default stream, 1 and 2 are

@@ -65,6 +65,7 @@ cudaError_t avaguest_cudaStreamGetCaptureInfo(cudaStream_t stream, enum cudaStre
 	struct deps_buf *b = &capture_deps;
 	enum cudaStreamCaptureStatus st = cudaStreamCaptureStatusNone;
 	unsigned long long id = 0;
+	ava_capgraph_t g = NULL;
 	size_t n = 0;
 	cudaError_t r = cudaSuccess;
 
@@ -77,19 +78,16 @@ cudaError_t avaguest_cudaStreamGetCaptureInfo(cudaStream_t stream, enum cudaStre
 		do {
 			if (deps_reserve(b, n > b->cap ? n : (b->cap ? b->cap : 16)))
 				return ava_rt_err(cudaErrorMemoryAllocation);
-			r = avagen_avaRtCaptureInfo(stream, &st, &id, b->cap, b->nodes, b->edges, &n);
+			r = avagen_avaRtCaptureInfo(stream, &st, &id, &g, b->cap, b->nodes, b->edges, &n);
 		} while (r == cudaSuccess && n > b->cap);
 		if (r != cudaSuccess)
 			return r;
 	}
-	/* the graph under capture becomes the guest's at EndCapture only */
-	if (graph_out && st != cudaStreamCaptureStatusNone)
-		return ava_rt_err(cudaErrorNotSupported);
 	*captureStatus_out = st;
 	if (id_out)
 		*id_out = id;
 	if (graph_out)
-		*graph_out = NULL;
+		*graph_out = g;	/* a capgraph handle (api/cudart.spec) */
 	if (dependencies_out)
 		*dependencies_out = n ? b->nodes : NULL;
 	if (edgeData_out)

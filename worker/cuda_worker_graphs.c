@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 cudaError_t avaw_rt_capture_info(struct avaw_call *c, cudaStream_t stream, enum cudaStreamCaptureStatus *status,
-				 unsigned long long *id, size_t cap, cudaGraphNode_t *deps, cudaGraphEdgeData *edges,
+				 unsigned long long *id, ava_capgraph_t *graph, size_t cap, cudaGraphNode_t *deps, cudaGraphEdgeData *edges,
 				 size_t *num)
 {
 	const cudaGraphNode_t *d = NULL;
@@ -24,7 +24,7 @@ cudaError_t avaw_rt_capture_info(struct avaw_call *c, cudaStream_t stream, enum 
 	(void)c;
 	if (!RT.cudaStreamGetCaptureInfo)
 		return cudaErrorNotSupported;
-	r = RT.cudaStreamGetCaptureInfo(stream, status, id, NULL, &d, &e, &n);
+	r = RT.cudaStreamGetCaptureInfo(stream, status, id, graph, &d, &e, &n);
 	*num = r == cudaSuccess ? n : 0;
 	for (size_t i = 0; r == cudaSuccess && i < n && i < cap; i++) {
 		deps[i] = d ? d[i] : NULL;

@@ -147,7 +147,7 @@ cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t
 				 size_t *info_bytes);
 
 cudaError_t avaw_rt_capture_info(struct avaw_call *c, cudaStream_t stream, enum cudaStreamCaptureStatus *status,
-				 unsigned long long *id, size_t cap, cudaGraphNode_t *deps, cudaGraphEdgeData *edges,
+				 unsigned long long *id, ava_capgraph_t *graph, size_t cap, cudaGraphNode_t *deps, cudaGraphEdgeData *edges,
 				 size_t *num);
 cudaError_t avaw_rt_graph_nodes(struct avaw_call *c, cudaGraph_t graph, size_t cap, cudaGraphNode_t *nodes,
 				size_t *num);

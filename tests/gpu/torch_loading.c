@@ -25,6 +25,7 @@ int main(void)
 	enum cudaStreamCaptureStatus st = (enum cudaStreamCaptureStatus)7;
 	unsigned long long id = 5;
 	const cudaGraphNode_t *deps = (const cudaGraphNode_t *)&id;
+	cudaGraph_t graph = (cudaGraph_t)&id;
 	size_t n = 9;
 	int v = -1, r;
 	int_fn f;
@@ -33,8 +34,8 @@ int main(void)
 	r = cudaStreamIsCapturing(0, &st);
 	printf("is_capturing %d %d\n", r, st);
 	st = (enum cudaStreamCaptureStatus)7;
-	r = cudaStreamGetCaptureInfo(0, &st, &id, NULL, &deps, NULL, &n);
-	printf("capture_info %d %d %llu %d %zu\n", r, st, id, deps == NULL, n);
+	r = cudaStreamGetCaptureInfo(0, &st, &id, &graph, &deps, NULL, &n);	/* as PyTorch asks */
+	printf("capture_info %d %d %llu %d %d %zu\n", r, st, id, graph == NULL, deps == NULL, n);
 	r = cudaGetLastError();
 	printf("last_error_first %d\n", r != cudaErrorNotSupported);
 	r = cudaGetLastError();
