@@ -25,6 +25,8 @@ CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
 SPECS := opencl cuda cudart cublas cufft curand
+# stub shims PyTorch loads (torchrt block below; docs/cuda.md)
+SPECS += nccl cufile cusparseLt
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c common/block_cache.c
@@ -106,13 +108,14 @@ CUDA_HOME ?= /usr/local/cuda
 HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
 CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
-CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c userlib/cuda_capture.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
-CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/userlib/cuda_runtime_more.o $(BUILD)/obj/cuda/gen/cudart_guest.o \
+CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_runtime_more.o cuda_runtime_cache.o \
+	cuda_runtime_graphs.o) $(BUILD)/obj/cuda/gen/cudart_guest.o \
 	$(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
-	attrs.c hostfn.c copy2d.c)
+	attrs.c hostfn.c copy2d.c preload.c graphs.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # the math libraries, remoted at their own APIs (docs/cuda.md)
 CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \
@@ -208,6 +211,36 @@ $(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $
 $(BUILD)/tests/gpu/curand_host: tests/gpu/curand_host.c $(CURAND_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcurand.so.10 $(LDSAN)
+
+# ---------------------------------------------------------------- stub shims (torchrt)
+# NCCL, cuFile and cuSPARSELt: PyTorch's CUDA libraries link them, so a
+# single-GPU program must load them; their entry points answer unsupported
+# (api/nccl.spec, cufile.spec, cusparseLt.spec; docs/cuda.md).
+STUB_SHIMS := $(BUILD)/cuda/libnccl.so.2 $(BUILD)/cuda/libcufile.so.0 $(BUILD)/cuda/libcusparseLt.so.0
+stub_objs = $(BUILD)/obj/cuda/userlib/$(1)_stub.o $(BUILD)/obj/cuda/gen/$(2)_guest.o $(BUILD)/obj/cuda/gen/$(2)_exports.o
+$(call stub_objs,nccl,nccl): CFLAGS_ALL += -fvisibility=hidden -DAVA_STUB_API_HEADER='<nccl.h>'
+$(call stub_objs,cufile,cufile): CFLAGS_ALL += -fvisibility=hidden -DAVA_STUB_API_HEADER='<cufile_abi.h>'
+$(call stub_objs,cusparselt,cusparseLt): CFLAGS_ALL += -fvisibility=hidden -DAVA_STUB_API_HEADER='<cusparse.h>'
+STUB_LINK = $(CC) -shared -Wl,-soname,$(notdir $@) -Wl,--no-undefined -o $@ $(filter %.o,$^) -L$(BUILD)/cuda \
+	-l:libcuda.so.1 -Wl,-rpath,'$$ORIGIN' $(LDSAN)
+$(BUILD)/cuda/libnccl.so.2: $(call stub_objs,nccl,nccl) $(CUDA_LIB)
+	$(STUB_LINK)
+$(BUILD)/cuda/libcufile.so.0: $(call stub_objs,cufile,cufile) $(CUDA_LIB)
+	$(STUB_LINK)
+$(BUILD)/cuda/libcusparseLt.so.0: $(call stub_objs,cusparselt,cusparseLt) $(CUDA_LIB)
+	$(STUB_LINK)
+# their export lists, from the libraries (or their `nm -D --defined-only` listings, NAME.defs)
+NCCL_LIB ?= $(CUDA_HOME)/lib64/libnccl.so.2
+CUFILE_LIB ?= $(CUDA_HOME)/lib64/libcufile.so.0
+CUSPARSELT_LIB ?= $(CUDA_HOME)/lib64/libcusparseLt.so.0
+.PHONY: stub-exports
+stub-exports:
+	$(PYTHON) api/gen.py --export-list api/nccl.spec $(NCCL_LIB) $(CUDA_HOME)/include '<nccl.h>' > api/nccl.exports
+	$(PYTHON) api/gen.py --export-list api/cufile.spec $(CUFILE_LIB) userlib '<cufile_abi.h>' > api/cufile.exports
+	$(PYTHON) api/gen.py --export-list api/cusparseLt.spec $(CUSPARSELT_LIB) $(CUDA_HOME)/include '<cusparse.h>' \
+		> api/cusparseLt.exports
+cuda: $(STUB_SHIMS)
+# ---------------------------------------------------------------- end of the stub shims
 
 .PHONY: cuda
 cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(CUFFT_LIB) $(CURAND_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \

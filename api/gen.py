@@ -6,6 +6,7 @@ usage: gen.py SPEC OUTDIR
        gen.py SPEC --coverage-only   (coverage table on stdout)
        gen.py --check SPEC...        (parse and check only)
        gen.py --export-list SPEC LIB INCDIR [-DNAME...] HEADER...
+                                     (LIB: the library or its saved `nm -D` listing, NAME.defs)
                                      (the export list of LIB on stdout)
 
 Writes OUTDIR/<api>_ids.h, OUTDIR/<api>_guest.c, OUTDIR/<api>_worker.c and

@@ -30,6 +30,10 @@ typedef struct ava_fatbin_st *ava_fatbin_t;	/* __cudaRegisterFatBinary */
 typedef struct ava_kfunc_st *ava_kfunc_t;	/* __cudaRegisterFunction */
 typedef struct ava_var_st *ava_var_t;		/* __cudaRegisterVar */
 typedef struct ava_hostmem_st *ava_hostmem_t;	/* pinned host memory shared with the worker */
+/* The graph a stream is capturing into, as cudaStreamGetCaptureInfo shows
+ * it: borrowed, never destroyed by the guest (it becomes a graph of the
+ * guest's at EndCapture). */
+typedef struct CUgraph_st *ava_capgraph_t;
 
 /*
  * Special stream values (NULL is the legacy default stream, 1 and 2 are
@@ -57,6 +61,25 @@ typedef struct ava_hostmem_st *ava_hostmem_t;	/* pinned host memory shared with 
 #define AVA_CU_HOSTFN_SLOTS	256u
 #define AVA_CU_HOSTFN_SLOT(i)	(64u + 8u * (i))
 enum { AVA_CU_HOSTFN_FREE, AVA_CU_HOSTFN_QUEUED, AVA_CU_HOSTFN_READY, AVA_CU_HOSTFN_DONE };
+/* Bytes of a memory pool attribute's value (cudaMemPoolAttr and
+ * CUmemPool_attribute share their numbers); 0 for one AvA does not know. */
+static inline size_t ava_cu_mempool_attr_size(int a)
+{
+	switch (a) {
+	case cudaMemPoolReuseFollowEventDependencies:
+	case cudaMemPoolReuseAllowOpportunistic:
+	case cudaMemPoolReuseAllowInternalDependencies:
+		return sizeof(int);
+	case cudaMemPoolAttrReleaseThreshold:
+	case cudaMemPoolAttrReservedMemCurrent:
+	case cudaMemPoolAttrReservedMemHigh:
+	case cudaMemPoolAttrUsedMemCurrent:
+	case cudaMemPoolAttrUsedMemHigh:
+		return sizeof(cuuint64_t);
+	default:
+		return 0;
+	}
+}
 /* Bytes of a pointer attribute's value as the driver writes it; 0 for
  * those that are not numbers (a context, P2P tokens, a memory pool). */
 static inline size_t ava_cu_ptr_attr_size(CUpointer_attribute a)

@@ -25,6 +25,7 @@
 #include "cudart_ids.h"
 #include "guest_call.h"
 #include "guest_objects.h"
+#include "guest_trace.h"
 
 #define AVA_EXPORT __attribute__((visibility("default")))
 
@@ -50,6 +51,29 @@ int ava_cu_copy2d(const struct ava_cu_2d_ops *ops, void *dst, int dst_dev, size_
 /* ------------------------------------------------------------ handles */
 /* A stream's id: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special. */
 uint64_t ava_cu_stream_id(const void *p, uint32_t type);
+
+/* ------------------------------------------------------------ answered in the guest (cuda_capture.c) */
+/* Captures under way in this process, counted from the status of each
+ * BeginCapture and EndCapture (either API); nonzero while there is one. */
+void ava_cu_capture_begun(int status);
+void ava_cu_capture_ended(int status);
+int ava_cu_captures_active(void);
+/* An API's BeginCapture and EndCapture entry points, counted. */
+#define AVA_CU_CAPTURE_ENTRY_POINTS(T, begin, end, stream_t, mode_t, graph_t)	\
+AVA_EXPORT T begin(stream_t stream, mode_t mode)				\
+{										\
+	T r = avagen_##begin(stream, mode);					\
+	ava_cu_capture_begun(r);						\
+	return r;								\
+}										\
+AVA_EXPORT T end(stream_t stream, graph_t *graph)				\
+{										\
+	T r = avagen_##end(stream, graph);					\
+	ava_cu_capture_ended(r);						\
+	return r;								\
+}
+/* Commands this process has sent to the worker so far. */
+uint64_t ava_cu_commands_sent(void);
 
 /* ------------------------------------------------------------ device memory */
 /* Device allocations the guest saw, to tell device from host pointers

@@ -27,18 +27,64 @@ static cudaError_t rt_err(cudaError_t e)
 	return e;
 }
 
+/*
+ * The worker's libcudart's last error as the guest last learned it, and the
+ * number of commands sent then: while nothing has been sent since, it has
+ * not changed and the guest answers (PyTorch asks around every operation).
+ */
+static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t known_at = UINT64_MAX;
+static cudaError_t known_err;
+
+static int known(cudaError_t *e)
+{
+	int k;
+
+	pthread_mutex_lock(&known_lock);
+	k = known_at == ava_cu_commands_sent();
+	*e = known_err;
+	pthread_mutex_unlock(&known_lock);
+	if (k)
+		ava_trace_answered();
+	return k;
+}
+
+/* e is the worker's last error after the command sent when before commands
+ * had been; kept only when no other thread sent one meanwhile. */
+static void learn(uint64_t before, cudaError_t e)
+{
+	pthread_mutex_lock(&known_lock);
+	if (ava_cu_commands_sent() == before + 1) {
+		known_at = before + 1;
+		known_err = e;
+	}
+	pthread_mutex_unlock(&known_lock);
+}
+
 AVA_EXPORT cudaError_t cudaGetLastError(void)
 {
-	cudaError_t r = avagen_cudaGetLastError(), l = last_local;
+	cudaError_t r, l = last_local;
+	uint64_t before;
 
+	if (!known(&r) || r != cudaSuccess) {
+		before = ava_cu_commands_sent();
+		r = avagen_cudaGetLastError();
+		learn(before, cudaSuccess);
+	}
 	last_local = cudaSuccess;
 	return r != cudaSuccess ? r : l;
 }
 
 AVA_EXPORT cudaError_t cudaPeekAtLastError(void)
 {
-	cudaError_t r = avagen_cudaPeekAtLastError();
+	cudaError_t r;
+	uint64_t before;
 
+	if (!known(&r)) {
+		before = ava_cu_commands_sent();
+		r = avagen_cudaPeekAtLastError();
+		learn(before, r);
+	}
 	return r != cudaSuccess ? r : last_local;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "guest_objects.h"
+#include "guest_trace.h"
 #include "guest_session.h"
 
 static int force_sync(void)
@@ -82,6 +83,7 @@ int ava_call_exchange(struct ava_call *c)
 	reply_max = (uint32_t)(sizeof(*rh) + (AVA_MAX_REPLY_INLINE - c->reply_budget) + 8 * AVA_MAX_OUTS + 4096);
 	if (s->ops->send(s, s->scratch, total, reply_max))
 		return AVA_S_MALFORMED;
+	ava_trace_command(c->async);
 	if (c->stream.dir)
 		s->ops->stream_run(s, &c->stream);	/* a failure shows in the reply */
 	if (c->async)

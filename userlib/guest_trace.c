@@ -10,6 +10,7 @@
 #include "guest_trace.h"
 
 int ava_trace_on;
+unsigned long ava_trace_sent[2], ava_trace_answered_n;
 
 static struct ava_trace_table *tables;
 static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -40,6 +41,10 @@ static void report(void)
 		report_table(stderr, t, 1, &unsupported);
 	fprintf(stderr, "ava trace: %lu functions called, %lu unsupported ones hit\n",
 		called + unsupported, unsupported);
+	fprintf(stderr, "ava trace: %lu round trips (commands waited for), %lu commands sent without waiting, "
+		"%lu calls answered in the guest\n", __atomic_load_n(&ava_trace_sent[0], __ATOMIC_RELAXED),
+		__atomic_load_n(&ava_trace_sent[1], __ATOMIC_RELAXED),
+		__atomic_load_n(&ava_trace_answered_n, __ATOMIC_RELAXED));
 	pthread_mutex_unlock(&tables_lock);
 }
 

@@ -32,4 +32,21 @@ static inline void ava_trace_hit(struct ava_trace_table *t, unsigned int i)
 		__atomic_fetch_add(&t->hits[i], 1, __ATOMIC_RELAXED);
 }
 
+/* Commands sent to the worker, [0] waited for (round trips) and [1] sent
+ * without waiting (guest_call.c), and calls the guest library answered
+ * itself from what it knew (ava_trace_answered): the report's last line. */
+extern unsigned long ava_trace_sent[2], ava_trace_answered_n;
+
+static inline void ava_trace_command(int async)
+{
+	if (ava_trace_on)
+		__atomic_fetch_add(&ava_trace_sent[!!async], 1, __ATOMIC_RELAXED);
+}
+
+static inline void ava_trace_answered(void)
+{
+	if (ava_trace_on)
+		__atomic_fetch_add(&ava_trace_answered_n, 1, __ATOMIC_RELAXED);
+}
+
 #endif

@@ -45,39 +45,34 @@ static int launch_attrs_ok(const CUlaunchAttribute *attrs, unsigned int n)
 	return 1;
 }
 
+/* Both APIs' stream attribute calls: only the attributes valid for streams pass. */
+#define STREAM_ATTR(call, unsupported) (launch_attr_ok(attr, 1) ? (call)(stream, attr, value) : (unsupported))
+
 CUresult avaw_cu_stream_set_attr(struct avaw_call *c, CUstream stream, CUstreamAttrID attr,
 				  const CUstreamAttrValue *value)
 {
 	(void)c;
-	if (!launch_attr_ok(attr, 1))
-		return CUDA_ERROR_NOT_SUPPORTED;
-	return CU.cuStreamSetAttribute(stream, attr, value);
+	return STREAM_ATTR(CU.cuStreamSetAttribute, CUDA_ERROR_NOT_SUPPORTED);
 }
 
 CUresult avaw_cu_stream_get_attr(struct avaw_call *c, CUstream stream, CUstreamAttrID attr, CUstreamAttrValue *value)
 {
 	(void)c;
-	if (!launch_attr_ok(attr, 1))
-		return CUDA_ERROR_NOT_SUPPORTED;
-	return CU.cuStreamGetAttribute(stream, attr, value);
+	return STREAM_ATTR(CU.cuStreamGetAttribute, CUDA_ERROR_NOT_SUPPORTED);
 }
 
 cudaError_t avaw_rt_stream_set_attr(struct avaw_call *c, cudaStream_t stream, cudaStreamAttrID attr,
 				     const cudaStreamAttrValue *value)
 {
 	(void)c;
-	if (!launch_attr_ok(attr, 1))
-		return cudaErrorNotSupported;
-	return RT.cudaStreamSetAttribute(stream, attr, value);
+	return STREAM_ATTR(RT.cudaStreamSetAttribute, cudaErrorNotSupported);
 }
 
 cudaError_t avaw_rt_stream_get_attr(struct avaw_call *c, cudaStream_t stream, cudaStreamAttrID attr,
 				     cudaStreamAttrValue *value)
 {
 	(void)c;
-	if (!launch_attr_ok(attr, 1))
-		return cudaErrorNotSupported;
-	return RT.cudaStreamGetAttribute(stream, attr, value);
+	return STREAM_ATTR(RT.cudaStreamGetAttribute, cudaErrorNotSupported);
 }
 
 CUresult avaw_cu_launch_ex(struct avaw_call *c, CUfunction f, const unsigned int *dims, CUstream stream,

@@ -46,7 +46,7 @@ static void *open_lib(const struct avaw_vendor_lib *l)
 		h = dlopen(l->names[i], RTLD_NOW | RTLD_LOCAL);
 	if (h && dlsym(h, l->marker)) {
 		/* the worker must never load AvA's own shims */
-		avaw_log("%s found AvA's own shim (is build/cuda on LD_LIBRARY_PATH of ava-hostd?); "
+		avaw_log("%s found AvA's own shim (build/cuda on LD_LIBRARY_PATH of ava-hostd, or in /etc/ld.so.preload?); "
 			 "set %s to NVIDIA's library", l->names[0], l->env);
 		dlclose(h);
 		h = NULL;

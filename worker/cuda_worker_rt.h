@@ -146,4 +146,15 @@ cudaError_t avaw_rt_stream_get_attr(struct avaw_call *c, cudaStream_t stream, cu
 cudaError_t avaw_rt_func_params(struct avaw_call *c, cudaKernel_t kernel, size_t cap, unsigned long long *info,
 				 size_t *info_bytes);
 
+cudaError_t avaw_rt_capture_info(struct avaw_call *c, cudaStream_t stream, enum cudaStreamCaptureStatus *status,
+				 unsigned long long *id, ava_capgraph_t *graph, size_t cap, cudaGraphNode_t *deps, cudaGraphEdgeData *edges,
+				 size_t *num);
+cudaError_t avaw_rt_graph_nodes(struct avaw_call *c, cudaGraph_t graph, size_t cap, cudaGraphNode_t *nodes,
+				size_t *num);
+cudaError_t avaw_rt_graph_node_deps(struct avaw_call *c, cudaGraphNode_t node, size_t cap, cudaGraphNode_t *deps,
+				    cudaGraphEdgeData *edges, size_t *num);
+cudaError_t avaw_rt_graph_dot(struct avaw_call *c, cudaGraph_t graph, unsigned int flags, size_t cap, char *text,
+			      size_t *len);
+cudaError_t avaw_rt_pool_get_attr(struct avaw_call *c, cudaMemPool_t pool, enum cudaMemPoolAttr attr, void *value);
+cudaError_t avaw_rt_pool_set_attr(struct avaw_call *c, cudaMemPool_t pool, enum cudaMemPoolAttr attr, void *value);
 #endif

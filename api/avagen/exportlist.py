@@ -65,14 +65,20 @@ def list_path(sp):
 
 # ------------------------------------------------------------ writing the list
 def library_symbols(lib):
-    """The functions lib defines, without version suffixes."""
-    out = subprocess.run(['nm', '-D', '--defined-only', lib], capture_output=True, text=True, check=True).stdout
+    """The C functions lib defines, without version suffixes.  lib is the
+    library, or a saved `nm -D --defined-only` listing of it (NAME.defs).
+    A shim of a C API never exports the library's C++ (_Z) or ELF
+    (_init, _fini) symbols: they would stand in for libstdc++'s."""
+    if lib.endswith('.defs'):
+        out = open(lib, encoding='utf-8').read()
+    else:
+        out = subprocess.run(['nm', '-D', '--defined-only', lib], capture_output=True, text=True, check=True).stdout
     syms = []
     for line in out.splitlines():
         parts = line.split()
         if len(parts) == 3 and parts[1] in 'TtWi':
             syms.append(parts[2].split('@')[0])
-    return sorted(set(syms))
+    return sorted(s for s in set(syms) if not s.startswith('_Z') and s not in ('_init', '_fini'))
 
 
 def preprocess(src, args):
