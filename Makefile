@@ -24,7 +24,11 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
-SPECS := opencl cuda cudart cublas cufft curand
+# the math libraries, remoted at their own APIs (docs/cuda.md): spec name and
+# NVIDIA's soname; each gets a shim from the rules under "CUDA" below
+MATHLIBS := cublas:libcublas.so.13 cufft:libcufft.so.12 curand:libcurand.so.10
+MATHLIB_NAMES := $(foreach m,$(MATHLIBS),$(firstword $(subst :, ,$(m))))
+SPECS := opencl cuda cudart $(MATHLIB_NAMES)
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
@@ -114,16 +118,13 @@ CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/u
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
 	attrs.c hostfn.c copy2d.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
-# the math libraries, remoted at their own APIs (docs/cuda.md)
-CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \
-	$(BUILD)/obj/cuda/gen/cublas_exports.o
-CUDA_WORKER_OBJ += $(BUILD)/obj/worker/cublas_worker.o $(BUILD)/obj/gen/cublas_worker.o
-CUFFT_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cufft_guest.o $(BUILD)/obj/cuda/gen/cufft_guest.o
-CURAND_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/curand_guest.o $(BUILD)/obj/cuda/gen/curand_guest.o
-CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o cufft_worker.o curand_worker.o) \
-	$(BUILD)/obj/gen/cufft_worker.o $(BUILD)/obj/gen/curand_worker.o
+# each math library: userlib/<name>_guest.c and its generated stubs in the
+# shim, worker/<name>_worker.c and its generated dispatch in ava-hostd
+CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o mathlib_table.o) \
+	$(foreach n,$(MATHLIB_NAMES),$(BUILD)/obj/worker/$(n)_worker.o $(BUILD)/obj/gen/$(n)_worker.o)
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
+MATHLIB_SOS := $(foreach m,$(MATHLIBS),$(BUILD)/cuda/$(lastword $(subst :, ,$(m))))
 CUBLAS_LIB := $(BUILD)/cuda/libcublas.so.13
 CUFFT_LIB := $(BUILD)/cuda/libcufft.so.12
 CURAND_LIB := $(BUILD)/cuda/libcurand.so.10
@@ -153,22 +154,16 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
 	ln -sf libcudart.so.13 $(BUILD)/cuda/libcudart.so
 
-# exports: the spec's functions under NVIDIA's version node (userlib/cublas.map)
-$(CUBLAS_LIB): $(CUBLAS_GUEST_OBJ) $(CUDA_LIB) userlib/cublas.map
-	$(CC) -shared -Wl,-soname,libcublas.so.13 -Wl,--version-script=userlib/cublas.map \
-		-Wl,--no-undefined -o $@ $(CUBLAS_GUEST_OBJ) -L$(BUILD)/cuda -l:libcuda.so.1 \
-		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
-	ln -sf libcublas.so.13 $(BUILD)/cuda/libcublas.so
-
-# cuFFT and cuRAND shims: NVIDIA's sonames and version nodes (userlib/cufft.map, curand.map)
-MATHLIB_LINK = $(CC) -shared -Wl,-soname,$(notdir $@) -Wl,--version-script=$(filter %.map,$^) \
-	-Wl,--no-undefined -o $@ $(filter %.o,$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
-$(CUFFT_LIB): $(CUFFT_GUEST_OBJ) $(CUDA_LIB) userlib/cufft.map
-	$(MATHLIB_LINK)
-	ln -sf libcufft.so.12 $(BUILD)/cuda/libcufft.so
-$(CURAND_LIB): $(CURAND_GUEST_OBJ) $(CUDA_LIB) userlib/curand.map
-	$(MATHLIB_LINK)
-	ln -sf libcurand.so.10 $(BUILD)/cuda/libcurand.so
+# A math library's shim: NVIDIA's soname, its exports under NVIDIA's version
+# node (userlib/<name>.map), the session of AvA's libcuda.so.1.
+define MATHLIB_SHIM
+$(BUILD)/cuda/$(2): $(BUILD)/obj/cuda/userlib/$(1)_guest.o $(BUILD)/obj/cuda/gen/$(1)_guest.o \
+		$(BUILD)/obj/cuda/gen/$(1)_exports.o $(CUDA_LIB) userlib/$(1).map
+	$$(CC) -shared -Wl,-soname,$(2) -Wl,--version-script=userlib/$(1).map -Wl,--no-undefined -o $$@ \
+		$$(filter %.o,$$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$$$ORIGIN' $$(LDSAN) -lpthread
+	ln -sf $(2) $(BUILD)/cuda/$(firstword $(subst .so., ,$(2))).so
+endef
+$(foreach m,$(MATHLIBS),$(eval $(call MATHLIB_SHIM,$(firstword $(subst :, ,$(m))),$(lastword $(subst :, ,$(m))))))
 
 # hostile input on the CUDA worker, through the guest runtime the shim exports
 $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILES)
@@ -210,7 +205,7 @@ $(BUILD)/tests/gpu/curand_host: tests/gpu/curand_host.c $(CURAND_LIB)
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcurand.so.10 $(LDSAN)
 
 .PHONY: cuda
-cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(CUFFT_LIB) $(CURAND_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
+cuda: $(CUDA_LIB) $(CUDART_LIB) $(MATHLIB_SOS) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
 	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host
 all: cuda
 else

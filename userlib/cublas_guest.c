@@ -5,12 +5,10 @@
  * results travel, and its stream), and the status texts.
  */
 #include "cublas_guest_rt.h"
-#include "cuda_guest_rt.h"
 
 #include <stdatomic.h>
 
-/* Marks the shim, so the worker never loads it as NVIDIA's library. */
-AVA_EXPORT const char ava_cublas_shim[] = "AvA cuBLAS shim";
+AVA_MATHLIB_SHIM(cublas, "AvA cuBLAS shim");
 
 struct cublas_state {
 	struct ava_obj_part part;	/* first: the object's part */
@@ -59,12 +57,6 @@ void ava_cublas_set_stream(cublasHandle_t handle, cudaStream_t stream)
 
 	if (s)
 		atomic_store(&s->stream, stream);
-}
-
-uint64_t ava_cublas_stream_id(const void *stream, uint32_t type)
-{
-	(void)type;	/* the CUDA API's stream type, not this spec's */
-	return ava_cu_stream_id(stream, AVA_HT_CUDA_stream);
 }
 
 AVA_EXPORT cublasStatus_t cublasGetStream_v2(cublasHandle_t handle, cudaStream_t *streamId)
