@@ -73,38 +73,12 @@ AVA_EXPORT cublasStatus_t cublasGetStream_v2(cublasHandle_t handle, cudaStream_t
 	return CUBLAS_STATUS_SUCCESS;
 }
 
-static const struct {
-	cublasStatus_t st;
-	const char *name, *text;
-} texts[] = {
-	{ CUBLAS_STATUS_SUCCESS, "CUBLAS_STATUS_SUCCESS", "success" },
-	{ CUBLAS_STATUS_NOT_INITIALIZED, "CUBLAS_STATUS_NOT_INITIALIZED", "the library was not initialized" },
-	{ CUBLAS_STATUS_ALLOC_FAILED, "CUBLAS_STATUS_ALLOC_FAILED", "the resource allocation failed" },
-	{ CUBLAS_STATUS_INVALID_VALUE, "CUBLAS_STATUS_INVALID_VALUE", "an invalid numeric value was used as an argument" },
-	{ CUBLAS_STATUS_ARCH_MISMATCH, "CUBLAS_STATUS_ARCH_MISMATCH", "an absent device architectural feature is required" },
-	{ CUBLAS_STATUS_MAPPING_ERROR, "CUBLAS_STATUS_MAPPING_ERROR", "an access to GPU memory space failed" },
-	{ CUBLAS_STATUS_EXECUTION_FAILED, "CUBLAS_STATUS_EXECUTION_FAILED", "the GPU program failed to execute" },
-	{ CUBLAS_STATUS_INTERNAL_ERROR, "CUBLAS_STATUS_INTERNAL_ERROR", "an internal operation failed" },
-	{ CUBLAS_STATUS_NOT_SUPPORTED, "CUBLAS_STATUS_NOT_SUPPORTED", "the functionality requested is not supported" },
-	{ CUBLAS_STATUS_LICENSE_ERROR, "CUBLAS_STATUS_LICENSE_ERROR", "the functionality requested requires some license" },
-};
-
-static const char *status_text(cublasStatus_t st, int which)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (texts[i].st == st)
-			return which ? texts[i].text : texts[i].name;
-	return which ? "unknown error" : "CUBLAS_STATUS_UNKNOWN";
-}
-
 AVA_EXPORT const char *cublasGetStatusName(cublasStatus_t status)
 {
-	return status_text(status, 0);
+	return ava_cublas_status_text(status, 0);
 }
 
 AVA_EXPORT const char *cublasGetStatusString(cublasStatus_t status)
 {
-	return status_text(status, 1);
+	return ava_cublas_status_text(status, 1);
 }

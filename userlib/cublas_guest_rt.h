@@ -16,6 +16,7 @@
 
 #include "cublas_ids.h"
 #include "cublas_types.h"
+#include "cublas_status.h"
 #include "mathlib_guest.h"
 
 /* @pmode: the handle's pointer mode as the guest set it (host by default). */

@@ -6,6 +6,7 @@
  * library is a spec, its <api>_worker_rt.h and one row here.
  */
 #include "cublas_worker_rt.h"
+#include "cublasLt_worker_rt.h"
 #include "cufft_worker_rt.h"
 #include "curand_worker_rt.h"
 
@@ -21,6 +22,8 @@
 struct avaw_mathlib avaw_mathlibs[] = {
 	MATHLIB(cublas, CUBLAS, "libcublas.so.13", "cuBLAS", CUBLAS_STATUS_NOT_INITIALIZED, 1,
 		"cublasCreate_v2", "cublasGetPointerMode_v2"),
+	MATHLIB(cublasLt, CUBLASLT, "libcublasLt.so.13", "cuBLASLt", CUBLAS_STATUS_NOT_INITIALIZED, 1,
+		"cublasLtMatmul", "cublasLtMatmulDescGetAttribute"),
 	MATHLIB(cufft, CUFFT, "libcufft.so.12", "cuFFT", CUFFT_SETUP_FAILED, 1,
 		"cufftCreate", "cufftDestroy", "cufftGetSize"),
 	/* host generators need no GPU: only the library */
