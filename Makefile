@@ -26,7 +26,7 @@ CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 GEN := $(BUILD)/gen
 # the math libraries, remoted at their own APIs (docs/cuda.md): spec name and
 # NVIDIA's soname; each gets a shim from the rules under "CUDA" below
-MATHLIBS := cublas:libcublas.so.13 cublasLt:libcublasLt.so.13 cufft:libcufft.so.12 curand:libcurand.so.10
+MATHLIBS := cublas:libcublas.so.13 cublasLt:libcublasLt.so.13 cufft:libcufft.so.12 curand:libcurand.so.10 cusolver:libcusolver.so.12
 MATHLIB_NAMES := $(foreach m,$(MATHLIBS),$(firstword $(subst :, ,$(m))))
 SPECS := opencl cuda cudart $(MATHLIB_NAMES)
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
@@ -196,6 +196,8 @@ cuda-exports:
 		'<cublas.h>' > api/cublas.exports
 	$(PYTHON) api/gen.py --export-list api/cublasLt.spec $(CUDA_HOME)/lib64/libcublasLt.so.13 $(CUDA_HOME)/include \
 		'<cublasLt.h>' > api/cublasLt.exports
+	$(PYTHON) api/gen.py --export-list api/cusolver.spec $(CUDA_HOME)/lib64/libcusolver.so.12 $(CUDA_HOME)/include \
+		'<cusolverDn.h>' '<cusolverSp.h>' '<cusolverRf.h>' '<cusolverSp_LOWLEVEL_PREVIEW.h>' > api/cusolver.exports
 
 # cuFFT and cuRAND: hostile input, and cuRAND's host generators (no GPU needed)
 $(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $(CURAND_LIB) $(GEN_FILES)

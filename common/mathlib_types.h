@@ -49,4 +49,10 @@ static inline uint64_t ava_mathlib_count(int n)
 	return n > 0 ? (uint64_t)n : 0;
 }
 
+/* Bytes of a workspace of n elements of size bytes each: 0 when n is not positive. */
+static inline uint64_t ava_mathlib_elems(int64_t n, uint64_t size)
+{
+	return n > 0 ? (uint64_t)n * size : 0;
+}
+
 #endif

@@ -9,6 +9,7 @@
 #include "cublasLt_worker_rt.h"
 #include "cufft_worker_rt.h"
 #include "curand_worker_rt.h"
+#include "cusolver_worker_rt.h"
 
 #define MATHLIB(name, NAME, soname, label, missing, cuda, ...)					\
 	{ AVA_API_##NAME,										\
@@ -29,5 +30,7 @@ struct avaw_mathlib avaw_mathlibs[] = {
 	/* host generators need no GPU: only the library */
 	MATHLIB(curand, CURAND, "libcurand.so.10", "cuRAND", CURAND_STATUS_INITIALIZATION_FAILED, 0,
 		"curandCreateGenerator", "curandDestroyGenerator"),
+	MATHLIB(cusolver, CUSOLVER, "libcusolver.so.12", "cuSOLVER", CUSOLVER_STATUS_NOT_INITIALIZED, 1,
+		"cusolverDnCreate", "cusolverDnDestroy"),
 };
 const unsigned avaw_nmathlibs = sizeof(avaw_mathlibs) / sizeof(avaw_mathlibs[0]);
