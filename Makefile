@@ -26,7 +26,8 @@ CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 GEN := $(BUILD)/gen
 # the math libraries, remoted at their own APIs (docs/cuda.md): spec name and
 # NVIDIA's soname; each gets a shim from the rules under "CUDA" below
-MATHLIBS := cublas:libcublas.so.13 cublasLt:libcublasLt.so.13 cufft:libcufft.so.12 curand:libcurand.so.10 cusolver:libcusolver.so.12
+MATHLIBS := cublas:libcublas.so.13 cublasLt:libcublasLt.so.13 cufft:libcufft.so.12 curand:libcurand.so.10 cusolver:libcusolver.so.12 \
+	cusparse:libcusparse.so.12
 MATHLIB_NAMES := $(foreach m,$(MATHLIBS),$(firstword $(subst :, ,$(m))))
 SPECS := opencl cuda cudart $(MATHLIB_NAMES)
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
@@ -158,7 +159,7 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 # node (userlib/<name>.map), the session of AvA's libcuda.so.1.
 define MATHLIB_SHIM
 $(BUILD)/cuda/$(2): $(BUILD)/obj/cuda/userlib/$(1)_guest.o $(BUILD)/obj/cuda/gen/$(1)_guest.o \
-		$(BUILD)/obj/cuda/gen/$(1)_exports.o $(CUDA_LIB) userlib/$(1).map
+		$(BUILD)/obj/cuda/gen/$(1)_exports.o $(BUILD)/obj/cuda/userlib/mathlib_guest.o $(CUDA_LIB) userlib/$(1).map
 	$$(CC) -shared -Wl,-soname,$(2) -Wl,--version-script=userlib/$(1).map -Wl,--no-undefined -o $$@ \
 		$$(filter %.o,$$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$$$ORIGIN' $$(LDSAN) -lpthread
 	ln -sf $(2) $(BUILD)/cuda/$(firstword $(subst .so., ,$(2))).so
@@ -198,6 +199,8 @@ cuda-exports:
 		'<cublasLt.h>' > api/cublasLt.exports
 	$(PYTHON) api/gen.py --export-list api/cusolver.spec $(CUDA_HOME)/lib64/libcusolver.so.12 $(CUDA_HOME)/include \
 		'<cusolverDn.h>' '<cusolverSp.h>' '<cusolverRf.h>' '<cusolverSp_LOWLEVEL_PREVIEW.h>' > api/cusolver.exports
+	$(PYTHON) api/gen.py --export-list api/cusparse.spec $(CUDA_HOME)/lib64/libcusparse.so.12 $(CUDA_HOME)/include \
+		'<cusparse.h>' > api/cusparse.exports
 
 # cuFFT and cuRAND: hostile input, and cuRAND's host generators (no GPU needed)
 $(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $(CURAND_LIB) $(GEN_FILES)

@@ -10,6 +10,7 @@
 #include "cufft_worker_rt.h"
 #include "curand_worker_rt.h"
 #include "cusolver_worker_rt.h"
+#include "cusparse_worker_rt.h"
 
 #define MATHLIB(name, NAME, soname, label, missing, cuda, ...)					\
 	{ AVA_API_##NAME,										\
@@ -32,5 +33,7 @@ struct avaw_mathlib avaw_mathlibs[] = {
 		"curandCreateGenerator", "curandDestroyGenerator"),
 	MATHLIB(cusolver, CUSOLVER, "libcusolver.so.12", "cuSOLVER", CUSOLVER_STATUS_NOT_INITIALIZED, 1,
 		"cusolverDnCreate", "cusolverDnDestroy"),
+	MATHLIB(cusparse, CUSPARSE, "libcusparse.so.12", "cuSPARSE", CUSPARSE_STATUS_NOT_INITIALIZED, 1,
+		"cusparseCreate", "cusparseDestroy", "cusparseGetPointerMode"),
 };
 const unsigned avaw_nmathlibs = sizeof(avaw_mathlibs) / sizeof(avaw_mathlibs[0]);
