@@ -207,13 +207,20 @@ $(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
 		-Wl,-rpath-link,$(BUILD)/cuda -l:libcufft.so.12 -l:libcurand.so.10 -l:libcuda.so.1 $(LDSAN) -lpthread
+# cuBLASLt, cuSOLVER and cuSPARSE: hostile input (no GPU needed)
+$(BUILD)/tests/gpu/hostile_solvers: tests/gpu/hostile_solvers.c $(MATHLIB_SOS) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
+		-Wl,-rpath-link,$(BUILD)/cuda -l:libcublasLt.so.13 -l:libcusolver.so.12 -l:libcusparse.so.12 \
+		-l:libcuda.so.1 $(LDSAN) -lpthread
 $(BUILD)/tests/gpu/curand_host: tests/gpu/curand_host.c $(CURAND_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcurand.so.10 $(LDSAN)
 
 .PHONY: cuda
 cuda: $(CUDA_LIB) $(CUDART_LIB) $(MATHLIB_SOS) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
-	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host
+	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host \
+	$(BUILD)/tests/gpu/hostile_solvers
 all: cuda
 else
 .PHONY: cuda

@@ -13,8 +13,8 @@
 
 int avaw_cublaslt_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 {
-	return avaw_handle(c, id, type, obj) ||
-	       avaw_mathlib_foreign_handle(c, AVA_API_CUBLAS, id, AVA_HT_CUBLAS_cublas, obj);
+	return avaw_mathlib_handle(c, id, type, obj) ||
+	       (id != 0 && avaw_mathlib_foreign_handle(c, AVA_API_CUBLAS, id, AVA_HT_CUBLAS_cublas, obj));
 }
 
 int avaw_cublaslt_release(void *handle)

@@ -29,19 +29,19 @@ int64_t avaw_cusparse_pmode_check(struct avaw_call *c, cusparseHandle_t handle, 
 int avaw_cusparse_spmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 {
 	(void)type;
-	return avaw_handle(c, id, AVA_HT_CUSPARSE_spmat, obj);
+	return avaw_mathlib_handle(c, id, AVA_HT_CUSPARSE_spmat, obj);
 }
 
 int avaw_cusparse_dnmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 {
 	(void)type;
-	return avaw_handle(c, id, AVA_HT_CUSPARSE_dnmat, obj);
+	return avaw_mathlib_handle(c, id, AVA_HT_CUSPARSE_dnmat, obj);
 }
 
 int avaw_cusparse_dnvec(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 {
 	(void)type;
-	return avaw_handle(c, id, AVA_HT_CUSPARSE_dnvec, obj);
+	return avaw_mathlib_handle(c, id, AVA_HT_CUSPARSE_dnvec, obj);
 }
 
 /* The handle forgets its stream first: at the session's end the CUDA

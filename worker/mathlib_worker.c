@@ -48,6 +48,12 @@ int avaw_mathlib_range_ok(uint64_t ptr, size_t size)
 	       size <= len - (size_t)(ptr - base);
 }
 
+int avaw_mathlib_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
+{
+	*obj = NULL;
+	return id != 0 && avaw_handle(c, id, type, obj);
+}
+
 int avaw_mathlib_foreign_handle(struct avaw_call *c, uint32_t api, uint64_t id, uint32_t type, void **obj)
 {
 	uint32_t own = c->api;

@@ -59,6 +59,9 @@ int avaw_mathlib_devptr_ok(struct avaw_call *c, uint64_t ptr);
 int avaw_mathlib_range_ok(uint64_t ptr, size_t size);
 /* A library's stream is one of the CUDA driver API's (its handle table). */
 int avaw_mathlib_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+/* A library object that must not be NULL (NVIDIA's libraries dereference
+ * a NULL handle or descriptor): id 0 is refused. */
+int avaw_mathlib_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 /* Looks id up in another API's table (a handle one library shares with another). */
 int avaw_mathlib_foreign_handle(struct avaw_call *c, uint32_t api, uint64_t id, uint32_t type, void **obj);
 

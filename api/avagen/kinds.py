@@ -149,7 +149,7 @@ class DevPtr(Kind):
         out = w.reply_if('!%s(c, (uint64_t)(uintptr_t)%s)' % (fn, self.n), err)
         if self.a():
             rfn, rerr = self.ctx.range_check
-            out += w.reply_if('%s && (uint64_t)(%s) && !%s((uint64_t)(uintptr_t)%s, (uint64_t)(%s))' %
+            out += w.reply_if('%s && (uint64_t)(%s) != 0 && !%s((uint64_t)(uintptr_t)%s, (uint64_t)(%s))' %
                               (self.n, self.a(), rfn, self.n, self.a()), rerr)
         return out
 
@@ -198,7 +198,7 @@ class Scratch(Kind):
 
     def w_check(self, w):
         n = self.n
-        return ['if ((uint64_t)(%s)) {' % self.a(), '\t%s = avaw_alloc(c, (uint64_t)(%s));' % (n, self.a()),
+        return ['if ((uint64_t)(%s) != 0) {' % self.a(), '\t%s = avaw_alloc(c, (uint64_t)(%s));' % (n, self.a()),
                 '\tif (!%s)' % n, '\t\tgoto bad;', '}']
 
 
