@@ -24,8 +24,13 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
-SPECS := opencl cuda cudart cublas cufft curand
-# stub shims PyTorch loads (torchrt block below; docs/cuda.md)
+# the math libraries, remoted at their own APIs (docs/cuda.md): spec name and
+# NVIDIA's soname; each gets a shim from the rules under "CUDA" below
+MATHLIBS := cublas:libcublas.so.13 cublasLt:libcublasLt.so.13 cufft:libcufft.so.12 curand:libcurand.so.10 cusolver:libcusolver.so.12 \
+	cusparse:libcusparse.so.12
+MATHLIB_NAMES := $(foreach m,$(MATHLIBS),$(firstword $(subst :, ,$(m))))
+SPECS := opencl cuda cudart $(MATHLIB_NAMES)
+# stub shims PyTorch loads (their block below; docs/cuda.md)
 SPECS += nccl cufile cusparseLt
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
@@ -117,16 +122,13 @@ CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_r
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
 	attrs.c hostfn.c copy2d.c preload.c graphs.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
-# the math libraries, remoted at their own APIs (docs/cuda.md)
-CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \
-	$(BUILD)/obj/cuda/gen/cublas_exports.o
-CUDA_WORKER_OBJ += $(BUILD)/obj/worker/cublas_worker.o $(BUILD)/obj/gen/cublas_worker.o
-CUFFT_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cufft_guest.o $(BUILD)/obj/cuda/gen/cufft_guest.o
-CURAND_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/curand_guest.o $(BUILD)/obj/cuda/gen/curand_guest.o
-CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o cufft_worker.o curand_worker.o) \
-	$(BUILD)/obj/gen/cufft_worker.o $(BUILD)/obj/gen/curand_worker.o
+# each math library: userlib/<name>_guest.c and its generated stubs in the
+# shim, worker/<name>_worker.c and its generated dispatch in ava-hostd
+CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o mathlib_table.o) \
+	$(foreach n,$(MATHLIB_NAMES),$(BUILD)/obj/worker/$(n)_worker.o $(BUILD)/obj/gen/$(n)_worker.o)
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
+MATHLIB_SOS := $(foreach m,$(MATHLIBS),$(BUILD)/cuda/$(lastword $(subst :, ,$(m))))
 CUBLAS_LIB := $(BUILD)/cuda/libcublas.so.13
 CUFFT_LIB := $(BUILD)/cuda/libcufft.so.12
 CURAND_LIB := $(BUILD)/cuda/libcurand.so.10
@@ -156,22 +158,16 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
 	ln -sf libcudart.so.13 $(BUILD)/cuda/libcudart.so
 
-# exports: the spec's functions under NVIDIA's version node (userlib/cublas.map)
-$(CUBLAS_LIB): $(CUBLAS_GUEST_OBJ) $(CUDA_LIB) userlib/cublas.map
-	$(CC) -shared -Wl,-soname,libcublas.so.13 -Wl,--version-script=userlib/cublas.map \
-		-Wl,--no-undefined -o $@ $(CUBLAS_GUEST_OBJ) -L$(BUILD)/cuda -l:libcuda.so.1 \
-		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
-	ln -sf libcublas.so.13 $(BUILD)/cuda/libcublas.so
-
-# cuFFT and cuRAND shims: NVIDIA's sonames and version nodes (userlib/cufft.map, curand.map)
-MATHLIB_LINK = $(CC) -shared -Wl,-soname,$(notdir $@) -Wl,--version-script=$(filter %.map,$^) \
-	-Wl,--no-undefined -o $@ $(filter %.o,$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
-$(CUFFT_LIB): $(CUFFT_GUEST_OBJ) $(CUDA_LIB) userlib/cufft.map
-	$(MATHLIB_LINK)
-	ln -sf libcufft.so.12 $(BUILD)/cuda/libcufft.so
-$(CURAND_LIB): $(CURAND_GUEST_OBJ) $(CUDA_LIB) userlib/curand.map
-	$(MATHLIB_LINK)
-	ln -sf libcurand.so.10 $(BUILD)/cuda/libcurand.so
+# A math library's shim: NVIDIA's soname, its exports under NVIDIA's version
+# node (userlib/<name>.map), the session of AvA's libcuda.so.1.
+define MATHLIB_SHIM
+$(BUILD)/cuda/$(2): $(BUILD)/obj/cuda/userlib/$(1)_guest.o $(BUILD)/obj/cuda/gen/$(1)_guest.o \
+		$(BUILD)/obj/cuda/gen/$(1)_exports.o $(BUILD)/obj/cuda/userlib/mathlib_guest.o $(CUDA_LIB) userlib/$(1).map
+	$$(CC) -shared -Wl,-soname,$(2) -Wl,--version-script=userlib/$(1).map -Wl,--no-undefined -o $$@ \
+		$$(filter %.o,$$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$$$ORIGIN' $$(LDSAN) -lpthread
+	ln -sf $(2) $(BUILD)/cuda/$(firstword $(subst .so., ,$(2))).so
+endef
+$(foreach m,$(MATHLIBS),$(eval $(call MATHLIB_SHIM,$(firstword $(subst :, ,$(m))),$(lastword $(subst :, ,$(m))))))
 
 # hostile input on the CUDA worker, through the guest runtime the shim exports
 $(BUILD)/tests/gpu/hostile_cuda: tests/gpu/hostile_cuda.c $(CUDA_LIB) $(GEN_FILES)
@@ -202,12 +198,24 @@ cuda-exports:
 		-D__CUDA_API_VERSION_INTERNAL '<cuda_runtime_api.h>' '<cuda_profiler_api.h>' > api/cudart.exports
 	$(PYTHON) api/gen.py --export-list api/cublas.spec $(CUDA_HOME)/lib64/libcublas.so.13 $(CUDA_HOME)/include \
 		'<cublas.h>' > api/cublas.exports
+	$(PYTHON) api/gen.py --export-list api/cublasLt.spec $(CUDA_HOME)/lib64/libcublasLt.so.13 $(CUDA_HOME)/include \
+		'<cublasLt.h>' > api/cublasLt.exports
+	$(PYTHON) api/gen.py --export-list api/cusolver.spec $(CUDA_HOME)/lib64/libcusolver.so.12 $(CUDA_HOME)/include \
+		'<cusolverDn.h>' '<cusolverSp.h>' '<cusolverRf.h>' '<cusolverSp_LOWLEVEL_PREVIEW.h>' > api/cusolver.exports
+	$(PYTHON) api/gen.py --export-list api/cusparse.spec $(CUDA_HOME)/lib64/libcusparse.so.12 $(CUDA_HOME)/include \
+		'<cusparse.h>' > api/cusparse.exports
 
 # cuFFT and cuRAND: hostile input, and cuRAND's host generators (no GPU needed)
 $(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $(CURAND_LIB) $(GEN_FILES)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
 		-Wl,-rpath-link,$(BUILD)/cuda -l:libcufft.so.12 -l:libcurand.so.10 -l:libcuda.so.1 $(LDSAN) -lpthread
+# cuBLASLt, cuSOLVER and cuSPARSE: hostile input (no GPU needed)
+$(BUILD)/tests/gpu/hostile_solvers: tests/gpu/hostile_solvers.c $(MATHLIB_SOS) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
+		-Wl,-rpath-link,$(BUILD)/cuda -l:libcublasLt.so.13 -l:libcusolver.so.12 -l:libcusparse.so.12 \
+		-l:libcuda.so.1 $(LDSAN) -lpthread
 $(BUILD)/tests/gpu/curand_host: tests/gpu/curand_host.c $(CURAND_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcurand.so.10 $(LDSAN)
@@ -243,8 +251,9 @@ cuda: $(STUB_SHIMS)
 # ---------------------------------------------------------------- end of the stub shims
 
 .PHONY: cuda
-cuda: $(CUDA_LIB) $(CUDART_LIB) $(CUBLAS_LIB) $(CUFFT_LIB) $(CURAND_LIB) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
-	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host
+cuda: $(CUDA_LIB) $(CUDART_LIB) $(MATHLIB_SOS) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
+	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host \
+	$(BUILD)/tests/gpu/hostile_solvers
 all: cuda
 else
 .PHONY: cuda

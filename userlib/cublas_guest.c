@@ -5,114 +5,47 @@
  * results travel, and its stream), and the status texts.
  */
 #include "cublas_guest_rt.h"
-#include "cuda_guest_rt.h"
 
-#include <stdatomic.h>
-
-/* Marks the shim, so the worker never loads it as NVIDIA's library. */
-AVA_EXPORT const char ava_cublas_shim[] = "AvA cuBLAS shim";
-
-struct cublas_state {
-	struct ava_obj_part part;	/* first: the object's part */
-	atomic_int pmode;
-	_Atomic(cudaStream_t) stream;
-};
-
-/* The object of a live cuBLAS handle, or NULL. */
-static struct ava_obj *handle_obj(cublasHandle_t handle)
-{
-	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUBLAS_cublas);
-
-	return o && o->api == AVA_API_CUBLAS ? o : NULL;
-}
-
-/* The state kept with a live cuBLAS handle; made on first use if create. */
-static struct cublas_state *state_of(cublasHandle_t handle, int create)
-{
-	struct ava_obj *o = handle_obj(handle);
-
-	if (!o)
-		return NULL;
-	if (!create)
-		return (struct cublas_state *)ava_obj_part(o);
-	return (struct cublas_state *)ava_obj_part_get(o, sizeof(struct cublas_state), ava_obj_part_free);
-}
+AVA_MATHLIB_SHIM(cublas, "AvA cuBLAS shim");
 
 int ava_cublas_pmode(cublasHandle_t handle)
 {
-	struct cublas_state *s = state_of(handle, 0);
-
-	return s ? atomic_load(&s->pmode) : CUBLAS_POINTER_MODE_HOST;
+	return ava_mathlib_pmode(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas);
 }
 
 void ava_cublas_set_pmode(cublasHandle_t handle, cublasPointerMode_t mode)
 {
-	struct cublas_state *s = state_of(handle, 1);
-
-	if (s)
-		atomic_store(&s->pmode, mode == CUBLAS_POINTER_MODE_DEVICE);
+	ava_mathlib_set_pmode(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas, mode == CUBLAS_POINTER_MODE_DEVICE);
 }
 
 void ava_cublas_set_stream(cublasHandle_t handle, cudaStream_t stream)
 {
-	struct cublas_state *s = state_of(handle, 1);
+	struct ava_mathlib_state *s = ava_mathlib_state(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas, 1);
 
 	if (s)
 		atomic_store(&s->stream, stream);
 }
 
-uint64_t ava_cublas_stream_id(const void *stream, uint32_t type)
-{
-	(void)type;	/* the CUDA API's stream type, not this spec's */
-	return ava_cu_stream_id(stream, AVA_HT_CUDA_stream);
-}
-
 AVA_EXPORT cublasStatus_t cublasGetStream_v2(cublasHandle_t handle, cudaStream_t *streamId)
 {
-	struct ava_obj *o = handle_obj(handle);
-	struct cublas_state *s;
+	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUBLAS_cublas);
+	struct ava_mathlib_state *s;
 
-	if (!o)
+	if (!o || o->api != AVA_API_CUBLAS)
 		return CUBLAS_STATUS_NOT_INITIALIZED;
 	if (!streamId)
 		return CUBLAS_STATUS_INVALID_VALUE;
-	s = (struct cublas_state *)ava_obj_part(o);
-	*streamId = s ? atomic_load(&s->stream) : NULL;
+	s = ava_mathlib_state(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas, 0);
+	*streamId = s ? (cudaStream_t)atomic_load(&s->stream) : NULL;
 	return CUBLAS_STATUS_SUCCESS;
-}
-
-static const struct {
-	cublasStatus_t st;
-	const char *name, *text;
-} texts[] = {
-	{ CUBLAS_STATUS_SUCCESS, "CUBLAS_STATUS_SUCCESS", "success" },
-	{ CUBLAS_STATUS_NOT_INITIALIZED, "CUBLAS_STATUS_NOT_INITIALIZED", "the library was not initialized" },
-	{ CUBLAS_STATUS_ALLOC_FAILED, "CUBLAS_STATUS_ALLOC_FAILED", "the resource allocation failed" },
-	{ CUBLAS_STATUS_INVALID_VALUE, "CUBLAS_STATUS_INVALID_VALUE", "an invalid numeric value was used as an argument" },
-	{ CUBLAS_STATUS_ARCH_MISMATCH, "CUBLAS_STATUS_ARCH_MISMATCH", "an absent device architectural feature is required" },
-	{ CUBLAS_STATUS_MAPPING_ERROR, "CUBLAS_STATUS_MAPPING_ERROR", "an access to GPU memory space failed" },
-	{ CUBLAS_STATUS_EXECUTION_FAILED, "CUBLAS_STATUS_EXECUTION_FAILED", "the GPU program failed to execute" },
-	{ CUBLAS_STATUS_INTERNAL_ERROR, "CUBLAS_STATUS_INTERNAL_ERROR", "an internal operation failed" },
-	{ CUBLAS_STATUS_NOT_SUPPORTED, "CUBLAS_STATUS_NOT_SUPPORTED", "the functionality requested is not supported" },
-	{ CUBLAS_STATUS_LICENSE_ERROR, "CUBLAS_STATUS_LICENSE_ERROR", "the functionality requested requires some license" },
-};
-
-static const char *status_text(cublasStatus_t st, int which)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (texts[i].st == st)
-			return which ? texts[i].text : texts[i].name;
-	return which ? "unknown error" : "CUBLAS_STATUS_UNKNOWN";
 }
 
 AVA_EXPORT const char *cublasGetStatusName(cublasStatus_t status)
 {
-	return status_text(status, 0);
+	return ava_cublas_status_text(status, 0);
 }
 
 AVA_EXPORT const char *cublasGetStatusString(cublasStatus_t status)
 {
-	return status_text(status, 1);
+	return ava_cublas_status_text(status, 1);
 }

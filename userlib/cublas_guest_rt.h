@@ -16,18 +16,13 @@
 
 #include "cublas_ids.h"
 #include "cublas_types.h"
-#include "cuda_ids.h"
-#include "guest_call.h"
-#include "guest_objects.h"
-
-#define AVA_EXPORT __attribute__((visibility("default")))
+#include "cublas_status.h"
+#include "mathlib_guest.h"
 
 /* @pmode: the handle's pointer mode as the guest set it (host by default). */
 int ava_cublas_pmode(cublasHandle_t handle);
 /* @after hooks: what the guest keeps of a handle's settings */
 void ava_cublas_set_pmode(cublasHandle_t handle, cublasPointerMode_t mode);
 void ava_cublas_set_stream(cublasHandle_t handle, cudaStream_t stream);
-/* A stream's id: one of the CUDA API's streams (or a special value). */
-uint64_t ava_cublas_stream_id(const void *stream, uint32_t type);
 
 #endif

@@ -12,8 +12,7 @@
 
 #include "hmap.h"
 
-/* Marks the shim, so the worker never loads it as NVIDIA's library. */
-AVA_EXPORT const char ava_cufft_shim[] = "AvA cuFFT shim";
+AVA_MATHLIB_SHIM(cufft, "AvA cuFFT shim");
 
 static pthread_mutex_t plans_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ava_hmap plans;		/* plan number -> plan object */

@@ -7,8 +7,7 @@
  */
 #include "curand_guest_rt.h"
 
-/* Marks the shim, so the worker never loads it as NVIDIA's library. */
-AVA_EXPORT const char ava_curand_shim[] = "AvA cuRAND shim";
+AVA_MATHLIB_SHIM(curand, "AvA cuRAND shim");
 
 /* Attached to a host generator's object; a device generator has none. */
 static int host_mark(struct ava_obj *o)

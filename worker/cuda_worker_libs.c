@@ -12,6 +12,7 @@
  */
 #include "cuda_worker_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static const struct avaw_api cuda_api = {
@@ -29,29 +30,43 @@ void avaw_cuda_register(void)
 {
 	avaw_apis[AVA_API_CUDA] = &cuda_api;
 	avaw_apis[AVA_API_CUDART] = &cudart_api;
-	avaw_cublas_register();
 	avaw_mathlibs_register();
 }
 
+/* Where the toolkit keeps its libraries, when the loader's path lacks them. */
+static const char *const toolkit_dirs[] = { "", "/usr/local/cuda/lib64/", "/usr/local/cuda/targets/x86_64-linux/lib/" };
 
 static void *open_lib(const struct avaw_vendor_lib *l)
 {
 	const char *e = getenv(l->env);
+	char path[256];
 	void *h = NULL;
 	unsigned i;
 
 	if (e && *e)
 		h = dlopen(e, RTLD_NOW | RTLD_LOCAL);
-	for (i = 0; !h && l->names[i]; i++)
-		h = dlopen(l->names[i], RTLD_NOW | RTLD_LOCAL);
+	for (i = 0; !h && i < sizeof(toolkit_dirs) / sizeof(toolkit_dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", toolkit_dirs[i], l->soname);
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	}
 	if (h && dlsym(h, l->marker)) {
 		/* the worker must never load AvA's own shims */
 		avaw_log("%s found AvA's own shim (build/cuda on LD_LIBRARY_PATH of ava-hostd, or in /etc/ld.so.preload?); "
-			 "set %s to NVIDIA's library", l->names[0], l->env);
+			 "set %s to NVIDIA's library", l->soname, l->env);
 		dlclose(h);
 		h = NULL;
 	}
 	return h;
+}
+
+static int usable(const struct avaw_vendor_lib *l, void *h)
+{
+	unsigned i;
+
+	for (i = 0; l->essential[i]; i++)
+		if (!dlsym(h, l->essential[i]))
+			return 0;
+	return 1;
 }
 
 int avaw_lib_ready(struct avaw_vendor_lib *l)
@@ -69,37 +84,27 @@ int avaw_lib_ready(struct avaw_vendor_lib *l)
 		return 0;
 	}
 	missing = l->load_syms(h);
-	if (!l->usable()) {
-		avaw_log("%s lacks the API's essential entry points", l->names[0]);
+	if (!usable(l, h)) {
+		avaw_log("%s lacks the API's essential entry points", l->soname);
 		return 0;
 	}
 	if (missing && verbose)
-		avaw_log("%s lacks %d entry point(s) of %s", l->names[0], missing, l->spec);
+		avaw_log("%s lacks %d entry point(s) of %s", l->soname, missing, l->spec);
 	l->state = 1;
 	return 1;
 }
 
-static int cuda_usable(void)
-{
-	return avaw_cuda_sym.cuInit != NULL;
-}
-
-static int cudart_usable(void)
-{
-	return avaw_cudart_sym.cudaMalloc && avaw_cudart_sym.__cudaRegisterFatBinary;
-}
-
-static const char *const cuda_names[] = { "libcuda.so.1", NULL };
-static const char *const cudart_names[] = { "libcudart.so.13", "/usr/local/cuda/lib64/libcudart.so.13",
-					    "/usr/local/cuda/targets/x86_64-linux/lib/libcudart.so.13", NULL };
+static const char *const cuda_essential[] = { "cuInit", NULL };
+static const char *const cudart_essential[] = { "cudaMalloc", "__cudaRegisterFatBinary", NULL };
 
 static struct avaw_vendor_lib cuda_lib = {
-	"AVA_CUDA_LIB", cuda_names, "ava_cuda_shim", "api/cuda.spec", avaw_cuda_load_syms, cuda_usable,
+	"AVA_CUDA_LIB", "libcuda.so.1", "ava_cuda_shim", "api/cuda.spec", avaw_cuda_load_syms, cuda_essential,
 	"no libcuda.so.1: CUDA calls answer CUDA_ERROR_NO_DEVICE", 0, 0,
 };
 static struct avaw_vendor_lib cudart_lib = {
-	"AVA_CUDART_LIB", cudart_names, "ava_cudart_shim", "api/cudart.spec", avaw_cudart_load_syms, cudart_usable,
-	"no libcudart.so.13 (set AVA_CUDART_LIB): CUDA runtime calls answer cudaErrorNoDevice", 1, 0,
+	"AVA_CUDART_LIB", "libcudart.so.13", "ava_cudart_shim", "api/cudart.spec", avaw_cudart_load_syms,
+	cudart_essential, "no libcudart.so.13 (set AVA_CUDART_LIB): CUDA runtime calls answer cudaErrorNoDevice",
+	1, 0,
 };
 
 int avaw_cuda_ready(struct avaw_call *c)

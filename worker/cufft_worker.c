@@ -5,26 +5,6 @@
  * must hold what the plan needs.
  */
 #include "cufft_worker_rt.h"
-#include "cuda_worker_internal.h"
-
-static int cufft_usable(void)
-{
-	return avaw_cufft_sym.cufftCreate && avaw_cufft_sym.cufftDestroy && avaw_cufft_sym.cufftGetSize;
-}
-
-static const char *const cufft_names[] = { "libcufft.so.12", "/usr/local/cuda/lib64/libcufft.so.12",
-					   "/usr/local/cuda/targets/x86_64-linux/lib/libcufft.so.12", NULL };
-
-static struct avaw_vendor_lib cufft_lib = {
-	"AVA_CUFFT_LIB", cufft_names, "ava_cufft_shim", "api/cufft.spec", avaw_cufft_load_syms,
-	cufft_usable, "no libcufft.so.12 (set AVA_CUFFT_LIB): cuFFT calls answer CUFFT_SETUP_FAILED",
-	1, 0,
-};
-
-int avaw_cufft_ready(struct avaw_call *c)
-{
-	return avaw_cuda_ready(c) && avaw_lib_ready(&cufft_lib);
-}
 
 /* Id 0 is no plan: NVIDIA's plan numbers start at 0, so no NULL plan passes. */
 int avaw_cufft_plan_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)

@@ -2,7 +2,7 @@
 /*
  * What the generated cuFFT worker dispatch (build/gen/cufft_worker.c)
  * needs.  The worker calls NVIDIA's libcufft.so.12 through a table filled
- * with dlsym when a session first uses cuFFT (cufft_worker.c).
+ * with dlsym when a session first uses cuFFT (mathlib_table.c).
  */
 #ifndef AVA_CUFFT_WORKER_RT_H
 #define AVA_CUFFT_WORKER_RT_H
@@ -12,11 +12,8 @@
 #define AVAW_CUFFT_SYMS
 #include "cufft_ids.h"
 
-extern const avaw_fn avaw_cufft_fns[AVA_FN_CUFFT_COUNT];
-extern const struct avaw_handle_type avaw_cufft_types[AVA_HT_CUFFT_COUNT];
+AVAW_MATHLIB_DECLS(cufft, CUFFT)
 
-/* Loads libcufft.so.12 on first use; 0 when it is not available. */
-int avaw_cufft_ready(struct avaw_call *c);
 /* A plan id: the table holds NVIDIA's plan number (0 is a plan too). */
 int avaw_cufft_plan_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 int avaw_cufft_release(void *plan);

@@ -1,36 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * cuRAND in the worker: NVIDIA's libcurand.so.10 (opened with dlopen in the
- * session's worker process), and which generators are host ones.  A host
+ * cuRAND in the worker: NVIDIA's libcurand.so.10 (opened in the session's worker
+ * process: mathlib_table.c), and which generators are host ones.  A host
  * generator writes host memory (the worker's buffer, sent back in the
  * reply), a device generator device memory: the guest says which it
  * expects, and a forged answer must never make cuRAND's kernels write a
  * worker address or its CPU code write a device one.
  */
 #include "curand_worker_rt.h"
-#include "cuda_worker_internal.h"
 #include "hmap.h"
-
-static int curand_usable(void)
-{
-	return avaw_curand_sym.curandCreateGenerator && avaw_curand_sym.curandDestroyGenerator;
-}
-
-static const char *const curand_names[] = { "libcurand.so.10", "/usr/local/cuda/lib64/libcurand.so.10",
-					    "/usr/local/cuda/targets/x86_64-linux/lib/libcurand.so.10", NULL };
-
-static struct avaw_vendor_lib curand_lib = {
-	"AVA_CURAND_LIB", curand_names, "ava_curand_shim", "api/curand.spec", avaw_curand_load_syms,
-	curand_usable, "no libcurand.so.10 (set AVA_CURAND_LIB): cuRAND calls answer CURAND_STATUS_INITIALIZATION_FAILED",
-	1, 0,
-};
-
-/* Host generators need no GPU: only the library. */
-int avaw_curand_ready(struct avaw_call *c)
-{
-	(void)c;
-	return avaw_lib_ready(&curand_lib);
-}
 
 /* The session's host generators (one worker process serves one session). */
 static struct ava_hmap host_gens;

@@ -2,7 +2,7 @@
 /*
  * What the generated cuRAND worker dispatch (build/gen/curand_worker.c)
  * needs.  The worker calls NVIDIA's libcurand.so.10 through a table filled
- * with dlsym when a session first uses cuRAND (curand_worker.c).
+ * with dlsym when a session first uses cuRAND (mathlib_table.c).
  */
 #ifndef AVA_CURAND_WORKER_RT_H
 #define AVA_CURAND_WORKER_RT_H
@@ -14,11 +14,8 @@
 #define AVAW_CURAND_SYMS
 #include "curand_ids.h"
 
-extern const avaw_fn avaw_curand_fns[AVA_FN_CURAND_COUNT];
-extern const struct avaw_handle_type avaw_curand_types[AVA_HT_CURAND_COUNT];
+AVAW_MATHLIB_DECLS(curand, CURAND)
 
-/* Loads libcurand.so.10 on first use; 0 when it is not available. */
-int avaw_curand_ready(struct avaw_call *c);
 /* @pmode: 0 when mode (1: device memory) is the generator's, else the error. */
 int64_t avaw_curand_pmode_check(struct avaw_call *c, curandGenerator_t generator, int mode);
 int avaw_curand_release(void *generator);

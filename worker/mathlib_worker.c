@@ -1,26 +1,36 @@
 // SPDX-License-Identifier: MIT
 /*
- * The checks the cuFFT and cuRAND worker halves share, and their APIs'
- * registration.  Both libraries run in the session's worker on its CUDA
- * context: device addresses must be this session's device memory, and a
- * library's stream is one of the session's CUDA streams.
+ * What the math libraries' worker halves share: opening each library on
+ * first use, registering their APIs, and the checks their specs name.
+ * Every library runs in the session's worker on its CUDA context: device
+ * addresses must be this session's device memory, and a library's stream
+ * is one of the session's CUDA streams.
  */
-#include "cufft_worker_rt.h"
-#include "curand_worker_rt.h"
+#include "cuda_worker_internal.h"
 
-static const struct avaw_api cufft_api = {
-	.fns = avaw_cufft_fns, .nfns = AVA_FN_CUFFT_COUNT,
-	.types = avaw_cufft_types, .ntypes = AVA_HT_CUFFT_COUNT,
-};
-static const struct avaw_api curand_api = {
-	.fns = avaw_curand_fns, .nfns = AVA_FN_CURAND_COUNT,
-	.types = avaw_curand_types, .ntypes = AVA_HT_CURAND_COUNT,
-};
+static struct avaw_mathlib *mathlib_of(uint32_t api)
+{
+	unsigned i;
+
+	for (i = 0; i < avaw_nmathlibs; i++)
+		if (avaw_mathlibs[i].api == api)
+			return &avaw_mathlibs[i];
+	return NULL;
+}
 
 void avaw_mathlibs_register(void)
 {
-	avaw_apis[AVA_API_CUFFT] = &cufft_api;
-	avaw_apis[AVA_API_CURAND] = &curand_api;
+	unsigned i;
+
+	for (i = 0; i < avaw_nmathlibs; i++)
+		avaw_apis[avaw_mathlibs[i].api] = &avaw_mathlibs[i].tables;
+}
+
+int avaw_mathlib_ready(struct avaw_call *c, uint32_t api)
+{
+	struct avaw_mathlib *m = mathlib_of(api);
+
+	return m && (!m->needs_cuda || avaw_cuda_ready(c)) && avaw_lib_ready(&m->lib);
 }
 
 int avaw_mathlib_devptr_ok(struct avaw_call *c, uint64_t ptr)
@@ -36,6 +46,23 @@ int avaw_mathlib_range_ok(uint64_t ptr, size_t size)
 	return avaw_cuda_sym.cuMemGetAddressRange &&
 	       avaw_cuda_sym.cuMemGetAddressRange(&base, &len, (CUdeviceptr)ptr) == CUDA_SUCCESS &&
 	       size <= len - (size_t)(ptr - base);
+}
+
+int avaw_mathlib_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
+{
+	*obj = NULL;
+	return id != 0 && avaw_handle(c, id, type, obj);
+}
+
+int avaw_mathlib_foreign_handle(struct avaw_call *c, uint32_t api, uint64_t id, uint32_t type, void **obj)
+{
+	uint32_t own = c->api;
+	int found;
+
+	c->api = api;
+	found = avaw_handle(c, id, type, obj);
+	c->api = own;
+	return found;
 }
 
 int avaw_mathlib_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)

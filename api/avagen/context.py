@@ -27,6 +27,7 @@ class Ctx:
         self.dl_err = s['worker_missing_error']
         self.dl_extra = s['worker_syms']
         self.devptr_check = s['worker_devptr_check']
+        self.range_check = s['worker_range_check']
         self.pmode = s['pointer_mode']
         self.defer_async = s['async_errors'] != 'last_error'
         self.guest_impl = s['guest_impl_prefix']

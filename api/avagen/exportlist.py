@@ -99,6 +99,9 @@ def top_statements(text):
             continue
         if ch == '}':
             depth -= 1
+            if depth == 0:      # a body ends its statement (an inline function has no ';')
+                stmts.append(' '.join(''.join(buf).split()))
+                buf = []
             continue
         if depth:
             continue

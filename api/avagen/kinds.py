@@ -126,8 +126,14 @@ class Handle(Kind):
 
 
 class DevPtr(Kind):
-    """@devptr: a device address, a value never dereferenced in the guest."""
-    annot = 'devptr'
+    """@devptr[(bytes)]: a device address, a value never dereferenced in the
+    guest; with bytes (a workspace the library uses whole), the worker also
+    checks that they lie inside one device allocation (worker_range_check)."""
+    annot, args = 'devptr', (0, 1)
+
+    def check(self):
+        if self.a() and not self.ctx.range_check:
+            raise self.error('@devptr(bytes) needs the worker_range_check setting')
 
     def g_put(self, g):
         return ['ava_put_u64(&c, (uint64_t)(uintptr_t)%s);' % self.n]
@@ -140,7 +146,12 @@ class DevPtr(Kind):
             return []
         fn, err = self.ctx.devptr_check
         # a device address must be this session's device memory
-        return w.reply_if('!%s(c, (uint64_t)(uintptr_t)%s)' % (fn, self.n), err)
+        out = w.reply_if('!%s(c, (uint64_t)(uintptr_t)%s)' % (fn, self.n), err)
+        if self.a():
+            rfn, rerr = self.ctx.range_check
+            out += w.reply_if('%s && (uint64_t)(%s) != 0 && !%s((uint64_t)(uintptr_t)%s, (uint64_t)(%s))' %
+                              (self.n, self.a(), rfn, self.n, self.a()), rerr)
+        return out
 
 
 class ByVal(Kind):
@@ -170,6 +181,25 @@ class Fixed(Kind):
 
     def w_decode(self, w):
         return ['%s %s = %s;' % (self.p.ctype, self.n, self.a())]
+
+
+class Scratch(Kind):
+    """@scratch(bytes): host memory the library only works in during the call
+    (cuSOLVER's host workspaces): not sent; the worker passes bytes of its
+    own (NULL when bytes is 0), so a NULL from the guest never reaches it."""
+    annot, args = 'scratch', (1, 1)
+    pointer = True
+
+    def g_put(self, g):
+        return ['(void)%s;\t/* scratch: the worker passes its own */' % self.n]
+
+    def w_decode(self, w):
+        return ['%s %s = NULL;' % (self.p.ctype, self.n)]
+
+    def w_check(self, w):
+        n = self.n
+        return ['if ((uint64_t)(%s) != 0) {' % self.a(), '\t%s = avaw_alloc(c, (uint64_t)(%s));' % (n, self.a()),
+                '\tif (!%s)' % n, '\t\tgoto bad;', '}']
 
 
 class In(Kind):

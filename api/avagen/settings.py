@@ -26,6 +26,7 @@ SETTINGS = {
     'worker_missing_error': ('word', None, 'returned when the library or an entry point is missing'),
     'worker_syms': ('list', [], 'more entry points the worker resolves with dlsym'),
     'worker_devptr_check': ('words2', None, '`fn err`: each @devptr argument is checked by fn'),
+    'worker_range_check': ('words2', None, '`fn err`: a @devptr(bytes) workspace lies in one allocation (fn(ptr, bytes))'),
     'pointer_mode': ('words2', None, '`guest_fn worker_fn`: how @pmode scalars learn and check a handle\'s pointer mode'),
     'handles_of': ('words2', None, '`<api> <API id constant>`: the handles are another spec\'s'),
     'exports_list': ('word', None, 'the vendor library\'s exports (a file next to the spec, api/avagen/exportlist.py): '

@@ -32,6 +32,7 @@ gt_status avaw_gentest_map_done(struct avaw_call *c, gt_queue q, gt_mem mem, voi
 				uint64_t *map_len);
 int avaw_gentestdl_ready(struct avaw_call *c);
 int avaw_gt_devptr_ok(struct avaw_call *c, uint64_t ptr);
+int avaw_gt_range_ok(uint64_t ptr, uint64_t size);
 int avaw_gt_queue_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 int64_t avaw_gt_pmode_check(struct avaw_call *c, gt_queue q, int mode);
 

@@ -3,7 +3,7 @@
 #include "guest_trace.h"
 
 
-static const char *const trace_calls_names[10] = {
+static const char *const trace_calls_names[11] = {
 	"dlCopy",
 	"dlLaunch",
 	"dlRtLaunch",
@@ -14,10 +14,11 @@ static const char *const trace_calls_names[10] = {
 	"dlFree",
 	"dlMemInfo",
 	"dlScale",
+	"dlSolve",
 };
-static const unsigned char trace_calls_unsupported[10] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0 };
-static unsigned long trace_calls_hits[10];
-static struct ava_trace_table trace_calls = { "gentestdl", 10, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
+static const unsigned char trace_calls_unsupported[11] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 };
+static unsigned long trace_calls_hits[11];
+static struct ava_trace_table trace_calls = { "gentestdl", 11, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
 
 static void __attribute__((constructor)) trace_calls_register(void)
 {
@@ -233,6 +234,29 @@ AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, doubl
 	}
 	ret = (gt_status)ava_get_u64(&c);
 	ava_get_out(&c, ((ret == GT_SUCCESS) && !pm_result) ? result : NULL, pm_result ? 0 : (uint64_t)sizeof(double));
+	ava_call_end(&c);
+	return ret;
+}
+
+AVA_EXPORT gt_status  dlSolve(void *work, int lwork, void *host, size_t hbytes)
+{
+	ava_trace_hit(&trace_calls, 10);
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlSolve, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_u64(&c, (uint64_t)(uintptr_t)work);
+	ava_put_u64(&c, (uint64_t)lwork);
+	(void)host;	/* scratch: the worker passes its own */
+	ava_put_u64(&c, (uint64_t)hbytes);
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
 	ava_call_end(&c);
 	return ret;
 }

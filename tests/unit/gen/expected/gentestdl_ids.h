@@ -13,7 +13,8 @@
 #define AVA_FN_GENTESTDL_dlFree 9
 #define AVA_FN_GENTESTDL_dlMemInfo 10
 #define AVA_FN_GENTESTDL_dlScale 11
-#define AVA_FN_GENTESTDL_COUNT 12
+#define AVA_FN_GENTESTDL_dlSolve 12
+#define AVA_FN_GENTESTDL_COUNT 13
 
 /* handle types: AVA_HT_GENTEST_* (the gentest API's table) */
 
@@ -30,6 +31,7 @@ struct avaw_gentestdl_syms {
 	__typeof__(dlFree) *dlFree;
 	__typeof__(dlMemInfo) *dlMemInfo;
 	__typeof__(dlScale) *dlScale;
+	__typeof__(dlSolve) *dlSolve;
 	__typeof__(gtExtraSym) *gtExtraSym;
 };
 extern struct avaw_gentestdl_syms avaw_gentestdl_sym;

@@ -426,6 +426,43 @@ bad:
 	avaw_set_bad(c);
 }
 
+static void w_dlSolve(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	void * work = (void *)(uintptr_t)avaw_get_u64(c);
+	int lwork = (int)avaw_get_u64(c);
+	void * host = NULL;
+	size_t hbytes = (size_t)avaw_get_u64(c);
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_gt_devptr_ok(c, (uint64_t)(uintptr_t)work)) {
+		ret = GT_ERR_VALUE;
+		goto reply;
+	}
+	if (work && (uint64_t)(lwork * 4) != 0 && !avaw_gt_range_ok((uint64_t)(uintptr_t)work, (uint64_t)(lwork * 4))) {
+		ret = GT_ERR_VALUE;
+		goto reply;
+	}
+	if ((uint64_t)(hbytes) != 0) {
+		host = avaw_alloc(c, (uint64_t)(hbytes));
+		if (!host)
+			goto bad;
+	}
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlSolve)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlSolve(work, lwork, host, hbytes);
+	avaw_call_timer_stop(c);
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
 const avaw_fn avaw_gentestdl_fns[AVA_FN_GENTESTDL_COUNT] = {
 	[AVA_FN_GENTESTDL_dlCopy] = w_dlCopy,
 	[AVA_FN_GENTESTDL_dlLaunch] = w_dlLaunch,
@@ -436,6 +473,7 @@ const avaw_fn avaw_gentestdl_fns[AVA_FN_GENTESTDL_COUNT] = {
 	[AVA_FN_GENTESTDL_dlFree] = w_dlFree,
 	[AVA_FN_GENTESTDL_dlMemInfo] = w_dlMemInfo,
 	[AVA_FN_GENTESTDL_dlScale] = w_dlScale,
+	[AVA_FN_GENTESTDL_dlSolve] = w_dlSolve,
 };
 
 
@@ -477,6 +515,9 @@ int avaw_gentestdl_load_syms(void *lib)
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlScale));
 	memcpy(&avaw_gentestdl_sym.dlScale, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlSolve));
+	memcpy(&avaw_gentestdl_sym.dlSolve, &p, sizeof(p));
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(gtExtraSym));
 	memcpy(&avaw_gentestdl_sym.gtExtraSym, &p, sizeof(p));

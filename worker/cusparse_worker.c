@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cuSPARSE in the worker (NVIDIA's libcusparse.so.12, opened in the
+ * session's worker process: mathlib_table.c): the handle's pointer mode,
+ * the read-only descriptor types, and how its objects go.  The checks of
+ * device addresses are the math libraries' (mathlib_worker.c).
+ */
+#include "cusparse_worker_rt.h"
+
+#define SPARSE avaw_cusparse_sym
+
+/* A forged mode would make cuSPARSE read a worker address as a device one,
+ * or dereference a device address on the host. */
+int64_t avaw_cusparse_pmode_check(struct avaw_call *c, cusparseHandle_t handle, int mode)
+{
+	cusparsePointerMode_t m;
+	cusparseStatus_t st;
+
+	if (!handle)
+		return CUSPARSE_STATUS_NOT_INITIALIZED;
+	if (!avaw_cusparse_ready(c) || !SPARSE.cusparseGetPointerMode)
+		return 0;	/* the call answers that the library is missing */
+	st = SPARSE.cusparseGetPointerMode(handle, &m);
+	if (st != CUSPARSE_STATUS_SUCCESS)
+		return st;
+	return (m == CUSPARSE_POINTER_MODE_DEVICE) == (mode == 1) ? 0 : CUSPARSE_STATUS_INVALID_VALUE;
+}
+
+int avaw_cusparse_spmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
+{
+	(void)type;
+	return avaw_mathlib_handle(c, id, AVA_HT_CUSPARSE_spmat, obj);
+}
+
+int avaw_cusparse_dnmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
+{
+	(void)type;
+	return avaw_mathlib_handle(c, id, AVA_HT_CUSPARSE_dnmat, obj);
+}
+
+int avaw_cusparse_dnvec(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
+{
+	(void)type;
+	return avaw_mathlib_handle(c, id, AVA_HT_CUSPARSE_dnvec, obj);
+}
+
+/* The handle forgets its stream first: at the session's end the CUDA
+ * API's streams can be gone already. */
+int avaw_cusparse_release(void *handle)
+{
+	if (!SPARSE.cusparseDestroy)
+		return 0;
+	if (SPARSE.cusparseSetStream)
+		SPARSE.cusparseSetStream(handle, NULL);
+	return SPARSE.cusparseDestroy(handle);
+}
+
+/* Each object type's destroy call, when the library has it. */
+#define RELEASE(fn, call, T)					\
+	int fn(void *obj)					\
+	{							\
+		return SPARSE.call ? SPARSE.call((T)obj) : 0;	\
+	}
+RELEASE(avaw_cusparse_matdescr_release, cusparseDestroyMatDescr, cusparseMatDescr_t)
+RELEASE(avaw_cusparse_spmat_release, cusparseDestroySpMat, cusparseConstSpMatDescr_t)
+RELEASE(avaw_cusparse_dnmat_release, cusparseDestroyDnMat, cusparseConstDnMatDescr_t)
+RELEASE(avaw_cusparse_dnvec_release, cusparseDestroyDnVec, cusparseConstDnVecDescr_t)
+RELEASE(avaw_cusparse_spgemm_release, cusparseSpGEMM_destroyDescr, cusparseSpGEMMDescr_t)
+RELEASE(avaw_cusparse_spsv_release, cusparseSpSV_destroyDescr, cusparseSpSVDescr_t)
+RELEASE(avaw_cusparse_spsm_release, cusparseSpSM_destroyDescr, cusparseSpSMDescr_t)
+RELEASE(avaw_cusparse_bsrsv2_release, cusparseDestroyBsrsv2Info, bsrsv2Info_t)
+RELEASE(avaw_cusparse_bsrsm2_release, cusparseDestroyBsrsm2Info, bsrsm2Info_t)

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the generated cuSPARSE worker dispatch (build/gen/cusparse_worker.c)
+ * needs.  The worker calls NVIDIA's libcusparse.so.12 through a table
+ * filled with dlsym when a session first uses cuSPARSE (mathlib_table.c).
+ */
+#ifndef AVA_CUSPARSE_WORKER_RT_H
+#define AVA_CUSPARSE_WORKER_RT_H
+
+#include <cusparse.h>
+
+#include "../common/mathlib_types.h"
+#include "mathlib_worker.h"
+#define AVAW_CUSPARSE_SYMS
+#include "cusparse_ids.h"
+
+AVAW_MATHLIB_DECLS(cusparse, CUSPARSE)
+
+/* @pmode: 0 when mode (1: device) is the handle's pointer mode, else the error. */
+int64_t avaw_cusparse_pmode_check(struct avaw_call *c, cusparseHandle_t handle, int mode);
+/* The read-only descriptor types: objects of the writable ones. */
+int avaw_cusparse_spmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+int avaw_cusparse_dnmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+int avaw_cusparse_dnvec(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
+
+int avaw_cusparse_release(void *handle);
+int avaw_cusparse_matdescr_release(void *descr);
+int avaw_cusparse_spmat_release(void *descr);
+int avaw_cusparse_dnmat_release(void *descr);
+int avaw_cusparse_dnvec_release(void *descr);
+int avaw_cusparse_spgemm_release(void *descr);
+int avaw_cusparse_spsv_release(void *descr);
+int avaw_cusparse_spsm_release(void *descr);
+int avaw_cusparse_bsrsv2_release(void *info);
+int avaw_cusparse_bsrsm2_release(void *info);
+
+#endif
