@@ -25,6 +25,7 @@ CFLAGS_ALL := $(CFLAGS_BASE) $(CFLAGS)
 
 GEN := $(BUILD)/gen
 SPECS := opencl cuda cudart cublas cufft curand
+SPECS += cudnn	# cuDNN (block below)
 GEN_FILES := $(foreach s,$(SPECS),$(GEN)/$(s)_ids.h $(GEN)/$(s)_guest.c $(GEN)/$(s)_worker.c $(GEN)/$(s)_exports.c)
 
 SHARED_SRC := common/hmap.c common/wire_codec.c common/opencl_sizes.c
@@ -218,6 +219,35 @@ else
 cuda:
 	@echo "make cuda: no CUDA toolkit headers in $(CUDA_HOME)/include (set CUDA_HOME); CUDA shims not built"
 endif
+
+# ---------------------------------------------------------------- cuDNN (docs/cuda.md, cuDNN)
+# build/cuda/libcudnn.so.9: NVIDIA's soname and version node (userlib/cudnn.map),
+# every symbol of NVIDIA's library (api/cudnn.exports); the worker's half in ava-hostd.
+ifneq ($(HAVE_CUDA),)
+CUDNN_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cudnn_guest.o cudnn_guest_attrs.o cudnn_guest_scalars.o) \
+	$(BUILD)/obj/cuda/gen/cudnn_guest.o $(BUILD)/obj/cuda/gen/cudnn_exports.o
+CUDNN_WORKER_OBJ := $(addprefix $(BUILD)/obj/worker/,cudnn_worker.o cudnn_worker_backend.o) $(BUILD)/obj/gen/cudnn_worker.o
+CUDNN_LIB := $(BUILD)/cuda/libcudnn.so.9
+WORKER_OBJ += $(CUDNN_WORKER_OBJ)
+$(HOSTD): $(CUDNN_WORKER_OBJ)
+$(CUDNN_WORKER_OBJ): CFLAGS_ALL += $(CUDA_CFLAGS)
+$(CUDNN_LIB): $(CUDNN_GUEST_OBJ) $(CUDA_LIB) userlib/cudnn.map
+	$(MATHLIB_LINK)
+	ln -sf libcudnn.so.9 $(BUILD)/cuda/libcudnn.so
+# hostile attribute types, counts and handles, through AvA (tests/gpu/cudnn_nogpu)
+$(BUILD)/tests/gpu/cudnn_hostile: tests/gpu/cudnn_hostile.c $(CUDNN_LIB) $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
+		-Wl,-rpath-link,$(BUILD)/cuda -l:libcudnn.so.9 -l:libcuda.so.1 $(LDSAN) -lpthread
+.PHONY: cudnn cudnn-exports
+cudnn: $(CUDNN_LIB) $(HOSTD) $(BUILD)/tests/gpu/cudnn_hostile
+cuda: cudnn
+cuda-exports: cudnn-exports
+cudnn-exports:
+	$(PYTHON) api/gen.py --export-list api/cudnn.spec $(CUDA_HOME)/lib64/libcudnn.so.9 $(CUDA_HOME)/include \
+		'<cudnn.h>' > api/cudnn.exports
+endif
+# ---------------------------------------------------------------- end of cuDNN
 
 include tests/opencl/tests.mk
 include tests/unit/tests.mk

@@ -24,7 +24,8 @@
 #define AVA_API_CUBLAS		4u	/* cuBLAS (libcublas.so.13) */
 #define AVA_API_CUFFT		5u	/* cuFFT (libcufft.so.12) */
 #define AVA_API_CURAND		6u	/* cuRAND (libcurand.so.10) */
-#define AVA_API_COUNT		7u
+#define AVA_API_CUDNN		7u	/* cuDNN (libcudnn.so.9) */
+#define AVA_API_COUNT		8u
 
 /* Command flags. */
 #define AVA_CMD_ASYNC		(1u << 0)	/* no reply awaited */

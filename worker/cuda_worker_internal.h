@@ -49,5 +49,7 @@ int avaw_lib_ready(struct avaw_vendor_lib *l);
 void avaw_cublas_register(void);
 /* cuFFT's and cuRAND's (mathlib_worker.c). */
 void avaw_mathlibs_register(void);
+/* cuDNN's (cudnn_worker.c). */
+void avaw_cudnn_register(void);
 
 #endif

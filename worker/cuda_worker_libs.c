@@ -31,6 +31,7 @@ void avaw_cuda_register(void)
 	avaw_apis[AVA_API_CUDART] = &cudart_api;
 	avaw_cublas_register();
 	avaw_mathlibs_register();
+	avaw_cudnn_register();
 }
 
 
