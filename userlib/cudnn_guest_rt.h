@@ -7,9 +7,6 @@
 #ifndef AVA_CUDNN_GUEST_RT_H
 #define AVA_CUDNN_GUEST_RT_H
 
-/* the spec names deprecated entry points too (they must exist as symbols) */
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-
 #include <stdint.h>
 
 #include "cudnn_types.h"

@@ -8,9 +8,6 @@
 #ifndef AVA_CUDNN_WORKER_RT_H
 #define AVA_CUDNN_WORKER_RT_H
 
-/* the spec names deprecated entry points too (they must exist as symbols) */
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-
 #include "../common/cudnn_types.h"
 #include "mathlib_worker.h"
 #define AVAW_CUDNN_SYMS

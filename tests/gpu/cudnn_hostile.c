@@ -226,6 +226,39 @@ static void lifetimes(void)
 	alive();
 }
 
+/* A live handle (a GPU): host addresses and forged streams still refused. */
+static void with_handle(cudnnHandle_t h, cudnnBackendDescriptor_t tensor, cudnnBackendDescriptor_t pack)
+{
+	cudnnBackendDescriptor_t graph = NULL;
+	cudnnTensorDescriptor_t t = NULL;
+	cudnnFilterDescriptor_t f = NULL;
+	cudnnConvolutionDescriptor_t conv = NULL;
+	float local[64] = { 0 }, one = 1, zero = 0;
+	long long r;
+
+	r = cudnnBackendExecute(h, tensor, pack);
+	result(r == CUDNN_STATUS_BAD_PARAM, "a live handle with a tensor as the plan", r);
+	r = cudnnSetStream(h, (cudaStream_t)(uintptr_t)0x1234);
+	result(r == CUDNN_STATUS_BAD_PARAM, "cudnnSetStream with no stream of the session", r);
+	cudnnBackendCreateDescriptor(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR, &graph);
+	r = cudnnBackendSetAttribute(graph, CUDNN_ATTR_OPERATIONGRAPH_HANDLE, CUDNN_TYPE_HANDLE, 1, &h);
+	result(r == CUDNN_STATUS_SUCCESS, "the live handle as a handle element", r);
+	cudnnBackendDestroyDescriptor(graph);
+	cudnnCreateTensorDescriptor(&t);
+	cudnnCreateFilterDescriptor(&f);
+	cudnnCreateConvolutionDescriptor(&conv);
+	cudnnSetTensor4dDescriptor(t, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, 1, 1, 8, 8);
+	cudnnSetFilter4dDescriptor(f, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, 1, 1, 1, 1);
+	cudnnSetConvolution2dDescriptor(conv, 0, 0, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT);
+	r = cudnnConvolutionForward(h, &one, t, local, f, local, conv, CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, NULL,
+				    0, &zero, t, local);
+	result(r == CUDNN_STATUS_BAD_PARAM, "a convolution on host addresses", r);
+	cudnnDestroyConvolutionDescriptor(conv);
+	cudnnDestroyFilterDescriptor(f);
+	cudnnDestroyTensorDescriptor(t);
+	alive();
+}
+
 int main(void)
 {
 	cudnnBackendDescriptor_t tensor = NULL, op = NULL, pack = NULL;
@@ -248,8 +281,7 @@ int main(void)
 	lifetimes();
 	r = cudnnCreate(&h);
 	if (r == CUDNN_STATUS_SUCCESS) {
-		r = cudnnBackendExecute(h, tensor, pack);
-		result(r == CUDNN_STATUS_BAD_PARAM, "a live handle with a tensor as the plan", r);
+		with_handle(h, tensor, pack);
 		cudnnDestroy(h);
 	} else {
 		printf("# SKIP checks with a cuDNN handle: cudnnCreate answered %lld (no GPU)\n", r);
