@@ -75,19 +75,19 @@ template <typename T> static void compare(const char *what, const std::vector<T>
 		printf("  worst difference %g\n", worst);
 }
 
-template <typename T> static T *to_device(const std::vector<T> &v)
+// A workspace of n bytes (none for 0), and its end.
+static void *workspace(size_t n)
 {
-	T *d = nullptr;
-	CK(cudaMalloc(&d, v.size() * sizeof(T)));
-	CK(cudaMemcpy(d, v.data(), v.size() * sizeof(T), cudaMemcpyHostToDevice));
-	return d;
+	void *p = nullptr;
+	if (n)
+		CK(cudaMalloc(&p, n));
+	return p;
 }
 
-template <typename T> static std::vector<T> to_host(const T *d, size_t n)
+static void release(void *p)
 {
-	std::vector<T> v(n);
-	CK(cudaMemcpy(v.data(), d, n * sizeof(T), cudaMemcpyDeviceToHost));
-	return v;
+	if (p)
+		CK(cudaFree(p));
 }
 
 struct descs {
@@ -133,7 +133,7 @@ static void legacy_float(cudnnHandle_t h)
 	std::vector<float> dy = values<float>((size_t)N * K * H * W, 3);
 	std::vector<double> y_ref, dx_ref, dw_ref;
 	conv_cpu(x, w, dy, y_ref, dx_ref, dw_ref);
-	float *dxp = to_device(x), *dwp = to_device(w), *ddy = to_device(dy), *dyp, *ddx, *ddw;
+	float *dxp = dev(x), *dwp = dev(w), *ddy = dev(dy), *dyp, *ddx, *ddw;
 	CK(cudaMalloc(&dyp, y_ref.size() * sizeof(float)));
 	CK(cudaMalloc(&ddx, x.size() * sizeof(float)));
 	CK(cudaMalloc(&ddw, w.size() * sizeof(float)));
@@ -146,33 +146,24 @@ static void legacy_float(cudnnHandle_t h)
 	cudnnConvolutionFwdAlgo_t algo = perf[0].algo;
 	size_t ws_size = 0;
 	CD(cudnnGetConvolutionForwardWorkspaceSize(h, d.x, d.w, d.conv, d.y, algo, &ws_size));
-	void *ws = nullptr;
-	if (ws_size)
-		CK(cudaMalloc(&ws, ws_size));
+	void *ws = workspace(ws_size);
 	CD(cudnnConvolutionForward(h, &one, d.x, dxp, d.w, dwp, d.conv, algo, ws, ws_size, &zero, d.y, dyp));
-	compare("legacy conv forward (float)", to_host(dyp, y_ref.size()), y_ref, 1, 1e-3);
-	if (ws)
-		CK(cudaFree(ws));
+	compare("legacy conv forward (float)", host(dyp, y_ref.size()), y_ref, 1, 1e-3);
+	release(ws);
 
 	// backward: the algorithms every GPU has, with their workspaces
 	cudnnConvolutionBwdDataAlgo_t bda = CUDNN_CONVOLUTION_BWD_DATA_ALGO_1;
 	CD(cudnnGetConvolutionBackwardDataWorkspaceSize(h, d.w, d.y, d.conv, d.x, bda, &ws_size));
-	ws = nullptr;
-	if (ws_size)
-		CK(cudaMalloc(&ws, ws_size));
+	ws = workspace(ws_size);
 	CD(cudnnConvolutionBackwardData(h, &one, d.w, dwp, d.y, ddy, d.conv, bda, ws, ws_size, &zero, d.x, ddx));
-	compare("legacy conv backward data", to_host(ddx, x.size()), dx_ref, 1, 1e-3);
-	if (ws)
-		CK(cudaFree(ws));
+	compare("legacy conv backward data", host(ddx, x.size()), dx_ref, 1, 1e-3);
+	release(ws);
 	cudnnConvolutionBwdFilterAlgo_t bfa = CUDNN_CONVOLUTION_BWD_FILTER_ALGO_1;
 	CD(cudnnGetConvolutionBackwardFilterWorkspaceSize(h, d.x, d.y, d.conv, d.w, bfa, &ws_size));
-	ws = nullptr;
-	if (ws_size)
-		CK(cudaMalloc(&ws, ws_size));
+	ws = workspace(ws_size);
 	CD(cudnnConvolutionBackwardFilter(h, &one, d.x, dxp, d.y, ddy, d.conv, bfa, ws, ws_size, &zero, d.w, ddw));
-	compare("legacy conv backward filter", to_host(ddw, w.size()), dw_ref, 1, 1e-3);
-	if (ws)
-		CK(cudaFree(ws));
+	compare("legacy conv backward filter", host(ddw, w.size()), dw_ref, 1, 1e-3);
+	release(ws);
 	CK(cudaFree(dxp));
 	CK(cudaFree(dwp));
 	CK(cudaFree(ddy));
@@ -190,12 +181,12 @@ static void legacy_double(cudnnHandle_t h)
 	std::vector<double> dy = values<double>((size_t)N * K * H * W, 6);
 	std::vector<double> y_ref, dx_ref, dw_ref;
 	conv_cpu(x, w, dy, y_ref, dx_ref, dw_ref);
-	double *dxp = to_device(x), *dwp = to_device(w), *dyp;
+	double *dxp = dev(x), *dwp = dev(w), *dyp;
 	CK(cudaMalloc(&dyp, y_ref.size() * sizeof(double)));
 	double two = 2, zero = 0;
 	cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
 	CD(cudnnConvolutionForward(h, &two, d.x, dxp, d.w, dwp, d.conv, algo, nullptr, 0, &zero, d.y, dyp));
-	compare("legacy conv forward (double, alpha 2)", to_host(dyp, y_ref.size()), y_ref, 2, 1e-9);
+	compare("legacy conv forward (double, alpha 2)", host(dyp, y_ref.size()), y_ref, 2, 1e-9);
 	CK(cudaFree(dxp));
 	CK(cudaFree(dwp));
 	CK(cudaFree(dyp));
@@ -225,16 +216,10 @@ static void batch_norm(cudnnHandle_t h)
 	CD(cudnnGetBatchNormalizationForwardTrainingExWorkspaceSize(h, mode, ops, xd, nullptr, xd, bd, nullptr, &fws));
 	CD(cudnnGetBatchNormalizationBackwardExWorkspaceSize(h, mode, ops, xd, xd, xd, nullptr, xd, bd, nullptr, &bws));
 	CD(cudnnGetBatchNormalizationTrainingExReserveSpaceSize(h, mode, ops, nullptr, xd, &rs));
-	void *fw = nullptr, *bw = nullptr, *res = nullptr;
-	if (fws)
-		CK(cudaMalloc(&fw, fws));
-	if (bws)
-		CK(cudaMalloc(&bw, bws));
-	if (rs)
-		CK(cudaMalloc(&res, rs));
-	float *dx = to_device(x), *ddy = to_device(dy), *dscale = to_device(scale), *dbias = to_device(bias);
-	float *rmean = to_device(zeros), *rvar = to_device(zeros), *smean = to_device(zeros), *sinv = to_device(zeros);
-	float *dyout, *ddx, *dgamma = to_device(zeros), *dbeta = to_device(zeros);
+	void *fw = workspace(fws), *bw = workspace(bws), *res = workspace(rs);
+	float *dx = dev(x), *ddy = dev(dy), *dscale = dev(scale), *dbias = dev(bias);
+	float *rmean = dev(zeros), *rvar = dev(zeros), *smean = dev(zeros), *sinv = dev(zeros);
+	float *dyout, *ddx, *dgamma = dev(zeros), *dbeta = dev(zeros);
 	CK(cudaMalloc(&dyout, n * sizeof(float)));
 	CK(cudaMalloc(&ddx, n * sizeof(float)));
 	float one = 1, zero = 0;
@@ -275,17 +260,16 @@ static void batch_norm(cudnnHandle_t h)
 		dg_ref[c] = sdyx;
 		db_ref[c] = sdy;
 	}
-	compare("batch norm forward: y", to_host(dyout, n), y_ref, 1, 1e-3);
-	compare("batch norm forward: saved mean", to_host(smean, C), mean_ref, 1, 1e-4);
-	compare("batch norm forward: running mean", to_host(rmean, C), mean_ref, 1, 1e-4);
-	compare("batch norm backward: dx", to_host(ddx, n), dx_ref, 1, 1e-3);
-	compare("batch norm backward: dscale", to_host(dgamma, C), dg_ref, 1, 1e-2);
-	compare("batch norm backward: dbias", to_host(dbeta, C), db_ref, 1, 1e-2);
+	compare("batch norm forward: y", host(dyout, n), y_ref, 1, 1e-3);
+	compare("batch norm forward: saved mean", host(smean, C), mean_ref, 1, 1e-4);
+	compare("batch norm forward: running mean", host(rmean, C), mean_ref, 1, 1e-4);
+	compare("batch norm backward: dx", host(ddx, n), dx_ref, 1, 1e-3);
+	compare("batch norm backward: dscale", host(dgamma, C), dg_ref, 1, 1e-2);
+	compare("batch norm backward: dbias", host(dbeta, C), db_ref, 1, 1e-2);
 	for (void *p : { (void *)dx, (void *)ddy, (void *)dscale, (void *)dbias, (void *)rmean, (void *)rvar,
 			 (void *)smean, (void *)sinv, (void *)dyout, (void *)ddx, (void *)dgamma, (void *)dbeta, fw, bw,
 			 res })
-		if (p)
-			CK(cudaFree(p));
+		release(p);
 	CD(cudnnDestroyTensorDescriptor(xd));
 	CD(cudnnDestroyTensorDescriptor(bd));
 }

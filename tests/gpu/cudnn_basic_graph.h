@@ -126,11 +126,9 @@ static void backend_conv(cudnnHandle_t h)
 	std::vector<float> unused((size_t)N * K * H * W);
 	std::vector<double> y_ref, dx_ref, dw_ref;
 	conv_cpu(xv, wv, unused, y_ref, dx_ref, dw_ref);
-	float *dxp = to_device(xv), *dwp = to_device(wv), *dyp;
+	float *dxp = dev(xv), *dwp = dev(wv), *dyp;
 	CK(cudaMalloc(&dyp, y_ref.size() * sizeof(float)));
-	void *work = nullptr;
-	if (ws_size > 0)
-		CK(cudaMalloc(&work, (size_t)ws_size));
+	void *work = workspace(ws_size > 0 ? (size_t)ws_size : 0);
 	void *ptrs[3] = { dxp, dwp, dyp };
 	int64_t uids[3] = { 'x', 'w', 'y' };
 	cudnnBackendDescriptor_t pack = make(CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR);
@@ -139,7 +137,7 @@ static void backend_conv(cudnnHandle_t h)
 	set(pack, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, &work);
 	CD(cudnnBackendFinalize(pack));
 	CD(cudnnBackendExecute(h, plan, pack));
-	compare("backend conv forward (graph)", to_host(dyp, y_ref.size()), y_ref, 1, 1e-2);
+	compare("backend conv forward (graph)", host(dyp, y_ref.size()), y_ref, 1, 1e-2);
 
 	CD(cudnnBackendDestroyDescriptor(pack));
 	CD(cudnnBackendDestroyDescriptor(plan));
@@ -150,6 +148,5 @@ static void backend_conv(cudnnHandle_t h)
 	CK(cudaFree(dxp));
 	CK(cudaFree(dwp));
 	CK(cudaFree(dyp));
-	if (work)
-		CK(cudaFree(work));
+	release(work);
 }
