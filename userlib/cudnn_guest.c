@@ -104,10 +104,15 @@ AVA_EXPORT size_t cudnnGetCudartVersion(void)
 	return versions[1];
 }
 
+/* cuDNN's messages are short: the worker is asked for at most this much. */
+#define LAST_ERROR_MAX 4096
+
 AVA_EXPORT void cudnnGetLastErrorString(char *message, size_t max_size)
 {
 	if (!message || !max_size)
 		return;
+	if (max_size > LAST_ERROR_MAX)
+		max_size = LAST_ERROR_MAX;
 	if (avagen_avaCudnnLastError(message, max_size) != CUDNN_STATUS_SUCCESS)
 		message[0] = '\0';
 	message[max_size - 1] = '\0';
