@@ -92,4 +92,32 @@ static inline int ava_cudnn_algos(int n)
 	return n >= 0 && n <= AVA_CUDNN_MAX_ALGOS ? n : 0;
 }
 
+/* Sequences of a batch: at most AVA_CUDNN_MAX_ELEMENTS lengths travel. */
+static inline int ava_cudnn_batch(int n)
+{
+	return n >= 0 && n <= AVA_CUDNN_MAX_ELEMENTS ? n : 0;
+}
+
+/* The bytes of one value of a data type (an RNN's padding fill); 0 for a
+ * type cuDNN does not fill with (nothing travels). */
+static inline int ava_cudnn_value_bytes(int64_t type)
+{
+	switch (type) {
+	case CUDNN_DATA_DOUBLE:
+	case CUDNN_DATA_INT64:
+		return 8;
+	case CUDNN_DATA_FLOAT:
+	case CUDNN_DATA_INT32:
+		return 4;
+	case CUDNN_DATA_HALF:
+	case CUDNN_DATA_BFLOAT16:
+		return 2;
+	case CUDNN_DATA_INT8:
+	case CUDNN_DATA_UINT8:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 #endif

@@ -60,6 +60,8 @@ RELEASE(conv, cudnnDestroyConvolutionDescriptor)
 RELEASE(activation, cudnnDestroyActivationDescriptor)
 RELEASE(pooling, cudnnDestroyPoolingDescriptor)
 RELEASE(dropout, cudnnDestroyDropoutDescriptor)
+RELEASE(rnn, cudnnDestroyRNNDescriptor)
+RELEASE(rnndata, cudnnDestroyRNNDataDescriptor)
 #undef RELEASE
 
 cudnnStatus_t avaw_cudnn_versions(struct avaw_call *c, size_t *versions)

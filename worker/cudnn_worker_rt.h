@@ -29,6 +29,8 @@ int avaw_cudnn_release_conv(void *obj);
 int avaw_cudnn_release_activation(void *obj);
 int avaw_cudnn_release_pooling(void *obj);
 int avaw_cudnn_release_dropout(void *obj);
+int avaw_cudnn_release_rnn(void *obj);
+int avaw_cudnn_release_rnndata(void *obj);
 int avaw_cudnn_backend_release(void *obj);
 
 /* @wimpl */

@@ -6,8 +6,9 @@
 // forward and backward; then the backend (graph) API as cudnn-frontend
 // uses it: tensors, a convolution, an operation graph, engine heuristics
 // whose configurations cuDNN fills, an execution plan and a variant pack
-// executed.  Each result is compared with the CPU; what is printed is the
-// same natively and through AvA.
+// executed; an LSTM forward (cudnn_basic_rnn.h).  Each convolution and
+// batch norm result is compared with the CPU; what is printed is the same
+// natively and through AvA.
 #include "common.h"
 #include <cmath>
 #include <cstring>
@@ -275,6 +276,7 @@ static void batch_norm(cudnnHandle_t h)
 }
 
 #include "cudnn_basic_graph.h"
+#include "cudnn_basic_rnn.h"
 
 int main()
 {
@@ -293,6 +295,7 @@ int main()
 	legacy_double(h);
 	batch_norm(h);
 	backend_conv(h);
+	rnn_forward(h);
 	CK(cudaStreamSynchronize(stream));
 	CD(cudnnDestroy(h));
 	CK(cudaStreamDestroy(stream));
