@@ -198,3 +198,35 @@ AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationBackwardEx(
 		epsilon, savedMean, savedInvVariance, activationDesc, workSpace, workSpaceSizeInBytes, reserveSpace,
 		reserveSpaceSizeInBytes);
 }
+
+cudnnStatus_t avagen_cudnnSpatialTfSamplerForward(cudnnHandle_t, cudnnSpatialTransformerDescriptor_t, const void *,
+						  cudnnTensorDescriptor_t, const void *, const void *, const void *,
+						  cudnnTensorDescriptor_t, void *);
+AVA_EXPORT cudnnStatus_t cudnnSpatialTfSamplerForward(cudnnHandle_t handle, cudnnSpatialTransformerDescriptor_t stDesc,
+						      const void *alpha, const cudnnTensorDescriptor_t xDesc, const void *x,
+						      const void *grid, const void *beta, cudnnTensorDescriptor_t yDesc,
+						      void *y)
+{
+	scalar a, b;
+
+	return avagen_cudnnSpatialTfSamplerForward(handle, stDesc, S(a, alpha, yDesc), xDesc, x, grid, S(b, beta, yDesc),
+						   yDesc, y);
+}
+
+cudnnStatus_t avagen_cudnnSpatialTfSamplerBackward(cudnnHandle_t, cudnnSpatialTransformerDescriptor_t, const void *,
+						   cudnnTensorDescriptor_t, const void *, const void *,
+						   cudnnTensorDescriptor_t, void *, const void *, cudnnTensorDescriptor_t,
+						   const void *, const void *, const void *, void *);
+/* the grid's factors follow the data's type too */
+AVA_EXPORT cudnnStatus_t cudnnSpatialTfSamplerBackward(
+	cudnnHandle_t handle, cudnnSpatialTransformerDescriptor_t stDesc, const void *alpha,
+	const cudnnTensorDescriptor_t xDesc, const void *x, const void *beta, const cudnnTensorDescriptor_t dxDesc,
+	void *dx, const void *alphaDgrid, const cudnnTensorDescriptor_t dyDesc, const void *dy, const void *grid,
+	const void *betaDgrid, void *dgrid)
+{
+	scalar a, b, ag, bg;
+
+	return avagen_cudnnSpatialTfSamplerBackward(handle, stDesc, S(a, alpha, dxDesc), xDesc, x, S(b, beta, dxDesc),
+						    dxDesc, dx, S(ag, alphaDgrid, dxDesc), dyDesc, dy, grid,
+						    S(bg, betaDgrid, dxDesc), dgrid);
+}

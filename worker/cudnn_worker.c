@@ -62,6 +62,8 @@ RELEASE(pooling, cudnnDestroyPoolingDescriptor)
 RELEASE(dropout, cudnnDestroyDropoutDescriptor)
 RELEASE(rnn, cudnnDestroyRNNDescriptor)
 RELEASE(rnndata, cudnnDestroyRNNDataDescriptor)
+RELEASE(ctc, cudnnDestroyCTCLossDescriptor)
+RELEASE(st, cudnnDestroySpatialTransformerDescriptor)
 #undef RELEASE
 
 cudnnStatus_t avaw_cudnn_versions(struct avaw_call *c, size_t *versions)

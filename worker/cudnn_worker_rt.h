@@ -31,6 +31,8 @@ int avaw_cudnn_release_pooling(void *obj);
 int avaw_cudnn_release_dropout(void *obj);
 int avaw_cudnn_release_rnn(void *obj);
 int avaw_cudnn_release_rnndata(void *obj);
+int avaw_cudnn_release_ctc(void *obj);
+int avaw_cudnn_release_st(void *obj);
 int avaw_cudnn_backend_release(void *obj);
 
 /* @wimpl */
