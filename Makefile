@@ -27,7 +27,7 @@ GEN := $(BUILD)/gen
 # the math libraries, remoted at their own APIs (docs/cuda.md): spec name and
 # NVIDIA's soname; each gets a shim from the rules under "CUDA" below
 MATHLIBS := cublas:libcublas.so.13 cublasLt:libcublasLt.so.13 cufft:libcufft.so.12 curand:libcurand.so.10 cusolver:libcusolver.so.12 \
-	cusparse:libcusparse.so.12
+	cusparse:libcusparse.so.12 cudnn:libcudnn.so.9
 MATHLIB_NAMES := $(foreach m,$(MATHLIBS),$(firstword $(subst :, ,$(m))))
 SPECS := opencl cuda cudart $(MATHLIB_NAMES)
 # stub shims PyTorch loads (their block below; docs/cuda.md)
@@ -124,7 +124,7 @@ CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c co
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # each math library: userlib/<name>_guest.c and its generated stubs in the
 # shim, worker/<name>_worker.c and its generated dispatch in ava-hostd
-CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o mathlib_table.o) \
+CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o mathlib_table.o cudnn_worker_backend.o) \
 	$(foreach n,$(MATHLIB_NAMES),$(BUILD)/obj/worker/$(n)_worker.o $(BUILD)/obj/gen/$(n)_worker.o)
 CUDA_LIB := $(BUILD)/cuda/libcuda.so.1
 CUDART_LIB := $(BUILD)/cuda/libcudart.so.13
@@ -158,11 +158,15 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 		-Wl,-rpath,'$$ORIGIN' $(LDSAN) -lpthread
 	ln -sf libcudart.so.13 $(BUILD)/cuda/libcudart.so
 
+# a library of more than one file: its other objects
+cudnn_GUEST_EXTRA := $(addprefix $(BUILD)/obj/cuda/userlib/,cudnn_guest_attrs.o cudnn_guest_scalars.o)
+
 # A math library's shim: NVIDIA's soname, its exports under NVIDIA's version
 # node (userlib/<name>.map), the session of AvA's libcuda.so.1.
 define MATHLIB_SHIM
 $(BUILD)/cuda/$(2): $(BUILD)/obj/cuda/userlib/$(1)_guest.o $(BUILD)/obj/cuda/gen/$(1)_guest.o \
-		$(BUILD)/obj/cuda/gen/$(1)_exports.o $(BUILD)/obj/cuda/userlib/mathlib_guest.o $(CUDA_LIB) userlib/$(1).map
+		$(BUILD)/obj/cuda/gen/$(1)_exports.o $(BUILD)/obj/cuda/userlib/mathlib_guest.o $$($(1)_GUEST_EXTRA) \
+		$(CUDA_LIB) userlib/$(1).map
 	$$(CC) -shared -Wl,-soname,$(2) -Wl,--version-script=userlib/$(1).map -Wl,--no-undefined -o $$@ \
 		$$(filter %.o,$$^) -L$(BUILD)/cuda -l:libcuda.so.1 -Wl,-rpath,'$$$$ORIGIN' $$(LDSAN) -lpthread
 	ln -sf $(2) $(BUILD)/cuda/$(firstword $(subst .so., ,$(2))).so
@@ -204,6 +208,8 @@ cuda-exports:
 		'<cusolverDn.h>' '<cusolverSp.h>' '<cusolverRf.h>' '<cusolverSp_LOWLEVEL_PREVIEW.h>' > api/cusolver.exports
 	$(PYTHON) api/gen.py --export-list api/cusparse.spec $(CUDA_HOME)/lib64/libcusparse.so.12 $(CUDA_HOME)/include \
 		'<cusparse.h>' > api/cusparse.exports
+	$(PYTHON) api/gen.py --export-list api/cudnn.spec $(CUDA_HOME)/lib64/libcudnn.so.9 $(CUDA_HOME)/include \
+		'<cudnn.h>' > api/cudnn.exports
 
 # cuFFT and cuRAND: hostile input, and cuRAND's host generators (no GPU needed)
 $(BUILD)/tests/gpu/hostile_mathlibs: tests/gpu/hostile_mathlibs.c $(CUFFT_LIB) $(CURAND_LIB) $(GEN_FILES)
@@ -259,6 +265,16 @@ else
 .PHONY: cuda
 cuda:
 	@echo "make cuda: no CUDA toolkit headers in $(CUDA_HOME)/include (set CUDA_HOME); CUDA shims not built"
+endif
+
+# ---------------------------------------------------------------- cuDNN (docs/cuda.md, cuDNN)
+# hostile attribute types, counts and handles, through AvA (tests/gpu/cudnn_nogpu)
+ifneq ($(HAVE_CUDA),)
+$(BUILD)/tests/gpu/cudnn_hostile: tests/gpu/cudnn_hostile.c $(BUILD)/cuda/libcudnn.so.9 $(GEN_FILES)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_GNU_SOURCE -g -O1 $(WARN) -Icommon -Iuserlib -I$(GEN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda \
+		-Wl,-rpath-link,$(BUILD)/cuda -l:libcudnn.so.9 -l:libcuda.so.1 $(LDSAN) -lpthread
+cuda: $(BUILD)/tests/gpu/cudnn_hostile
 endif
 
 include tests/opencl/tests.mk

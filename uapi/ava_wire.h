@@ -24,7 +24,7 @@
 #define AVA_API_CUBLAS		4u	/* cuBLAS (libcublas.so.13) */
 #define AVA_API_CUFFT		5u	/* cuFFT (libcufft.so.12) */
 #define AVA_API_CURAND		6u	/* cuRAND (libcurand.so.10) */
-/* 7 is left for cuDNN (libcudnn.so.9), remoted in parallel */
+#define AVA_API_CUDNN		7u	/* cuDNN (libcudnn.so.9) */
 #define AVA_API_CUBLASLT	8u	/* cuBLASLt (libcublasLt.so.13) */
 #define AVA_API_CUSOLVER	9u	/* cuSOLVER (libcusolver.so.12) */
 #define AVA_API_CUSPARSE	10u	/* cuSPARSE (libcusparse.so.12) */

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * The math libraries the worker serves, one row each: the API's generated
+ * The math libraries the worker serves (cuDNN too), one row each: the API's generated
  * tables and NVIDIA's library (its soname, the status its calls answer
  * when it is missing, the entry points it cannot serve without).  A new
  * library is a spec, its <api>_worker_rt.h and one row here.
  */
 #include "cublas_worker_rt.h"
 #include "cublasLt_worker_rt.h"
+#include "cudnn_worker_rt.h"
 #include "cufft_worker_rt.h"
 #include "curand_worker_rt.h"
 #include "cusolver_worker_rt.h"
@@ -33,6 +34,8 @@ struct avaw_mathlib avaw_mathlibs[] = {
 		"curandCreateGenerator", "curandDestroyGenerator"),
 	MATHLIB(cusolver, CUSOLVER, "libcusolver.so.12", "cuSOLVER", CUSOLVER_STATUS_NOT_INITIALIZED, 1,
 		"cusolverDnCreate", "cusolverDnDestroy"),
+	MATHLIB(cudnn, CUDNN, "libcudnn.so.9", "cuDNN", CUDNN_STATUS_NOT_INITIALIZED, 1,
+		"cudnnCreate", "cudnnGetVersion", "cudnnBackendCreateDescriptor", "cudnnBackendDestroyDescriptor"),
 	MATHLIB(cusparse, CUSPARSE, "libcusparse.so.12", "cuSPARSE", CUSPARSE_STATUS_NOT_INITIALIZED, 1,
 		"cusparseCreate", "cusparseDestroy", "cusparseGetPointerMode"),
 };
