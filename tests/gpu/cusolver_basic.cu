@@ -57,7 +57,7 @@ static void lu(cusolverDnHandle_t h)
 	std::vector<double> a(n * n), b(n);
 	for (int j = 0; j < n; j++)
 		for (int i = 0; i < n; i++)
-			a[i + j * n] = (double)((i * 5 + j * 3) % 7) + (i == j ? 8 : 0);
+			a[i + j * n] = (double)((i * 5 + j * 3) % 7) + (i == j ? 8.0 * n : 0.0);	// diagonally dominant
 	for (int i = 0; i < n; i++)
 		b[i] = i - 3.0;
 	double *dA = dev(a), *dB = dev(b), *work;
