@@ -113,7 +113,7 @@ CUDART_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cuda_runtime.o $(BUILD)/obj/cuda/u
 	$(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
 	attrs.c hostfn.c copy2d.c)
-CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
+CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC) worker/time_cuda.c) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # the math libraries, remoted at their own APIs (docs/cuda.md)
 CUBLAS_GUEST_OBJ := $(BUILD)/obj/cuda/userlib/cublas_guest.o $(BUILD)/obj/cuda/gen/cublas_guest.o \
 	$(BUILD)/obj/cuda/gen/cublas_exports.o
