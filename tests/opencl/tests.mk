@@ -30,7 +30,7 @@ $(OPENCL_AVA_TEST_BINS): $(BUILD)/tests/opencl-ava/%: $(OPENCL_TESTS_DIR)/%.c \
 
 # the device-time policy's sessions (tests/opencl/policy_check; bench/policy)
 POLICY_BENCH := $(BUILD)/tests/opencl-ava/policy_bench
-$(POLICY_BENCH): bench/policy_bench.c
+$(POLICY_BENCH): bench/policy_bench.c bench/policy_harness.h
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDLIBS)
 
