@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device-time fair share, the arithmetic (ava_sched.c; docs/design.md
- * "Device-time sharing" describes the algorithm).  Plain C with no library
+ * Device-time fair share, the arithmetic (ava_sched.c; docs/device-time.md
+ * describes the algorithm).  Plain C with no library
  * calls, so that the host module (kernel) and ava-hostd (user space) share
  * it; the caller keeps the entities, locks them and reads the clock.
  *

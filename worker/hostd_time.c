@@ -1,21 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
- * The `local` ava-hostd's device-time policy (hostd_time.h).  The page is
- * MAP_SHARED and created before any fork; a robust process-shared mutex
- * guards it, as mem_quota_local.c's does, so that a worker killed holding
- * it leaves the entities whole (each update is a few stores of one slot).
- * The arithmetic is common/ava_sched.c, the same as the host module's.
+ * The `local` ava-hostd's device-time policy (hostd_time.h), in memory
+ * shared with the workers under a robust lock (hostd_shared.h): a worker
+ * killed holding it leaves the entities whole (each update is a few stores
+ * of one slot).  The arithmetic is common/ava_sched.c, meant for the host
+ * module too.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "../common/ava_sched.h"
+#include "hostd_shared.h"
 #include "hostd_time.h"
 #include "worker_time.h"
 
@@ -78,32 +78,25 @@ void avaw_time_usage(FILE *f)
 	fprintf(f, "  --time-weight [NAME=]W  share of device time of each session (of client NAME's): weight W,\n"
 		   "                    1-%u (default 1); sessions compete by device time only with a --time-* option\n"
 		   "  --time-cap-pct [NAME=]P at most P %% of the device for each session (of client NAME's), even idle\n"
-		   "                    (NAME: the client's program name as ps shows it; docs/design.md)\n",
+		   "                    (NAME: the client's program name as ps shows it; docs/device-time.md)\n",
 		AVA_SCHED_WEIGHT_MAX);
 }
 
 static void lock(struct avaw_tpol *t)
 {
-	if (pthread_mutex_lock(&t->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&t->lock);
+	avaw_shared_lock(&t->lock);
 }
 
 struct avaw_tpol *avaw_tpol_create(const struct avaw_time_rules *r, unsigned int slots)
 {
 	size_t len = sizeof(struct avaw_tpol) + slots * (sizeof(struct ava_sched_ent) + sizeof(struct tpol_slot));
 	struct avaw_tpol *t;
-	pthread_mutexattr_t a;
 
 	if (!r->on)
 		return NULL;
-	t = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (t == MAP_FAILED)
+	t = avaw_shared_alloc(len);
+	if (!t)
 		return NULL;
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&t->lock, &a);
-	pthread_mutexattr_destroy(&a);
 	t->rules = *r;
 	t->nslots = slots;
 	t->slot = (struct tpol_slot *)&t->ent[slots];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Device time of the work a session submits (worker_time.c,
- * docs/design.md "Device-time sharing").  The generated dispatch calls
+ * docs/device-time.md).  The generated dispatch calls
  * avaw_time_hold() before each call a spec marks @submit, and the API's
  * runtime records how to measure what it submitted (OpenCL: the command's
  * profiling event, time_opencl.c; CUDA: a pair of events around the launch,
