@@ -29,7 +29,7 @@
 #define AVA_SCHED_VSCALE	64u		/* virtual ns per device ns at weight 1 */
 #define AVA_SCHED_IDLE_NS	50000000ull	/* 50 ms without asking: idle */
 #define AVA_SCHED_SLACK_NS	10000000ull	/* lead allowed, device ns at weight 1 */
-#define AVA_SCHED_CAP_BURST_NS	100000000ull	/* a cap's budget fills up to cap% of this */
+#define AVA_SCHED_CAP_BURST_NS	250000000ull	/* a cap's budget fills up to cap% of this */
 #define AVA_SCHED_POLL_NS	200000ull	/* longest wait returned for a fair-share hold */
 
 struct ava_sched_ent {
