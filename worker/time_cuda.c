@@ -2,9 +2,10 @@
 /*
  * CUDA device time (time_cuda.h).  Events are kept for reuse (creating
  * one per launch would cost more than the record); they belong to the
- * context current at the launch, so a launch in another context whose
- * record fails is not measured rather than failed.  The runtime's streams
- * are the driver's, in the runtime's primary context.
+ * context current when they were made, so an event whose record fails (a
+ * launch in another context, or its context is gone) is destroyed, not
+ * kept, and that launch is not measured rather than failed.  The runtime's
+ * streams are the driver's, in the runtime's primary context.
  */
 #include <stdlib.h>
 
@@ -37,6 +38,13 @@ static void ev_put(CUevent e)
 	if (npool < POOL)
 		pool[npool++] = e;
 	else
+		CU.cuEventDestroy(e);
+}
+
+/* An event that could not be recorded: not kept for reuse. */
+static void ev_discard(CUevent e)
+{
+	if (e)
 		CU.cuEventDestroy(e);
 }
 
@@ -73,7 +81,7 @@ void avaw_cuda_time_begin(struct avaw_call *c, CUstream s)
 		return;
 	started = ev_get();
 	if (started && CU.cuEventRecord(started, s) != CUDA_SUCCESS) {
-		ev_put(started);
+		ev_discard(started);
 		started = NULL;
 	}
 }
@@ -86,7 +94,11 @@ void avaw_cuda_time_end(struct avaw_call *c, CUstream s, int ok)
 	(void)c;
 	if (!started)
 		return;
-	if (ok && (end = ev_get()) && CU.cuEventRecord(end, s) == CUDA_SUCCESS && (r = malloc(sizeof(*r)))) {
+	if (ok && (end = ev_get()) && CU.cuEventRecord(end, s) != CUDA_SUCCESS) {
+		ev_discard(end);
+		end = NULL;
+	}
+	if (end && (r = malloc(sizeof(*r)))) {
 		r->start = started;
 		r->end = end;
 		avaw_time_track(&rec_src, r);
@@ -99,6 +111,8 @@ void avaw_cuda_time_end(struct avaw_call *c, CUstream s, int ok)
 
 void avaw_cudart_time_begin(struct avaw_call *c, cudaStream_t s)
 {
+	if (avaw_time_on())
+		avaw_cuda_ready(c);	/* the events are the driver's */
 	avaw_cuda_time_begin(c, (CUstream)s);
 }
 
