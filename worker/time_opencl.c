@@ -12,7 +12,10 @@
 
 #define MAX_PROPS 64	/* property pairs of a queue the worker rewrites */
 
-static struct ava_hmap forced;	/* queue -> (void *)1: profiling added by the worker */
+/* queue -> FORCED_BIT, or FORCED_PAIR: profiling added by the worker */
+static struct ava_hmap forced;
+#define FORCED_BIT 1	/* to the guest's CL_QUEUE_PROPERTIES */
+#define FORCED_PAIR 2	/* a CL_QUEUE_PROPERTIES pair appended to the guest's array */
 
 static int ev_poll(void *rec, uint64_t *ns)
 {
@@ -46,12 +49,12 @@ void avaw_opencl_time_event(struct avaw_call *c, cl_event ev)
 	avaw_time_track(&ev_src, ev);
 }
 
-static void remember(cl_command_queue q, int added)
+static void remember(cl_command_queue q, uintptr_t added)
 {
 	if (!q)
 		return;
 	if (added)
-		ava_hmap_put(&forced, (uint64_t)(uintptr_t)q, (void *)1);
+		ava_hmap_put(&forced, (uint64_t)(uintptr_t)q, (void *)added);
 	else
 		ava_hmap_del(&forced, (uint64_t)(uintptr_t)q);
 }
@@ -64,7 +67,7 @@ cl_command_queue avaw_cl_create_queue(struct avaw_call *c, cl_context ctx, cl_de
 
 	(void)c;
 	q = clCreateCommandQueue(ctx, dev, add ? props | CL_QUEUE_PROFILING_ENABLE : props, err);
-	remember(q, add);
+	remember(q, add ? FORCED_BIT : 0);
 	return q;
 }
 
@@ -87,8 +90,12 @@ cl_command_queue avaw_cl_create_queue_props(struct avaw_call *c, cl_context ctx,
 		add = 0;	/* more than the worker rewrites: left as it is */
 	if (at && (p[at] & CL_QUEUE_PROFILING_ENABLE))
 		add = 0;
-	if (!add)
-		return clCreateCommandQueueWithProperties(ctx, dev, props, err);
+	if (!add) {
+		q = clCreateCommandQueueWithProperties(ctx, dev, props, err);
+		remember(q, 0);
+		return q;
+	}
+	add = at ? FORCED_BIT : FORCED_PAIR;
 	if (!at) {
 		p[i] = CL_QUEUE_PROPERTIES;
 		p[i + 1] = 0;
@@ -98,35 +105,43 @@ cl_command_queue avaw_cl_create_queue_props(struct avaw_call *c, cl_context ctx,
 	p[at] |= CL_QUEUE_PROFILING_ENABLE;
 	p[i] = 0;
 	q = clCreateCommandQueueWithProperties(ctx, dev, p, err);
-	remember(q, 1);
+	remember(q, (uintptr_t)add);
 	return q;
 }
 
-/* What the guest reads of a queue the worker added profiling to: not that bit. */
-static void hide(cl_command_queue_info name, size_t size, void *value)
+/* What the guest reads of a queue the worker added profiling to: not that
+ * bit, nor the pair the worker appended to its properties array. */
+static void hide(cl_command_queue_info name, size_t size, void *value, size_t *size_ret, uintptr_t how)
 {
 	cl_queue_properties *a = value;
-	size_t i;
+	size_t i, n = size / sizeof(*a);
 
-	if (name == CL_QUEUE_PROPERTIES && size >= sizeof(cl_command_queue_properties)) {
+	if (name == CL_QUEUE_PROPERTIES && value && size >= sizeof(cl_command_queue_properties)) {
 		*(cl_command_queue_properties *)value &= ~(cl_command_queue_properties)CL_QUEUE_PROFILING_ENABLE;
 		return;
 	}
 	if (name != CL_QUEUE_PROPERTIES_ARRAY)
 		return;
-	for (i = 0; i + 1 < size / sizeof(*a) && a[i]; i += 2)
-		if (a[i] == CL_QUEUE_PROPERTIES)
-			a[i + 1] &= ~(cl_queue_properties)CL_QUEUE_PROFILING_ENABLE;
+	if (how == FORCED_PAIR && size_ret && *size_ret >= 3 * sizeof(*a))
+		*size_ret -= 2 * sizeof(*a);
+	for (i = 0; value && i + 1 < n && a[i]; i += 2) {
+		if (a[i] != CL_QUEUE_PROPERTIES)
+			continue;
+		a[i + 1] &= ~(cl_queue_properties)CL_QUEUE_PROFILING_ENABLE;
+		if (how == FORCED_PAIR)
+			a[i] = 0;	/* the appended pair, last: the array ends here */
+	}
 }
 
 cl_int avaw_cl_queue_info(struct avaw_call *c, cl_command_queue q, cl_command_queue_info name, size_t size,
 			  void *value, size_t *size_ret)
 {
 	cl_int r = clGetCommandQueueInfo(q, name, size, value, size_ret);
+	uintptr_t how = (uintptr_t)ava_hmap_get(&forced, (uint64_t)(uintptr_t)q);
 
 	(void)c;
-	if (r == CL_SUCCESS && value && ava_hmap_get(&forced, (uint64_t)(uintptr_t)q))
-		hide(name, size, value);
+	if (r == CL_SUCCESS && how)
+		hide(name, size, value, size_ret, how);
 	return r;
 }
 
