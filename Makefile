@@ -42,9 +42,9 @@ GUEST_CORE_SRC := userlib/guest_session.c userlib/transport_local.c userlib/tran
 USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.c userlib/opencl_objects.c \
 	userlib/opencl_icd.c userlib/opencl_gates.c userlib/opencl_checks.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c worker/hostd_status.c \
-	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_mem.c worker/mem_quota_local.c worker/mem_quota_vhost.c worker/worker_fifo.c worker/worker_call.c \
+	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_mem.c worker/worker_time.c worker/time_opencl.c worker/hostd_time.c worker/hostd_shared.c worker/mem_quota_local.c worker/mem_quota_vhost.c worker/worker_fifo.c worker/worker_call.c \
 	worker/worker_handles.c worker/worker_pending.c worker/worker_staging.c worker/worker_stream.c worker/worker_codecs.c worker/opencl_worker_rt.c worker/opencl_kernel_args.c \
-	worker/sandbox.c worker/sandbox_filter.c $(SHARED_SRC)
+	worker/sandbox.c worker/sandbox_filter.c common/ava_sched.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o
 WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(WORKER_SRC)) $(BUILD)/obj/gen/opencl_worker.o
@@ -121,7 +121,7 @@ CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_r
 	$(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
 	attrs.c hostfn.c copy2d.c preload.c graphs.c)
-CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC)) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
+CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC) worker/time_cuda.c) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o
 # each math library: userlib/<name>_guest.c and its generated stubs in the
 # shim, worker/<name>_worker.c and its generated dispatch in ava-hostd
 CUDA_WORKER_OBJ += $(addprefix $(BUILD)/obj/worker/,mathlib_worker.o mathlib_table.o cudnn_worker_backend.o) \

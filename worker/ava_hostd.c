@@ -21,7 +21,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ava-hostd [--socket PATH] [--arena-mb N] [--mem-quota BYTES] [--status FILE] [--ready-fd FD]\n"
+		"usage: ava-hostd [--socket PATH] [--arena-mb N] [--mem-quota BYTES] [--time-weight [NAME=]W]\n"
+		"                 [--time-cap-pct [NAME=]P] [--status FILE] [--ready-fd FD]\n"
 		"       ava-hostd --instance UUID [--max-sessions N] [--status FILE] [--verbose] [--ready-fd FD]\n"
 		"\n"
 		"Serves AvA guest sessions: one worker process per session runs the\n"
@@ -44,6 +45,7 @@ static void usage(FILE *f)
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
 		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 256)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
+	avaw_time_usage(f);
 }
 
 static int parse_bytes(const char *s, uint64_t *v)
@@ -66,7 +68,8 @@ int main(int argc, char **argv)
 	uint64_t arena_mb = arena_env ? strtoull(arena_env, NULL, 10) : AVA_SHM_ARENA_DEFAULT >> 20;
 	const char *instance = NULL, *status_file = NULL;
 	uint64_t mem_quota = 0;
-	int i, ready_fd = -1, verbose = 0;
+	struct avaw_time_rules time = { .weight = 1 };
+	int i, r, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
 	const char *user = NULL;
 	int sandbox = 1;
@@ -88,6 +91,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--mem-quota") && i + 1 < argc) {
 			if (parse_bytes(argv[++i], &mem_quota))
 				return 2;
+		} else if (i + 1 < argc && (r = avaw_time_option(&time, argv[i], argv[i + 1])) != 0) {
+			if (r < 0)
+				return 2;
+			i++;
 		} else if (!strcmp(argv[i], "--max-sessions") && i + 1 < argc) {
 			max_sessions = (unsigned)strtoul(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--verbose")) {
@@ -108,8 +115,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --arena-mb must be between 1 and 65536\n");
 		return 2;
 	}
-	if (instance && mem_quota) {
-		fprintf(stderr, "ava-hostd: a VM's memory quota is the host module's mem_quota_bytes (docs/host-module.md)\n");
+	if (instance && (mem_quota || time.on)) {
+		fprintf(stderr, "ava-hostd: --mem-quota and --time-* are for the local transport (docs/host-module.md)\n");
 		return 2;
 	}
 	avaw_sandbox_configure(sandbox, user);
@@ -121,7 +128,7 @@ int main(int argc, char **argv)
 	if (instance)
 		return avaw_kernel_daemon(instance, ready_fd, status_file, verbose, max_sessions);
 	struct avaw_local_opts lo = { .path = path, .arena_size = arena_mb << 20, .ready_fd = ready_fd,
-				      .mem_quota = mem_quota, .status_file = status_file };
+				      .mem_quota = mem_quota, .status_file = status_file, .time = time };
 
 	return avaw_local_daemon(&lo);
 }

@@ -21,6 +21,8 @@
 #include "cuda_ids.h"
 #include "cudart_ids.h"
 #include "worker_call.h"
+#include "worker_time.h"
+#include "time_cuda.h"
 
 extern const avaw_fn avaw_cuda_fns[AVA_FN_CUDA_COUNT];
 extern const struct avaw_handle_type avaw_cuda_types[AVA_HT_CUDA_COUNT];

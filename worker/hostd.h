@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "hostd_time.h"
+
 /*
  * Blocks SIGTERM, SIGINT and SIGCHLD and returns a non-blocking signalfd
  * that reports them (-1 on failure); ignores SIGPIPE.
@@ -33,6 +35,7 @@ struct avaw_local_opts {
 	int ready_fd;			/* told once sessions are accepted (-1: none) */
 	uint64_t mem_quota;		/* device memory of all sessions together (0: none) */
 	const char *status_file;	/* kept up to date (NULL: none) */
+	struct avaw_time_rules time;	/* device-time sharing (--time-*) */
 };
 
 /* Serves the `local` transport on the Unix socket at o->path until a signal ends it. */

@@ -5,8 +5,9 @@
  * session stays in its own process; the daemon itself never loads the
  * vendor library.  Workers outlive the daemon: each ends when its caller
  * goes away.  The workers share the daemon's device-memory quota
- * (--mem-quota, mem_quota_local.c); the status file (--status) shows the
- * live sessions and the memory counters.
+ * (--mem-quota, mem_quota_local.c) and its device-time policy (--time-*,
+ * hostd_time.c); the status file (--status) shows the live sessions, the
+ * memory counters and the device time.
  */
 #include <errno.h>
 #include <poll.h>
@@ -20,6 +21,7 @@
 
 #include "../common/local_hello.h"
 #include "hostd.h"
+#include "hostd_time.h"
 #include "mem_quota_local.h"
 #include "sandbox.h"
 
@@ -53,6 +55,7 @@ struct ldaemon {
 	int ls, sfd;
 	uint64_t arena_size;
 	struct avaw_memq *memq;
+	struct avaw_tpol *tpol;		/* NULL: no device-time policy */
 	const char *status_file;
 	unsigned live;
 };
@@ -63,6 +66,7 @@ static void fill_status(FILE *f, const void *arg)
 
 	fprintf(f, "sessions %u\n", d->live);
 	avaw_memq_status(d->memq, f);
+	avaw_tpol_status(d->tpol, f);
 }
 
 static void write_status(const struct ldaemon *d)
@@ -80,10 +84,12 @@ static void start_session(struct ldaemon *d, int conn)
 		fprintf(stderr, "ava-hostd: %u sessions at a time at most; one refused\n", MAX_SESSIONS);
 		return;
 	}
+	avaw_tpol_start(d->tpol, slot, conn);
 	pid = avaw_fork_session(d->sfd);
 	if (pid == 0) {
 		close(d->ls);
 		avaw_memq_enter(d->memq, slot);
+		avaw_tpol_enter(d->tpol, slot);
 		if (avaw_sandbox_enter(&conn, 1))
 			_exit(1);
 		_exit(avaw_local_session(conn, d->arena_size));
@@ -91,9 +97,11 @@ static void start_session(struct ldaemon *d, int conn)
 	if (pid < 0) {
 		perror("ava-hostd: fork");
 		avaw_memq_free_slot(d->memq, slot);
+		avaw_tpol_free_slot(d->tpol, slot);
 		return;
 	}
 	avaw_memq_own(d->memq, slot, pid);
+	avaw_tpol_own(d->tpol, slot, pid);
 	d->live++;
 }
 
@@ -126,6 +134,7 @@ static void reap(struct ldaemon *d)
 			fprintf(stderr, "ava-hostd: worker %d killed by signal %d (%s)\n", (int)pid, WTERMSIG(st),
 				strsignal(WTERMSIG(st)));
 		avaw_memq_reap(d->memq, pid);
+		avaw_tpol_reap(d->tpol, pid);
 		d->live--;
 	}
 }
@@ -133,15 +142,16 @@ static void reap(struct ldaemon *d)
 int avaw_local_daemon(const struct avaw_local_opts *o)
 {
 	struct ldaemon dd = { .sfd = avaw_signals_open(), .ls = listen_on(o->path), .arena_size = o->arena_size,
-			      .memq = avaw_memq_create(o->mem_quota, MAX_SESSIONS), .status_file = o->status_file };
+			      .memq = avaw_memq_create(o->mem_quota, MAX_SESSIONS), .status_file = o->status_file,
+			      .tpol = avaw_tpol_create(&o->time, MAX_SESSIONS) };
 	struct ldaemon *d = &dd;
 	int rc = 0;
 
-	if (d->sfd < 0 || d->ls < 0 || !d->memq) {
+	if (d->sfd < 0 || d->ls < 0 || !d->memq || (o->time.on && !d->tpol)) {
 		if (d->sfd < 0)
 			perror("ava-hostd: signalfd");
-		if (!d->memq)
-			perror("ava-hostd: memory counters");
+		if (!d->memq || (o->time.on && !d->tpol))
+			perror("ava-hostd: shared counters");
 		return 1;
 	}
 	write_status(d);

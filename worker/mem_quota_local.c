@@ -6,11 +6,10 @@
  * process-shared mutex: a worker killed while it holds the lock leaves
  * every slot whole (each is one store), and the next locker carries on.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "hostd_shared.h"
 #include "mem_quota_local.h"
 #include "worker_mem.h"
 
@@ -30,8 +29,7 @@ static struct memq_slot *my_slot;	/* in a worker: its session's */
 
 static void lock(struct avaw_memq *q)
 {
-	if (pthread_mutex_lock(&q->lock) == EOWNERDEAD)
-		pthread_mutex_consistent(&q->lock);
+	avaw_shared_lock(&q->lock);
 }
 
 static uint64_t used_locked(const struct avaw_memq *q)
@@ -47,16 +45,10 @@ static uint64_t used_locked(const struct avaw_memq *q)
 struct avaw_memq *avaw_memq_create(uint64_t quota, unsigned slots)
 {
 	size_t len = sizeof(struct avaw_memq) + slots * sizeof(struct memq_slot);
-	struct avaw_memq *q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	pthread_mutexattr_t a;
+	struct avaw_memq *q = avaw_shared_alloc(len);
 
-	if (q == MAP_FAILED)
+	if (!q)
 		return NULL;
-	pthread_mutexattr_init(&a);
-	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	pthread_mutex_init(&q->lock, &a);
-	pthread_mutexattr_destroy(&a);
 	q->quota = quota;
 	q->nslots = slots;
 	return q;

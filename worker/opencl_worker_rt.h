@@ -15,6 +15,8 @@
 #include "worker_call.h"
 #include "worker_codecs.h"
 #include "opencl_kernel_args.h"
+#include "time_opencl.h"
+#include "worker_time.h"
 
 extern const avaw_fn avaw_opencl_fns[AVA_FN_OPENCL_COUNT];
 extern const struct avaw_handle_type avaw_opencl_types[AVA_HT_OPENCL_COUNT];

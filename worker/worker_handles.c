@@ -11,6 +11,7 @@
 
 #include "worker_call.h"
 #include "worker_codecs.h"
+#include "worker_time.h"
 
 static const struct avaw_handle_type *type_of(uint32_t api, uint32_t type)
 {
@@ -277,6 +278,7 @@ void avaw_info_to_wire(struct avaw_call *c, const struct ava_info_entry *t, uint
 void avaw_session_end(struct avaw_session *s)
 {
 	atomic_store(&s->peer_gone, 1);
+	avaw_time_end();
 	avaw_pending_free_all(s);
 	avaw_handles_release_all(s);
 	avaw_maps_free_all(s);

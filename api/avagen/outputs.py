@@ -1,5 +1,6 @@
 """Parameter kinds the call writes: @out, @out_handles, @new."""
 
+from . import resources
 from .context import esize
 from .kinds import Kind
 
@@ -240,9 +241,14 @@ class New(Kind):
     def w_check(self, w):
         return w.bad_if('n_%s && !avaw_new_id_ok(c, n_%s)' % (self.n, self.n))
 
+    def measured(self):
+        """The worker measures the call's device time by this event (@submit)."""
+        return resources.submit_event(self.f) == self.n
+
     def w_arg(self, w):
-        want = ' || '.join(['n_%s' % self.n] + ['df_%s' % d for d in self.deferred()])
-        return '((%s) ? &l_%s : NULL)' % (want, self.n)
+        want = ['n_%s' % self.n] + ['df_%s' % d for d in self.deferred()]
+        want += ['avaw_time_on()'] if self.measured() else []
+        return '((%s) ? &l_%s : NULL)' % (' || '.join(want), self.n)
 
     def w_post(self, w):
         n = self.n
@@ -251,7 +257,7 @@ class New(Kind):
                     '\tavaw_handle_new(c, n_%s, %s, (void *)(intptr_t)l_%s);' % (n, self.ht(), n)]
         out = ['if (%s && n_%s && l_%s)' % (w.ok, n, n),
                '\tavaw_handle_new(c, n_%s, %s, l_%s);' % (n, self.ht(), n)]
-        if self.deferred():
-            # an event only the worker wanted (to track a deferred read)
+        if self.deferred() or self.measured():
+            # an event only the worker wanted (a deferred read, the device time)
             out += ['else if (l_%s)' % n, '\tavaw_obj_release(c, %s, l_%s);' % (self.ht(), n)]
         return out

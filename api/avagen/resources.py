@@ -16,6 +16,15 @@ Function annotations:
 SIZE is charged to the session's tenant before the vendor call: over the
 quota the call fails with the spec's oom_error, and nothing is allocated.
 The worker's runtime is worker/worker_mem.c.
+
+Device time (the sharing policy's currency):
+  @submit(event=P)      the call submits device work and returns its event
+                        in the @new parameter P; the worker measures it by
+                        the event (avaw_<api>_time_event)
+  @submit(stream=S)     the call submits device work to stream S; the
+                        worker brackets it (avaw_<api>_time_begin/_end)
+The worker holds a @submit call while the tenant's policy says so
+(avaw_time_hold, worker/worker_time.c).
 """
 
 from .errors import SpecError
@@ -24,7 +33,13 @@ ANNOTS = {
     'alloc': ((1, 1), ('ptr',), 'allocates device memory (size; ptr=: the @out address)'),
     'free': ((0, 1), (), 'gives device memory back (a @release function, or the address parameter)'),
     'mem_info': ((0, 0), ('total', 'free', 'type', 'when'), 'reports device memory (clamped to the quota)'),
+    'submit': ((0, 0), ('event', 'stream'), 'submits device work (event=: its @new event; stream=: its stream)'),
 }
+
+
+def submit_event(f):
+    """The @new event parameter a @submit(event=) call is measured by, or None."""
+    return f.kw('submit', 'event') if f.has('submit') else None
 
 
 def err(f, an, msg):
@@ -74,6 +89,8 @@ def check(ctx, f):
                 raise err(f, 'free', 'on a @release function takes no argument')
         elif not f.pos('free') or f.param(f.arg('free')) is None:
             raise err(f, 'free', 'needs the parameter holding the address (or @release)')
+    if f.has('submit'):
+        check_submit(f)
     if f.has('mem_info'):
         names = [f.kw('mem_info', k) for k in ('total', 'free') if f.kw('mem_info', k)]
         if not names:
@@ -81,6 +98,16 @@ def check(ctx, f):
         for n in names:
             if out_param(f, n, 'mem_info').base == 'void' and not f.kw('mem_info', 'type'):
                 raise err(f, 'mem_info', '%s points to void: needs type=' % n)
+
+
+def check_submit(f):
+    ev, st = f.kw('submit', 'event'), f.kw('submit', 'stream')
+    if bool(ev) == bool(st):
+        raise err(f, 'submit', 'needs one of event= (the @new event) or stream=')
+    if ev and (f.param(ev) is None or not f.param(ev).has('new')):
+        raise err(f, 'submit', '%r is not a @new parameter' % ev)
+    if st and f.param(st) is None:
+        raise err(f, 'submit', '%r is not a parameter' % st)
 
 
 def addr(expr):
@@ -94,11 +121,25 @@ class WorkerParts:
         self.w, self.f = w, w.f
 
     def before_call(self):
-        if not self.f.has('alloc'):
+        f, api, out = self.f, self.w.ctx.api, []
+        if f.has('alloc'):
+            oom = self.w.ctx.sp.settings['oom_error']
+            out += ['const uint64_t mem_sz = (uint64_t)(%s);' % f.arg('alloc')] + \
+                self.w.reply_if('avaw_mem_charge(c, mem_sz)', oom)
+        if f.has('submit'):
+            out.append('avaw_time_hold(c);')
+            if f.kw('submit', 'stream'):
+                out.append('avaw_%s_time_begin(c, %s);' % (api, f.kw('submit', 'stream')))
+        return out
+
+    def after_vendor(self):
+        """Right after the vendor call: the submission's measurement."""
+        f, api = self.f, self.w.ctx.api
+        if not f.has('submit'):
             return []
-        oom = self.w.ctx.sp.settings['oom_error']
-        return ['const uint64_t mem_sz = (uint64_t)(%s);' % self.f.arg('alloc')] + \
-            self.w.reply_if('avaw_mem_charge(c, mem_sz)', oom)
+        if f.kw('submit', 'stream'):
+            return ['avaw_%s_time_end(c, %s, %s);' % (api, f.kw('submit', 'stream'), self.w.ok)]
+        return ['avaw_%s_time_event(c, l_%s);' % (api, f.kw('submit', 'event'))]
 
     def after_call(self):
         f, ok, out = self.f, self.w.ok, []

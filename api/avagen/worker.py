@@ -89,7 +89,8 @@ class WorkerFn:
         return ['avaw_call_timer_start(c);'] + run + ['avaw_call_timer_stop(c);']
 
     def post(self):
-        f, ctx, ok, out = self.f, self.ctx, self.ok, []
+        f, ctx, ok = self.f, self.ctx, self.ok
+        out = self.res.after_vendor()
         if f.has('new'):
             # an object returned with an error is not ours to keep or release
             h = ctx.handle_of(f.ret)

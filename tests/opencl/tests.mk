@@ -28,8 +28,14 @@ $(OPENCL_AVA_TEST_BINS): $(BUILD)/tests/opencl-ava/%: $(OPENCL_TESTS_DIR)/%.c \
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(OPENCL_TESTS_DIR)/cltest.c $(TEST_LDLIBS)
 
+# the device-time policy's sessions (tests/opencl/policy_check; bench/policy)
+POLICY_BENCH := $(BUILD)/tests/opencl-ava/policy_bench
+$(POLICY_BENCH): bench/policy_bench.c bench/policy_harness.h
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDLIBS)
+
 .PHONY: opencl-tests opencl-tests-native
-opencl-tests: $(OPENCL_TEST_BINS) $(OPENCL_AVA_TEST_BINS)
+opencl-tests: $(OPENCL_TEST_BINS) $(OPENCL_AVA_TEST_BINS) $(POLICY_BENCH)
 
 opencl-tests-native: opencl-tests
 	$(OPENCL_TESTS_DIR)/compare --native-only $(BUILD)

@@ -12,6 +12,7 @@
 #include "gentestdl_ids.h"
 #include "worker_call.h"
 #include "worker_codecs.h"
+#include "worker_time.h"
 
 #define AVA_API_GENTEST 1
 #define AVA_API_GENTESTDL 2
@@ -35,6 +36,9 @@ int avaw_gt_devptr_ok(struct avaw_call *c, uint64_t ptr);
 int avaw_gt_range_ok(uint64_t ptr, uint64_t size);
 int avaw_gt_queue_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 int64_t avaw_gt_pmode_check(struct avaw_call *c, gt_queue q, int mode);
+void avaw_gentest_time_event(struct avaw_call *c, gt_event ev);
+void avaw_gentestdl_time_begin(struct avaw_call *c, gt_queue q);
+void avaw_gentestdl_time_end(struct avaw_call *c, gt_queue q, int ok);
 
 /* worker halves of the API-specific codecs */
 struct avaw_cl_image_desc {

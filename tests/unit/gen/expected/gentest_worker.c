@@ -296,9 +296,11 @@ static void w_gtRead(struct avaw_call *c)
 	ptr = (void *)o_ptr.p;
 	if (n_event && !avaw_new_id_ok(c, n_event))
 		goto bad;
+	avaw_time_hold(c);
 	avaw_call_timer_start(c);
-	ret = avaw_gt_read(c, q, mem, blocking, size, ptr, ((n_event || df_ptr) ? &l_event : NULL));
+	ret = avaw_gt_read(c, q, mem, blocking, size, ptr, ((n_event || df_ptr || avaw_time_on()) ? &l_event : NULL));
 	avaw_call_timer_stop(c);
+	avaw_gentest_time_event(c, l_event);
 	if (df_ptr && (ret == GT_SUCCESS))
 		pid_ptr = avaw_pending_add(c, &o_ptr, AVA_HT_GENTEST_event, l_event);
 	if ((ret == GT_SUCCESS) && n_event && l_event)
@@ -350,11 +352,15 @@ static void w_gtWrite(struct avaw_call *c)
 	ptr = (const void *)d_ptr.p;
 	if (n_event && !avaw_new_id_ok(c, n_event))
 		goto bad;
+	avaw_time_hold(c);
 	avaw_call_timer_start(c);
-	ret = gtWrite(q, mem, blocking, size, ptr, ((n_event) ? &l_event : NULL));
+	ret = gtWrite(q, mem, blocking, size, ptr, ((n_event || avaw_time_on()) ? &l_event : NULL));
 	avaw_call_timer_stop(c);
+	avaw_gentest_time_event(c, l_event);
 	if ((ret == GT_SUCCESS) && n_event && l_event)
 		avaw_handle_new(c, n_event, AVA_HT_GENTEST_event, l_event);
+	else if (l_event)
+		avaw_obj_release(c, AVA_HT_GENTEST_event, l_event);
 	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
 		avaw_defer(c, (int64_t)ret);
 	goto reply;

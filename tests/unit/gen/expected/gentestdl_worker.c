@@ -79,12 +79,15 @@ static void w_dlLaunch(struct avaw_call *c)
 		ret = GT_ERR_QUEUE;
 		goto reply;
 	}
+	avaw_time_hold(c);
+	avaw_gentestdl_time_begin(c, q);
 	avaw_call_timer_start(c);
 	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlLaunch)
 		ret = GT_ERR_MISSING;
 	else
 		ret = avaw_gentestdl_sym.dlLaunch(f, grid, params, extra, q);
 	avaw_call_timer_stop(c);
+	avaw_gentestdl_time_end(c, q, (ret == GT_SUCCESS));
 	goto reply;
 reply:
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device-time fair share, the arithmetic (ava_sched.h).  Weighted fair
+ * share by virtual time: the entity furthest behind always goes, so two
+ * held entities never wait for each other; a cap is a token bucket of
+ * device time that fills at cap% of real time.
+ */
+#include "ava_sched.h"
+
+#define NO_VTIME ((uint64_t)-1)
+#define REFILL_MAX_NS 10000000000ull	/* a long pause refills as 10 s would */
+
+static int64_t burst(uint32_t cap_pct)
+{
+	return (int64_t)(AVA_SCHED_CAP_BURST_NS * cap_pct / 100);
+}
+
+void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct)
+{
+	if (!weight)
+		weight = 1;
+	if (weight > AVA_SCHED_WEIGHT_MAX)
+		weight = AVA_SCHED_WEIGHT_MAX;
+	if (cap_pct >= 100)
+		cap_pct = 0;
+	e->weight = weight;
+	e->cap_pct = cap_pct;
+	if (e->budget_ns > burst(cap_pct))
+		e->budget_ns = burst(cap_pct);
+}
+
+void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, uint64_t now)
+{
+	e->in_use = 1;
+	e->pad = 0;
+	e->vtime = 0;
+	e->device_ns = 0;
+	e->throttled_ns = 0;
+	e->budget_ns = burst(100);
+	e->refill_at = now;
+	e->seen_at = 0;
+	ava_sched_set(e, weight, cap_pct);
+}
+
+void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
+{
+	if (ns > REFILL_MAX_NS)		/* a report no device time can be */
+		ns = REFILL_MAX_NS;
+	e->device_ns += ns;
+	e->vtime += ns * AVA_SCHED_VSCALE / e->weight;
+	if (e->cap_pct)
+		e->budget_ns -= (int64_t)ns;
+	if (now > e->seen_at)
+		e->seen_at = now;
+}
+
+int ava_sched_active(const struct ava_sched_ent *e, uint64_t now)
+{
+	return e->in_use && e->seen_at && e->seen_at + AVA_SCHED_IDLE_NS > now;
+}
+
+/* e's budget as it stands at now, refilled but not stored. */
+static int64_t budget_at(const struct ava_sched_ent *e, uint64_t now)
+{
+	uint64_t dt = now > e->refill_at ? now - e->refill_at : 0;
+	int64_t b;
+
+	if (dt > REFILL_MAX_NS)
+		dt = REFILL_MAX_NS;
+	b = e->budget_ns + (int64_t)(dt * e->cap_pct / 100);
+	return b > burst(e->cap_pct) ? burst(e->cap_pct) : b;
+}
+
+/* The least virtual time of e's competitors: active, and not held by a cap. */
+static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
+			  uint64_t now)
+{
+	uint64_t min = NO_VTIME;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct ava_sched_ent *o = &set[i];
+
+		if (o == e || !ava_sched_active(o, now))
+			continue;
+		if (o->cap_pct && budget_at(o, now) < 0)
+			continue;
+		if (o->vtime < min)
+			min = o->vtime;
+	}
+	return min;
+}
+
+uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
+{
+	const uint64_t slack = AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
+	uint64_t min = min_other(set, n, e, now), lead;
+
+	/* back from idle: level with the others, no credit kept */
+	if (!ava_sched_active(e, now) && min != NO_VTIME && e->vtime < min)
+		e->vtime = min;
+	if (now > e->seen_at)
+		e->seen_at = now;
+	if (e->cap_pct) {
+		e->budget_ns = budget_at(e, now);
+		e->refill_at = now;
+		if (e->budget_ns < 0)
+			return (uint64_t)-e->budget_ns * 100 / e->cap_pct + 1;
+	}
+	if (min == NO_VTIME || e->vtime <= min + slack)
+		return 0;
+	lead = (e->vtime - min - slack) / AVA_SCHED_VSCALE;
+	if (lead > AVA_SCHED_POLL_NS)
+		return AVA_SCHED_POLL_NS;
+	return lead < 1000 ? 1000 : lead;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device-time fair share, the arithmetic (ava_sched.c; docs/device-time.md
+ * describes the algorithm).  Plain C with no library
+ * calls, so that the host module (kernel) and ava-hostd (user space) share
+ * it; the caller keeps the entities, locks them and reads the clock.
+ *
+ * An entity is what competes at one level: a VM (mdev instance) among the
+ * VMs of the device, a session among the sessions of its VM or of an
+ * ava-hostd.  Each has a weight and an optional cap (percent of the
+ * device).  Device time reported for it advances its virtual time by
+ * ns / weight; before its next submission, ava_sched_wait() says how long
+ * to hold it: while its virtual time leads the slowest active competitor's
+ * by more than a slack, or while its cap's budget is spent.  An entity
+ * that has not asked for AVA_SCHED_IDLE_NS is idle: it is no competitor,
+ * and when it comes back its virtual time catches up with the others' (an
+ * idle entity banks no credit: work-conserving).
+ */
+#ifndef AVA_SCHED_H
+#define AVA_SCHED_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+#define AVA_SCHED_WEIGHT_MAX	10000u
+#define AVA_SCHED_VSCALE	64u		/* virtual ns per device ns at weight 1 */
+#define AVA_SCHED_IDLE_NS	50000000ull	/* 50 ms without asking: idle */
+#define AVA_SCHED_SLACK_NS	10000000ull	/* lead allowed, device ns at weight 1 */
+#define AVA_SCHED_CAP_BURST_NS	250000000ull	/* a cap's budget fills up to cap% of this */
+#define AVA_SCHED_POLL_NS	200000ull	/* longest wait returned for a fair-share hold */
+
+struct ava_sched_ent {
+	uint32_t weight;	/* 1..AVA_SCHED_WEIGHT_MAX */
+	uint32_t cap_pct;	/* 0: none, else 1..100 */
+	uint32_t in_use;	/* a slot of the caller's array that holds an entity */
+	uint32_t pad;
+	uint64_t vtime;		/* device ns * AVA_SCHED_VSCALE / weight, all told */
+	uint64_t device_ns;	/* device time reported, all told */
+	uint64_t throttled_ns;	/* time held (the caller adds what it waited) */
+	int64_t budget_ns;	/* the cap's device time left (negative: owed) */
+	uint64_t refill_at;	/* when the budget was last filled */
+	uint64_t seen_at;	/* when it last asked or reported (0: never) */
+};
+
+/* Sets e up (in use, weight 0 taken as 1, cap > 100 as none) at time now. */
+void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, uint64_t now);
+/* Changes the knobs of a live entity. */
+void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct);
+/* Device time ns of e's work, measured and reported at time now. */
+void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now);
+/*
+ * Before e's next submission, at time now, e one of the n entities of
+ * set (slots not in use are skipped): 0 to go on, else how long (ns) to
+ * hold it before asking again.
+ */
+uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now);
+/* Is e active (asked or reported within AVA_SCHED_IDLE_NS of now)? */
+int ava_sched_active(const struct ava_sched_ent *e, uint64_t now);
+
+#endif
