@@ -112,7 +112,12 @@ gen: $(GEN_FILES)
 CUDA_HOME ?= /usr/local/cuda
 HAVE_CUDA := $(wildcard $(CUDA_HOME)/include/cuda.h)
 ifneq ($(HAVE_CUDA),)
-CUDA_CFLAGS := -isystem $(CUDA_HOME)/include
+# cuDNN's headers must be those of the libcudnn.so.9 the worker loads: the
+# toolkit's, else those of pip's nvidia-cudnn (PyTorch's), before an older
+# system copy in /usr/include (CUDNN_INCLUDE=DIR chooses)
+CUDNN_INCLUDE ?= $(if $(wildcard $(CUDA_HOME)/include/cudnn.h),,$(shell $(PYTHON) -c \
+	'import nvidia.cudnn as m; print(m.__path__[0] + "/include")' 2>/dev/null))
+CUDA_CFLAGS := $(if $(CUDNN_INCLUDE),-isystem $(CUDNN_INCLUDE)) -isystem $(CUDA_HOME)/include
 CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c userlib/cuda_capture.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
