@@ -34,4 +34,14 @@ int avaw_cusparse_spsm_release(void *descr);
 int avaw_cusparse_bsrsv2_release(void *info);
 int avaw_cusparse_bsrsm2_release(void *info);
 
+/* @wimpl: the external buffer must hold what the product needs inside one allocation. */
+cusparseStatus_t avaw_cusparse_spmv(struct avaw_call *c, cusparseHandle_t handle, cusparseOperation_t opA,
+				    const void *alpha, cusparseConstSpMatDescr_t matA, cusparseConstDnVecDescr_t vecX,
+				    const void *beta, cusparseDnVecDescr_t vecY, cudaDataType computeType,
+				    cusparseSpMVAlg_t alg, void *buffer);
+cusparseStatus_t avaw_cusparse_spmm(struct avaw_call *c, cusparseHandle_t handle, cusparseOperation_t opA,
+				    cusparseOperation_t opB, const void *alpha, cusparseConstSpMatDescr_t matA,
+				    cusparseConstDnMatDescr_t matB, const void *beta, cusparseDnMatDescr_t matC,
+				    cudaDataType computeType, cusparseSpMMAlg_t alg, void *buffer);
+
 #endif
