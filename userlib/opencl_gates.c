@@ -133,6 +133,11 @@ void ava_cl_await_gates(cl_command_queue q, cl_bool blocking, cl_uint nwait, con
 		await_gates(q, nwait, wait);
 }
 
+cl_bool ava_cl_transfer_blocking(cl_bool blocking, size_t size, const cl_event *ev)
+{
+	return blocking || (!ev && size >= AVA_STREAM_MIN && !gates_open());
+}
+
 /* The worker then answers: its errors, CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST, ... */
 cl_int CL_API_CALL ava_wrap_clWaitForEvents(cl_uint n, const cl_event *list)
 {
@@ -151,6 +156,7 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadBuffer(cl_command_queue q, cl_mem buf, 
 						size_t size, void *ptr, cl_uint nwait, const cl_event *wait,
 						cl_event *ev)
 {
+	blocking = ava_cl_transfer_blocking(blocking, size, ev);
 	ava_cl_await_gates(q, blocking, nwait, wait);
 	return ava_cl_enqueued(avagen_clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q, ev);
 }

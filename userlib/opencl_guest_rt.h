@@ -144,6 +144,16 @@ void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 void ava_cl_await_gates(cl_command_queue q, cl_bool blocking, cl_uint nwait, const cl_event *wait);
 
 /*
+ * A large non-blocking buffer transfer without an event, while no user
+ * event can hold a queue, is made blocking: nothing the worker would wait
+ * for depends on the application then, and a blocking transfer goes
+ * straight between the caller and the buffer, where a non-blocking one is
+ * copied once more in the worker so that it never blocks it
+ * (docs/performance.md).  OpenCL lets a non-blocking call complete early.
+ */
+cl_bool ava_cl_transfer_blocking(cl_bool blocking, size_t size, const cl_event *ev);
+
+/*
  * Calls that have a hand-written entry in the dispatch table
  * (userlib/opencl_icd.c, ava_wrap_*) which in turn calls the generated
  * stub (avagen_*): one list declares both.

@@ -200,6 +200,7 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf,
 
 	if (err)
 		return err;
+	blocking = ava_cl_transfer_blocking(blocking, size, ev);
 	ava_cl_await_gates(q, blocking, nwait, wait);
 	return ava_cl_enqueued(avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q,
 			       ev);
