@@ -327,7 +327,7 @@ void t_cmd_errors(void)
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
 	h->version = 2;
 	expect_status(&d, cmd, n, AVA_S_BAD_MAGIC, "bad version");
-	n = cmd_build(cmd, 9, 1, 1, NULL, 0, NULL, 0);
+	n = cmd_build(cmd, AVA_API_COUNT, 1, 1, NULL, 0, NULL, 0);
 	expect_status(&d, cmd, n, AVA_S_BAD_API, "unknown API id");
 	n = cmd_build(cmd, 0, AVA_CTL_PING, 1, NULL, 0, NULL, 0);
 	h->flags = 0x80;
