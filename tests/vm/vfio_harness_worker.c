@@ -37,6 +37,31 @@ int worker_reply(int fd, uint64_t token, uint32_t status,
 	return ioctl(fd, AVA_VHOST_COMPLETE, &c);
 }
 
+/* Touches every page of both references, told when (W_LATE). */
+static void touch_refs(uint8_t *ro, uint8_t *rw, uint64_t window,
+		       const struct ava_buf_ref *refs)
+{
+	volatile uint8_t sink = 0;
+	uint64_t k;
+
+	for (k = 0; k < refs[0].len; k += 4096)
+		sink += ro[refs[0].offset + k];
+	for (k = 0; k < refs[1].len; k += 4096)
+		rw[refs[1].offset - window + k] = sink;
+}
+
+/* The harness's one function: out = in ^ 0x5a, answering the sum of in. */
+static uint64_t serve_xor(const uint8_t *in, uint8_t *out, uint64_t n)
+{
+	uint64_t sum = 0, k;
+
+	for (k = 0; k < n; k++) {
+		sum += in[k];
+		out[k] = in[k] ^ 0x5a;
+	}
+	return sum;
+}
+
 void worker_main(enum wmode mode, int count, int up, int down)
 {
 	struct ava_vhost_attach a;
@@ -64,8 +89,7 @@ void worker_main(enum wmode mode, int count, int up, int down)
 					   .buf_len = sizeof(buf) };
 		struct ava_cmd_hdr *h = (void *)buf;
 		struct ava_buf_ref *refs;
-		uint64_t sum = 0, k;
-		uint8_t *in, *out;
+		uint64_t sum = 0;
 
 		if (ioctl(fd, AVA_VHOST_GET_CMD, &c))
 			_exit(4);
@@ -92,15 +116,9 @@ void worker_main(enum wmode mode, int count, int up, int down)
 			continue;
 		}
 		if (mode == W_LATE) {
-			/* told when: touches every page of both references */
-			volatile uint8_t sink = 0;
-
 			wsay(up, 'G');
 			whear(down, 30000);
-			for (k = 0; k < refs[0].len; k += 4096)
-				sink += ro[refs[0].offset + k];
-			for (k = 0; k < refs[1].len; k += 4096)
-				rw[refs[1].offset - a.window + k] = sink;
+			touch_refs(ro, rw, a.window, refs);
 			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
 			continue;
 		}
@@ -114,12 +132,10 @@ void worker_main(enum wmode mode, int count, int up, int down)
 			worker_reply(fd, c.token, AVA_S_BAD_FUNC, NULL, 0);
 			continue;
 		}
-		in = ro + refs[0].offset;
-		out = rw + (refs[1].offset - a.window);
-		for (k = 0; k < refs[0].len && k < refs[1].len; k++) {
-			sum += in[k];
-			out[k] = in[k] ^ 0x5a;
-		}
+		sum = serve_xor(ro + refs[0].offset,
+				rw + (refs[1].offset - a.window),
+				refs[0].len < refs[1].len ? refs[0].len :
+							    refs[1].len);
 		worker_reply(fd, c.token, AVA_S_OK, &sum, 8);
 	}
 	wsay(up, 'D');
