@@ -162,7 +162,9 @@ int main(int argc, char **argv)
 			return 1;
 		if (fork() == 0)
 			session(&o, i, ready[1], go[0], res[i][1]);
+		close(res[i][1]);
 	}
+	close(ready[1]);	/* a session that dies before it is ready ends the wait */
 	for (i = 0; i < o.sessions; i++)
 		if (read(ready[0], &b, 1) != 1)
 			return 1;
