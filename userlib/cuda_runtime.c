@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cuda_rt_replay.h"
 #include "hmap.h"
 
 /* Tells the driver shim (and ava-local) that this process uses AvA's cudart. */
@@ -101,12 +102,18 @@ static void reg_put(struct ava_hmap *m, const void *key, void *obj)
 	pthread_mutex_unlock(&reg_lock);
 }
 
+static void reg_replayed(int var, const void *key, void *obj)
+{
+	reg_put(var ? &host_vars : &host_funcs, key, obj);
+}
+
 static void *reg_get(struct ava_hmap *m, const void *key)
 {
 	void *o;
 
 	if (!key)
 		return NULL;
+	ava_rt_replay(reg_replayed);	/* in a forked child, once */
 	pthread_mutex_lock(&reg_lock);
 	o = ava_hmap_get(m, (uint64_t)(uintptr_t)key);
 	pthread_mutex_unlock(&reg_lock);
@@ -135,13 +142,16 @@ void **avaguest___cudaRegisterFatBinary(void *fatCubin)
 	}
 	if (avagen_avaRtRegisterFatBinary(&fb, w->data, n) != cudaSuccess)
 		return NULL;
+	ava_rt_record(AVA_RT_FATBIN, (void **)fb, w->data, NULL, n, 0, 0, 0);
 	return (void **)fb;
 }
 
 void avaguest___cudaRegisterFatBinaryEnd(void **fatCubinHandle)
 {
-	if (fatCubinHandle)
+	if (fatCubinHandle) {
 		avagen_avaRtRegisterFatBinaryEnd((ava_fatbin_t)fatCubinHandle);
+		ava_rt_record(AVA_RT_END, fatCubinHandle, NULL, NULL, 0, 0, 0, 0);
+	}
 }
 
 void avaguest___cudaUnregisterFatBinary(void **fatCubinHandle)
@@ -163,6 +173,7 @@ void avaguest___cudaRegisterFunction(void **fatCubinHandle, const char *hostFun,
 	(void)wSize;
 	if (!fatCubinHandle || !hostFun)
 		return;
+	ava_rt_record(AVA_RT_FUNC, fatCubinHandle, hostFun, deviceFun ? deviceFun : deviceName, 0, thread_limit, 0, 0);
 	if (avagen_avaRtRegisterFunction((ava_fatbin_t)fatCubinHandle, &k, deviceFun ? deviceFun : deviceName,
 					 thread_limit) == cudaSuccess && k)
 		reg_put(&host_funcs, hostFun, k);
@@ -175,6 +186,8 @@ void avaguest___cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *devi
 
 	if (!fatCubinHandle || !hostVar)
 		return;
+	ava_rt_record(AVA_RT_VAR, fatCubinHandle, hostVar, deviceAddress ? deviceAddress : deviceName, size, ext,
+		      constant, global);
 	if (avagen_avaRtRegisterVar((ava_fatbin_t)fatCubinHandle, &v, deviceAddress ? deviceAddress : deviceName,
 				    ext, size, constant, global) == cudaSuccess && v)
 		reg_put(&host_vars, hostVar, v);
