@@ -17,25 +17,10 @@ int avaw_cublaslt_handle(struct avaw_call *c, uint64_t id, uint32_t type, void *
 	       (id != 0 && avaw_mathlib_foreign_handle(c, AVA_API_CUBLAS, id, AVA_HT_CUBLAS_cublas, obj));
 }
 
-int avaw_cublaslt_release(void *handle)
-{
-	return LT.cublasLtDestroy ? LT.cublasLtDestroy(handle) : 0;
-}
-
-int avaw_cublaslt_desc_release(void *desc)
-{
-	return LT.cublasLtMatmulDescDestroy ? LT.cublasLtMatmulDescDestroy(desc) : 0;
-}
-
-int avaw_cublaslt_layout_release(void *layout)
-{
-	return LT.cublasLtMatrixLayoutDestroy ? LT.cublasLtMatrixLayoutDestroy(layout) : 0;
-}
-
-int avaw_cublaslt_pref_release(void *pref)
-{
-	return LT.cublasLtMatmulPreferenceDestroy ? LT.cublasLtMatmulPreferenceDestroy(pref) : 0;
-}
+AVAW_MATHLIB_RELEASE(avaw_cublaslt_release, LT, cublasLtDestroy)
+AVAW_MATHLIB_RELEASE(avaw_cublaslt_desc_release, LT, cublasLtMatmulDescDestroy)
+AVAW_MATHLIB_RELEASE(avaw_cublaslt_layout_release, LT, cublasLtMatrixLayoutDestroy)
+AVAW_MATHLIB_RELEASE(avaw_cublaslt_pref_release, LT, cublasLtMatmulPreferenceDestroy)
 
 /* An int32_t attribute of desc, or -1. */
 static int32_t desc_attr(cublasLtMatmulDesc_t desc, cublasLtMatmulDescAttributes_t attr)

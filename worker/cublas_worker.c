@@ -24,16 +24,7 @@ int64_t avaw_cublas_pmode_check(struct avaw_call *c, cublasHandle_t handle, int 
 	return (m == CUBLAS_POINTER_MODE_DEVICE) == (mode == 1) ? 0 : CUBLAS_STATUS_INVALID_VALUE;
 }
 
-/* The session's streams may be gone already (at its end, the CUDA API's
- * handles can go first): the handle forgets its stream before it goes. */
-int avaw_cublas_release(void *handle)
-{
-	if (!avaw_cublas_sym.cublasDestroy_v2)
-		return 0;
-	if (avaw_cublas_sym.cublasSetStream_v2)
-		avaw_cublas_sym.cublasSetStream_v2(handle, NULL);
-	return avaw_cublas_sym.cublasDestroy_v2(handle);
-}
+AVAW_MATHLIB_RELEASE_HANDLE(avaw_cublas_release, avaw_cublas_sym, cublasSetStream_v2, cublasDestroy_v2)
 
 cublasStatus_t avaw_cublas_set_workspace(struct avaw_call *c, cublasHandle_t handle, void *workspace,
 					 size_t size)

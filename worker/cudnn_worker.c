@@ -7,33 +7,17 @@
 #include "cudnn_worker_rt.h"
 #include "cuda_worker_internal.h"
 
-/* The handle forgets its stream first: at the session's end the CUDA API's
- * streams can be gone already. */
-int avaw_cudnn_release_handle(void *obj)
-{
-	if (!avaw_cudnn_sym.cudnnDestroy)
-		return 0;
-	if (avaw_cudnn_sym.cudnnSetStream)
-		avaw_cudnn_sym.cudnnSetStream(obj, NULL);
-	return avaw_cudnn_sym.cudnnDestroy(obj);
-}
-
-#define RELEASE(name, fn) \
-	int avaw_cudnn_release_##name(void *obj) \
-	{ \
-		return avaw_cudnn_sym.fn ? avaw_cudnn_sym.fn(obj) : 0; \
-	}
-RELEASE(tensor, cudnnDestroyTensorDescriptor)
-RELEASE(filter, cudnnDestroyFilterDescriptor)
-RELEASE(conv, cudnnDestroyConvolutionDescriptor)
-RELEASE(activation, cudnnDestroyActivationDescriptor)
-RELEASE(pooling, cudnnDestroyPoolingDescriptor)
-RELEASE(dropout, cudnnDestroyDropoutDescriptor)
-RELEASE(rnn, cudnnDestroyRNNDescriptor)
-RELEASE(rnndata, cudnnDestroyRNNDataDescriptor)
-RELEASE(ctc, cudnnDestroyCTCLossDescriptor)
-RELEASE(st, cudnnDestroySpatialTransformerDescriptor)
-#undef RELEASE
+AVAW_MATHLIB_RELEASE_HANDLE(avaw_cudnn_release_handle, avaw_cudnn_sym, cudnnSetStream, cudnnDestroy)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_tensor, avaw_cudnn_sym, cudnnDestroyTensorDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_filter, avaw_cudnn_sym, cudnnDestroyFilterDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_conv, avaw_cudnn_sym, cudnnDestroyConvolutionDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_activation, avaw_cudnn_sym, cudnnDestroyActivationDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_pooling, avaw_cudnn_sym, cudnnDestroyPoolingDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_dropout, avaw_cudnn_sym, cudnnDestroyDropoutDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_rnn, avaw_cudnn_sym, cudnnDestroyRNNDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_rnndata, avaw_cudnn_sym, cudnnDestroyRNNDataDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_ctc, avaw_cudnn_sym, cudnnDestroyCTCLossDescriptor)
+AVAW_MATHLIB_RELEASE(avaw_cudnn_release_st, avaw_cudnn_sym, cudnnDestroySpatialTransformerDescriptor)
 
 cudnnStatus_t avaw_cudnn_versions(struct avaw_call *c, size_t *versions)
 {

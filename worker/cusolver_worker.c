@@ -9,28 +9,7 @@
 
 #define SOLVER avaw_cusolver_sym
 
-/* The handle forgets its stream first: at the session's end the CUDA
- * API's streams can be gone already. */
-int avaw_cusolver_release(void *handle)
-{
-	if (!SOLVER.cusolverDnDestroy)
-		return 0;
-	if (SOLVER.cusolverDnSetStream)
-		SOLVER.cusolverDnSetStream(handle, NULL);
-	return SOLVER.cusolverDnDestroy(handle);
-}
-
-int avaw_cusolver_params_release(void *params)
-{
-	return SOLVER.cusolverDnDestroyParams ? SOLVER.cusolverDnDestroyParams(params) : 0;
-}
-
-int avaw_cusolver_gesvdj_release(void *info)
-{
-	return SOLVER.cusolverDnDestroyGesvdjInfo ? SOLVER.cusolverDnDestroyGesvdjInfo(info) : 0;
-}
-
-int avaw_cusolver_syevj_release(void *info)
-{
-	return SOLVER.cusolverDnDestroySyevjInfo ? SOLVER.cusolverDnDestroySyevjInfo(info) : 0;
-}
+AVAW_MATHLIB_RELEASE_HANDLE(avaw_cusolver_release, SOLVER, cusolverDnSetStream, cusolverDnDestroy)
+AVAW_MATHLIB_RELEASE(avaw_cusolver_params_release, SOLVER, cusolverDnDestroyParams)
+AVAW_MATHLIB_RELEASE(avaw_cusolver_gesvdj_release, SOLVER, cusolverDnDestroyGesvdjInfo)
+AVAW_MATHLIB_RELEASE(avaw_cusolver_syevj_release, SOLVER, cusolverDnDestroySyevjInfo)

@@ -85,29 +85,13 @@ cusparseStatus_t avaw_cusparse_spmm(struct avaw_call *c, cusparseHandle_t handle
 	return SPARSE.cusparseSpMM(handle, opA, opB, alpha, matA, matB, beta, matC, computeType, alg, buffer);
 }
 
-/* The handle forgets its stream first: at the session's end the CUDA
- * API's streams can be gone already. */
-int avaw_cusparse_release(void *handle)
-{
-	if (!SPARSE.cusparseDestroy)
-		return 0;
-	if (SPARSE.cusparseSetStream)
-		SPARSE.cusparseSetStream(handle, NULL);
-	return SPARSE.cusparseDestroy(handle);
-}
-
-/* Each object type's destroy call, when the library has it. */
-#define RELEASE(fn, call, T)					\
-	int fn(void *obj)					\
-	{							\
-		return SPARSE.call ? SPARSE.call((T)obj) : 0;	\
-	}
-RELEASE(avaw_cusparse_matdescr_release, cusparseDestroyMatDescr, cusparseMatDescr_t)
-RELEASE(avaw_cusparse_spmat_release, cusparseDestroySpMat, cusparseConstSpMatDescr_t)
-RELEASE(avaw_cusparse_dnmat_release, cusparseDestroyDnMat, cusparseConstDnMatDescr_t)
-RELEASE(avaw_cusparse_dnvec_release, cusparseDestroyDnVec, cusparseConstDnVecDescr_t)
-RELEASE(avaw_cusparse_spgemm_release, cusparseSpGEMM_destroyDescr, cusparseSpGEMMDescr_t)
-RELEASE(avaw_cusparse_spsv_release, cusparseSpSV_destroyDescr, cusparseSpSVDescr_t)
-RELEASE(avaw_cusparse_spsm_release, cusparseSpSM_destroyDescr, cusparseSpSMDescr_t)
-RELEASE(avaw_cusparse_bsrsv2_release, cusparseDestroyBsrsv2Info, bsrsv2Info_t)
-RELEASE(avaw_cusparse_bsrsm2_release, cusparseDestroyBsrsm2Info, bsrsm2Info_t)
+AVAW_MATHLIB_RELEASE_HANDLE(avaw_cusparse_release, SPARSE, cusparseSetStream, cusparseDestroy)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_matdescr_release, SPARSE, cusparseDestroyMatDescr)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_spmat_release, SPARSE, cusparseDestroySpMat)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_dnmat_release, SPARSE, cusparseDestroyDnMat)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_dnvec_release, SPARSE, cusparseDestroyDnVec)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_spgemm_release, SPARSE, cusparseSpGEMM_destroyDescr)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_spsv_release, SPARSE, cusparseSpSV_destroyDescr)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_spsm_release, SPARSE, cusparseSpSM_destroyDescr)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_bsrsv2_release, SPARSE, cusparseDestroyBsrsv2Info)
+AVAW_MATHLIB_RELEASE(avaw_cusparse_bsrsm2_release, SPARSE, cusparseDestroyBsrsm2Info)

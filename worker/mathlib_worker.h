@@ -65,6 +65,25 @@ int avaw_mathlib_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **
 /* Looks id up in another API's table (a handle one library shares with another). */
 int avaw_mathlib_foreign_handle(struct avaw_call *c, uint32_t api, uint64_t id, uint32_t type, void **obj);
 
+/* FN, a handle type's release=: the library's DESTROY call from TABLE (its
+ * dlsym table), when the library has it. */
+#define AVAW_MATHLIB_RELEASE(fn, table, destroy)			\
+	int fn(void *obj)						\
+	{								\
+		return table.destroy ? table.destroy(obj) : 0;		\
+	}
+/* The same for a library handle, which forgets its stream first: at the
+ * session's end the CUDA API's streams can be gone already. */
+#define AVAW_MATHLIB_RELEASE_HANDLE(fn, table, set_stream, destroy)	\
+	int fn(void *obj)						\
+	{								\
+		if (!table.destroy)					\
+			return 0;					\
+		if (table.set_stream)					\
+			table.set_stream(obj, NULL);			\
+		return table.destroy(obj);				\
+	}
+
 /* Registers every math library's API (from avaw_cuda_register). */
 void avaw_mathlibs_register(void);
 
