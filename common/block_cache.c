@@ -44,17 +44,3 @@ int ava_block_put(struct ava_block_cache *bc, void *p, uint64_t cap, uint64_t ma
 	pthread_mutex_unlock(&bc->lock);
 	return kept;
 }
-
-void ava_block_drain(struct ava_block_cache *bc, void (*free_fn)(void *))
-{
-	unsigned i;
-
-	pthread_mutex_lock(&bc->lock);
-	for (i = 0; i < AVA_BLOCK_SLOTS; i++) {
-		if (bc->blk[i])
-			free_fn(bc->blk[i]);
-		bc->blk[i] = NULL;
-	}
-	bc->bytes = 0;
-	pthread_mutex_unlock(&bc->lock);
-}

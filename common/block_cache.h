@@ -30,7 +30,5 @@ struct ava_block_cache {
 void *ava_block_take(struct ava_block_cache *bc, uint64_t n, uint64_t *cap);
 /* 1 when the block was kept (at most max bytes in all), else the caller frees it. */
 int ava_block_put(struct ava_block_cache *bc, void *p, uint64_t cap, uint64_t max);
-/* Hands every kept block to free_fn (at exit, or to give memory back). */
-void ava_block_drain(struct ava_block_cache *bc, void (*free_fn)(void *));
 
 #endif

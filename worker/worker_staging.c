@@ -26,21 +26,6 @@ static uint64_t staging_max(void)
 	return max;
 }
 
-int avaw_staging_room(uint64_t n)
-{
-	return n <= staging_max() && atomic_load(&staged) <= staging_max() - n;
-}
-
-void avaw_staging_add(uint64_t n)
-{
-	atomic_fetch_add(&staged, n);
-}
-
-void avaw_staging_sub(uint64_t n)
-{
-	atomic_fetch_sub(&staged, n);
-}
-
 uint64_t avaw_staging_bytes(void)
 {
 	return atomic_load(&staged);

@@ -13,9 +13,6 @@
 
 #include <stdint.h>
 
-int avaw_staging_room(uint64_t n);	/* 1 when n more bytes fit */
-void avaw_staging_add(uint64_t n);
-void avaw_staging_sub(uint64_t n);
 uint64_t avaw_staging_bytes(void);
 void *avaw_staging_copy(const void *p, uint64_t n);	/* counted; NULL when over the bound */
 void avaw_staging_free(void *copy);			/* of avaw_staging_copy */
