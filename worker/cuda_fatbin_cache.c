@@ -56,6 +56,7 @@ static int default_dir(char *out, size_t n)
 
 void avaw_fatbin_cache_setup(const char *dir, uint64_t max_bytes, int sandbox, const char *user)
 {
+	char abs[PATH_MAX];
 	struct passwd *pw;
 
 	cache_dir[0] = 0;
@@ -68,8 +69,9 @@ void avaw_fatbin_cache_setup(const char *dir, uint64_t max_bytes, int sandbox, c
 		cache_dir[0] = 0;
 		return;
 	}
-	if (make_dirs(cache_dir))
+	if (make_dirs(cache_dir) || !realpath(cache_dir, abs))	/* workers may change directory */
 		goto fail;
+	memcpy(cache_dir, abs, sizeof(cache_dir));
 	/* the workers write it as the sandbox's user */
 	if (!geteuid() && sandbox && (pw = getpwnam(user ? user : "nobody")) &&
 	    chown(cache_dir, pw->pw_uid, pw->pw_gid))
