@@ -2,7 +2,7 @@
 /*
  * Hand-written entry points of the libcudart.so.13 shim (api/cudart.spec
  * marks them @guest or @wrap): the registration calls nvcc's host code makes
- * at start-up, the <<<>>> launch configuration stack, launches by host
+ * at start-up (recorded, sent when first used: cuda_rt_lazy.c), the <<<>>> launch configuration stack, launches by host
  * function, copies (pinned memory by reference, pageable memory in chunks
  * through the shared arena), device variables, pinned allocations and error
  * texts.  The guest runtime itself is libcuda.so.1's (cuda_guest_rt.c).
@@ -12,8 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cuda_rt_replay.h"
-#include "hmap.h"
+#include "cuda_rt_lazy.h"
 
 /* Tells the driver shim (and ava-local) that this process uses AvA's cudart. */
 AVA_EXPORT const char ava_cudart_shim[] = "AvA CUDA runtime API shim";
@@ -91,39 +90,9 @@ AVA_EXPORT cudaError_t cudaPeekAtLastError(void)
 
 /* ------------------------------------------------------------------ registration */
 
-/* host function or variable address -> its guest object */
-static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct ava_hmap host_funcs, host_vars;
-
-static void reg_put(struct ava_hmap *m, const void *key, void *obj)
-{
-	pthread_mutex_lock(&reg_lock);
-	ava_hmap_put(m, (uint64_t)(uintptr_t)key, obj);
-	pthread_mutex_unlock(&reg_lock);
-}
-
-static void reg_replayed(int var, const void *key, void *obj)
-{
-	reg_put(var ? &host_vars : &host_funcs, key, obj);
-}
-
-static void *reg_get(struct ava_hmap *m, const void *key)
-{
-	void *o;
-
-	if (!key)
-		return NULL;
-	ava_rt_replay(reg_replayed);	/* in a forked child, once */
-	pthread_mutex_lock(&reg_lock);
-	o = ava_hmap_get(m, (uint64_t)(uintptr_t)key);
-	pthread_mutex_unlock(&reg_lock);
-	return o;
-}
-
 void **avaguest___cudaRegisterFatBinary(void *fatCubin)
 {
 	const struct ava_fatbin_wrapper *w = fatCubin;
-	ava_fatbin_t fb = NULL;
 	uint64_t n;
 
 	if (!w || w->magic != (int)AVA_FATBINC_MAGIC || !w->data) {
@@ -140,57 +109,40 @@ void **avaguest___cudaRegisterFatBinary(void *fatCubin)
 		fprintf(stderr, "ava: __cudaRegisterFatBinary: unknown fat binary format\n");
 		return NULL;
 	}
-	if (avagen_avaRtRegisterFatBinary(&fb, w->data, n) != cudaSuccess)
-		return NULL;
-	ava_rt_record(AVA_RT_FATBIN, (void **)fb, w->data, NULL, n, 0, 0, 0);
-	return (void **)fb;
+	return ava_rt_lazy_fatbin(w->data, n);
 }
 
 void avaguest___cudaRegisterFatBinaryEnd(void **fatCubinHandle)
 {
-	if (fatCubinHandle) {
-		avagen_avaRtRegisterFatBinaryEnd((ava_fatbin_t)fatCubinHandle);
-		ava_rt_record(AVA_RT_END, fatCubinHandle, NULL, NULL, 0, 0, 0, 0);
-	}
+	if (fatCubinHandle)
+		ava_rt_lazy_end(fatCubinHandle);
 }
 
 void avaguest___cudaUnregisterFatBinary(void **fatCubinHandle)
 {
 	if (fatCubinHandle)
-		ava_obj_release(fatCubinHandle, AVA_HT_CUDA_fatbin);
+		ava_rt_lazy_unregister(fatCubinHandle);
 }
 
 void avaguest___cudaRegisterFunction(void **fatCubinHandle, const char *hostFun, char *deviceFun,
 				       const char *deviceName, int thread_limit, uint3 *tid, uint3 *bid,
 				       dim3 *bDim, dim3 *gDim, int *wSize)
 {
-	cudaKernel_t k = NULL;
-
 	(void)tid;
 	(void)bid;
 	(void)bDim;
 	(void)gDim;
 	(void)wSize;
-	if (!fatCubinHandle || !hostFun)
-		return;
-	ava_rt_record(AVA_RT_FUNC, fatCubinHandle, hostFun, deviceFun ? deviceFun : deviceName, 0, thread_limit, 0, 0);
-	if (avagen_avaRtRegisterFunction((ava_fatbin_t)fatCubinHandle, &k, deviceFun ? deviceFun : deviceName,
-					 thread_limit) == cudaSuccess && k)
-		reg_put(&host_funcs, hostFun, k);
+	if (fatCubinHandle && hostFun)
+		ava_rt_lazy_func(fatCubinHandle, hostFun, deviceFun ? deviceFun : deviceName, thread_limit);
 }
 
 void avaguest___cudaRegisterVar(void **fatCubinHandle, char *hostVar, char *deviceAddress,
 				  const char *deviceName, int ext, size_t size, int constant, int global)
 {
-	ava_var_t v = NULL;
-
-	if (!fatCubinHandle || !hostVar)
-		return;
-	ava_rt_record(AVA_RT_VAR, fatCubinHandle, hostVar, deviceAddress ? deviceAddress : deviceName, size, ext,
-		      constant, global);
-	if (avagen_avaRtRegisterVar((ava_fatbin_t)fatCubinHandle, &v, deviceAddress ? deviceAddress : deviceName,
-				    ext, size, constant, global) == cudaSuccess && v)
-		reg_put(&host_vars, hostVar, v);
+	if (fatCubinHandle && hostVar)
+		ava_rt_lazy_var(fatCubinHandle, hostVar, deviceAddress ? deviceAddress : deviceName, size, ext,
+				constant, global);
 }
 
 void avaguest___cudaRegisterManagedVar(void **fatCubinHandle, void **hostVarPtrAddress, char *deviceAddress,
@@ -217,11 +169,7 @@ void avaguest___cudaRegisterHostVar(void **fatCubinHandle, const char *deviceNam
 
 char avaguest___cudaInitModule(void **fatCubinHandle)
 {
-	int ok = 0;
-
-	if (!fatCubinHandle || avagen_avaRtInitModule((ava_fatbin_t)fatCubinHandle, &ok) != cudaSuccess)
-		return 0;
-	return (char)ok;
+	return fatCubinHandle ? (char)ava_rt_lazy_init_module(fatCubinHandle) : 0;
 }
 
 /* ------------------------------------------------------------------ launches */
@@ -265,7 +213,7 @@ cudaError_t avaguest___cudaPopCallConfiguration(dim3 *gridDim, dim3 *blockDim, s
 
 static cudaKernel_t kernel_of(const void *hostFun)
 {
-	return reg_get(&host_funcs, hostFun);
+	return ava_rt_lazy_kernel(hostFun);
 }
 
 cudaError_t avaguest___cudaGetKernel(cudaKernel_t *kernel, const void *hostFun)
@@ -407,7 +355,7 @@ struct var_info {
 
 static cudaError_t symbol_info(const void *symbol, struct var_info *out)
 {
-	ava_var_t v = reg_get(&host_vars, symbol);
+	ava_var_t v = ava_rt_lazy_variable(symbol);
 	struct ava_obj *o = ava_obj_check(v, AVA_HT_CUDA_var);
 	struct var_info *vi;
 	cudaError_t r;

@@ -14,6 +14,7 @@
 
 #include "../common/local_hello.h"
 #include "../common/shm_layout.h"
+#include "cuda_fatbin_cache.h"
 #include "hostd.h"
 #include "sandbox.h"
 #include "worker_session.h"
@@ -42,9 +43,13 @@ static void usage(FILE *f)
 		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
 		"  --user NAME       the unprivileged user the workers run as (default: nobody when root)\n"
 		"  --no-sandbox      workers keep the daemon's user and run unconfined (debugging)\n"
+		"  --fatbin-cache DIR  where CUDA fat binaries are kept between sessions, by content hash\n"
+		"                    (default $AVA_FATBIN_CACHE, else /var/cache/ava/fatbin as root, else\n"
+		"                    ~/.cache/ava/fatbin; 'off': none; docs/cuda.md)\n"
+		"  --fatbin-cache-mb N  its bound, least recently used evicted first (default %u)\n"
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
 		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 256)\n",
-		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
+		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20), AVAW_FATBIN_CACHE_MB_DEFAULT);
 	avaw_time_usage(f);
 }
 
@@ -71,7 +76,8 @@ int main(int argc, char **argv)
 	struct avaw_time_rules time = { .weight = 1 };
 	int i, r, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
-	const char *user = NULL;
+	const char *user = NULL, *fatbin_cache = NULL;
+	uint64_t fatbin_cache_mb = AVAW_FATBIN_CACHE_MB_DEFAULT;
 	int sandbox = 1;
 
 	for (i = 1; i < argc; i++) {
@@ -103,6 +109,10 @@ int main(int argc, char **argv)
 			user = argv[++i];
 		} else if (!strcmp(argv[i], "--no-sandbox")) {
 			sandbox = 0;
+		} else if (!strcmp(argv[i], "--fatbin-cache") && i + 1 < argc) {
+			fatbin_cache = argv[++i];
+		} else if (!strcmp(argv[i], "--fatbin-cache-mb") && i + 1 < argc) {
+			fatbin_cache_mb = strtoull(argv[++i], NULL, 10);
 		} else {
 			fprintf(stderr, "ava-hostd: unknown argument '%s'\n", argv[i]);
 			usage(stderr);
@@ -122,6 +132,7 @@ int main(int argc, char **argv)
 	avaw_sandbox_configure(sandbox, user);
 	if (avaw_sandbox_check())
 		return 2;
+	avaw_fatbin_cache_setup(fatbin_cache, fatbin_cache_mb << 20, sandbox, user);
 	/* the backend must never be AvA itself */
 	setenv("AVA_WORKER", "1", 1);
 	avaw_register_apis();

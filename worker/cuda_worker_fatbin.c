@@ -3,15 +3,27 @@
  * The CUDA runtime's module registration, replayed in the worker: the
  * guest's __cudaRegisterFatBinary, __cudaRegisterFunction and
  * __cudaRegisterVar reach the worker's libcudart with host-side keys of
- * the worker's own (struct avaw_kfunc, struct avaw_var).
+ * the worker's own (struct avaw_kfunc, struct avaw_var).  A fat binary
+ * comes from the content cache (cuda_fatbin_cache.h) when the guest's
+ * hash finds it there, else in pieces from the guest, and then goes into
+ * the cache.
  */
 #include "cuda_worker_internal.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
+#include "cuda_fatbin_cache.h"
+
+/* A registered fat binary: its bytes (copied from the guest, or the
+ * cache's file mapped), which libcudart keeps using. */
 struct avaw_fatbin {
 	void **handle;
-	unsigned long long *blob;
+	void *blob;
+	size_t size;
+	int mapped;		/* blob is a mapping of the cache's file */
+	int storing;		/* store runs: the cache copies blob */
+	pthread_t store;
 	struct ava_fatbin_wrapper wrap;
 };
 
@@ -21,30 +33,126 @@ struct avaw_var {
 	char *name;
 };
 
-cudaError_t avaw_rt_register_fatbin(struct avaw_call *c, ava_fatbin_t *fatbin, const void *data, size_t size)
+/* The largest fat binary a guest may send (PyTorch's largest is far smaller). */
+#define FATBIN_MAX (2ull << 30)
+
+/*
+ * The fat binary the guest is sending in pieces (avaRtFatbinChunk, in
+ * order), until avaRtFatbinCommit registers it.  A worker serves one
+ * session; a guest sends one fat binary at a time.
+ */
+static pthread_mutex_t up_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t *up_buf;
+static size_t up_total, up_got;
+
+static void free_blob(void *blob, size_t size, int mapped)
+{
+	if (mapped)
+		munmap(blob, size);
+	else
+		free(blob);
+}
+
+static void *store_main(void *arg)
+{
+	struct avaw_fatbin *fb = arg;
+
+	avaw_fatbin_cache_put(fb->blob, fb->size);
+	return NULL;
+}
+
+/* Registers size bytes at blob (owned from now on, freed on any failure). */
+static cudaError_t register_blob(ava_fatbin_t *fatbin, void *blob, size_t size, int mapped)
 {
 	struct avaw_fatbin *fb;
 
-	(void)c;
-	if (!fatbin || !data || size < 16 || ava_cu_image_extent(data, size) != size ||
-	    ((const uint32_t *)data)[0] != AVA_FATBIN_MAGIC)
+	if (!fatbin || ava_cu_image_extent(blob, size) != size || ((const uint32_t *)blob)[0] != AVA_FATBIN_MAGIC) {
+		free_blob(blob, size, mapped);
 		return cudaErrorInvalidKernelImage;
-	fb = calloc(1, sizeof(*fb));
-	if (!fb || !(fb->blob = malloc(size))) {
-		free(fb);
+	}
+	if (!(fb = calloc(1, sizeof(*fb)))) {
+		free_blob(blob, size, mapped);
 		return cudaErrorMemoryAllocation;
 	}
-	memcpy(fb->blob, data, size);	/* libcudart keeps using it */
+	fb->blob = blob;
+	fb->size = size;
+	fb->mapped = mapped;
 	fb->wrap.magic = (int)AVA_FATBINC_MAGIC;
 	fb->wrap.version = 1;
-	fb->wrap.data = fb->blob;
+	fb->wrap.data = blob;
 	fb->handle = RT.__cudaRegisterFatBinary(&fb->wrap);
 	if (!fb->handle) {
-		free(fb->blob);
+		free_blob(blob, size, mapped);
 		free(fb);
 		return cudaErrorInvalidKernelImage;
 	}
 	*fatbin = (ava_fatbin_t)fb;
+	return cudaSuccess;
+}
+
+cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, const void *sha256, size_t size)
+{
+	void *p;
+
+	(void)c;
+	if (!fatbin || size < 16 || size > FATBIN_MAX)
+		return cudaErrorInvalidValue;
+	p = avaw_fatbin_cache_get(sha256, size);
+	if (!p)
+		return cudaErrorFileNotFound;
+	return register_blob(fatbin, p, size, 1);
+}
+
+cudaError_t avaw_rt_fatbin_chunk(struct avaw_call *c, size_t total, size_t offset, const void *data, size_t n)
+{
+	cudaError_t r = cudaSuccess;
+
+	(void)c;
+	pthread_mutex_lock(&up_lock);
+	if (!offset) {
+		free(up_buf);
+		up_got = up_total = 0;
+		if (total < 16 || total > FATBIN_MAX)
+			r = cudaErrorInvalidValue;
+		else if (!(up_buf = malloc(total)))
+			r = cudaErrorMemoryAllocation;
+		else
+			up_total = total;
+	}
+	if (r == cudaSuccess && (!up_buf || total != up_total || offset != up_got || n > total - offset))
+		r = cudaErrorInvalidValue;
+	if (r == cudaSuccess) {
+		memcpy(up_buf + offset, data, n);
+		up_got += n;
+	}
+	pthread_mutex_unlock(&up_lock);
+	return r;
+}
+
+cudaError_t avaw_rt_fatbin_commit(struct avaw_call *c, ava_fatbin_t *fatbin)
+{
+	struct avaw_fatbin *fb;
+	uint8_t *blob = NULL;
+	size_t size = 0;
+	cudaError_t r;
+
+	(void)c;
+	pthread_mutex_lock(&up_lock);
+	if (up_buf && up_got == up_total) {
+		blob = up_buf;
+		size = up_total;
+		up_buf = NULL;
+		up_got = up_total = 0;
+	}
+	pthread_mutex_unlock(&up_lock);
+	if (!blob)
+		return cudaErrorInvalidValue;
+	r = register_blob(fatbin, blob, size, 0);
+	if (r != cudaSuccess)
+		return r;
+	/* the cache hashes and writes it while the session goes on */
+	fb = (struct avaw_fatbin *)*fatbin;
+	fb->storing = !pthread_create(&fb->store, NULL, store_main, fb);
 	return cudaSuccess;
 }
 
@@ -64,9 +172,11 @@ int avaw_rt_fatbin_release(void *obj)
 {
 	struct avaw_fatbin *fb = obj;
 
+	if (fb->storing)
+		pthread_join(fb->store, NULL);
 	if (RT.__cudaUnregisterFatBinary)
 		RT.__cudaUnregisterFatBinary(fb->handle);
-	free(fb->blob);
+	free_blob(fb->blob, fb->size, fb->mapped);
 	free(fb);
 	return 0;
 }

@@ -1,7 +1,7 @@
 // A process that forks before it first uses CUDA: the children launch the
 // program's kernels and read a __device__ variable (natively the runtime
-// registers them lazily in each; through AvA the registrations made at
-// load are replayed into the child's session, userlib/cuda_rt_replay.c).
+// registers them lazily in each; through AvA too: a child's first lookups
+// send the fat binaries to its own session, userlib/cuda_rt_lazy.c).
 #include <sys/wait.h>
 #include <unistd.h>
 

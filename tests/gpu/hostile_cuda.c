@@ -220,23 +220,57 @@ static void bad_sizes(int gpu)
 		 (struct item[]){ W(0x5001), D(sizeof(garbage), garbage), W(sizeof(garbage)) }, 3, &r);
 	refused_gpu(gpu, "avaCuModuleLoadData: text without its NUL at the end: CUDA_ERROR_INVALID_IMAGE", st, r,
 		    AVA_S_OK, CUDA_ERROR_INVALID_IMAGE);
-	st = raw(AVA_API_CUDART, AVA_FN_CUDART_avaRtRegisterFatBinary,
-		 (struct item[]){ W(0x5002), D(sizeof(garbage), garbage), W(sizeof(garbage)) }, 3, &r);
-	refused_gpu(gpu, "avaRtRegisterFatBinary: not a fat binary: cudaErrorInvalidKernelImage", st, r,
-		    AVA_S_OK, cudaErrorInvalidKernelImage);
-	{
-		uint64_t fake[4] = { 0x00100001ba55ed50ull, 1ull << 39, 0, 0 };
-
-		st = raw(AVA_API_CUDART, AVA_FN_CUDART_avaRtRegisterFatBinary,
-			 (struct item[]){ W(0x5003), D(sizeof(fake), fake), W(sizeof(fake)) }, 3, &r);
-		refused_gpu(gpu, "avaRtRegisterFatBinary: a header claiming 512 GiB: cudaErrorInvalidKernelImage", st, r,
-			    AVA_S_OK, cudaErrorInvalidKernelImage);
-	}
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuMemcpyDtoD, (struct item[]){ W(0xdead0000), W(0xbeef0000), W(64) }, 3, &r);
 	refused_gpu(gpu, "cuMemcpyDtoD between forged device addresses: CUDA_ERROR_INVALID_VALUE", st, r,
 		    AVA_S_OK, CUDA_ERROR_INVALID_VALUE);
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_COUNT + 7, NULL, 0, &r);
 	result(st == AVA_S_BAD_FUNC, "an unknown CUDA function id: AVA_S_BAD_FUNC", st);
+	alive();
+}
+
+/* The fat binary cache's protocol: hashes of the wrong length or of other
+ * content, absurd sizes, pieces out of order or past their total, commits
+ * of nothing and of what is no fat binary. */
+static void fatbin_cache(int gpu)
+{
+	static const uint8_t abc_sha256[32] = { 0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+						0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+						0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
+	const uint64_t fake[4] = { 0x00100001ba55ed50ull, 1ull << 39, 0, 0 };
+	const uint32_t cached = AVA_FN_CUDART_avaRtFatbinCached, chunk = AVA_FN_CUDART_avaRtFatbinChunk;
+	const uint32_t commit = AVA_FN_CUDART_avaRtFatbinCommit;
+	long long r;
+	int st;
+
+	st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7000), D(16, abc_sha256), W(64) }, 3, &r);
+	refused("avaRtFatbinCached: a 16-byte hash: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7001), D(32, abc_sha256), W(64) }, 3, &r);
+	refused_gpu(gpu, "avaRtFatbinCached: the hash of other content: a miss, cudaErrorFileNotFound", st, r,
+		    AVA_S_OK, cudaErrorFileNotFound);
+	st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7002), D(32, abc_sha256), W(1ull << 50) }, 3, &r);
+	refused_gpu(gpu, "avaRtFatbinCached: 1 PiB: cudaErrorInvalidValue", st, r, AVA_S_OK, cudaErrorInvalidValue);
+	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(1ull << 50), W(0), D(64, garbage), W(64) }, 4, &r);
+	refused_gpu(gpu, "avaRtFatbinChunk: a 1 PiB fat binary: cudaErrorInvalidValue", st, r, AVA_S_OK,
+		    cudaErrorInvalidValue);
+	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(64), W(0), D(16, garbage), W(1u << 30) }, 4, &r);
+	refused("avaRtFatbinChunk: 16 bytes sent for 2^30: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(64), W(8), D(8, garbage), W(8) }, 4, &r);
+	refused_gpu(gpu, "avaRtFatbinChunk: a piece that does not follow the last: cudaErrorInvalidValue", st, r,
+		    AVA_S_OK, cudaErrorInvalidValue);
+	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(32), W(0), D(64, garbage), W(64) }, 4, &r);
+	refused_gpu(gpu, "avaRtFatbinChunk: 64 bytes of a 32-byte fat binary: cudaErrorInvalidValue", st, r,
+		    AVA_S_OK, cudaErrorInvalidValue);
+	st = raw(AVA_API_CUDART, commit, (struct item[]){ W(0x7003) }, 1, &r);
+	refused_gpu(gpu, "avaRtFatbinCommit: nothing complete sent: cudaErrorInvalidValue", st, r, AVA_S_OK,
+		    cudaErrorInvalidValue);
+	raw(AVA_API_CUDART, chunk, (struct item[]){ W(64), W(0), D(64, garbage), W(64) }, 4, &r);
+	st = raw(AVA_API_CUDART, commit, (struct item[]){ W(0x7004) }, 1, &r);
+	refused_gpu(gpu, "avaRtFatbinCommit: not a fat binary: cudaErrorInvalidKernelImage", st, r, AVA_S_OK,
+		    cudaErrorInvalidKernelImage);
+	raw(AVA_API_CUDART, chunk, (struct item[]){ W(32), W(0), D(32, fake), W(32) }, 4, &r);
+	st = raw(AVA_API_CUDART, commit, (struct item[]){ W(0x7005) }, 1, &r);
+	refused_gpu(gpu, "avaRtFatbinCommit: a header claiming 512 GiB: cudaErrorInvalidKernelImage", st, r,
+		    AVA_S_OK, cudaErrorInvalidKernelImage);
 	alive();
 }
 
@@ -329,6 +363,7 @@ int main(void)
 	new_object_ids();
 	bad_sizes(gpu);
 	attributes_and_host_functions(gpu);
+	fatbin_cache(gpu);
 	other_session_objects(theirs);
 	if (write(back[1], "x", 1) != 1)
 		perror("write");

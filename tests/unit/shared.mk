@@ -1,6 +1,6 @@
 # Unit tests of the shared pieces (common/ and the guest's arena and stream
 # ring), built with the sanitizers and run by the `unit` suite of tests/run.
-SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_block_cache test_sched
+SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_block_cache test_sched test_sha256 test_fatbin_cache
 SHARED_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/,$(SHARED_UNIT_TESTS))
 SHARED_UNIT_CFLAGS := $(TEST_CFLAGS) -Icommon -Iuserlib -Itests/unit
 
@@ -9,6 +9,9 @@ $(BUILD)/tests/unit/test_block_cache: tests/unit/test_block_cache.c common/block
 	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_wire_codec: tests/unit/test_wire_codec.c common/wire_codec.c common/wire_codec.h \
 	common/shm_layout.h tests/unit/unit_check.h
+$(BUILD)/tests/unit/test_sha256: tests/unit/test_sha256.c common/sha256.c common/sha256.h tests/unit/unit_check.h
+$(BUILD)/tests/unit/test_fatbin_cache: tests/unit/test_fatbin_cache.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_cache.h \
+	common/sha256.c common/sha256.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sched: tests/unit/test_sched.c common/ava_sched.c common/ava_sched.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_arena: tests/unit/test_arena.c userlib/guest_arena.c userlib/guest_arena.h \
 	tests/unit/unit_check.h

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cuda_libs_bench: NVIDIA's math libraries as AvA remotes them at their own
+ * API (bench/run cuda; docs/performance.md), built with `nvcc -cudart
+ * shared -lcublas -lcudnn`.  One "key value" line per figure:
+ *   sgemm_GFLOPs_4096          cublasSgemm 4096^3, GFLOP/s (median of reps)
+ *   conv_GFLOPs_64x64x56x56    cudnnConvolutionForward, NCHW fp32, 64
+ *                              images of 64x56x56, 3x3, 64 out, pad 1, with
+ *                              the fastest algorithm found once, GFLOP/s
+ *   cublas_small_calls_per_s   10,000 cublasSgemm 32^3 in a row, then one
+ *                              synchronize: calls per second
+ * Exit status: 0, or 1 if a call failed.  Option: --quick.
+ */
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <vector>
+#include <cublas_v2.h>
+#include <cuda_runtime.h>
+#include <cudnn.h>
+
+#define CK(call)                                                                                 \
+	do {                                                                                     \
+		long long e_ = (long long)(call);                                                \
+		if (e_ != 0) {                                                                   \
+			fprintf(stderr, "cuda_libs_bench: %s:%d: %s failed: %lld\n", __FILE__, __LINE__, \
+				#call, e_);                                                      \
+			exit(1);                                                                 \
+		}                                                                                \
+	} while (0)
+
+static int quick;
+
+static double now_s()
+{
+	timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static double median(std::vector<double> v)
+{
+	std::sort(v.begin(), v.end());
+	size_t n = v.size();
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static float *dev_fill(size_t n, float v)
+{
+	std::vector<float> h(n, v);
+	float *d;
+
+	CK(cudaMalloc((void **)&d, n * sizeof(float)));
+	CK(cudaMemcpy(d, h.data(), n * sizeof(float), cudaMemcpyHostToDevice));
+	return d;
+}
+
+static void bench_sgemm(cublasHandle_t h)
+{
+	const int n = 4096, reps = quick ? 3 : 9, per = quick ? 2 : 10;
+	const float one = 1.0f, zero = 0.0f;
+	float *a = dev_fill((size_t)n * n, 0.5f), *b = dev_fill((size_t)n * n, 0.25f), *c = dev_fill((size_t)n * n, 0);
+	std::vector<double> g;
+
+	CK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n));
+	CK(cudaDeviceSynchronize());
+	for (int r = 0; r < reps; r++) {
+		double t0 = now_s();
+		for (int i = 0; i < per; i++)
+			CK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n));
+		CK(cudaDeviceSynchronize());
+		g.push_back(2.0 * n * n * (double)n * per / (now_s() - t0) / 1e9);
+	}
+	float c0 = 0;
+	CK(cudaMemcpy(&c0, c, sizeof(float), cudaMemcpyDeviceToHost));
+	if (c0 != 0.125f * n) {
+		fprintf(stderr, "cuda_libs_bench: sgemm gave %g, not %g\n", c0, 0.125 * n);
+		exit(1);
+	}
+	printf("sgemm_GFLOPs_4096 %.1f\n", median(g));
+	cudaFree(a);
+	cudaFree(b);
+	cudaFree(c);
+}
+
+static void bench_small(cublasHandle_t h)
+{
+	const int n = 32, calls = 10000, reps = quick ? 3 : 7;
+	const float one = 1.0f, zero = 0.0f;
+	float *a = dev_fill(n * n, 1), *b = dev_fill(n * n, 1), *c = dev_fill(n * n, 0);
+	std::vector<double> rate;
+
+	for (int r = 0; r < reps; r++) {
+		double t0 = now_s();
+		for (int i = 0; i < calls; i++)
+			CK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n));
+		CK(cudaDeviceSynchronize());
+		rate.push_back(calls / (now_s() - t0));
+	}
+	printf("cublas_small_calls_per_s %.0f\n", median(rate));
+	cudaFree(a);
+	cudaFree(b);
+	cudaFree(c);
+}
+
+static void bench_conv()
+{
+	const int N = 64, C = 64, H = 56, W = 56, K = 64, R = 3, S = 3, reps = quick ? 3 : 9, per = quick ? 3 : 10;
+	cudnnHandle_t h;
+	cudnnTensorDescriptor_t x, y;
+	cudnnFilterDescriptor_t w;
+	cudnnConvolutionDescriptor_t cv;
+	cudnnConvolutionFwdAlgoPerf_t perf[8];
+	int found = 0, on, oc, oh, ow;
+	size_t ws = 0;
+	void *work = NULL;
+	const float one = 1.0f, zero = 0.0f;
+	std::vector<double> g;
+
+	CK(cudnnCreate(&h));
+	CK(cudnnCreateTensorDescriptor(&x));
+	CK(cudnnCreateTensorDescriptor(&y));
+	CK(cudnnCreateFilterDescriptor(&w));
+	CK(cudnnCreateConvolutionDescriptor(&cv));
+	CK(cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, N, C, H, W));
+	CK(cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW, K, C, R, S));
+	CK(cudnnSetConvolution2dDescriptor(cv, 1, 1, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
+	CK(cudnnGetConvolution2dForwardOutputDim(cv, x, w, &on, &oc, &oh, &ow));
+	CK(cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, on, oc, oh, ow));
+	float *dx = dev_fill((size_t)N * C * H * W, 0.5f), *dw = dev_fill((size_t)K * C * R * S, 0.25f);
+	float *dy = dev_fill((size_t)on * oc * oh * ow, 0);
+	CK(cudnnFindConvolutionForwardAlgorithm(h, x, w, cv, y, 8, &found, perf));
+	if (!found) {
+		fprintf(stderr, "cuda_libs_bench: no convolution algorithm\n");
+		exit(1);
+	}
+	CK(cudnnGetConvolutionForwardWorkspaceSize(h, x, w, cv, y, perf[0].algo, &ws));
+	if (ws)
+		CK(cudaMalloc(&work, ws));
+	CK(cudnnConvolutionForward(h, &one, x, dx, w, dw, cv, perf[0].algo, work, ws, &zero, y, dy));
+	CK(cudaDeviceSynchronize());
+	for (int r = 0; r < reps; r++) {
+		double t0 = now_s();
+		for (int i = 0; i < per; i++)
+			CK(cudnnConvolutionForward(h, &one, x, dx, w, dw, cv, perf[0].algo, work, ws, &zero, y, dy));
+		CK(cudaDeviceSynchronize());
+		g.push_back(2.0 * on * oc * oh * ow * C * R * S * per / (now_s() - t0) / 1e9);
+	}
+	printf("# conv algorithm %d, workspace %zu bytes\n", (int)perf[0].algo, ws);
+	printf("conv_GFLOPs_64x64x56x56 %.1f\n", median(g));
+	cudaFree(work);
+	cudaFree(dx);
+	cudaFree(dw);
+	cudaFree(dy);
+	cudnnDestroyTensorDescriptor(x);
+	cudnnDestroyTensorDescriptor(y);
+	cudnnDestroyFilterDescriptor(w);
+	cudnnDestroyConvolutionDescriptor(cv);
+	cudnnDestroy(h);
+}
+
+int main(int argc, char **argv)
+{
+	cublasHandle_t h;
+
+	for (int i = 1; i < argc; i++)
+		quick |= !strcmp(argv[i], "--quick");
+	CK(cublasCreate(&h));
+	bench_sgemm(h);
+	bench_small(h);
+	CK(cublasDestroy(h));
+	bench_conv();
+	return 0;
+}

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lazy registration.  nvcc's host code registers every fat binary, kernel
+ * and device variable of a program or library when it is loaded (PyTorch:
+ * hundreds of MB), most of which a run never uses.  So registration only
+ * records (pointers into the loaded image); the first lookup of one of a
+ * fat binary's kernels or variables (a launch, an attribute or occupancy
+ * query, a symbol copy, a graph node, ...) sends that fat binary with all
+ * its kernels and variables to this session's worker, and publishes their
+ * objects.  Before the bytes, the guest sends their SHA-256: the worker
+ * answers from its content cache (worker/cuda_fatbin_cache.c) when it holds
+ * them, and only otherwise are they sent, in pieces.
+ *
+ * A forked child opens a session of its own, in which nothing has been
+ * sent: the fork handler forgets what was, and the child's lookups send
+ * again.  Two threads first using kernels of one fat binary wait for one
+ * sending (the fat binary's lock); one fat binary is staged in the worker
+ * at a time (upload_lock).
+ */
+#include "cuda_rt_lazy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hmap.h"
+#include "sha256.h"
+
+/* a piece of a fat binary on its way to the worker */
+#define CHUNK (16u << 20)
+
+struct lazy_entry {
+	struct lazy_fb *owner;
+	struct lazy_entry *next;
+	const void *host;
+	const char *name;
+	uint64_t size;		/* a variable's */
+	int var, a, b, c;	/* a: the kernel's thread limit or the variable's ext; b, c: constant, global */
+	void *obj;		/* this session's kernel or variable, once sent */
+};
+
+struct lazy_fb {
+	pthread_mutex_t lock;	/* sending, entries, state */
+	const void *data;
+	uint64_t size;
+	int state;		/* 0 not sent in this session, 1 sent, -1 failed */
+	int ended;
+	ava_fatbin_t fb;	/* this session's, once sent */
+	struct lazy_entry *first, **tail;
+	struct lazy_fb *next, *prev;
+};
+
+static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;	/* the maps and the list */
+static pthread_mutex_t upload_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct ava_hmap host_funcs, host_vars;	/* host address -> struct lazy_entry */
+static struct lazy_fb *all;
+
+/* for AVA_STATS and AVA_TRACE */
+static unsigned long n_registered, n_sent, n_hits, n_uploaded;
+static unsigned long long bytes_uploaded;
+
+static void print_stats(void)
+{
+	fprintf(stderr, "ava: fat binaries: %lu registered, %lu sent (%lu found in the worker's cache, "
+		"%lu uploaded, %llu bytes)\n", n_registered, n_sent, n_hits, n_uploaded, bytes_uploaded);
+}
+
+/* In a forked child: a new session, nothing sent in it. */
+static void in_child(void)
+{
+	struct lazy_fb *f;
+	struct lazy_entry *e;
+
+	pthread_mutex_init(&reg_lock, NULL);
+	pthread_mutex_init(&upload_lock, NULL);
+	for (f = all; f; f = f->next) {
+		pthread_mutex_init(&f->lock, NULL);
+		f->state = 0;
+		f->fb = NULL;
+		for (e = f->first; e; e = e->next)
+			e->obj = NULL;
+	}
+}
+
+static void install(void)
+{
+	pthread_atfork(NULL, NULL, in_child);
+	if (getenv("AVA_STATS") || getenv("AVA_TRACE"))
+		atexit(print_stats);
+}
+
+static void count(unsigned long *c, unsigned long n)
+{
+	__atomic_fetch_add(c, n, __ATOMIC_RELAXED);
+}
+
+/* ------------------------------------------------------------------ sending */
+
+static void send_entry(struct lazy_fb *f, struct lazy_entry *e)
+{
+	void *obj = NULL;
+	cudaError_t r;
+
+	if (e->var)
+		r = avagen_avaRtRegisterVar(f->fb, (ava_var_t *)&obj, e->name, e->a, e->size, e->b, e->c);
+	else
+		r = avagen_avaRtRegisterFunction(f->fb, (cudaKernel_t *)&obj, e->name, e->a);
+	if (r == cudaSuccess)
+		__atomic_store_n(&e->obj, obj, __ATOMIC_RELEASE);
+}
+
+static cudaError_t upload(struct lazy_fb *f)
+{
+	const uint8_t *p = f->data;
+	uint64_t off, n;
+	cudaError_t r = cudaSuccess;
+
+	pthread_mutex_lock(&upload_lock);
+	for (off = 0; off < f->size && r == cudaSuccess; off += n) {
+		n = f->size - off < CHUNK ? f->size - off : CHUNK;
+		r = avagen_avaRtFatbinChunk(f->size, off, p + off, n);
+	}
+	if (r == cudaSuccess)
+		r = avagen_avaRtFatbinCommit(&f->fb);
+	pthread_mutex_unlock(&upload_lock);
+	if (r == cudaSuccess) {
+		count(&n_uploaded, 1);
+		__atomic_fetch_add(&bytes_uploaded, f->size, __ATOMIC_RELAXED);
+	}
+	return r;
+}
+
+/* The fat binary to this session's worker, from its cache or uploaded; f->lock held. */
+static int send_fatbin(struct lazy_fb *f)
+{
+	uint8_t hash[AVA_SHA256_LEN];
+	struct lazy_entry *e;
+	cudaError_t r;
+
+	ava_sha256(f->data, f->size, hash);
+	r = avagen_avaRtFatbinCached(&f->fb, hash, f->size);
+	if (r == cudaSuccess)
+		count(&n_hits, 1);
+	else if (r == cudaErrorFileNotFound)
+		r = upload(f);
+	if (r != cudaSuccess)
+		return -1;
+	count(&n_sent, 1);
+	for (e = f->first; e; e = e->next)
+		send_entry(f, e);
+	if (f->ended)
+		avagen_avaRtRegisterFatBinaryEnd(f->fb);
+	return 0;
+}
+
+/* f sent to this session (once; other threads wait for it): 0, or -1. */
+static int ensure_sent(struct lazy_fb *f)
+{
+	int st;
+
+	pthread_mutex_lock(&f->lock);
+	if (!f->state)
+		f->state = send_fatbin(f) ? -1 : 1;
+	st = f->state;
+	pthread_mutex_unlock(&f->lock);
+	return st == 1 ? 0 : -1;
+}
+
+static void *lookup(struct ava_hmap *m, const void *host)
+{
+	struct lazy_entry *e;
+	void *obj;
+
+	if (!host)
+		return NULL;
+	pthread_mutex_lock(&reg_lock);
+	e = ava_hmap_get(m, (uint64_t)(uintptr_t)host);
+	pthread_mutex_unlock(&reg_lock);
+	if (!e)
+		return NULL;
+	obj = __atomic_load_n(&e->obj, __ATOMIC_ACQUIRE);
+	if (obj || ensure_sent(e->owner))
+		return obj;
+	return __atomic_load_n(&e->obj, __ATOMIC_ACQUIRE);
+}
+
+cudaKernel_t ava_rt_lazy_kernel(const void *host)
+{
+	return lookup(&host_funcs, host);
+}
+
+ava_var_t ava_rt_lazy_variable(const void *host)
+{
+	return lookup(&host_vars, host);
+}
+
+/* ------------------------------------------------------------------ recording */
+
+void **ava_rt_lazy_fatbin(const void *data, uint64_t size)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct lazy_fb *f;
+
+	pthread_once(&once, install);
+	if (!(f = calloc(1, sizeof(*f))))
+		return NULL;
+	pthread_mutex_init(&f->lock, NULL);
+	f->data = data;
+	f->size = size;
+	f->tail = &f->first;
+	pthread_mutex_lock(&reg_lock);
+	f->next = all;
+	if (all)
+		all->prev = f;
+	all = f;
+	pthread_mutex_unlock(&reg_lock);
+	count(&n_registered, 1);
+	return (void **)f;
+}
+
+static void record(void **fb, int var, const void *host, const char *name, uint64_t size, int a, int b, int c)
+{
+	struct lazy_fb *f = (struct lazy_fb *)fb;
+	struct lazy_entry *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return;
+	*e = (struct lazy_entry){ f, NULL, host, name, size, var, a, b, c, NULL };
+	pthread_mutex_lock(&f->lock);
+	*f->tail = e;
+	f->tail = &e->next;
+	if (f->state == 1)	/* registered after its fat binary was first used */
+		send_entry(f, e);
+	pthread_mutex_unlock(&f->lock);
+	pthread_mutex_lock(&reg_lock);
+	ava_hmap_put(var ? &host_vars : &host_funcs, (uint64_t)(uintptr_t)host, e);
+	pthread_mutex_unlock(&reg_lock);
+}
+
+void ava_rt_lazy_func(void **fb, const void *host, const char *name, int thread_limit)
+{
+	record(fb, 0, host, name, 0, thread_limit, 0, 0);
+}
+
+void ava_rt_lazy_var(void **fb, const void *host, const char *name, size_t size, int ext, int constant,
+		     int global)
+{
+	record(fb, 1, host, name, size, ext, constant, global);
+}
+
+void ava_rt_lazy_end(void **fb)
+{
+	struct lazy_fb *f = (struct lazy_fb *)fb;
+
+	pthread_mutex_lock(&f->lock);
+	f->ended = 1;
+	if (f->state == 1)
+		avagen_avaRtRegisterFatBinaryEnd(f->fb);
+	pthread_mutex_unlock(&f->lock);
+}
+
+int ava_rt_lazy_init_module(void **fb)
+{
+	struct lazy_fb *f = (struct lazy_fb *)fb;
+	int ok = 0;
+
+	if (ensure_sent(f) || avagen_avaRtInitModule(f->fb, &ok) != cudaSuccess)
+		return 0;
+	return ok;
+}
+
+/* Forgets f and its entries; its worker object (if sent) is released. */
+void ava_rt_lazy_unregister(void **fb)
+{
+	struct lazy_fb *f = (struct lazy_fb *)fb;
+	struct lazy_entry *e, *next;
+	struct ava_hmap *m;
+
+	pthread_mutex_lock(&reg_lock);
+	for (e = f->first; e; e = e->next) {
+		m = e->var ? &host_vars : &host_funcs;
+		if (ava_hmap_get(m, (uint64_t)(uintptr_t)e->host) == e)
+			ava_hmap_del(m, (uint64_t)(uintptr_t)e->host);
+	}
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		all = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	pthread_mutex_unlock(&reg_lock);
+	if (f->state == 1)
+		ava_obj_release(f->fb, AVA_HT_CUDA_fatbin);
+	for (e = f->first; e; e = next) {
+		next = e->next;
+		free(e);
+	}
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
