@@ -5,7 +5,9 @@
  * are polled all (queues and streams complete out of order), never waited
  * for, except that under a policy a session keeps at most MAX_INFLIGHT
  * unmeasured submissions: the policy decides on reported time, and what
- * is in flight is not reported yet.
+ * is in flight is not reported yet.  Each poll also reports how many are
+ * in flight: under competition the policy hands the device to another
+ * session only once they have drained.
  */
 #include <time.h>
 
@@ -44,7 +46,11 @@ uint64_t avaw_time_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Charges what completed and drops it; returns the records left. */
+/*
+ * Charges what completed and drops it; reports what is left in flight
+ * (the policy lets another session's work on the device only when this
+ * one's has drained) and returns it.
+ */
 static unsigned int harvest(void)
 {
 	uint64_t sum = 0, ns;
@@ -62,8 +68,8 @@ static unsigned int harvest(void)
 		recs[i].src->drop(recs[i].rec);
 	}
 	nrecs = kept;
-	if (sum && t_ops)
-		t_ops->charge(t_ctx, sum, avaw_time_now());
+	if (t_ops)
+		t_ops->report(t_ctx, sum, kept, avaw_time_now());
 	return kept;
 }
 
