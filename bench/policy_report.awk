@@ -4,8 +4,8 @@
 # of the kernels completed, against its target.  Variables: targets
 # (percent, space-separated), window, seconds, name, summary (the file the
 # worst deviations and the throughput are appended to), offf (the same
-# sessions' run without a policy, or empty), cap (1: shares of the wall
-# time and of the kernels the run without a policy completed).
+# sessions' run without a policy, or empty; for the cap: one session's),
+# cap (1: shares of the wall time and of the kernels of offf).
 function dev(v, t) { return v > t ? v - t : t - v }
 function pair(t, k) { return sprintf(" %6.1f/%-5.1f", t, k) }
 BEGIN {

@@ -108,7 +108,8 @@ static int cap_held(const struct ava_sched_ent *e, uint64_t now)
 }
 
 /* Does e lead its competitors by more than the slack? */
-static int leads(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e, uint64_t now)
+static int leads(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
+		 uint64_t now)
 {
 	uint64_t min = min_other(set, n, e, now);
 
@@ -120,8 +121,8 @@ static int leads(const struct ava_sched_ent *set, unsigned int n, const struct a
  * or drained and silent for AVA_SCHED_HANDOFF_NS), nor when it has
  * drained and leads or is held by its cap.
  */
-static int holder_blocks(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *h,
-			 uint64_t now)
+static int holder_blocks(const struct ava_sched_ent *set, unsigned int n,
+			 const struct ava_sched_ent *h, uint64_t now)
 {
 	if (!ava_sched_active(h, now))
 		return 0;
@@ -133,16 +134,17 @@ static int holder_blocks(const struct ava_sched_ent *set, unsigned int n, const 
 }
 
 /* Is another entity asking for the token, fresh, and further behind than e? */
-static int behind_asking(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
-			 uint64_t now)
+static int behind_asking(const struct ava_sched_ent *set, unsigned int n,
+			 const struct ava_sched_ent *e, uint64_t now)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		const struct ava_sched_ent *o = &set[i];
 
-		if (o != e && o->in_use && (o->flags & AVA_SCHED_F_WAITING) && o->vtime < e->vtime &&
-		    o->seen_at + AVA_SCHED_HANDOFF_NS > now && !cap_held(o, now))
+		if (o != e && o->in_use && (o->flags & AVA_SCHED_F_WAITING) &&
+		    o->vtime < e->vtime && o->seen_at + AVA_SCHED_HANDOFF_NS > now &&
+		    !cap_held(o, now))
 			return 1;
 	}
 	return 0;
@@ -167,28 +169,29 @@ static uint64_t hold(struct ava_sched_ent *e, uint64_t ns)
 	return ns;
 }
 
-static const struct ava_sched_ent *holder(const struct ava_sched_ent *set, unsigned int n)
+/* The index of the token's holder in set, n when none. */
+static unsigned int holder(const struct ava_sched_ent *set, unsigned int n)
 {
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		if (set[i].in_use && (set[i].flags & AVA_SCHED_F_TOKEN))
-			return &set[i];
-	return 0;
+			break;
+	return i;
 }
 
 uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
 {
 	const uint64_t slack = AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
 	uint64_t min = min_other(set, n, e, now), lead;
-	const struct ava_sched_ent *h = holder(set, n);
+	unsigned int h = holder(set, n);
 
 	/* back from idle: level with the others, no credit kept */
 	if (!ava_sched_active(e, now) && min != NO_VTIME && e->vtime < min)
 		e->vtime = min;
 	if (now > e->seen_at)
 		e->seen_at = now;
-	if (h && h != e && holder_blocks(set, n, h, now))
+	if (h < n && &set[h] != e && holder_blocks(set, n, &set[h], now))
 		return hold(e, AVA_SCHED_TOKEN_POLL_NS);
 	if (e->cap_pct) {
 		e->budget_ns = budget_at(e, now);
@@ -206,7 +209,7 @@ uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sc
 			lead = AVA_SCHED_POLL_NS;
 		return hold(e, lead < AVA_SCHED_TOKEN_POLL_NS ? AVA_SCHED_TOKEN_POLL_NS : lead);
 	}
-	if (h != e && behind_asking(set, n, e, now))
+	if ((h == n || &set[h] != e) && behind_asking(set, n, e, now))
 		return hold(e, AVA_SCHED_TOKEN_POLL_NS);
 	return go(set, n, e);
 }
