@@ -16,6 +16,7 @@
 #define MAX_RECORDS 64
 #define MAX_INFLIGHT 8
 #define INFLIGHT_POLL_NS 20000	/* while waiting for the oldest to finish */
+#define AFTER_CALL_POLL_NS 50000	/* avaw_time_poll(): at most this often */
 
 struct time_rec {
 	const struct avaw_time_src *src;
@@ -26,6 +27,7 @@ static const struct avaw_time_ops *t_ops;
 static void *t_ctx;
 static struct time_rec recs[MAX_RECORDS];
 static unsigned int nrecs;
+static uint64_t polled_at;
 
 void avaw_time_use(const struct avaw_time_ops *ops, void *ctx)
 {
@@ -98,6 +100,19 @@ void avaw_time_hold(struct avaw_call *c)
 		harvest();
 	} while ((w = t_ops->wait(t_ctx, avaw_time_now())) != 0);
 	t_ops->held(t_ctx, avaw_time_now() - t0);
+}
+
+void avaw_time_poll(void)
+{
+	uint64_t now;
+
+	if (!t_ops || !nrecs)
+		return;
+	now = avaw_time_now();
+	if (now - polled_at < AFTER_CALL_POLL_NS)
+		return;
+	polled_at = now;
+	harvest();
 }
 
 void avaw_time_track(const struct avaw_time_src *src, void *rec)

@@ -44,6 +44,12 @@ uint64_t avaw_time_now(void);
 
 /* For the generated code: before a @submit call (holds it as the policy says). */
 void avaw_time_hold(struct avaw_call *c);
+/*
+ * For the dispatch loop, after each call: reports what completed, so that
+ * a session that synchronized and went on with other work does not seem
+ * to keep work in flight (rate-limited; nothing without a policy).
+ */
+void avaw_time_poll(void);
 /* For the API runtimes: a submission to measure (dropped at once when full). */
 void avaw_time_track(const struct avaw_time_src *src, void *rec);
 /* The session ends: what completed is charged, the rest dropped. */
