@@ -57,12 +57,11 @@ void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
 		e->seen_at = now;
 }
 
-void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n, uint64_t now)
+/* Not activity: a holder that only reports (no asks, no charges) is quiet. */
+void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n)
 {
 	e->flags |= AVA_SCHED_F_REPORTS;
 	e->inflight = n;
-	if (now > e->seen_at)
-		e->seen_at = now;
 }
 
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now)

@@ -71,11 +71,11 @@ void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct);
 /* Device time ns of e's work, measured and reported at time now. */
 void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now);
 /*
- * At time now, n of e's submissions are on the device, unreported.  From
- * the first call on, each ava_sched_wait() that lets e go counts one more
- * until the next call.
+ * n of e's submissions are on the device, unreported.  From the first
+ * call on, each ava_sched_wait() that lets e go counts one more until the
+ * next call.
  */
-void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n, uint64_t now);
+void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n);
 /*
  * Before e's next submission, at time now, e one of the n entities of
  * set (slots not in use are skipped): 0 to go on, else how long (ns) to

@@ -224,7 +224,7 @@ static void pol_report(void *ctx, uint64_t ns, unsigned int inflight, uint64_t n
 	lock(t);
 	if (ns)
 		ava_sched_charge(my_ent, ns, now);
-	ava_sched_inflight(my_ent, inflight, now);
+	ava_sched_inflight(my_ent, inflight);
 	pthread_mutex_unlock(&t->lock);
 }
 

@@ -221,7 +221,7 @@ static void slice_ask(struct ssim *s, unsigned int i)
 	if (t->done_ns)
 		ava_sched_charge(&s->e[i], t->done_ns, s->now);
 	t->done_ns = 0;
-	ava_sched_inflight(&s->e[i], t->q, s->now);
+	ava_sched_inflight(&s->e[i], t->q);
 	for (;;) {
 		if (t->q == DEPTH) {
 			t->ask_at = s->now + FULL_POLL;
@@ -235,7 +235,7 @@ static void slice_ask(struct ssim *s, unsigned int i)
 		if (!t->q)
 			t->head_start = s->now;
 		t->left[t->q++] = s->k;
-		ava_sched_inflight(&s->e[i], t->q, s->now);
+		ava_sched_inflight(&s->e[i], t->q);
 	}
 }
 
@@ -346,6 +346,20 @@ static void sliced_quiet_holder(void)
 	CHECK(s.t[1].kernels == k1);	/* the token still held: its work is unreported */
 	slice_run(&s, 12 * MS);
 	CHECK(s.t[1].kernels > k1);
+
+	/* one that reported its work done (synchronized, then host work): 1 ms */
+	slice_setup(&s, 2, w, 1);
+	slice_run(&s, 1 * SEC);
+	while (!(s.e[0].flags & AVA_SCHED_F_TOKEN) || s.t[0].q < 2)
+		slice_run(&s, DT);
+	s.t[0].asks = 0;
+	while (s.t[0].q)
+		slice_run(&s, DT);
+	ava_sched_charge(&s.e[0], s.t[0].done_ns, s.now);	/* the poll after its call */
+	ava_sched_inflight(&s.e[0], 0);
+	k1 = s.t[1].kernels;
+	slice_run(&s, AVA_SCHED_HANDOFF_NS + 2 * MS);
+	CHECK(s.t[1].kernels > k1);
 }
 
 static void knobs(void)
@@ -375,6 +389,6 @@ int main(void)
 	RUN(knobs, "knob bounds and idleness");
 	RUN(sliced, "time-slicing device: work and time shares 1:1, 3:1, 1:1:1:1, 5:3:1:1, exclusive, >= 95 % busy");
 	RUN(sliced_alone, "time-slicing device: a lone entity keeps it without draining");
-	RUN(sliced_quiet_holder, "a quiet holder with work unreported blocks 50 ms at most");
+	RUN(sliced_quiet_holder, "a quiet holder blocks 50 ms at most with work unreported, 1 ms drained");
 	return unit_done();
 }
