@@ -13,6 +13,7 @@
  *                [--depth D] [--platform NAME] SESSIONS
  *
  * Prints "elapsed_s S", "win K NS_0 .. NS_{n-1}" (device ns per session in
+ * window K), "kwin K N_0 .. N_{n-1}" (kernels completed per session in
  * window K) and "kernels N_0 .. N_{n-1}".
  */
 #include <stdint.h>
@@ -37,6 +38,7 @@ struct opts {
 
 struct result {
 	uint64_t win_ns[MAX_WINDOWS];
+	uint64_t win_k[MAX_WINDOWS];
 	uint64_t kernels;
 };
 
@@ -60,8 +62,10 @@ static void retire(int slot, double t0, double window, struct result *r)
 	uint64_t ns = api_retire(slot);
 	int w = (int)((now_s() - t0) / window);
 
-	if (w < MAX_WINDOWS)
+	if (w < MAX_WINDOWS) {
 		r->win_ns[w] += ns;
+		r->win_k[w]++;
+	}
 	r->kernels++;
 }
 
@@ -138,6 +142,9 @@ static void print(const struct opts *o, const struct result *r)
 		printf("win %d", w);
 		for (i = 0; i < o->sessions; i++)
 			printf(" %llu", (unsigned long long)r[i].win_ns[w]);
+		printf("\nkwin %d", w);
+		for (i = 0; i < o->sessions; i++)
+			printf(" %llu", (unsigned long long)r[i].win_k[w]);
 		printf("\n");
 	}
 	printf("kernels");

@@ -3,7 +3,8 @@
  * Device-time fair share, the arithmetic (ava_sched.h).  Weighted fair
  * share by virtual time: the entity furthest behind always goes, so two
  * held entities never wait for each other; a cap is a token bucket of
- * device time that fills at cap% of real time.
+ * device time that fills at cap% of real time; under competition one
+ * entity at a time holds the device token.
  */
 #include "ava_sched.h"
 
@@ -32,6 +33,8 @@ void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct)
 void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, uint64_t now)
 {
 	e->in_use = 1;
+	e->flags = 0;
+	e->inflight = 0;
 	e->pad = 0;
 	e->vtime = 0;
 	e->device_ns = 0;
@@ -52,6 +55,13 @@ void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
 		e->budget_ns -= (int64_t)ns;
 	if (now > e->seen_at)
 		e->seen_at = now;
+}
+
+/* Not activity: a holder that only reports (no asks, no charges) is quiet. */
+void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n)
+{
+	e->flags |= AVA_SCHED_F_REPORTS;
+	e->inflight = n;
 }
 
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now)
@@ -91,26 +101,114 @@ static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const
 	return min;
 }
 
+static int cap_held(const struct ava_sched_ent *e, uint64_t now)
+{
+	return e->cap_pct && budget_at(e, now) < 0;
+}
+
+/* Does e lead its competitors by more than the slack? */
+static int leads(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
+		 uint64_t now)
+{
+	uint64_t min = min_other(set, n, e, now);
+
+	return min != NO_VTIME && e->vtime > min + AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
+}
+
+/*
+ * Does the token's holder h keep e waiting?  Not when it is quiet (idle,
+ * or drained and silent for AVA_SCHED_HANDOFF_NS), nor when it has
+ * drained and leads or is held by its cap.
+ */
+static int holder_blocks(const struct ava_sched_ent *set, unsigned int n,
+			 const struct ava_sched_ent *h, uint64_t now)
+{
+	if (!ava_sched_active(h, now))
+		return 0;
+	if (h->inflight)
+		return 1;
+	if (h->seen_at + AVA_SCHED_HANDOFF_NS <= now)
+		return 0;
+	return !cap_held(h, now) && !leads(set, n, h, now);
+}
+
+/* Is another entity asking for the token, fresh, and further behind than e? */
+static int behind_asking(const struct ava_sched_ent *set, unsigned int n,
+			 const struct ava_sched_ent *e, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		const struct ava_sched_ent *o = &set[i];
+
+		if (o != e && o->in_use && (o->flags & AVA_SCHED_F_WAITING) &&
+		    o->vtime < e->vtime && o->seen_at + AVA_SCHED_HANDOFF_NS > now &&
+		    !cap_held(o, now))
+			return 1;
+	}
+	return 0;
+}
+
+/* e goes: it holds the token from now on, one more submission in flight. */
+static uint64_t go(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		set[i].flags &= ~AVA_SCHED_F_TOKEN;
+	e->flags = (e->flags & ~AVA_SCHED_F_WAITING) | AVA_SCHED_F_TOKEN;
+	if (e->flags & AVA_SCHED_F_REPORTS)
+		e->inflight++;
+	return 0;
+}
+
+static uint64_t hold(struct ava_sched_ent *e, uint64_t ns)
+{
+	e->flags |= AVA_SCHED_F_WAITING;
+	return ns;
+}
+
+/* The index of the token's holder in set, n when none. */
+static unsigned int holder(const struct ava_sched_ent *set, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (set[i].in_use && (set[i].flags & AVA_SCHED_F_TOKEN))
+			break;
+	return i;
+}
+
 uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
 {
 	const uint64_t slack = AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
 	uint64_t min = min_other(set, n, e, now), lead;
+	unsigned int h = holder(set, n);
 
 	/* back from idle: level with the others, no credit kept */
 	if (!ava_sched_active(e, now) && min != NO_VTIME && e->vtime < min)
 		e->vtime = min;
 	if (now > e->seen_at)
 		e->seen_at = now;
+	if (h < n && &set[h] != e && holder_blocks(set, n, &set[h], now))
+		return hold(e, AVA_SCHED_TOKEN_POLL_NS);
 	if (e->cap_pct) {
 		e->budget_ns = budget_at(e, now);
 		e->refill_at = now;
-		if (e->budget_ns < 0)
+		if (e->budget_ns < 0) {
+			e->flags &= ~AVA_SCHED_F_WAITING;
 			return (uint64_t)-e->budget_ns * 100 / e->cap_pct + 1;
+		}
 	}
-	if (min == NO_VTIME || e->vtime <= min + slack)
-		return 0;
-	lead = (e->vtime - min - slack) / AVA_SCHED_VSCALE;
-	if (lead > AVA_SCHED_POLL_NS)
-		return AVA_SCHED_POLL_NS;
-	return lead < 1000 ? 1000 : lead;
+	if (min == NO_VTIME)
+		return go(set, n, e);	/* alone: the device is e's */
+	if (e->vtime > min + slack) {
+		lead = (e->vtime - min - slack) / AVA_SCHED_VSCALE;
+		if (lead > AVA_SCHED_POLL_NS)
+			lead = AVA_SCHED_POLL_NS;
+		return hold(e, lead < AVA_SCHED_TOKEN_POLL_NS ? AVA_SCHED_TOKEN_POLL_NS : lead);
+	}
+	if ((h == n || &set[h] != e) && behind_asking(set, n, e, now))
+		return hold(e, AVA_SCHED_TOKEN_POLL_NS);
+	return go(set, n, e);
 }

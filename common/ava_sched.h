@@ -15,6 +15,17 @@
  * that has not asked for AVA_SCHED_IDLE_NS is idle: it is no competitor,
  * and when it comes back its virtual time catches up with the others' (an
  * idle entity banks no credit: work-conserving).
+ *
+ * Device token: while entities compete, one of them at a time (the
+ * holder) may have work on the device, so that device time is exclusive
+ * (time-sliced kernels of two processes would each count the span they
+ * shared).  The holder keeps it until it leads by the slack and its work
+ * in flight has drained and been reported; then it goes to the entity
+ * furthest behind among those asking.  A holder that has not asked for
+ * AVA_SCHED_HANDOFF_NS with nothing in flight, or for AVA_SCHED_IDLE_NS
+ * at all, keeps no one waiting.  Only callers that report their work in
+ * flight (ava_sched_inflight) are drained; for the others the token
+ * passes as soon as the holder leads.
  */
 #ifndef AVA_SCHED_H
 #define AVA_SCHED_H
@@ -31,11 +42,19 @@
 #define AVA_SCHED_SLACK_NS	10000000ull	/* lead allowed, device ns at weight 1 */
 #define AVA_SCHED_CAP_BURST_NS	250000000ull	/* a cap's budget fills up to cap% of this */
 #define AVA_SCHED_POLL_NS	200000ull	/* longest wait returned for a fair-share hold */
+#define AVA_SCHED_TOKEN_POLL_NS	50000ull	/* wait returned while the token is elsewhere */
+#define AVA_SCHED_HANDOFF_NS	1000000ull	/* a holder this quiet, drained, lets others go */
+
+#define AVA_SCHED_F_TOKEN	1u	/* holds the device token */
+#define AVA_SCHED_F_WAITING	2u	/* held at its last ask (a candidate for the token) */
+#define AVA_SCHED_F_REPORTS	4u	/* its caller reports work in flight */
 
 struct ava_sched_ent {
 	uint32_t weight;	/* 1..AVA_SCHED_WEIGHT_MAX */
 	uint32_t cap_pct;	/* 0: none, else 1..100 */
 	uint32_t in_use;	/* a slot of the caller's array that holds an entity */
+	uint32_t flags;		/* AVA_SCHED_F_* */
+	uint32_t inflight;	/* submissions gone and not yet reported */
 	uint32_t pad;
 	uint64_t vtime;		/* device ns * AVA_SCHED_VSCALE / weight, all told */
 	uint64_t device_ns;	/* device time reported, all told */
@@ -52,9 +71,16 @@ void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct);
 /* Device time ns of e's work, measured and reported at time now. */
 void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now);
 /*
+ * n of e's submissions are on the device, unreported.  From the first
+ * call on, each ava_sched_wait() that lets e go counts one more until the
+ * next call.
+ */
+void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n);
+/*
  * Before e's next submission, at time now, e one of the n entities of
  * set (slots not in use are skipped): 0 to go on, else how long (ns) to
- * hold it before asking again.
+ * hold it before asking again.  Under competition it goes only holding
+ * the device token (it takes it when it may).
  */
 uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now);
 /* Is e active (asked or reported within AVA_SCHED_IDLE_NS of now)? */

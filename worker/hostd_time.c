@@ -217,12 +217,14 @@ static uint64_t pol_wait(void *ctx, uint64_t now)
 	return w;
 }
 
-static void pol_charge(void *ctx, uint64_t ns, uint64_t now)
+static void pol_report(void *ctx, uint64_t ns, unsigned int inflight, uint64_t now)
 {
 	struct avaw_tpol *t = ctx;
 
 	lock(t);
-	ava_sched_charge(my_ent, ns, now);
+	if (ns)
+		ava_sched_charge(my_ent, ns, now);
+	ava_sched_inflight(my_ent, inflight);
 	pthread_mutex_unlock(&t->lock);
 }
 
@@ -235,7 +237,7 @@ static void pol_held(void *ctx, uint64_t ns)
 	pthread_mutex_unlock(&t->lock);
 }
 
-static const struct avaw_time_ops pol_ops = { pol_wait, pol_charge, pol_held };
+static const struct avaw_time_ops pol_ops = { pol_wait, pol_report, pol_held };
 
 void avaw_tpol_enter(struct avaw_tpol *t, int slot)
 {

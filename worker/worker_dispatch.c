@@ -14,6 +14,7 @@
 
 #include "worker_call.h"
 #include "worker_staging.h"
+#include "worker_time.h"
 
 const struct avaw_api *avaw_apis[AVA_API_COUNT];
 
@@ -166,6 +167,7 @@ int avaw_serve(struct avaw_session *s)
 		while ((len = s->t->next(s, &tag)) >= 0) {
 			rlen = avaw_process(s, s->msg, (uint32_t)len, s->reply, &exec_ns, &async);
 			s->t->reply(s, tag, rlen, exec_ns, async);
+			avaw_time_poll();
 		}
 	}
 	avaw_session_end(s);

@@ -5,7 +5,9 @@
  * are polled all (queues and streams complete out of order), never waited
  * for, except that under a policy a session keeps at most MAX_INFLIGHT
  * unmeasured submissions: the policy decides on reported time, and what
- * is in flight is not reported yet.
+ * is in flight is not reported yet.  Each poll also reports how many are
+ * in flight: under competition the policy hands the device to another
+ * session only once they have drained.
  */
 #include <time.h>
 
@@ -14,6 +16,7 @@
 #define MAX_RECORDS 64
 #define MAX_INFLIGHT 8
 #define INFLIGHT_POLL_NS 20000	/* while waiting for the oldest to finish */
+#define AFTER_CALL_POLL_NS 50000	/* avaw_time_poll(): at most this often */
 
 struct time_rec {
 	const struct avaw_time_src *src;
@@ -24,6 +27,7 @@ static const struct avaw_time_ops *t_ops;
 static void *t_ctx;
 static struct time_rec recs[MAX_RECORDS];
 static unsigned int nrecs;
+static uint64_t polled_at;
 
 void avaw_time_use(const struct avaw_time_ops *ops, void *ctx)
 {
@@ -44,7 +48,11 @@ uint64_t avaw_time_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Charges what completed and drops it; returns the records left. */
+/*
+ * Charges what completed and drops it; reports what is left in flight
+ * (the policy lets another session's work on the device only when this
+ * one's has drained) and returns it.
+ */
 static unsigned int harvest(void)
 {
 	uint64_t sum = 0, ns;
@@ -62,8 +70,8 @@ static unsigned int harvest(void)
 		recs[i].src->drop(recs[i].rec);
 	}
 	nrecs = kept;
-	if (sum && t_ops)
-		t_ops->charge(t_ctx, sum, avaw_time_now());
+	if (t_ops)
+		t_ops->report(t_ctx, sum, kept, avaw_time_now());
 	return kept;
 }
 
@@ -92,6 +100,19 @@ void avaw_time_hold(struct avaw_call *c)
 		harvest();
 	} while ((w = t_ops->wait(t_ctx, avaw_time_now())) != 0);
 	t_ops->held(t_ctx, avaw_time_now() - t0);
+}
+
+void avaw_time_poll(void)
+{
+	uint64_t now;
+
+	if (!t_ops || !nrecs)
+		return;
+	now = avaw_time_now();
+	if (now - polled_at < AFTER_CALL_POLL_NS)
+		return;
+	polled_at = now;
+	harvest();
 }
 
 void avaw_time_track(const struct avaw_time_src *src, void *rec)

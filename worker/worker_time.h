@@ -6,8 +6,9 @@
  * runtime records how to measure what it submitted (OpenCL: the command's
  * profiling event, time_opencl.c; CUDA: a pair of events around the launch,
  * time_cuda.c).  Completed records are polled without waiting, before the
- * next submission, and their device time goes to the session's tenant
- * policy, which says how long to hold the submission.  With no policy
+ * next submission, and their device time and the number still in flight
+ * go to the session's tenant policy, which says how long to hold the
+ * submission.  With no policy
  * installed nothing is measured or held.
  */
 #ifndef AVA_WORKER_TIME_H
@@ -21,8 +22,9 @@ struct avaw_call;
 struct avaw_time_ops {
 	/* 0 to submit now, else how long (ns) to hold before asking again */
 	uint64_t (*wait)(void *ctx, uint64_t now);
-	/* device time (ns) of the session's work, measured at now */
-	void (*charge)(void *ctx, uint64_t ns, uint64_t now);
+	/* device time (ns) of the session's work that completed, and how many
+	 * of its submissions are still in flight, at now */
+	void (*report)(void *ctx, uint64_t ns, unsigned int inflight, uint64_t now);
 	/* the session was held for ns */
 	void (*held)(void *ctx, uint64_t ns);
 };
@@ -42,6 +44,12 @@ uint64_t avaw_time_now(void);
 
 /* For the generated code: before a @submit call (holds it as the policy says). */
 void avaw_time_hold(struct avaw_call *c);
+/*
+ * For the dispatch loop, after each call: reports what completed, so that
+ * a session that synchronized and went on with other work does not seem
+ * to keep work in flight (rate-limited; nothing without a policy).
+ */
+void avaw_time_poll(void);
 /* For the API runtimes: a submission to measure (dropped at once when full). */
 void avaw_time_track(const struct avaw_time_src *src, void *rec);
 /* The session ends: what completed is charged, the rest dropped. */

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * common/ava_sched.c against a simulated device that runs one kernel at a
- * time: entities that always have work take turns in a fixed order, each
- * going when ava_sched_wait() lets it, and the device time each got is
- * compared with its target share.
+ * common/ava_sched.c against two simulated devices.  The first runs one
+ * kernel at a time: entities that always have work take turns in a fixed
+ * order, each going when ava_sched_wait() lets it, and the device time
+ * each got is compared with its target share.  The second time-slices, as
+ * a GPU does between processes: each entity keeps up to DEPTH kernels in
+ * flight, overlapping kernels share the device and each one's measured
+ * span stretches, and an entity reports its completed work and what it
+ * has in flight only when it asks again (as the worker does).
  */
 #include <stdint.h>
 
@@ -161,6 +165,203 @@ static void cap(void)
 	CHECK(s.e[1].device_ns > 7 * SEC);	/* the rest went to the other */
 }
 
+#define DEPTH 4
+#define DT 10000ull		/* the sliced device's tick */
+#define FULL_POLL 20000ull	/* an entity with DEPTH in flight asks again after this */
+
+struct sentity {
+	uint64_t left[DEPTH];	/* exclusive device ns left of each kernel in flight */
+	unsigned int q;		/* kernels in flight, left[0] runs */
+	uint64_t head_start;	/* when left[0] started (the span a CUDA event pair measures) */
+	uint64_t done_ns;	/* completed, not yet reported */
+	uint64_t ask_at, kernels;
+	int asks;		/* 0: quiet (its kernels still run) */
+};
+
+struct ssim {
+	struct ava_sched_ent e[4];
+	struct sentity t[4];
+	unsigned int n, first;
+	uint64_t now, k;
+	int policy;
+};
+
+/* The device's tick: every kernel at the head of its stream gets 1/m of it. */
+static void slice_tick(struct ssim *s)
+{
+	unsigned int i, m = 0;
+
+	for (i = 0; i < s->n; i++)
+		m += s->t[i].q != 0;
+	s->now += DT;
+	for (i = 0; m && i < s->n; i++) {
+		struct sentity *t = &s->t[i];
+
+		if (!t->q)
+			continue;
+		if (t->left[0] > DT / m) {
+			t->left[0] -= DT / m;
+			continue;
+		}
+		t->done_ns += s->now - t->head_start;
+		t->kernels++;
+		t->head_start = s->now;
+		t->q--;
+		for (unsigned int j = 0; j < t->q; j++)
+			t->left[j] = t->left[j + 1];
+	}
+}
+
+/* Entity i asks: reports, then submits while the policy lets it. */
+static void slice_ask(struct ssim *s, unsigned int i)
+{
+	struct sentity *t = &s->t[i];
+	uint64_t w;
+
+	if (t->done_ns)
+		ava_sched_charge(&s->e[i], t->done_ns, s->now);
+	t->done_ns = 0;
+	ava_sched_inflight(&s->e[i], t->q);
+	for (;;) {
+		if (t->q == DEPTH) {
+			t->ask_at = s->now + FULL_POLL;
+			return;
+		}
+		w = s->policy ? ava_sched_wait(s->e, s->n, &s->e[i], s->now) : 0;
+		if (w) {
+			t->ask_at = s->now + w;
+			return;
+		}
+		if (!t->q)
+			t->head_start = s->now;
+		t->left[t->q++] = s->k;
+		ava_sched_inflight(&s->e[i], t->q);
+	}
+}
+
+static void slice_run(struct ssim *s, uint64_t ns)
+{
+	uint64_t end = s->now + ns;
+	unsigned int i;
+
+	while (s->now < end) {
+		slice_tick(s);
+		for (i = 0; i < s->n; i++) {
+			unsigned int j = (s->first + i) % s->n;
+
+			if (s->t[j].asks && s->now >= s->t[j].ask_at)
+				slice_ask(s, j);
+		}
+		s->first++;
+	}
+}
+
+static void slice_setup(struct ssim *s, unsigned int n, const uint32_t *w, int policy)
+{
+	unsigned int i;
+
+	*s = (struct ssim){ .n = n, .now = 1 * SEC, .k = MS, .policy = policy };
+	for (i = 0; i < n; i++) {
+		ava_sched_init(&s->e[i], w[i], 0, s->now);
+		s->t[i].asks = 1;
+	}
+}
+
+/* Shares of device time and of kernels within tol of w's, and the device busy. */
+static void slice_check(const uint32_t *w, unsigned int n, uint64_t secs)
+{
+	uint64_t dev = 0, kern = 0, wsum = 0;
+	struct ssim s;
+	unsigned int i;
+
+	slice_setup(&s, n, w, 1);
+	slice_run(&s, secs * SEC);
+	for (i = 0; i < n; i++) {
+		dev += s.e[i].device_ns;
+		kern += s.t[i].kernels;
+		wsum += w[i];
+	}
+	for (i = 0; i < n; i++) {
+		double want = (double)w[i] / (double)wsum, got_d = (double)s.e[i].device_ns / (double)dev,
+		       got_k = (double)s.t[i].kernels / (double)kern;
+
+		if (got_d < want - 0.01 || got_d > want + 0.01 || got_k < want - 0.01 || got_k > want + 0.01)
+			printf("#   entity %u: device %.3f, kernels %.3f, want %.3f\n", i, got_d, got_k, want);
+		CHECK(got_d > want - 0.01 && got_d < want + 0.01);
+		CHECK(got_k > want - 0.01 && got_k < want + 0.01);
+	}
+	/* exclusive: no span counted twice; and the drains cost under 5 % */
+	printf("#   %u entities: device time / wall %.3f, kernels x k / wall %.3f\n", n,
+	       (double)dev / (double)(secs * SEC), (double)(kern * MS) / (double)(secs * SEC));
+	CHECK(dev <= secs * SEC + 10 * MS);
+	CHECK(kern * MS >= secs * SEC * 95 / 100);
+}
+
+/* A time-sliced device: shares of work follow the weights, not just of time. */
+static void sliced(void)
+{
+	static const uint32_t w31[] = { 3, 1 }, w11[] = { 1, 1 }, w1111[] = { 1, 1, 1, 1 }, w4[] = { 5, 3, 1, 1 };
+	struct ssim s;
+
+	slice_setup(&s, 2, w11, 0);	/* without a policy, overlapping spans count twice */
+	slice_run(&s, 2 * SEC);
+	CHECK(s.e[0].device_ns + s.e[1].device_ns > 3 * SEC);
+	CHECK(s.t[0].kernels + s.t[1].kernels <= 2 * SEC / MS + 2);
+	slice_check(w11, 2, 10);
+	slice_check(w31, 2, 10);
+	slice_check(w1111, 4, 10);
+	slice_check(w4, 4, 10);
+}
+
+/* A lone entity keeps the device, no drain: DEPTH kernels in flight throughout. */
+static void sliced_alone(void)
+{
+	static const uint32_t w[] = { 1, 1 };
+	struct ssim s;
+	uint64_t t0, k0;
+
+	slice_setup(&s, 2, w, 1);
+	s.t[1].asks = 0;
+	slice_run(&s, 100 * MS);
+	t0 = s.now;
+	k0 = s.t[0].kernels;
+	slice_run(&s, 2 * SEC);
+	CHECK(s.t[0].kernels - k0 >= (s.now - t0) / MS - 1);
+}
+
+/* A holder gone quiet with work unreported keeps the others waiting 50 ms at most. */
+static void sliced_quiet_holder(void)
+{
+	static const uint32_t w[] = { 1, 1 };
+	struct ssim s;
+	uint64_t k1;
+
+	slice_setup(&s, 2, w, 1);
+	slice_run(&s, 1 * SEC);
+	while (!(s.e[0].flags & AVA_SCHED_F_TOKEN) || s.t[0].q < 2)
+		slice_run(&s, DT);
+	s.t[0].asks = 0;
+	k1 = s.t[1].kernels;
+	slice_run(&s, AVA_SCHED_IDLE_NS - 10 * MS);
+	CHECK(s.t[1].kernels == k1);	/* the token still held: its work is unreported */
+	slice_run(&s, 12 * MS);
+	CHECK(s.t[1].kernels > k1);
+
+	/* one that reported its work done (synchronized, then host work): 1 ms */
+	slice_setup(&s, 2, w, 1);
+	slice_run(&s, 1 * SEC);
+	while (!(s.e[0].flags & AVA_SCHED_F_TOKEN) || s.t[0].q < 2)
+		slice_run(&s, DT);
+	s.t[0].asks = 0;
+	while (s.t[0].q)
+		slice_run(&s, DT);
+	ava_sched_charge(&s.e[0], s.t[0].done_ns, s.now);	/* the poll after its call */
+	ava_sched_inflight(&s.e[0], 0);
+	k1 = s.t[1].kernels;
+	slice_run(&s, AVA_SCHED_HANDOFF_NS + 2 * MS);
+	CHECK(s.t[1].kernels > k1);
+}
+
 static void knobs(void)
 {
 	struct ava_sched_ent e;
@@ -186,5 +387,8 @@ int main(void)
 	RUN(idle_no_credit, "back from idle: no credit");
 	RUN(cap, "a 25% cap alone and under competition");
 	RUN(knobs, "knob bounds and idleness");
+	RUN(sliced, "time-slicing device: work and time shares 1:1, 3:1, 1:1:1:1, 5:3:1:1, exclusive, >= 95 % busy");
+	RUN(sliced_alone, "time-slicing device: a lone entity keeps it without draining");
+	RUN(sliced_quiet_holder, "a quiet holder blocks 50 ms at most with work unreported, 1 ms drained");
 	return unit_done();
 }
