@@ -13,10 +13,10 @@
 /* Marks the shim, so the worker never loads it as NVIDIA's library. */
 AVA_EXPORT const char ava_cudnn_shim[] = "AvA cuDNN shim";
 
+/* A tensor descriptor's part; a handle's is the math libraries' (mathlib_guest.h). */
 struct cudnn_state {
 	struct ava_obj_part part;	/* first: the object's part */
-	_Atomic(cudaStream_t) stream;	/* a handle's */
-	atomic_int dtype;		/* a tensor descriptor's, plus one (0: unset) */
+	atomic_int dtype;		/* plus one (0: unset) */
 };
 
 /* The state of a live object of this API and type; made if create. */
@@ -31,13 +31,9 @@ static struct cudnn_state *state_of(const void *p, uint32_t type, int create)
 	return (struct cudnn_state *)ava_obj_part_get(o, sizeof(struct cudnn_state), ava_obj_part_free);
 }
 
-void ava_cudnn_set_stream(cudnnHandle_t handle, cudaStream_t stream)
-{
-	struct cudnn_state *s = state_of(handle, AVA_HT_CUDNN_cudnn, 1);
+#define HANDLE_OBJ(h) ava_mathlib_obj(h, AVA_API_CUDNN, AVA_HT_CUDNN_cudnn)
 
-	if (s)
-		atomic_store(&s->stream, stream);
-}
+AVA_MATHLIB_SET_STREAM(cudnnStatus_t, cudnnSetStream, cudnnHandle_t, HANDLE_OBJ(handle), CUDNN_STATUS_SUCCESS)
 
 void ava_cudnn_set_dtype(cudnnTensorDescriptor_t desc, cudnnDataType_t type)
 {
@@ -64,13 +60,11 @@ const void *ava_cudnn_scalar(union ava_cudnn_scalar *v, const void *p, cudnnTens
 
 AVA_EXPORT cudnnStatus_t cudnnGetStream(cudnnHandle_t handle, cudaStream_t *streamId)
 {
-	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUDNN_cudnn);
-	struct cudnn_state *s;
+	struct ava_obj *o = HANDLE_OBJ(handle);
 
-	if (!o || o->api != AVA_API_CUDNN || !streamId)
+	if (!o || !streamId)
 		return CUDNN_STATUS_BAD_PARAM;
-	s = (struct cudnn_state *)ava_obj_part(o);
-	*streamId = s ? atomic_load(&s->stream) : NULL;
+	*streamId = (cudaStream_t)ava_mathlib_stream(o);
 	return CUDNN_STATUS_SUCCESS;
 }
 

@@ -15,9 +15,8 @@
 
 #define AVA_EXPORT __attribute__((visibility("default")))
 
-/* @after hooks: what the guest keeps of a handle's stream and of a tensor
- * descriptor's data type (userlib/cudnn_guest.c). */
-void ava_cudnn_set_stream(cudnnHandle_t handle, cudaStream_t stream);
+/* @after hook: what the guest keeps of a tensor descriptor's data type
+ * (userlib/cudnn_guest.c). */
 void ava_cudnn_set_dtype(cudnnTensorDescriptor_t desc, cudnnDataType_t type);
 
 /* A scaling factor as it travels: 8 bytes, a double or a float after the

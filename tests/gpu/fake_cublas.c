@@ -112,6 +112,16 @@ cublasStatus_t cublasDestroy_v2(cublasHandle_t handle)
 	return CUBLAS_STATUS_SUCCESS;
 }
 
+/* last = how many set-stream calls it served (tests/gpu/guest_answers) */
+cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t stream)
+{
+	static int served;
+
+	(void)handle, (void)stream;
+	last = ++served;
+	return CUBLAS_STATUS_SUCCESS;
+}
+
 cublasStatus_t cublasGetVersion_v2(cublasHandle_t handle, int *version)
 {
 	(void)handle;
