@@ -2,7 +2,9 @@
 /*
  * The hand-written part of the libcudnn.so.9 shim: what the guest keeps of
  * handles (their stream) and tensor descriptors (their data type, which
- * sets the size of scaling factors), the versions and the status texts.
+ * sets the size of scaling factors), the guest's checks that decide whether
+ * a call goes without waiting (docs/cuda.md, what waits and what does not),
+ * the versions and the status texts.
  */
 #include "cudnn_guest_rt.h"
 
@@ -35,12 +37,50 @@ static struct cudnn_state *state_of(const void *p, uint32_t type, int create)
 
 AVA_MATHLIB_SET_STREAM(cudnnStatus_t, cudnnSetStream, cudnnHandle_t, HANDLE_OBJ(handle), CUDNN_STATUS_SUCCESS)
 
-void ava_cudnn_set_dtype(cudnnTensorDescriptor_t desc, cudnnDataType_t type)
+static cudnnStatus_t set_dtype(cudnnStatus_t st, cudnnTensorDescriptor_t desc, cudnnDataType_t type)
 {
-	struct cudnn_state *s = state_of(desc, AVA_HT_CUDNN_tensor, 1);
+	struct cudnn_state *s = st == CUDNN_STATUS_SUCCESS ? state_of(desc, AVA_HT_CUDNN_tensor, 1) : NULL;
 
 	if (s)
 		atomic_store(&s->dtype, (int)type + 1);
+	return st;
+}
+
+/* The set calls of tensor descriptors keep the data type. */
+AVA_EXPORT cudnnStatus_t cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,
+						    int nbDims, const int *dimA, const int *strideA)
+{
+	return set_dtype(avagen_cudnnSetTensorNdDescriptor(tensorDesc, dataType, nbDims, dimA, strideA), tensorDesc,
+			 dataType);
+}
+
+AVA_EXPORT cudnnStatus_t cudnnSetTensor4dDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnTensorFormat_t format,
+						    cudnnDataType_t dataType, int n, int c, int h, int w)
+{
+	return set_dtype(avagen_cudnnSetTensor4dDescriptor(tensorDesc, format, dataType, n, c, h, w), tensorDesc,
+			 dataType);
+}
+
+AVA_EXPORT cudnnStatus_t cudnnSetTensor4dDescriptorEx(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,
+						      int n, int c, int h, int w, int nStride, int cStride,
+						      int hStride, int wStride)
+{
+	return set_dtype(avagen_cudnnSetTensor4dDescriptorEx(tensorDesc, dataType, n, c, h, w, nStride, cStride,
+							     hStride, wStride),
+			 tensorDesc, dataType);
+}
+
+/* ------------------------------------------------------------ calls sent without waiting */
+int ava_cudnn_live(const void *obj, uint32_t type)
+{
+	struct ava_obj *o = ava_obj_check(obj, type);
+
+	return o && o->api == AVA_API_CUDNN;
+}
+
+int ava_cudnn_dims_ok(int n, const int *a, const int *b)
+{
+	return n > 0 && ava_cudnn_dims(n) == n && a && b;
 }
 
 const void *ava_cudnn_scalar(union ava_cudnn_scalar *v, const void *p, cudnnTensorDescriptor_t desc)
