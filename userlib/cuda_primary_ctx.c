@@ -6,11 +6,12 @@
  * Once the worker has said a device's primary context is active, it stays
  * active with the same flags until a call of this process changes it: the
  * primary contexts are the worker's, and the worker serves this session
- * only.  The calls that can change one (cuDevicePrimaryCtxRelease, SetFlags,
- * Reset, cuCtxDestroy here; cudaDeviceReset, cudaSetDeviceFlags and
- * cudaInitDevice in the libcudart.so.13 shim) call ava_cu_primary_changed
- * when they return, whatever they returned.  An inactive context is never
- * kept: cuDevicePrimaryCtxRetain and the runtime activate it.
+ * only.  The calls that can change one (cuDevicePrimaryCtxRelease, SetFlags
+ * and Reset here; cudaDeviceReset, cudaSetDeviceFlags and cudaInitDevice in
+ * the libcudart.so.13 shim) call ava_cu_primary_changed when they return,
+ * whatever they returned; the worker never destroys a primary context for
+ * cuCtxDestroy (worker/cuda_worker_objects.c).  An inactive context is
+ * never kept: cuDevicePrimaryCtxRetain and the runtime activate it.
  *
  * Each answer is kept with the generation it was asked in; a change makes
  * a new generation, so an answer that was in flight during a change is
