@@ -118,7 +118,7 @@ ifneq ($(HAVE_CUDA),)
 CUDNN_INCLUDE ?= $(if $(wildcard $(CUDA_HOME)/include/cudnn.h),,$(shell $(PYTHON) -c \
 	'import nvidia.cudnn as m; print(m.__path__[0] + "/include")' 2>/dev/null))
 CUDA_CFLAGS := $(if $(CUDNN_INCLUDE),-isystem $(CUDNN_INCLUDE)) -isystem $(CUDA_HOME)/include
-CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c userlib/cuda_capture.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
+CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c userlib/cuda_capture.c userlib/cuda_primary_ctx.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
 CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_rt_lazy.o cuda_runtime_more.o cuda_runtime_cache.o \
@@ -195,6 +195,9 @@ $(BUILD)/tests/gpu/libfake_cublas.so: tests/gpu/fake_cublas.c
 	$(CC) -std=c11 -g -O1 -fPIC -shared $(WARN) $(CUDA_CFLAGS) -o $@ $<
 $(BUILD)/tests/gpu/cublas_fake: tests/gpu/cublas_fake.c $(CUBLAS_LIB) $(BUILD)/tests/gpu/libfake_cublas.so
 	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcublas.so.13 $(LDSAN)
+$(BUILD)/tests/gpu/guest_answers: tests/gpu/guest_answers.c $(CUBLAS_LIB) $(BUILD)/tests/gpu/libfake_cublas.so
+	$(CC) -std=c11 -g -O1 $(WARN) $(CUDA_CFLAGS) -o $@ $< -L$(BUILD)/cuda -Wl,-rpath-link,$(BUILD)/cuda -l:libcublas.so.13 \
+		-l:libcuda.so.1 $(LDSAN)
 
 # api/cuda.exports and api/cudart.exports: every symbol NVIDIA's libraries
 # export (the shims export them all), refreshed from the toolkit
@@ -264,7 +267,7 @@ cuda: $(STUB_SHIMS)
 .PHONY: cuda
 cuda: $(CUDA_LIB) $(CUDART_LIB) $(MATHLIB_SOS) $(HOSTD) $(BUILD)/tests/gpu/hostile_cuda $(BUILD)/tests/gpu/hostile_cublas \
 	$(BUILD)/tests/gpu/cublas_fake $(BUILD)/tests/gpu/hostile_mathlibs $(BUILD)/tests/gpu/curand_host \
-	$(BUILD)/tests/gpu/hostile_solvers
+	$(BUILD)/tests/gpu/hostile_solvers $(BUILD)/tests/gpu/guest_answers
 all: cuda
 else
 .PHONY: cuda

@@ -18,25 +18,26 @@ void ava_cublas_set_pmode(cublasHandle_t handle, cublasPointerMode_t mode)
 	ava_mathlib_set_pmode(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas, mode == CUBLAS_POINTER_MODE_DEVICE);
 }
 
-void ava_cublas_set_stream(cublasHandle_t handle, cudaStream_t stream)
-{
-	struct ava_mathlib_state *s = ava_mathlib_state(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas, 1);
+#define HANDLE_OBJ(h) ava_mathlib_obj(h, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas)
 
-	if (s)
-		atomic_store(&s->stream, stream);
+AVA_MATHLIB_SET_STREAM(cublasStatus_t, cublasSetStream_v2, cublasHandle_t, HANDLE_OBJ(handle), CUBLAS_STATUS_SUCCESS)
+
+/* cublasSetStream resets the workspace to the default pool: after a
+ * cublasSetWorkspace, a set-stream call to the same stream is sent. */
+void ava_cublas_workspace_set(cublasHandle_t handle)
+{
+	ava_mathlib_stream_forget(HANDLE_OBJ(handle));
 }
 
 AVA_EXPORT cublasStatus_t cublasGetStream_v2(cublasHandle_t handle, cudaStream_t *streamId)
 {
-	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUBLAS_cublas);
-	struct ava_mathlib_state *s;
+	struct ava_obj *o = HANDLE_OBJ(handle);
 
-	if (!o || o->api != AVA_API_CUBLAS)
+	if (!o)
 		return CUBLAS_STATUS_NOT_INITIALIZED;
 	if (!streamId)
 		return CUBLAS_STATUS_INVALID_VALUE;
-	s = ava_mathlib_state(handle, AVA_API_CUBLAS, AVA_HT_CUBLAS_cublas, 0);
-	*streamId = s ? (cudaStream_t)atomic_load(&s->stream) : NULL;
+	*streamId = (cudaStream_t)ava_mathlib_stream(o);
 	return CUBLAS_STATUS_SUCCESS;
 }
 

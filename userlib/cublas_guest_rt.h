@@ -23,6 +23,7 @@
 int ava_cublas_pmode(cublasHandle_t handle);
 /* @after hooks: what the guest keeps of a handle's settings */
 void ava_cublas_set_pmode(cublasHandle_t handle, cublasPointerMode_t mode);
-void ava_cublas_set_stream(cublasHandle_t handle, cudaStream_t stream);
+/* @after of cublasSetWorkspace: the next set-stream call is sent (cublas_guest.c). */
+void ava_cublas_workspace_set(cublasHandle_t handle);
 
 #endif

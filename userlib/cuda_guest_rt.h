@@ -198,6 +198,10 @@ void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kerne
 /* codec @hostfn: a host function registered by __cudaRegisterFunction */
 void ava_cudart_hostfn_put(struct ava_call *c, const void *func);
 
+/* A call that can deactivate a primary context or change its flags has
+ * returned: what cuDevicePrimaryCtxGetState knew is forgotten (cuda_primary_ctx.c). */
+void ava_cu_primary_changed(void);
+
 /* ------------------------------------------------------------ error texts */
 /* A cached name (which = 0) or description (which = 1) of an API's error code. */
 const char *ava_cu_text(uint32_t api, int err, int which, int (*fetch)(int err, int which, char *buf));

@@ -9,6 +9,9 @@
  * changed by cudaSetDevice only.  A driver API call that makes another
  * device's context current (cuCtxSetCurrent) is not seen here: programs
  * that mix both on several GPUs should not rely on cudaGetDevice.
+ *
+ * The runtime calls that can change a primary context tell the driver
+ * shim, which answers cuDevicePrimaryCtxGetState (cuda_primary_ctx.c).
  */
 #include "cuda_runtime_more.h"
 
@@ -42,6 +45,33 @@ AVA_EXPORT cudaError_t cudaSetDevice(int device)
 	r = avagen_cudaSetDevice(device);
 	if (r == cudaSuccess)
 		current = device;
+	return r;
+}
+
+/* ------------------------------------------------------------------ primary contexts */
+/* Calls that can deactivate the primary context or change its flags: the
+ * libcuda.so.1 shim forgets what it knew of it (cuda_primary_ctx.c). */
+AVA_EXPORT cudaError_t cudaDeviceReset(void)
+{
+	cudaError_t r = avagen_cudaDeviceReset();
+
+	ava_cu_primary_changed();
+	return r;
+}
+
+AVA_EXPORT cudaError_t cudaSetDeviceFlags(unsigned int flags)
+{
+	cudaError_t r = avagen_cudaSetDeviceFlags(flags);
+
+	ava_cu_primary_changed();
+	return r;
+}
+
+AVA_EXPORT cudaError_t cudaInitDevice(int device, unsigned int deviceFlags, unsigned int flags)
+{
+	cudaError_t r = avagen_cudaInitDevice(device, deviceFlags, flags);
+
+	ava_cu_primary_changed();
 	return r;
 }
 

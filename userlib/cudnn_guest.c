@@ -2,7 +2,9 @@
 /*
  * The hand-written part of the libcudnn.so.9 shim: what the guest keeps of
  * handles (their stream) and tensor descriptors (their data type, which
- * sets the size of scaling factors), the versions and the status texts.
+ * sets the size of scaling factors), the guest's checks that decide whether
+ * a call goes without waiting (docs/cuda.md, what waits and what does not),
+ * the versions and the status texts.
  */
 #include "cudnn_guest_rt.h"
 
@@ -13,10 +15,10 @@
 /* Marks the shim, so the worker never loads it as NVIDIA's library. */
 AVA_EXPORT const char ava_cudnn_shim[] = "AvA cuDNN shim";
 
+/* A tensor descriptor's part; a handle's is the math libraries' (mathlib_guest.h). */
 struct cudnn_state {
 	struct ava_obj_part part;	/* first: the object's part */
-	_Atomic(cudaStream_t) stream;	/* a handle's */
-	atomic_int dtype;		/* a tensor descriptor's, plus one (0: unset) */
+	atomic_int dtype;		/* plus one (0: unset) */
 };
 
 /* The state of a live object of this API and type; made if create. */
@@ -31,20 +33,54 @@ static struct cudnn_state *state_of(const void *p, uint32_t type, int create)
 	return (struct cudnn_state *)ava_obj_part_get(o, sizeof(struct cudnn_state), ava_obj_part_free);
 }
 
-void ava_cudnn_set_stream(cudnnHandle_t handle, cudaStream_t stream)
-{
-	struct cudnn_state *s = state_of(handle, AVA_HT_CUDNN_cudnn, 1);
+#define HANDLE_OBJ(h) ava_mathlib_obj(h, AVA_API_CUDNN, AVA_HT_CUDNN_cudnn)
 
-	if (s)
-		atomic_store(&s->stream, stream);
-}
+AVA_MATHLIB_SET_STREAM(cudnnStatus_t, cudnnSetStream, cudnnHandle_t, HANDLE_OBJ(handle), CUDNN_STATUS_SUCCESS)
 
-void ava_cudnn_set_dtype(cudnnTensorDescriptor_t desc, cudnnDataType_t type)
+static cudnnStatus_t set_dtype(cudnnStatus_t st, cudnnTensorDescriptor_t desc, cudnnDataType_t type)
 {
-	struct cudnn_state *s = state_of(desc, AVA_HT_CUDNN_tensor, 1);
+	struct cudnn_state *s = st == CUDNN_STATUS_SUCCESS ? state_of(desc, AVA_HT_CUDNN_tensor, 1) : NULL;
 
 	if (s)
 		atomic_store(&s->dtype, (int)type + 1);
+	return st;
+}
+
+/* The set calls of tensor descriptors keep the data type. */
+AVA_EXPORT cudnnStatus_t cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,
+						    int nbDims, const int *dimA, const int *strideA)
+{
+	return set_dtype(avagen_cudnnSetTensorNdDescriptor(tensorDesc, dataType, nbDims, dimA, strideA), tensorDesc,
+			 dataType);
+}
+
+AVA_EXPORT cudnnStatus_t cudnnSetTensor4dDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnTensorFormat_t format,
+						    cudnnDataType_t dataType, int n, int c, int h, int w)
+{
+	return set_dtype(avagen_cudnnSetTensor4dDescriptor(tensorDesc, format, dataType, n, c, h, w), tensorDesc,
+			 dataType);
+}
+
+AVA_EXPORT cudnnStatus_t cudnnSetTensor4dDescriptorEx(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,
+						      int n, int c, int h, int w, int nStride, int cStride,
+						      int hStride, int wStride)
+{
+	return set_dtype(avagen_cudnnSetTensor4dDescriptorEx(tensorDesc, dataType, n, c, h, w, nStride, cStride,
+							     hStride, wStride),
+			 tensorDesc, dataType);
+}
+
+/* ------------------------------------------------------------ calls sent without waiting */
+int ava_cudnn_live(const void *obj, uint32_t type)
+{
+	struct ava_obj *o = ava_obj_check(obj, type);
+
+	return o && o->api == AVA_API_CUDNN;
+}
+
+int ava_cudnn_dims_ok(int n, const int *a, const int *b)
+{
+	return n > 0 && ava_cudnn_dims(n) == n && a && b;
 }
 
 const void *ava_cudnn_scalar(union ava_cudnn_scalar *v, const void *p, cudnnTensorDescriptor_t desc)
@@ -64,13 +100,11 @@ const void *ava_cudnn_scalar(union ava_cudnn_scalar *v, const void *p, cudnnTens
 
 AVA_EXPORT cudnnStatus_t cudnnGetStream(cudnnHandle_t handle, cudaStream_t *streamId)
 {
-	struct ava_obj *o = ava_obj_check(handle, AVA_HT_CUDNN_cudnn);
-	struct cudnn_state *s;
+	struct ava_obj *o = HANDLE_OBJ(handle);
 
-	if (!o || o->api != AVA_API_CUDNN || !streamId)
+	if (!o || !streamId)
 		return CUDNN_STATUS_BAD_PARAM;
-	s = (struct cudnn_state *)ava_obj_part(o);
-	*streamId = s ? atomic_load(&s->stream) : NULL;
+	*streamId = (cudaStream_t)ava_mathlib_stream(o);
 	return CUDNN_STATUS_SUCCESS;
 }
 

@@ -4,11 +4,13 @@
  * elements of descriptor and handle attributes are the program's pointers
  * to guest objects, which travel as their ids (an unknown one as an id no
  * table holds, which the worker refuses).  Every other type travels as it
- * is, its element size from common/cudnn_types.h.
+ * is, its element size from common/cudnn_types.h.  The call goes without
+ * waiting when the guest finds nothing wrong (ava_cudnn_set_async).
  */
 #include "cudnn_guest_rt.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* The handle type whose ids elements of this attribute type travel as; 0
  * when the elements are plain values. */
@@ -31,6 +33,23 @@ static uint64_t *ids_of(const void *elems, int64_t count, uint32_t ht)
 	for (i = 0; ids && i < count; i++)
 		ids[i] = objs[i] ? ava_obj_id(objs[i], ht) : AVA_ID_INVALID;
 	return ids;
+}
+
+int ava_cudnn_set_async(cudnnBackendDescriptor_t desc, cudnnBackendAttributeType_t type, int64_t count,
+			const void *elems)
+{
+	uint64_t id;
+	int64_t i;
+
+	if (!ava_cudnn_live(desc, AVA_HT_CUDNN_backend) || !ava_cudnn_attr_size(type) || count < 0 ||
+	    count > AVA_CUDNN_MAX_ELEMENTS || !elems)
+		return 0;
+	for (i = 0; object_type(type) && i < count; i++) {	/* ids by now (ids_of) */
+		memcpy(&id, (const char *)elems + i * sizeof(id), sizeof(id));
+		if (id == AVA_ID_INVALID)
+			return 0;
+	}
+	return 1;
 }
 
 AVA_EXPORT cudnnStatus_t cudnnBackendSetAttribute(cudnnBackendDescriptor_t descriptor,

@@ -15,10 +15,18 @@
 
 #define AVA_EXPORT __attribute__((visibility("default")))
 
-/* @after hooks: what the guest keeps of a handle's stream and of a tensor
- * descriptor's data type (userlib/cudnn_guest.c). */
-void ava_cudnn_set_stream(cudnnHandle_t handle, cudaStream_t stream);
-void ava_cudnn_set_dtype(cudnnTensorDescriptor_t desc, cudnnDataType_t type);
+/* @async conditions: the checks the guest can make itself.  A call that
+ * fails one waits, so its error comes back at once; one that passes is sent
+ * without waiting, and an error the worker finds comes back at the next
+ * @sync_point call (docs/cuda.md, what waits and what does not). */
+/* obj is a live cuDNN object of type (cudnn_guest.c). */
+int ava_cudnn_live(const void *obj, uint32_t type);
+/* n dimensions, a rank cuDNN takes, in two arrays present (cudnn_guest.c). */
+int ava_cudnn_dims_ok(int n, const int *a, const int *b);
+/* cudnnBackendSetAttribute: a live descriptor, a known type, a count in
+ * range and elements that are values or live objects' ids (cudnn_guest_attrs.c). */
+int ava_cudnn_set_async(cudnnBackendDescriptor_t desc, cudnnBackendAttributeType_t type, int64_t count,
+			const void *elems);
 
 /* A scaling factor as it travels: 8 bytes, a double or a float after the
  * data type the guest saw for desc (userlib/cudnn_guest_scalars.c). */
@@ -30,6 +38,13 @@ union ava_cudnn_scalar {
 const void *ava_cudnn_scalar(union ava_cudnn_scalar *s, const void *p, cudnnTensorDescriptor_t desc);
 
 /* The generated stubs the hand-written entry points call (@wrap, @internal) */
+cudnnStatus_t avagen_cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,
+						int nbDims, const int *dimA, const int *strideA);
+cudnnStatus_t avagen_cudnnSetTensor4dDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnTensorFormat_t format,
+						cudnnDataType_t dataType, int n, int c, int h, int w);
+cudnnStatus_t avagen_cudnnSetTensor4dDescriptorEx(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,
+						  int n, int c, int h, int w, int nStride, int cStride,
+						  int hStride, int wStride);
 cudnnStatus_t avagen_avaCudnnVersions(size_t *versions);
 cudnnStatus_t avagen_avaCudnnLastError(char *message, size_t max_size);
 cudnnStatus_t avagen_cudnnBackendSetAttribute(cudnnBackendDescriptor_t descriptor,

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The hand-written part of the libcufft.so.12 shim: plan numbers.  cuFFT's
+ * The hand-written part of the libcufft.so.12 shim: plan numbers and the
+ * set-stream call (answered in the guest when it repeats the plan's stream,
+ * mathlib_guest.h).  cuFFT's
  * plans are ints, so the shim hands out its own numbers and keeps which
  * plan object each one is; cufftDestroy forgets the number and releases
  * the object (the worker then destroys NVIDIA's plan).
@@ -39,6 +41,9 @@ static struct ava_obj *plan_obj(cufftHandle plan)
 	pthread_mutex_unlock(&plans_lock);
 	return o;
 }
+
+/* A plan's stream (mathlib_guest.h) lives with its object. */
+AVA_MATHLIB_SET_STREAM(cufftResult, cufftSetStream, cufftHandle, plan_obj(handle), CUFFT_SUCCESS)
 
 uint64_t ava_cufft_plan_id(cufftHandle plan, uint32_t type)
 {

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The hand-written part of the libcusparse.so.12 shim: the handle's pointer
- * mode (which decides how alpha, beta and some results travel), the ids of
- * the read-only descriptor types, and the status texts.
+ * mode (which decides how alpha, beta and some results travel), its stream
+ * (mathlib_guest.h), the ids of the read-only descriptor types, and the
+ * status texts.
  */
 #include "cusparse_guest_rt.h"
 
 AVA_MATHLIB_SHIM(cusparse, "AvA cuSPARSE shim");
+
+AVA_MATHLIB_SET_STREAM(cusparseStatus_t, cusparseSetStream, cusparseHandle_t,
+		       ava_mathlib_obj(handle, AVA_API_CUSPARSE, AVA_HT_CUSPARSE_sparse), CUSPARSE_STATUS_SUCCESS)
 
 int ava_cusparse_pmode(cusparseHandle_t handle)
 {

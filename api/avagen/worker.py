@@ -38,7 +38,8 @@ class WorkerFn:
         if any(s.startswith('e = ') for s in check):
             head.append('int64_t e;')
         body = head + decode + self.bad_if('avaw_bad(c)') + check + self.res.before_call() + self.call() + self.post() + ['goto reply;']
-        tail = ['avaw_put_u64(c, (uint64_t)(int64_t)ret);'] + self.reply() + self.free(self.ok) + ['return;']
+        tail = self.defer() + ['avaw_put_u64(c, (uint64_t)(int64_t)ret);'] + self.reply() + self.free(self.ok) + \
+            ['return;']
         bad = ['avaw_set_bad(c);'] + self.free('0')
         return '\n'.join(['static void w_%s(struct avaw_call *c)' % self.f.name, '{'] + indent(body) +
                          ['reply:'] + indent(tail) + ['bad:'] + indent(bad) + ['}', ''])
@@ -102,11 +103,17 @@ class WorkerFn:
             out += ['if (%s && mptr)' % ok,
                     '\tret = avaw_%s_map_done(c, %s, %s, mptr, (uint64_t)(%s), map_s, %s, &o_map, &map_id, &map_len);'
                     % (ctx.api, queue, mobj, msize, mflags)]
-        if f.has('async') and (ctx.defer_async or f.has('defer_errors')):
-            out += ['if (!%s && avaw_is_async(c))' % ok, '\tavaw_defer(c, (int64_t)ret);']
         if f.has('sync_point'):
             out += ['if (%s)' % ok, '\tret = (%s)avaw_take_deferred(c, (int64_t)ret);' % ctx.status]
         return out
+
+    def defer(self):
+        """The error of a call sent without waiting, refused by a check or by
+        the vendor, goes to the next @sync_point (no one reads its reply)."""
+        f, ctx = self.f, self.ctx
+        if not (f.has('async') and (ctx.defer_async or f.has('defer_errors'))):
+            return []
+        return ['if (!%s && avaw_is_async(c))' % self.ok, '\tavaw_defer(c, (int64_t)ret);']
 
     def reply(self):
         out = self.each('w_reply')

@@ -6,7 +6,9 @@
  * addresses outside variant packs or not the session's, handles asked
  * back, plans and variant packs swapped, descriptors used after their
  * destruction: each must be refused with cuDNN's error or a transport
- * status, and the worker must keep serving.  Also the shim itself: the
+ * status, and the worker must keep serving.  A call sent without waiting
+ * (docs/cuda.md, what waits and what does not) answers success, and the
+ * worker's refusal comes back at the next waited call.  Also the shim itself: the
  * worker library's version, the guest's status names, an export the spec
  * does not serve.  Prints TAP.
  *
@@ -60,6 +62,20 @@ static int raw_set(uint64_t desc, int64_t name, int64_t type, int64_t count, con
 	return st;
 }
 
+/* The next waited call (cudnnGetProperty, which needs no GPU) reports the
+ * error of an earlier call sent without waiting, once. */
+static void reported_later(const char *what, long long want)
+{
+	char text[160];
+	int v = 0;
+	long long r = cudnnGetProperty(MAJOR_VERSION, &v);
+
+	snprintf(text, sizeof(text), "%s: refused at the next waited call", what);
+	result(r == want, text, r);
+	r = cudnnGetProperty(MAJOR_VERSION, &v);
+	result(r == CUDNN_STATUS_SUCCESS && v == CUDNN_MAJOR, "and only there", r);
+}
+
 static void alive(void)
 {
 	cudnnTensorDescriptor_t t = NULL;
@@ -68,6 +84,45 @@ static void alive(void)
 	result(r == CUDNN_STATUS_SUCCESS, "the worker still answers (cudnnCreateTensorDescriptor)", r);
 	if (t)
 		cudnnDestroyTensorDescriptor(t);
+}
+
+/* cudnnSetTensor4dDescriptor as a hand-made command sent without waiting. */
+static int raw_set4d_async(uint64_t desc)
+{
+	struct ava_call c;
+	int st, i;
+
+	if (ava_call_begin(&c, AVA_API_CUDNN, AVA_FN_CUDNN_cudnnSetTensor4dDescriptor, 1))
+		return -1;
+	ava_put_u64(&c, desc);
+	for (i = 0; i < 6; i++)
+		ava_put_u64(&c, i < 2 ? 0 : 1);
+	st = ava_call_exchange(&c);
+	ava_call_end(&c);
+	return st;
+}
+
+/* Calls sent without waiting: cuDNN's refusal and the worker's own come
+ * back later; what the guest can check itself still comes back at once. */
+static void without_waiting(void)
+{
+	cudnnTensorDescriptor_t t = NULL;
+	int dims[4] = { 1, -2, 3, 4 }, strides[4] = { 24, 12, 4, 1 };
+	long long r;
+
+	cudnnCreateTensorDescriptor(&t);
+	r = cudnnSetTensorNdDescriptor(t, CUDNN_DATA_FLOAT, 4, dims, strides);
+	result(r == CUDNN_STATUS_SUCCESS, "a negative dimension, sent without waiting", r);
+	reported_later("a negative dimension", CUDNN_STATUS_BAD_PARAM);
+	r = cudnnSetTensorNdDescriptor(t, CUDNN_DATA_FLOAT, 99, dims, strides);
+	result(r != CUDNN_STATUS_SUCCESS, "a rank past CUDNN_DIM_MAX waits and is refused at once", r);
+	r = cudnnSetTensorNdDescriptor((cudnnTensorDescriptor_t)&r, CUDNN_DATA_FLOAT, 4, dims, strides);
+	result(r == CUDNN_STATUS_BAD_PARAM, "a descriptor that is none waits and is refused at once", r);
+	r = raw_set4d_async(4242);
+	result(r == AVA_S_OK, "a forged descriptor id sent without waiting", r);
+	reported_later("a forged descriptor id", CUDNN_STATUS_BAD_PARAM);
+	cudnnDestroyTensorDescriptor(t);
+	alive();
 }
 
 static void shim(void)
@@ -166,15 +221,19 @@ static void addresses(cudnnBackendDescriptor_t tensor, cudnnBackendDescriptor_t 
 	long long r;
 
 	r = cudnnBackendSetAttribute(tensor, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, 1, ptrs);
-	result(r == CUDNN_STATUS_NOT_SUPPORTED, "an address attribute outside a variant pack", r);
+	result(r == CUDNN_STATUS_SUCCESS, "an address attribute outside a variant pack, sent without waiting", r);
+	reported_later("an address attribute outside a variant pack", CUDNN_STATUS_NOT_SUPPORTED);
 	r = cudnnBackendGetAttribute(tensor, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, 2, &cnt, got);
 	result(r == CUDNN_STATUS_NOT_SUPPORTED, "an address asked back outside a variant pack", r);
 	r = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, CUDNN_TYPE_INT64, 2, uids);
 	result(r == CUDNN_STATUS_SUCCESS, "a variant pack's unique ids are set", r);
 	r = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, 2, ptrs);
-	result(r == CUDNN_STATUS_BAD_PARAM, "host and foreign addresses as a variant pack's data", r);
+	result(r == CUDNN_STATUS_SUCCESS, "host and foreign addresses as a variant pack's data, sent without waiting",
+	       r);
+	reported_later("host and foreign addresses as a variant pack's data", CUDNN_STATUS_BAD_PARAM);
 	r = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, ptrs);
-	result(r == CUDNN_STATUS_BAD_PARAM, "a host address as a variant pack's workspace", r);
+	result(r == CUDNN_STATUS_SUCCESS, "a host address as a variant pack's workspace, sent without waiting", r);
+	reported_later("a host address as a variant pack's workspace", CUDNN_STATUS_BAD_PARAM);
 	alive();
 }
 
@@ -237,7 +296,8 @@ static void with_handle(cudnnHandle_t h, cudnnBackendDescriptor_t tensor, cudnnB
 	long long r;
 
 	r = cudnnBackendExecute(h, tensor, pack);
-	result(r == CUDNN_STATUS_BAD_PARAM, "a live handle with a tensor as the plan", r);
+	result(r == CUDNN_STATUS_SUCCESS, "a live handle with a tensor as the plan, sent without waiting", r);
+	reported_later("a live handle with a tensor as the plan", CUDNN_STATUS_BAD_PARAM);
 	r = cudnnSetStream(h, (cudaStream_t)(uintptr_t)0x1234);
 	result(r == CUDNN_STATUS_BAD_PARAM, "cudnnSetStream with no stream of the session", r);
 	cudnnBackendCreateDescriptor(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR, &graph);
@@ -252,7 +312,8 @@ static void with_handle(cudnnHandle_t h, cudnnBackendDescriptor_t tensor, cudnnB
 	cudnnSetConvolution2dDescriptor(conv, 0, 0, 1, 1, 1, 1, CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT);
 	r = cudnnConvolutionForward(h, &one, t, local, f, local, conv, CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM, NULL,
 				    0, &zero, t, local);
-	result(r == CUDNN_STATUS_BAD_PARAM, "a convolution on host addresses", r);
+	result(r == CUDNN_STATUS_SUCCESS, "a convolution on host addresses, sent without waiting", r);
+	reported_later("a convolution on host addresses", CUDNN_STATUS_BAD_PARAM);
 	cudnnDestroyConvolutionDescriptor(conv);
 	cudnnDestroyFilterDescriptor(f);
 	cudnnDestroyTensorDescriptor(t);
@@ -279,6 +340,7 @@ int main(void)
 	addresses(tensor, pack);
 	execute(tensor, pack);
 	lifetimes();
+	without_waiting();
 	r = cudnnCreate(&h);
 	if (r == CUDNN_STATUS_SUCCESS) {
 		with_handle(h, tensor, pack);

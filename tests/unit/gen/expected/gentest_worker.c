@@ -361,10 +361,10 @@ static void w_gtWrite(struct avaw_call *c)
 		avaw_handle_new(c, n_event, AVA_HT_GENTEST_event, l_event);
 	else if (l_event)
 		avaw_obj_release(c, AVA_HT_GENTEST_event, l_event);
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
-		avaw_defer(c, (int64_t)ret);
 	goto reply;
 reply:
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+		avaw_defer(c, (int64_t)ret);
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	return;
 bad:
@@ -385,10 +385,10 @@ static void w_gtEnqueue(struct avaw_call *c)
 	avaw_call_timer_start(c);
 	ret = gtEnqueue(q);
 	avaw_call_timer_stop(c);
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
-		avaw_defer(c, (int64_t)ret);
 	goto reply;
 reply:
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+		avaw_defer(c, (int64_t)ret);
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	return;
 bad:
@@ -706,10 +706,10 @@ static void w_gtUnmap(struct avaw_call *c)
 	avaw_call_timer_start(c);
 	ret = gtUnmap(q, mem, ptr);
 	avaw_call_timer_stop(c);
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
-		avaw_defer(c, (int64_t)ret);
 	goto reply;
 reply:
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+		avaw_defer(c, (int64_t)ret);
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	avaw_map_arg_free(c, &v_ptr, (ret == GT_SUCCESS));
 	return;
