@@ -628,6 +628,8 @@ int main(int argc, char **argv)
 			t_memcg();
 		else if (!strcmp(t, "memquota"))
 			t_memquota();
+		else if (!strcmp(t, "devtime"))
+			t_devtime();
 		else if (!strcmp(t, "dup_head"))
 			t_dup_head();
 		else if (!strcmp(t, "ref_4g"))

@@ -162,6 +162,7 @@ uint64_t stat_get(const char *name);
 uint64_t worker_stat(const char *name);
 int sysfs_set(const char *attr, unsigned long long v);
 void t_memquota(void);
+void t_devtime(void);
 int open_init(struct dev *d, uint16_t nq, uint16_t qs);
 void t_config(void);
 void t_features(void);
