@@ -161,6 +161,7 @@ int ping(struct dev *d, uint64_t call, uint32_t *status);
 uint64_t stat_get(const char *name);
 uint64_t worker_stat(const char *name);
 int sysfs_set(const char *attr, unsigned long long v);
+unsigned long long sysfs_get(const char *attr);
 void t_memquota(void);
 void t_devtime(void);
 int open_init(struct dev *d, uint16_t nq, uint16_t qs);

@@ -17,21 +17,6 @@
 
 #define MS 1000000ull
 
-static unsigned long long attr(const char *name)
-{
-	unsigned long long v = ~0ull;
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/ava/%s", uuid, name);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%llu", &v) != 1)
-		v = ~0ull;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static int report(int fd, uint64_t ns, uint32_t flags)
 {
 	struct ava_vhost_time t = { .device_ns = ns, .flags = flags };
@@ -92,16 +77,16 @@ void t_devtime(void)
 	memset(&a, 0, sizeof(a));
 	snprintf(a.instance, sizeof(a.instance), "%s", uuid);
 	tap(fd >= 0 && !ioctl(fd, AVA_VHOST_ATTACH, &a), "devtime: a worker attaches");
-	tap(attr("time_weight") == 1 && attr("time_cap_pct") == 0 && attr("device_time_ns") == 0,
+	tap(sysfs_get("time_weight") == 1 && sysfs_get("time_cap_pct") == 0 && sysfs_get("device_time_ns") == 0,
 	    "devtime: a new VM has weight 1, no cap, no device time");
 	tap(report(fd, AVA_VHOST_TIME_MAX_NS + 1, 0) == -EINVAL && report(fd, 1, 4) == -EINVAL &&
-	    attr("device_time_ns") == 0, "devtime: a report over 10 s or with unknown flags is refused");
-	tap(!report(fd, 50 * MS, 0) && attr("device_time_ns") == 50 * MS,
+	    sysfs_get("device_time_ns") == 0, "devtime: a report over 10 s or with unknown flags is refused");
+	tap(!report(fd, 50 * MS, 0) && sysfs_get("device_time_ns") == 50 * MS,
 	    "devtime: reported device time shows in device_time_ns");
 	tap(!report(fd, 0, AVA_VHOST_TIME_UNFLAGGED) && stat_get("submit_unflagged") == 1,
 	    "devtime: a refused unflagged submission is counted (submit_unflagged)");
 	tap(sysfs_set("time_weight", 0) && sysfs_set("time_cap_pct", 101) && !sysfs_set("time_weight", 3) &&
-	    attr("time_weight") == 3, "devtime: time_weight takes 1..10000, time_cap_pct 0..100");
+	    sysfs_get("time_weight") == 3, "devtime: time_weight takes 1..10000, time_cap_pct 0..100");
 	/* 10 %: the budget fills 1 ms per 10 ms; 50 ms owed is about 0.5 s */
 	sysfs_set("time_cap_pct", 10);
 	report(fd, 50 * MS, 0);
@@ -110,8 +95,8 @@ void t_devtime(void)
 	post_submit(&d, cmd, r);
 	took = take_within(fd, buf, sizeof(buf), &c, 5000);
 	tap(took > 0.2, "devtime: a submission of a VM over its 10 %% cap waits in the module (%.2f s)", took);
-	tap(took > 0 && answer(&d, fd, &c) && attr("time_throttled_ns") > 100 * MS,
-	    "devtime: the time it was held shows in time_throttled_ns (%llu ns)", attr("time_throttled_ns"));
+	tap(took > 0 && answer(&d, fd, &c) && sysfs_get("time_throttled_ns") > 100 * MS,
+	    "devtime: the time it was held shows in time_throttled_ns (%llu ns)", sysfs_get("time_throttled_ns"));
 	sysfs_set("time_cap_pct", 0);
 	sysfs_set("time_weight", 1);
 	post_submit(&d, cmd, r);
