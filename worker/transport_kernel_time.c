@@ -6,7 +6,9 @@
  * the measured device time of its session through its session file
  * (AVA_VHOST_TIME).  The check below makes the module's hold binding: a
  * @submit call that came without AVA_CMD_SUBMIT (a guest that cleared it
- * to pass the module) is refused, and the module counts it.
+ * to pass the module) is refused, and the module counts it.  On the local
+ * transport the worker holds submissions itself (worker_time.c), so the
+ * flag decides nothing there and is not required.
  */
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -58,9 +60,8 @@ void avaw_time_use_vhost(int vfd)
 
 int avaw_submit_unflagged(struct avaw_call *c)
 {
-	if (c->flags & AVA_CMD_SUBMIT)
+	if (report_fd < 0 || (c->flags & AVA_CMD_SUBMIT))
 		return 0;
-	if (report_fd >= 0)
-		report(0, AVA_VHOST_TIME_UNFLAGGED);
+	report(0, AVA_VHOST_TIME_UNFLAGGED);
 	return 1;
 }

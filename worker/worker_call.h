@@ -112,9 +112,9 @@ struct avaw_call {
 extern const struct avaw_api *avaw_apis[AVA_API_COUNT];
 
 /*
- * Before a @submit call: nonzero when it came without AVA_CMD_SUBMIT (the
- * host module holds only flagged submissions), and is refused
- * (transport_kernel_time.c).
+ * Before a @submit call: nonzero when it came through the kernel transport
+ * without AVA_CMD_SUBMIT (the host module holds only flagged submissions),
+ * and is refused (transport_kernel_time.c).
  */
 int avaw_submit_unflagged(struct avaw_call *c);
 
