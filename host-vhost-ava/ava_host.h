@@ -12,6 +12,7 @@
 #include <linux/wait.h>
 #include <linux/list.h>
 #include <linux/ktime.h>
+#include <linux/hrtimer.h>
 #include <linux/xarray.h>
 #include <linux/atomic.h>
 #include <linux/mdev.h>
@@ -20,6 +21,7 @@
 #include "../uapi/ava_wire.h"
 #include "../uapi/ava_virtio.h"
 #include "../uapi/ava_vhost.h"
+#include "../common/ava_sched.h"
 
 #define AVA_NAME		"ava"
 #define AVA_CFG_SIZE		256
@@ -77,6 +79,7 @@ struct ava_host_stats {
 	atomic64_t foreign_refused;	/* COMPLETE or fault outside one's own */
 	atomic64_t bad_session;	/* commands of no live session */
 	atomic64_t session_full;	/* commands past a session's share */
+	atomic64_t submit_unflagged;	/* submissions the workers refused */
 };
 
 struct ava_host_win {
@@ -149,6 +152,14 @@ struct ava_host_share {
 	struct list_head sessions;	/* struct ava_host_share_sess */
 };
 
+/* Device time of the instance (time.c); entities under time.c's lock. */
+#define AVA_HOST_TIME_SESSIONS	32
+struct ava_host_time {
+	unsigned int vm;		/* its slot among the VMs */
+	struct ava_sched_ent sess[AVA_HOST_TIME_SESSIONS];
+	u32 sess_id[AVA_HOST_TIME_SESSIONS];	/* guest session of each slot */
+};
+
 struct ava_host_inst {
 	struct vfio_device vdev;	/* must be first */
 	struct mdev_device *mdev;
@@ -196,6 +207,7 @@ struct ava_host_inst {
 	struct ava_host_bucket bytes_bucket;
 	u64 throttle_start;
 	struct ava_host_share share;
+	struct ava_host_time time;
 
 	/* worker side (queue.c, pin.c, chardev.c) */
 	struct mutex wlock;		/* worker binding and queues below */
@@ -281,6 +293,26 @@ long ava_host_share_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
 			  void __user *arg);
 void ava_host_share_drop(struct ava_host_inst *inst, struct ava_host_file *hf);
 
+/* time.c */
+extern struct device_attribute dev_attr_time_weight;
+extern struct device_attribute dev_attr_time_cap_pct;
+extern struct device_attribute dev_attr_device_time_ns;
+extern struct device_attribute dev_attr_time_throttled_ns;
+extern struct device_attribute dev_attr_session_time_weight;
+int ava_host_time_init(void);
+void ava_host_time_exit(void);
+void ava_host_time_inst_add(struct ava_host_inst *inst);
+void ava_host_time_inst_remove(struct ava_host_inst *inst);
+struct ava_host_file;
+void ava_host_time_file_init(struct ava_host_file *hf);
+void ava_host_time_file_stop(struct ava_host_file *hf);
+void ava_host_time_sess_open(struct ava_host_inst *inst, struct ava_host_file *hf);
+void ava_host_time_sess_end(struct ava_host_inst *inst, struct ava_host_file *hf);
+bool ava_host_time_hold(struct ava_host_inst *inst, struct ava_host_file *hf,
+			struct ava_host_req *req);
+long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
+			 void __user *arg);
+
 /* debugfs.c */
 void ava_host_debugfs_init(void);
 void ava_host_debugfs_exit(void);
@@ -307,6 +339,11 @@ struct ava_host_file {
 	bool close_told;		/* the dispatcher heard of it */
 	struct list_head pending;	/* its commands not yet taken */
 	u64 held;			/* bytes of its pending and inflight */
+	/* device time (time.c) */
+	int tslot;			/* its session slot, -1: none; wlock */
+	bool time_held;			/* a submission waits for the timer */
+	u64 hold_since;			/* when it started waiting (0: not); wlock */
+	struct hrtimer time_timer;	/* clears time_held, wakes wq */
 };
 
 /* Pages in each of the two windows of a /dev/vhost-ava file. */

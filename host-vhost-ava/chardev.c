@@ -90,16 +90,19 @@ static bool hf_live(struct ava_host_file *hf, struct ava_host_inst *inst)
 	return !hf->gone && (hf->is_session || inst->attached == hf);
 }
 
-/* Something for GET_CMD (lockless: a hint for poll and waits). */
+/*
+ * Something for GET_CMD (lockless: a hint for poll and waits).  While a
+ * held submission waits for its timer (time.c) there is nothing.
+ */
 static bool hf_has_work(struct ava_host_file *hf, struct ava_host_inst *inst)
 {
 	if (hf->is_session)
-		return !list_empty_careful(&hf->pending);
+		return !list_empty_careful(&hf->pending) && !READ_ONCE(hf->time_held);
 	if (reset_due(hf, inst))
 		return true;
 	if (hf->sessions && READ_ONCE(inst->close_events))
 		return true;
-	return !list_empty_careful(&inst->pending);
+	return !list_empty_careful(&inst->pending) && !READ_ONCE(hf->time_held);
 }
 
 static bool hf_ready(struct ava_host_file *hf, struct ava_host_inst *inst)
@@ -259,6 +262,8 @@ static long ava_host_file_ioctl(struct file *file, unsigned int cmd,
 		return ava_host_session_open(hf, uarg);
 	case AVA_VHOST_MEM:
 		return ava_host_share_ioctl(hf_inst(hf), hf, uarg);
+	case AVA_VHOST_TIME:
+		return ava_host_time_ioctl(hf_inst(hf), hf, uarg);
 	}
 	return -ENOTTY;
 }
@@ -338,6 +343,7 @@ struct ava_host_file *ava_host_file_alloc(void)
 	mutex_init(&hf->map_lock);
 	xa_init(&hf->pages);
 	INIT_LIST_HEAD(&hf->pending);
+	ava_host_time_file_init(hf);
 	hf->win[0] = bitmap_zalloc(wp, GFP_KERNEL_ACCOUNT);
 	hf->win[1] = bitmap_zalloc(wp, GFP_KERNEL_ACCOUNT);
 	if (!hf->win[0] || !hf->win[1]) {
@@ -349,6 +355,7 @@ struct ava_host_file *ava_host_file_alloc(void)
 
 void ava_host_file_free(struct ava_host_file *hf)
 {
+	ava_host_time_file_stop(hf);
 	xa_destroy(&hf->pages);
 	mutex_destroy(&hf->map_lock);
 	bitmap_free(hf->win[0]);

@@ -70,6 +70,9 @@ static int __init ava_host_init(void)
 	ava_host_wq = alloc_workqueue("ava_vhost", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!ava_host_wq)
 		return -ENOMEM;
+	ret = ava_host_time_init();
+	if (ret)
+		goto err_wq;
 	ava_host_debugfs_init();
 	ret = ava_host_chardev_init();
 	if (ret)
@@ -85,6 +88,8 @@ err_worker:
 	ava_host_chardev_exit();
 err_dbg:
 	ava_host_debugfs_exit();
+	ava_host_time_exit();
+err_wq:
 	destroy_workqueue(ava_host_wq);
 	return ret;
 }
@@ -94,6 +99,7 @@ static void __exit ava_host_exit(void)
 	ava_host_mdev_exit();
 	ava_host_chardev_exit();
 	ava_host_debugfs_exit();
+	ava_host_time_exit();
 	destroy_workqueue(ava_host_wq);
 }
 

@@ -122,6 +122,7 @@ static int ava_host_init_dev(struct vfio_device *vdev)
 	INIT_DELAYED_WORK(&inst->work, ava_host_vq_work);
 	ava_host_policy_init(inst);
 	ava_host_share_init(inst);
+	ava_host_time_inst_add(inst);
 	ava_host_cfg_init(inst);
 	mutex_lock(&inst->lock);
 	ava_host_reset_locked(inst);
@@ -140,6 +141,7 @@ static void ava_host_release_dev(struct vfio_device *vdev)
 		list_del(&req->node);
 		ava_host_req_free(req);
 	}
+	ava_host_time_inst_remove(inst);
 	atomic_inc(&ava_host_avail);
 	xa_destroy(&inst->retired);
 	free_bufs(inst);

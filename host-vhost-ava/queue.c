@@ -82,10 +82,13 @@ void ava_host_queue_add(struct ava_host_inst *inst, struct ava_host_file *sess,
 	req->sess = sess;
 	list_add_tail(&req->node, sess ? &sess->pending : &inst->pending);
 	inst->held += ava_host_req_bytes(req);
+	/* a file held by time.c looks again: this one may go */
 	if (sess) {
 		sess->held += ava_host_req_bytes(req);
+		WRITE_ONCE(sess->time_held, false);
 		wake_up(&sess->wq);
 	} else if (inst->attached) {
+		WRITE_ONCE(inst->attached->time_held, false);
 		wake_up(&inst->attached->wq);
 	}
 }
@@ -157,16 +160,18 @@ static long hand_over(struct ava_host_inst *inst, struct ava_host_file *hf,
  * references do not fit the windows now waits, and so do the later
  * commands of its session (a session's commands keep their order), but
  * those of other sessions go ahead: one session cannot stall the others.
+ * A submission the device-time policy holds (time.c) waits the same way.
  * wlock held.  Returns 0, -ENOSPC (c->cmd_len is the room it needs),
- * -EBUSY (nothing fits the windows), -EAGAIN (nothing pending), -ENOMEM,
- * -EFAULT, or AVA_HOST_TAKE_NEXT when a command was answered here.
+ * -EBUSY (nothing fits the windows), -EAGAIN (nothing pending or only
+ * held submissions), -ENOMEM, -EFAULT, or AVA_HOST_TAKE_NEXT when a
+ * command was answered here.
  */
 long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 			 struct ava_vhost_cmd *c)
 {
 	struct list_head *queue = hf->is_session ? &hf->pending : &inst->pending;
 	u32 blocked[AVA_HOST_BLOCKED_MAX];
-	unsigned int nblocked = 0;
+	unsigned int nblocked = 0, nheld = 0;
 	struct ava_host_req *req;
 	int ret;
 
@@ -176,6 +181,13 @@ long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 
 		if (in_list(blocked, nblocked, sess))
 			continue;
+		if (ava_host_time_hold(inst, hf, req)) {
+			if (nblocked == AVA_HOST_BLOCKED_MAX)
+				break;
+			blocked[nblocked++] = sess;
+			nheld++;
+			continue;
+		}
 		if (c->buf_len < req->cmd_len) {
 			c->cmd_len = req->cmd_len;
 			return -ENOSPC;
@@ -191,7 +203,7 @@ long ava_host_queue_take(struct ava_host_inst *inst, struct ava_host_file *hf,
 			return ret;
 		return hand_over(inst, hf, req, c, ret);
 	}
-	return nblocked ? -EBUSY : -EAGAIN;
+	return nblocked > nheld ? -EBUSY : -EAGAIN;
 }
 
 bool ava_host_queue_full(struct ava_host_inst *inst)

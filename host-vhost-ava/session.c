@@ -243,6 +243,7 @@ static int open_locked(struct ava_host_inst *inst, u32 id)
 	}
 	/* the file holds a reference; released with it (chardev.c) */
 	get_device(&inst->vdev.device);
+	ava_host_time_sess_open(inst, hf);
 	list_for_each_entry_safe(req, tmp, &inst->pending, node) {
 		if (req_session(req) != id)
 			continue;
@@ -294,6 +295,7 @@ static void end_locked(struct ava_host_inst *inst, struct ava_host_file *hf,
 
 	lockdep_assert_held(&inst->wlock);
 	xa_erase(&inst->sessions, hf->session);
+	ava_host_time_sess_end(inst, hf);
 	if (answer)
 		retire(inst, hf->session);
 	if (hf->closing && !hf->close_told)

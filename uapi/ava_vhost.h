@@ -98,11 +98,31 @@ struct ava_vhost_mem {
 #define AVA_VHOST_MEM_UNCHARGE	2	/* at most what the session holds */
 #define AVA_VHOST_MEM_END	3	/* the session ended: all of it */
 
+/*
+ * Device time (docs/device-time.md, host-vhost-ava/time.c): a worker
+ * reports the measured device time of its session's work; on a session
+ * file it is charged to the file's own session and to the instance (VM),
+ * on a plain attached file to the instance only.  At most
+ * AVA_VHOST_TIME_MAX_NS per report (EINVAL).  With
+ * AVA_VHOST_TIME_UNFLAGGED (device_ns 0) the worker says it refused a
+ * submission that came without AVA_CMD_SUBMIT (counted: debugfs stats
+ * submit_unflagged).
+ */
+struct ava_vhost_time {
+	__u64 device_ns;	/* in: device time measured since the last report */
+	__u32 flags;		/* in: 0 or AVA_VHOST_TIME_UNFLAGGED */
+	__u32 reserved;		/* in: 0 */
+};
+
+#define AVA_VHOST_TIME_MAX_NS		10000000000ull
+#define AVA_VHOST_TIME_UNFLAGGED	(1u << 0)
+
 #define AVA_VHOST_ATTACH	_IOWR(AVA_VHOST_IOC, 1, struct ava_vhost_attach)
 #define AVA_VHOST_GET_CMD	_IOWR(AVA_VHOST_IOC, 2, struct ava_vhost_cmd)
 #define AVA_VHOST_COMPLETE	_IOW(AVA_VHOST_IOC, 3, struct ava_vhost_complete)
 #define AVA_VHOST_GET_STATS	_IOR(AVA_VHOST_IOC, 4, struct ava_vhost_stats)
 #define AVA_VHOST_MEM		_IOWR(AVA_VHOST_IOC, 16, struct ava_vhost_mem)
+#define AVA_VHOST_TIME		_IOW(AVA_VHOST_IOC, 17, struct ava_vhost_time)
 
 /*
  * Sessions (decision 11: the module, not the worker, keeps the guest

@@ -32,7 +32,14 @@
 
 /* Command flags. */
 #define AVA_CMD_ASYNC		(1u << 0)	/* no reply awaited */
-#define AVA_CMD_KNOWN_FLAGS	AVA_CMD_ASYNC
+/*
+ * The call submits device work (spec @submit), set by the guest stub: the
+ * host module may hold it while its VM or session is over its share of
+ * device time; the kernel transport's worker refuses a @submit call
+ * without it (AVA_S_MALFORMED), so clearing it does not escape the policy.
+ */
+#define AVA_CMD_SUBMIT		(1u << 1)
+#define AVA_CMD_KNOWN_FLAGS	(AVA_CMD_ASYNC | AVA_CMD_SUBMIT)
 
 /*
  * Command header: 40 bytes, then inline_len bytes of inline arguments,

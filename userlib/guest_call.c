@@ -55,7 +55,7 @@ static uint32_t finish_command(struct ava_session *s, struct ava_call *c)
 	h->version = AVA_WIRE_VERSION;
 	h->api_id = (uint16_t)c->api;
 	h->func_id = c->func;
-	h->flags = c->async ? AVA_CMD_ASYNC : 0;
+	h->flags = (c->async ? AVA_CMD_ASYNC : 0) | c->flags;
 	h->call_id = ++s->call_seq;
 	h->inline_len = (uint32_t)c->w.len;
 	h->nrefs = c->nrefs;

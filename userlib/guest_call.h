@@ -36,6 +36,7 @@ struct ava_call {
 	uint32_t api;
 	uint32_t func;
 	int async;
+	uint32_t flags;		/* more header flags: AVA_CMD_SUBMIT (generated stubs) */
 	struct ava_stream stream;	/* the one buffer that runs through the ring */
 	int failed;		/* an argument could not be encoded */
 	uint32_t fail_status;

@@ -256,6 +256,7 @@ int avaw_kernel_session(const struct avaw_kdev *dev, uint32_t session)
 	s.tp = &k;
 	s.arena_size = 2 * dev->window;
 	s.session_id = session;
+	avaw_time_use_vhost(dev->vfd);
 	rc = avaw_serve(&s);
 	free(s.reply);
 	avaw_fifo_free(&k.notes);

@@ -25,6 +25,12 @@ struct avaw_kdev {
  */
 int avaw_kernel_session(const struct avaw_kdev *dev, uint32_t session);
 
+/*
+ * The session's device time is reported to the module through its file
+ * vfd, whose policy holds the flagged submissions (transport_kernel_time.c).
+ */
+void avaw_time_use_vhost(int vfd);
+
 /* Completes token with a reply of len bytes. */
 int avaw_kernel_complete(int vfd, uint64_t token, const void *reply, uint32_t len, uint64_t exec_ns);
 /* Completes token with a reply that has a status only (h: the command, or NULL). */

@@ -100,6 +100,7 @@ struct avaw_call {
 	struct ava_wbuf w;
 	int bad;
 	int async;		/* the caller does not wait for this one */
+	uint32_t flags;		/* the command header's AVA_CMD_* */
 	uint32_t status;
 	uint64_t t0;
 	uint64_t exec_ns;
@@ -109,6 +110,13 @@ struct avaw_call {
 };
 
 extern const struct avaw_api *avaw_apis[AVA_API_COUNT];
+
+/*
+ * Before a @submit call: nonzero when it came through the kernel transport
+ * without AVA_CMD_SUBMIT (the host module holds only flagged submissions),
+ * and is refused (transport_kernel_time.c).
+ */
+int avaw_submit_unflagged(struct avaw_call *c);
 
 static inline uint64_t avaw_min(uint64_t a, uint64_t b)
 {

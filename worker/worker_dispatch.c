@@ -120,6 +120,7 @@ uint32_t avaw_process(struct avaw_session *s, const uint8_t *msg, uint32_t len, 
 	if (st == AVA_S_OK) {
 		c.api = h->api_id;
 		c.async = (h->flags & AVA_CMD_ASYNC) != 0;
+		c.flags = h->flags;
 		c.a = avaw_apis[c.api];
 		ava_rbuf_init(&c.r, h + 1, h->inline_len);
 		s->stats[AVA_STAT_INLINE_BYTES] += h->inline_len;

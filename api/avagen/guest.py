@@ -113,7 +113,9 @@ class GuestFn:
     def begin(self):
         f, ctx = self.f, self.ctx
         mode = 'async_' if self.async_cond() else ('1' if f.has('async') else '0')
-        return self.fail_if('ava_call_begin(&c, %s, %s, %s)' % (ctx.sp.api_const, ctx.fid(f), mode), ctx.terr)
+        out = self.fail_if('ava_call_begin(&c, %s, %s, %s)' % (ctx.sp.api_const, ctx.fid(f), mode), ctx.terr)
+        # the host module holds flagged submissions; the worker refuses unflagged ones
+        return out + (['c.flags = AVA_CMD_SUBMIT;'] if f.has('submit') else [])
 
     def puts(self):
         out = ['ava_put_u64(&c, nobj->id);'] if self.f.has('new') else []

@@ -122,6 +122,8 @@ class WorkerParts:
 
     def before_call(self):
         f, api, out = self.f, self.w.ctx.api, []
+        if f.has('submit'):     # first: nothing to undo yet
+            out += self.w.bad_if('avaw_submit_unflagged(c)')
         if f.has('alloc'):
             oom = self.w.ctx.sp.settings['oom_error']
             out += ['const uint64_t mem_sz = (uint64_t)(%s);' % f.arg('alloc')] + \

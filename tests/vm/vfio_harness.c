@@ -543,6 +543,22 @@ uint64_t worker_stat(const char *name)
 	return debugfs_get("worker", name);
 }
 
+/* A number in the instance's ava/ sysfs directory, ~0 if unreadable. */
+unsigned long long sysfs_get(const char *attr)
+{
+	unsigned long long v = ~0ull;
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/ava/%s", uuid, attr);
+	f = fopen(path, "r");
+	if (!f || fscanf(f, "%llu", &v) != 1)
+		v = ~0ull;
+	if (f)
+		fclose(f);
+	return v;
+}
+
 int sysfs_set(const char *attr, unsigned long long v)
 {
 	char path[256];
@@ -628,6 +644,8 @@ int main(int argc, char **argv)
 			t_memcg();
 		else if (!strcmp(t, "memquota"))
 			t_memquota();
+		else if (!strcmp(t, "devtime"))
+			t_devtime();
 		else if (!strcmp(t, "dup_head"))
 			t_dup_head();
 		else if (!strcmp(t, "ref_4g"))

@@ -16,21 +16,6 @@
 
 #define MQ (64ull << 20)
 
-static unsigned long long mem_attr(const char *name)
-{
-	unsigned long long v = ~0ull;
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/ava/%s", uuid, name);
-	f = fopen(path, "r");
-	if (!f || fscanf(f, "%llu", &v) != 1)
-		v = ~0ull;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 static int mem(int fd, uint32_t op, uint32_t session, uint64_t bytes)
 {
 	struct ava_vhost_mem m = { .op = op, .session = session, .bytes = bytes };
@@ -59,23 +44,23 @@ void t_memquota(void)
 	tap(fd >= 0, "memquota: a worker attaches");
 	if (fd < 0)
 		return;
-	tap(!mem(fd, AVA_VHOST_MEM_CHARGE, 1, 1ull << 40) && mem_attr("mem_used_bytes") == 1ull << 40 &&
-	    !mem(fd, AVA_VHOST_MEM_END, 1, 0) && mem_attr("mem_used_bytes") == 0,
+	tap(!mem(fd, AVA_VHOST_MEM_CHARGE, 1, 1ull << 40) && sysfs_get("mem_used_bytes") == 1ull << 40 &&
+	    !mem(fd, AVA_VHOST_MEM_END, 1, 0) && sysfs_get("mem_used_bytes") == 0,
 	    "memquota: without a quota, charges are counted, not refused");
-	tap(!sysfs_set("mem_quota_bytes", MQ) && mem_attr("mem_quota_bytes") == MQ,
+	tap(!sysfs_set("mem_quota_bytes", MQ) && sysfs_get("mem_quota_bytes") == MQ,
 	    "memquota: mem_quota_bytes set by sysfs");
 	sysfs_set("mem_peak_bytes", 0);
 	tap(!mem(fd, AVA_VHOST_MEM_CHARGE, 1, MQ / 2) && !mem(fd, AVA_VHOST_MEM_CHARGE, 2, MQ / 4),
 	    "memquota: two sessions charge under the quota");
-	tap(mem(fd, AVA_VHOST_MEM_CHARGE, 2, MQ / 4 + 1) == -ENOSPC && mem_attr("mem_used_bytes") == MQ / 4 * 3,
+	tap(mem(fd, AVA_VHOST_MEM_CHARGE, 2, MQ / 4 + 1) == -ENOSPC && sysfs_get("mem_used_bytes") == MQ / 4 * 3,
 	    "memquota: a charge past the quota fails with ENOSPC and charges nothing");
-	tap(!mem(fd, AVA_VHOST_MEM_UNCHARGE, 1, MQ) && mem_attr("mem_used_bytes") == MQ / 4,
+	tap(!mem(fd, AVA_VHOST_MEM_UNCHARGE, 1, MQ) && sysfs_get("mem_used_bytes") == MQ / 4,
 	    "memquota: an uncharge returns at most what the session holds");
 	tap(mem(fd, AVA_VHOST_MEM_END + 1, 0, 0) == -EINVAL, "memquota: an unknown op is refused");
 	tap(!mem(fd, AVA_VHOST_MEM_CHARGE, 1, MQ / 2) && !mem(fd, AVA_VHOST_MEM_END, 2, 0) &&
-	    mem_attr("mem_used_bytes") == MQ / 2, "memquota: ending a session drops what it held");
-	tap(mem_attr("mem_peak_bytes") == MQ / 4 * 3, "memquota: mem_peak_bytes is the high mark, within the quota");
+	    sysfs_get("mem_used_bytes") == MQ / 2, "memquota: ending a session drops what it held");
+	tap(sysfs_get("mem_peak_bytes") == MQ / 4 * 3, "memquota: mem_peak_bytes is the high mark, within the quota");
 	close(fd);
-	tap(mem_attr("mem_used_bytes") == 0, "memquota: closing the worker's file drops every session's memory");
+	tap(sysfs_get("mem_used_bytes") == 0, "memquota: closing the worker's file drops every session's memory");
 	sysfs_set("mem_quota_bytes", 0);
 }

@@ -242,6 +242,7 @@ static gt_status GT_CALL avagen_gtRead(gt_queue q, gt_mem mem, int blocking, siz
 		ava_obj_discard(n_event);
 		return GT_ERR_TRANSPORT;
 	}
+	c.flags = AVA_CMD_SUBMIT;
 	ava_put_u64(&c, ava_obj_id(q, AVA_HT_GENTEST_queue));
 	ava_put_u64(&c, ava_obj_id(mem, AVA_HT_GENTEST_mem));
 	ava_put_u64(&c, (uint64_t)blocking);
@@ -291,6 +292,7 @@ static gt_status GT_CALL avagen_gtWrite(gt_queue q, gt_mem mem, int blocking, si
 		ava_obj_discard(n_event);
 		return GT_ERR_TRANSPORT;
 	}
+	c.flags = AVA_CMD_SUBMIT;
 	ava_put_u64(&c, ava_obj_id(q, AVA_HT_GENTEST_queue));
 	ava_put_u64(&c, ava_obj_id(mem, AVA_HT_GENTEST_mem));
 	ava_put_u64(&c, (uint64_t)blocking);

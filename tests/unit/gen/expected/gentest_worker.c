@@ -296,6 +296,8 @@ static void w_gtRead(struct avaw_call *c)
 	ptr = (void *)o_ptr.p;
 	if (n_event && !avaw_new_id_ok(c, n_event))
 		goto bad;
+	if (avaw_submit_unflagged(c))
+		goto bad;
 	avaw_time_hold(c);
 	avaw_call_timer_start(c);
 	ret = avaw_gt_read(c, q, mem, blocking, size, ptr, ((n_event || df_ptr || avaw_time_on()) ? &l_event : NULL));
@@ -351,6 +353,8 @@ static void w_gtWrite(struct avaw_call *c)
 		goto bad;
 	ptr = (const void *)d_ptr.p;
 	if (n_event && !avaw_new_id_ok(c, n_event))
+		goto bad;
+	if (avaw_submit_unflagged(c))
 		goto bad;
 	avaw_time_hold(c);
 	avaw_call_timer_start(c);

@@ -51,6 +51,7 @@ gt_status  avagen_dlLaunch(gt_func f, gt_dim3 grid, void **params, void **extra,
 	int st;
 	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlLaunch, 1))
 		return GT_ERR_TRANSPORT;
+	c.flags = AVA_CMD_SUBMIT;
 	ava_put_u64(&c, ava_obj_id(f, AVA_HT_GENTEST_func));
 	ava_put_data(&c, &grid, sizeof(grid));
 	ava_cu_kparams_put(&c, params, f, extra);

@@ -79,6 +79,8 @@ static void w_dlLaunch(struct avaw_call *c)
 		ret = GT_ERR_QUEUE;
 		goto reply;
 	}
+	if (avaw_submit_unflagged(c))
+		goto bad;
 	avaw_time_hold(c);
 	avaw_gentestdl_time_begin(c, q);
 	avaw_call_timer_start(c);
