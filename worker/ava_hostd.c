@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"  --ready-fd FD     write one line to FD once sessions are accepted\n"
 		"  --user NAME       the unprivileged user the workers run as (default: nobody when root)\n"
 		"  --no-sandbox      workers keep the daemon's user and run unconfined (debugging)\n"
+		"  --sandbox-report  each worker logs whether it can execute /bin/sh and the linker (tests)\n"
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
 		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 256)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20));
@@ -72,7 +73,7 @@ int main(int argc, char **argv)
 	int i, r, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
 	const char *user = NULL;
-	int sandbox = 1;
+	int sandbox = 1, sandbox_report = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -103,6 +104,8 @@ int main(int argc, char **argv)
 			user = argv[++i];
 		} else if (!strcmp(argv[i], "--no-sandbox")) {
 			sandbox = 0;
+		} else if (!strcmp(argv[i], "--sandbox-report")) {
+			sandbox_report = 1;
 		} else {
 			fprintf(stderr, "ava-hostd: unknown argument '%s'\n", argv[i]);
 			usage(stderr);
@@ -119,7 +122,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --mem-quota and --time-* are for the local transport (docs/host-module.md)\n");
 		return 2;
 	}
-	avaw_sandbox_configure(sandbox, user);
+	avaw_sandbox_configure(sandbox, user, sandbox_report);
 	if (avaw_sandbox_check())
 		return 2;
 	/* the backend must never be AvA itself */
