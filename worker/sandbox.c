@@ -38,9 +38,9 @@ int avaw_sandbox_check(void)
 
 	if (!enabled)
 		return 0;
-	if (abi < 1)
+	if (avaw_exec_unconfined(abi))
 		fprintf(stderr, "ava-hostd: Landlock unavailable (%s): the workers may execute any program\n",
-			strerror(-abi));
+			avaw_exec_unconfined(abi));
 	if (u && !getpwnam(u)) {
 		fprintf(stderr, "ava-hostd: no user '%s' for the workers (--user, or --no-sandbox)\n", u);
 		return -1;

@@ -32,9 +32,11 @@ int avaw_sandbox_enter(const int *keep, unsigned nkeep);
 int avaw_seccomp_install(void);
 /* sandbox_exec.c: the kernel's Landlock ABI version, or -errno (ENOSYS, EOPNOTSUPP: none). */
 int avaw_landlock_abi(void);
+/* Why a kernel with that Landlock ABI (or -errno) leaves exec unconfined, or NULL: it confines it. */
+const char *avaw_exec_unconfined(int abi);
 /* Allows exec of the vendor libraries' programs only: 0 (also without Landlock), or -1 with errno. */
 int avaw_exec_confine(void);
-/* Logs whether /bin/sh and the linker can be executed, and why. */
+/* After avaw_exec_confine: logs whether /bin/sh and the linker can be executed, and why. */
 void avaw_exec_report(void);
 
 #endif

@@ -13,6 +13,11 @@
  * then maps are not checked.  So each program and its interpreter get a
  * rule.  A rule holds the file an O_PATH open resolves to, so symbolic
  * links (/usr/bin/ld -> x86_64-linux-gnu-ld.bfd) need no resolving here.
+ *
+ * A Landlock domain refuses to move a file to another directory (rename,
+ * link: EXDEV) unless LANDLOCK_ACCESS_FS_REFER is handled and allowed, and
+ * PoCL renames each kernel it links into its cache: so REFER is handled
+ * too and allowed beneath "/", which needs ABI 2 (Linux 5.19).
  */
 #include <elf.h>
 #include <errno.h>
@@ -29,6 +34,7 @@
 #include "worker_call.h"
 
 static const char *const programs[] = { "/usr/bin/ld" };
+static int abi;	/* what avaw_exec_confine found, for avaw_exec_report */
 
 int avaw_landlock_abi(void)
 {
@@ -95,17 +101,39 @@ static int add_programs(int ruleset)
 	return 0;
 }
 
+const char *avaw_exec_unconfined(int abi_version)
+{
+	return abi_version < 0 ? strerror(-abi_version) : abi_version < 2 ? "ABI 1: renames across directories refused" : NULL;
+}
+
+/* Files may still move between directories anywhere (REFER beneath the root). */
+static int allow_refer(int ruleset)
+{
+	struct landlock_path_beneath_attr rule = { .allowed_access = LANDLOCK_ACCESS_FS_REFER };
+	long r;
+
+	rule.parent_fd = open("/", O_PATH | O_CLOEXEC);
+	if (rule.parent_fd < 0)
+		return -1;
+	r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
+	close(rule.parent_fd);
+	return r ? -1 : 0;
+}
+
 int avaw_exec_confine(void)
 {
-	struct landlock_ruleset_attr attr = { .handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE };
+	struct landlock_ruleset_attr attr = {
+		.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_REFER,
+	};
 	int ruleset, r;
 
-	if (avaw_landlock_abi() < 1)
+	abi = avaw_landlock_abi();
+	if (avaw_exec_unconfined(abi))
 		return 0;	/* said once at start (avaw_sandbox_check) */
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 	if (ruleset < 0)
 		return -1;
-	r = add_programs(ruleset) || syscall(SYS_landlock_restrict_self, ruleset, 0) ? -1 : 0;
+	r = allow_refer(ruleset) || add_programs(ruleset) || syscall(SYS_landlock_restrict_self, ruleset, 0) ? -1 : 0;
 	close(ruleset);
 	return r;
 }
@@ -133,10 +161,10 @@ void avaw_exec_report(void)
 {
 	char *const sh_argv[] = { "/bin/sh", "-c", "exit 0", NULL };
 	char *const ld_argv[] = { (char *)programs[0], "-v", NULL };
-	int abi = avaw_landlock_abi(), sh = try_exec(sh_argv), ld = try_exec(ld_argv);
+	int sh = try_exec(sh_argv), ld = try_exec(ld_argv);
 
-	if (abi < 1)
-		avaw_log("sandbox: exec not confined: Landlock unavailable (%s); /bin/sh %s, %s %s", strerror(-abi),
+	if (avaw_exec_unconfined(abi))
+		avaw_log("sandbox: exec not confined: Landlock unavailable (%s); /bin/sh %s, %s %s", avaw_exec_unconfined(abi),
 			 sh ? strerror(sh) : "runs", programs[0], ld ? strerror(ld) : "runs");
 	else
 		avaw_log("sandbox: exec confined (Landlock ABI %d): /bin/sh %s, %s %s", abi,
