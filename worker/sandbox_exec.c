@@ -72,10 +72,10 @@ out:
 	return r;
 }
 
-/* Lets the ruleset execute path: 0; 1 when there is no such file; -1 with errno. */
-static int allow_exec(int ruleset, const char *path)
+/* Allows access beneath (or to) path: 0; 1 when there is no such file; -1 with errno. */
+static int add_rule(int ruleset, const char *path, __u64 access)
 {
-	struct landlock_path_beneath_attr rule = { .allowed_access = LANDLOCK_ACCESS_FS_EXECUTE };
+	struct landlock_path_beneath_attr rule = { .allowed_access = access };
 	long r;
 
 	rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
@@ -91,11 +91,12 @@ static int add_programs(int ruleset)
 	char interp[4096];
 
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
-		int r = allow_exec(ruleset, programs[i]);
+		int r = add_rule(ruleset, programs[i], LANDLOCK_ACCESS_FS_EXECUTE);
 
 		if (r < 0)
 			return -1;
-		if (r == 0 && elf_interp(programs[i], interp, sizeof(interp)) == 0 && allow_exec(ruleset, interp) < 0)
+		if (r == 0 && elf_interp(programs[i], interp, sizeof(interp)) == 0 &&
+		    add_rule(ruleset, interp, LANDLOCK_ACCESS_FS_EXECUTE) < 0)
 			return -1;
 	}
 	return 0;
@@ -104,20 +105,6 @@ static int add_programs(int ruleset)
 const char *avaw_exec_unconfined(int abi_version)
 {
 	return abi_version < 0 ? strerror(-abi_version) : abi_version < 2 ? "ABI 1: renames across directories refused" : NULL;
-}
-
-/* Files may still move between directories anywhere (REFER beneath the root). */
-static int allow_refer(int ruleset)
-{
-	struct landlock_path_beneath_attr rule = { .allowed_access = LANDLOCK_ACCESS_FS_REFER };
-	long r;
-
-	rule.parent_fd = open("/", O_PATH | O_CLOEXEC);
-	if (rule.parent_fd < 0)
-		return -1;
-	r = syscall(SYS_landlock_add_rule, ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0);
-	close(rule.parent_fd);
-	return r ? -1 : 0;
 }
 
 int avaw_exec_confine(void)
@@ -133,7 +120,9 @@ int avaw_exec_confine(void)
 	ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
 	if (ruleset < 0)
 		return -1;
-	r = allow_refer(ruleset) || add_programs(ruleset) || syscall(SYS_landlock_restrict_self, ruleset, 0) ? -1 : 0;
+	/* files may still move between directories anywhere */
+	r = add_rule(ruleset, "/", LANDLOCK_ACCESS_FS_REFER) || add_programs(ruleset) ||
+	    syscall(SYS_landlock_restrict_self, ruleset, 0) ? -1 : 0;
 	close(ruleset);
 	return r;
 }
@@ -162,11 +151,13 @@ void avaw_exec_report(void)
 	char *const sh_argv[] = { "/bin/sh", "-c", "exit 0", NULL };
 	char *const ld_argv[] = { (char *)programs[0], "-v", NULL };
 	int sh = try_exec(sh_argv), ld = try_exec(ld_argv);
+	const char *why = avaw_exec_unconfined(abi);
+	char how[128];
 
-	if (avaw_exec_unconfined(abi))
-		avaw_log("sandbox: exec not confined: Landlock unavailable (%s); /bin/sh %s, %s %s", avaw_exec_unconfined(abi),
-			 sh ? strerror(sh) : "runs", programs[0], ld ? strerror(ld) : "runs");
+	if (why)
+		snprintf(how, sizeof(how), "not confined: Landlock unavailable (%s)", why);
 	else
-		avaw_log("sandbox: exec confined (Landlock ABI %d): /bin/sh %s, %s %s", abi,
-			 sh ? strerror(sh) : "runs", programs[0], ld ? strerror(ld) : "runs");
+		snprintf(how, sizeof(how), "confined (Landlock ABI %d)", abi);
+	avaw_log("sandbox: exec %s: /bin/sh %s, %s %s", how, sh ? strerror(sh) : "runs", programs[0],
+		 ld ? strerror(ld) : "runs");
 }
