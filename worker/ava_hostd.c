@@ -47,6 +47,7 @@ static void usage(FILE *f)
 		"                    (default $AVA_FATBIN_CACHE, else /var/cache/ava/fatbin as root, else\n"
 		"                    ~/.cache/ava/fatbin; 'off': none; docs/cuda.md)\n"
 		"  --fatbin-cache-mb N  its bound, least recently used evicted first (default %u)\n"
+		"  --sandbox-report  each worker logs whether it can execute /bin/sh and the linker (tests)\n"
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
 		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 256)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20), AVAW_FATBIN_CACHE_MB_DEFAULT);
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
 	unsigned max_sessions = 0;
 	const char *user = NULL, *fatbin_cache = NULL;
 	uint64_t fatbin_cache_mb = AVAW_FATBIN_CACHE_MB_DEFAULT;
-	int sandbox = 1;
+	int sandbox = 1, sandbox_report = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -113,6 +114,8 @@ int main(int argc, char **argv)
 			fatbin_cache = argv[++i];
 		} else if (!strcmp(argv[i], "--fatbin-cache-mb") && i + 1 < argc) {
 			fatbin_cache_mb = strtoull(argv[++i], NULL, 10);
+		} else if (!strcmp(argv[i], "--sandbox-report")) {
+			sandbox_report = 1;
 		} else {
 			fprintf(stderr, "ava-hostd: unknown argument '%s'\n", argv[i]);
 			usage(stderr);
@@ -129,7 +132,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --mem-quota and --time-* are for the local transport (docs/host-module.md)\n");
 		return 2;
 	}
-	avaw_sandbox_configure(sandbox, user);
+	avaw_sandbox_configure(sandbox, user, sandbox_report);
 	if (avaw_sandbox_check())
 		return 2;
 	avaw_fatbin_cache_setup(fatbin_cache, fatbin_cache_mb << 20, sandbox, user);

@@ -16,13 +16,14 @@
 
 #include "worker_call.h"
 
-static int enabled = 1;
+static int enabled = 1, report;
 static const char *user;
 
-void avaw_sandbox_configure(int on, const char *name)
+void avaw_sandbox_configure(int on, const char *name, int report_exec)
 {
 	enabled = on;
 	user = name;
+	report = report_exec;
 }
 
 static const char *target_user(void)
@@ -33,10 +34,14 @@ static const char *target_user(void)
 int avaw_sandbox_check(void)
 {
 	const char *u = target_user();
+	int abi = avaw_landlock_abi();
 
-	if (!enabled || !u)
+	if (!enabled)
 		return 0;
-	if (!getpwnam(u)) {
+	if (avaw_exec_unconfined(abi))
+		fprintf(stderr, "ava-hostd: Landlock unavailable (%s): the workers may execute any program\n",
+			avaw_exec_unconfined(abi));
+	if (u && !getpwnam(u)) {
 		fprintf(stderr, "ava-hostd: no user '%s' for the workers (--user, or --no-sandbox)\n", u);
 		return -1;
 	}
@@ -148,6 +153,7 @@ int avaw_sandbox_enter(const int *keep, unsigned nkeep)
 		{ "switching user", drop_user },
 		{ "dropping capabilities", drop_caps },
 		{ "setting no_new_privs", no_new_privs },
+		{ "confining exec (Landlock)", avaw_exec_confine },
 		{ "installing the seccomp filter", avaw_seccomp_install },
 	};
 	unsigned i;
@@ -164,5 +170,7 @@ int avaw_sandbox_enter(const int *keep, unsigned nkeep)
 			avaw_log("sandbox: %s failed: %s", steps[i].what, strerror(errno));
 			return -1;
 		}
+	if (report)
+		avaw_exec_report();
 	return 0;
 }

@@ -3,16 +3,23 @@
  * The session worker's sandbox (docs/security.md): after ava-hostd forks
  * a worker, and before the worker reads anything from its guest, the
  * worker keeps only its session's file descriptors, becomes an
- * unprivileged user without capabilities or a way to gain privileges, and
- * installs a seccomp filter denying what neither it nor the vendor
- * libraries need.
+ * unprivileged user without capabilities or a way to gain privileges, may
+ * execute only the programs the vendor libraries run (Landlock, where the
+ * kernel has it), and installs a seccomp filter denying what neither it
+ * nor the vendor libraries need.
  */
 #ifndef AVA_WORKER_SANDBOX_H
 #define AVA_WORKER_SANDBOX_H
 
-/* From the command line: off for debugging; user (NULL: "nobody" when run as root). */
-void avaw_sandbox_configure(int enabled, const char *user);
-/* Checks the configured user exists (0), so that ava-hostd fails at start, not per session. */
+/*
+ * From the command line: off for debugging; user (NULL: "nobody" when run
+ * as root); report_exec: each worker logs what it may execute (tests).
+ */
+void avaw_sandbox_configure(int enabled, const char *user, int report_exec);
+/*
+ * Checks the configured user exists (0), so that ava-hostd fails at start,
+ * not per session; says once when Landlock is unavailable.
+ */
 int avaw_sandbox_check(void);
 /*
  * In a freshly forked worker (one thread): closes every descriptor but
@@ -23,5 +30,13 @@ int avaw_sandbox_check(void);
 int avaw_sandbox_enter(const int *keep, unsigned nkeep);
 /* The filter alone (sandbox_filter.c): 0, or -1 with errno. */
 int avaw_seccomp_install(void);
+/* sandbox_exec.c: the kernel's Landlock ABI version, or -errno (ENOSYS, EOPNOTSUPP: none). */
+int avaw_landlock_abi(void);
+/* Why a kernel with that Landlock ABI (or -errno) leaves exec unconfined, or NULL: it confines it. */
+const char *avaw_exec_unconfined(int abi);
+/* Allows exec of the vendor libraries' programs only: 0 (also without Landlock), or -1 with errno. */
+int avaw_exec_confine(void);
+/* After avaw_exec_confine: logs whether /bin/sh and the linker can be executed, and why. */
+void avaw_exec_report(void);
 
 #endif
