@@ -39,6 +39,42 @@ cl_device_svm_capabilities ava_cl_svm_caps(cl_device_svm_capabilities backend)
 	return backend & CL_DEVICE_SVM_COARSE_GRAIN_BUFFER;
 }
 
+struct device_svm {
+	cl_device_id dev;
+	cl_device_svm_capabilities caps;
+};
+
+/*
+ * 0 when q is a queue whose device offers SVM; else the error of an SVM
+ * enqueue: CL_INVALID_OPERATION without SVM, as natively.  The answers of
+ * the first devices asked are kept.
+ */
+static cl_int svm_queue_error(cl_command_queue q)
+{
+	static struct device_svm seen[8];
+	static unsigned nseen;
+	cl_device_svm_capabilities caps = 0;
+	cl_device_id dev;
+	unsigned i;
+
+	if (!ava_obj_check(q, AVA_HT_OPENCL_queue) || !(dev = ava_cl_queue_device(q)))
+		return CL_INVALID_COMMAND_QUEUE;
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < nseen && seen[i].dev != dev; i++)
+		;
+	caps = i < nseen ? seen[i].caps : 0;
+	pthread_mutex_unlock(&lock);
+	if (i == nseen) {
+		if (ava_opencl_dispatch.clGetDeviceInfo(dev, CL_DEVICE_SVM_CAPABILITIES, sizeof(caps), &caps, NULL))
+			caps = 0;
+		pthread_mutex_lock(&lock);
+		if (nseen < sizeof(seen) / sizeof(seen[0]))
+			seen[nseen++] = (struct device_svm){ dev, caps };
+		pthread_mutex_unlock(&lock);
+	}
+	return caps ? CL_SUCCESS : CL_INVALID_OPERATION;
+}
+
 /* The allocation p lies in; call with the lock held. */
 static struct svm_alloc *holder(const void *p)
 {
@@ -143,6 +179,8 @@ cl_int CL_API_CALL ava_guest_clEnqueueSVMMap(cl_command_queue q, cl_bool blockin
 	struct svm_map *m;
 	cl_int err;
 
+	if ((err = svm_queue_error(q)))
+		return err;
 	(void)blocking;	/* the data is in the mirror when the call returns */
 	if (!p || !size || (flags & ~(rw | inval)) || ((flags & inval) && (flags & rw)) || svm_where(p, size) != 1)
 		return CL_INVALID_VALUE;
@@ -201,10 +239,12 @@ static void put_map(struct svm_map *m)
 cl_int CL_API_CALL ava_guest_clEnqueueSVMUnmap(cl_command_queue q, void *p, cl_uint nwait, const cl_event *wait,
 					       cl_event *ev)
 {
-	struct svm_map *m = p ? take_map(p) : NULL;
-	cl_int err;
+	cl_int err = svm_queue_error(q);
+	struct svm_map *m;
 
-	if (!m)
+	if (err)
+		return err;
+	if (!p || !(m = take_map(p)))
 		return CL_INVALID_VALUE;
 	if (m->flags == CL_MAP_READ) {
 		err = guest_step(q, nwait, wait, ev, 0);
@@ -225,9 +265,11 @@ cl_int CL_API_CALL ava_guest_clEnqueueSVMUnmap(cl_command_queue q, void *p, cl_u
 cl_int CL_API_CALL ava_guest_clEnqueueSVMMemcpy(cl_command_queue q, cl_bool blocking, void *dst, const void *src,
 						size_t size, cl_uint nwait, const cl_event *wait, cl_event *ev)
 {
+	cl_int err = svm_queue_error(q);
 	int to, from;
-	cl_int err;
 
+	if (err)
+		return err;
 	if (!dst || !src)
 		return CL_INVALID_VALUE;
 	if ((uintptr_t)dst < (uintptr_t)src + size && (uintptr_t)src < (uintptr_t)dst + size)
@@ -256,6 +298,10 @@ cl_int CL_API_CALL ava_guest_clEnqueueSVMMemcpy(cl_command_queue q, cl_bool bloc
 cl_int CL_API_CALL ava_guest_clEnqueueSVMMemFill(cl_command_queue q, void *p, const void *pattern, size_t psize,
 						 size_t size, cl_uint nwait, const cl_event *wait, cl_event *ev)
 {
+	cl_int err = svm_queue_error(q);
+
+	if (err)
+		return err;
 	if (!p || !pattern || !psize || psize > 128 || (psize & (psize - 1)) || (uintptr_t)p % psize ||
 	    size % psize || (size && svm_where(p, size) != 1))
 		return CL_INVALID_VALUE;
@@ -270,8 +316,11 @@ cl_int CL_API_CALL ava_guest_clEnqueueSVMMigrateMem(cl_command_queue q, cl_uint 
 						    const cl_event *wait, cl_event *ev)
 {
 	const cl_mem_migration_flags known = CL_MIGRATE_MEM_OBJECT_HOST | CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED;
+	cl_int err = svm_queue_error(q);
 	cl_uint i;
 
+	if (err)
+		return err;
 	if (!n || !ptrs || (flags & ~known))
 		return CL_INVALID_VALUE;
 	for (i = 0; i < n; i++)
@@ -285,10 +334,12 @@ cl_int CL_API_CALL ava_guest_clEnqueueSVMFree(cl_command_queue q, cl_uint n, voi
 					      void(CL_CALLBACK *fn)(cl_command_queue, cl_uint, void **, void *),
 					      void *user_data, cl_uint nwait, const cl_event *wait, cl_event *ev)
 {
+	cl_int err = svm_queue_error(q);
 	cl_context ctx = NULL;
 	cl_uint i;
-	cl_int err;
 
+	if (err)
+		return err;
 	if ((!n) != (!ptrs))
 		return CL_INVALID_VALUE;
 	for (i = 0; i < n; i++)

@@ -189,9 +189,9 @@ cl_int avaw_cl_set_exec_info(struct avaw_call *c, cl_kernel kernel, cl_kernel_ex
 		memcpy(&on, v, sizeof(on));
 		return on ? CL_INVALID_OPERATION : clSetKernelExecInfo(kernel, name, size, value);
 	}
-	if (name != CL_KERNEL_EXEC_INFO_SVM_PTRS || !v || !size || size % sizeof(void *))
+	if (name != CL_KERNEL_EXEC_INFO_SVM_PTRS || size % sizeof(void *))
 		return CL_INVALID_VALUE;
-	for (i = 0; i < size; i += sizeof(void *)) {
+	for (i = 0; v && i < size; i += sizeof(void *)) {
 		uint64_t p = 0;
 
 		memcpy(&p, v + i, sizeof(void *));
