@@ -63,13 +63,14 @@ cl_int avaw_cl_svm_alloc(struct avaw_call *c, cl_context ctx, cl_svm_mem_flags f
 			 cl_uint alignment, cl_ulong *address)
 {
 	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), align = alignment > page ? alignment : page;
-	uint64_t span = (size + page - 1) / page * page;
+	uint64_t span = size <= UINT64_MAX - 2 * page ? (size + page - 1) / page * page : 0;
 	const cl_svm_mem_flags access = CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY;
 	void *base;
 
 	(void)c;
 	/* fine-grained SVM is not offered; the alignment is checked by the backend */
-	if (!size || (flags & ~access) || (alignment & (alignment - 1)) || span + align < span)
+	/* span 0: a size so large that its pages wrap around */
+	if (!span || (flags & ~access) || (alignment & (alignment - 1)) || span + align < span)
 		return CL_INVALID_VALUE;
 	base = clSVMAlloc(ctx, flags, (span > SMALL_SPAN ? span : SMALL_SPAN) + align, alignment);
 	if (!base)

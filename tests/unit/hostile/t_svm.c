@@ -12,17 +12,39 @@
 
 #define SVM_SIZE 4096u
 
+static void mb_svm_alloc(const struct clobj *o, uint64_t size)
+{
+	mb_begin(AVA_API_OPENCL, FN(avaSVMAlloc));
+	put(o->ctx);
+	put(CL_MEM_READ_WRITE);
+	put(size);
+	put(0);
+	put_out(8);
+}
+
 static int svm_alloc(struct sess *s, const struct clobj *o, uint64_t *addr)
 {
 	struct rep r;
 
-	mb_begin(AVA_API_OPENCL, FN(avaSVMAlloc));
-	put(o->ctx);
-	put(CL_MEM_READ_WRITE);
-	put(SVM_SIZE);
-	put(0);
-	put_out(8);
+	mb_svm_alloc(o, SVM_SIZE);
 	return cl_ok(s, &r, "avaSVMAlloc", TIMEOUT_MS) || rep_out(&r, addr, 8) != 8 ? -1 : 0;
+}
+
+/* Sizes whose page count wraps around must not make an allocation the checks trust. */
+static void huge_sizes(struct sess *s, const struct clobj *o)
+{
+	static const uint64_t sizes[] = { UINT64_MAX, UINT64_MAX - 4095, UINT64_MAX - 8192, 1ull << 63 };
+	struct rep r;
+	size_t i;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		mb_svm_alloc(o, sizes[i]);
+		REQUIRE(call(s, &r) == AVA_S_OK && rep_i64(&r) != CL_SUCCESS, "size %#" PRIx64 " allocated",
+			sizes[i]);
+	}
+	REQUIRE(pid_alive(s->worker) && ping(s), "the worker died");
+	tap(ok, "SVM: allocations of sizes near 2^64 are refused, the worker lives");
 }
 
 static void no_wait_list(void)
@@ -145,6 +167,7 @@ void t_svm(struct sess *s, const struct clobj *o)
 	uint64_t a = 0, b = 0;
 	int ok = 1;
 
+	huge_sizes(s, o);
 	if (svm_alloc(s, o, &a) || svm_alloc(s, o, &b)) {
 		tap(0, "SVM: two allocations");
 		return;
