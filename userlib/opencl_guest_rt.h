@@ -23,6 +23,7 @@
 #include "opencl_ids.h"
 #include "opencl_sizes.h"
 #include "guest_map.h"
+#include "opencl_svm.h"
 
 extern const struct _cl_icd_dispatch ava_opencl_dispatch;
 
@@ -234,8 +235,6 @@ cl_int CL_API_CALL avagen_avaGetProgramBinary(cl_program, cl_uint, size_t, unsig
 
 /* Hand-written entries with no generated stub behind them. */
 void *CL_API_CALL ava_guest_clGetExtensionFunctionAddress(const char *);
-void *CL_API_CALL ava_guest_clSVMAlloc(cl_context, cl_svm_mem_flags, size_t, cl_uint);
-void CL_API_CALL ava_guest_clSVMFree(cl_context, void *);
 cl_int CL_API_CALL ava_guest_clEnqueueNativeKernel(cl_command_queue, void(CL_CALLBACK *)(void *), void *, size_t,
 						   cl_uint, const cl_mem *, const void **, cl_uint, const cl_event *,
 						   cl_event *);

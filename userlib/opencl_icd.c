@@ -4,8 +4,7 @@
  * through ava.icd, calls clIcdGetPlatformIDsKHR, and from then on
  * dispatches through the table in every object.  The few entries written by
  * hand here adjust what the backend reports: the platform says it is AvA,
- * and devices offer no shared virtual memory (the SVM calls are refused
- * as by a device without it).
+ * and devices offer coarse-grained buffer SVM at most (opencl_svm.c).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -130,12 +129,15 @@ cl_int CL_API_CALL ava_wrap_clGetPlatformInfo(cl_platform_id p, cl_platform_info
 cl_int CL_API_CALL ava_wrap_clGetDeviceInfo(cl_device_id d, cl_device_info param, size_t size,
 					    void *value, size_t *size_ret)
 {
-	cl_device_svm_capabilities none = 0;
+	cl_device_svm_capabilities caps = 0;
 
-	/* shared virtual memory cannot span the transport */
-	if (param == CL_DEVICE_SVM_CAPABILITIES)
-		return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &none, sizeof(none), size, value, size_ret);
-	return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
+	if (param != CL_DEVICE_SVM_CAPABILITIES)
+		return avagen_clGetDeviceInfo(d, param, size, value, size_ret);
+	/* a backend before OpenCL 2.0 does not know the query: no SVM */
+	if (avagen_clGetDeviceInfo(d, param, sizeof(caps), &caps, NULL) != CL_SUCCESS)
+		caps = 0;
+	caps = ava_cl_svm_caps(caps);
+	return give_for(d, AVA_HT_OPENCL_device, CL_INVALID_DEVICE, &caps, sizeof(caps), size, value, size_ret);
 }
 
 cl_int CL_API_CALL ava_wrap_clGetMemObjectInfo(cl_mem m, cl_mem_info param, size_t size,
@@ -239,22 +241,6 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image
 	return ava_cl_enqueued(avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
 							  ptr, nwait, wait, ev),
 			       q, ev);
-}
-
-/* No device offers SVM through AvA: allocation fails, as on such a device. */
-void *CL_API_CALL ava_guest_clSVMAlloc(cl_context context, cl_svm_mem_flags flags, size_t size, cl_uint alignment)
-{
-	(void)context;
-	(void)flags;
-	(void)size;
-	(void)alignment;
-	return NULL;
-}
-
-void CL_API_CALL ava_guest_clSVMFree(cl_context context, void *svm_pointer)
-{
-	(void)context;
-	(void)svm_pointer;
 }
 
 /* The arguments of a native kernel that the guest can check before running it. */

@@ -15,6 +15,7 @@
 #include "worker_call.h"
 #include "worker_codecs.h"
 #include "opencl_kernel_args.h"
+#include "opencl_svm.h"
 #include "time_opencl.h"
 #include "worker_time.h"
 

@@ -243,6 +243,7 @@ void t_ring(void);
 void t_fuzz(unsigned iterations, uint64_t seed);
 void t_flood(void);
 void t_spec_constant(struct sess *s, const struct clobj *o);
+void t_svm(struct sess *s, const struct clobj *o);
 
 /* The seeded generator of t_fuzz, also driven by the long run (tests/fuzz/worker_fuzz.c). */
 struct fz_cmd {

@@ -181,6 +181,7 @@ static void cases_in_session(struct sess *s)
 	t_malformed(s, &o);
 	t_forged(s, &o);
 	t_spec_constant(s, &o);
+	t_svm(s, &o);
 	ok = ping(s) && do_finish(s, o.q) == 0;
 	tap(ok, "after all refused commands the session's objects still work (clFinish)");
 	t_trust(s, &o);
