@@ -42,8 +42,8 @@ def check_args(f):
             raise err(f, 'unknown function annotation @%s' % name, an.line)
         lo, hi = FUNC_ANNOTS[name][0]
         if len(an.args) < lo or (hi is not None and len(an.args) > hi) or an.kw:
-            raise err(f, '@%s takes %s argument(s), got %d' %
-                      (name, lo if lo == hi else '%d or more' % lo, len(an.args)), an.line)
+            want = lo if lo == hi else ('%d or more' % lo if hi is None else '%d to %d' % (lo, hi))
+            raise err(f, '@%s takes %s argument(s), got %d' % (name, want, len(an.args)), an.line)
 
 
 def check_placement(ctx, f):

@@ -91,7 +91,7 @@ class GuestFn:
         out = ['struct ava_call c;', 'int st;']
         if ctx.returns_obj(f):
             out.append('%s ret = %s;' % (ctx.status, ctx.success))
-        elif not ctx.is_async(f) or self.async_cond():
+        elif not ctx.is_async(f) or self.async_cond() or f.has('after'):
             out.append('%s ret;' % ctx.status)
         if self.async_cond():
             out.append('const int async_ = (%s) != 0;' % self.async_cond())
@@ -146,10 +146,9 @@ class GuestFn:
         """@async_create: the new object is the caller's at once (the worker binds its id)."""
         f, ctx = self.f, self.ctx
         out = ['ava_obj_publish(nobj);'] if f.has('new') else []
-        if f.has('after'):
+        if f.has('after'):     # the hook sees ret (success) and obj, as after a reply
             obj = ['\tstruct ava_obj *obj = nobj;'] if f.has('new') else []
-            out += ['{', '\t%s ret = %s;' % (ctx.status, ctx.success)] + obj + \
-                ['\t%s;' % f.arg('after'), '\t(void)ret;', '}']
+            out += ['ret = %s;' % ctx.success, '{'] + obj + ['\t%s;' % f.arg('after'), '}']
         if not ctx.returns_obj(f):
             return out + ['return %s;' % ctx.success]
         ec = f.param(ctx.errcode) if ctx.errcode else None

@@ -31,10 +31,11 @@ static void w_dlCopy(struct avaw_call *c)
 	else
 		ret = avaw_gentestdl_sym.dlCopy(dst, src, n, q);
 	avaw_call_timer_stop(c);
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
-		avaw_defer(c, (int64_t)ret);
 	goto reply;
 reply:
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
+		avaw_defer(c, (int64_t)ret);
+	}
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	return;
 bad:
