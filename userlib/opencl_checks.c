@@ -561,3 +561,60 @@ cl_int CL_API_CALL ava_wrap_clEnqueueCopyBufferToImage(cl_command_queue q, cl_me
 								       nwait, wait, ev),
 				     q, ev);
 }
+
+/*
+ * clCreateContext is sent without waiting when its property list holds only
+ * keys the guest checks (each once): its argument errors are returned here,
+ * in the order PoCL reports them; the context is the guest's object at once.
+ */
+static int context_prop_known(cl_context_properties key)
+{
+	return key == CL_CONTEXT_PLATFORM || key == CL_CONTEXT_INTEROP_USER_SYNC;
+}
+
+int ava_cl_context_props_checked(const cl_context_properties *props)
+{
+	size_t i, j;
+
+	for (i = 0; props && props[i]; i += 2) {
+		if (!context_prop_known(props[i]))
+			return 0;
+		for (j = 0; j < i; j += 2)
+			if (props[j] == props[i])
+				return 0;
+	}
+	return 1;
+}
+
+static cl_int context_error(const cl_context_properties *props, cl_uint n, const cl_device_id *devices,
+			    void (CL_CALLBACK *pfn_notify)(const char *, const void *, size_t, void *),
+			    void *user_data)
+{
+	cl_uint i;
+
+	for (i = 0; props && props[i]; i += 2)
+		if (props[i] == CL_CONTEXT_PLATFORM && !live((const void *)props[i + 1], AVA_HT_OPENCL_platform))
+			return CL_INVALID_PLATFORM;
+	if (!devices || !n || (!pfn_notify && user_data))
+		return CL_INVALID_VALUE;
+	for (i = 0; i < n; i++)
+		if (!live(devices[i], AVA_HT_OPENCL_device))
+			return CL_INVALID_DEVICE;
+	return CL_SUCCESS;
+}
+
+cl_context CL_API_CALL ava_wrap_clCreateContext(const cl_context_properties *props, cl_uint n,
+						const cl_device_id *devices,
+						void (CL_CALLBACK *pfn_notify)(const char *, const void *, size_t,
+									       void *),
+						void *user_data, cl_int *errcode_ret)
+{
+	cl_int err = context_error(props, n, devices, pfn_notify, user_data);
+
+	if (err) {
+		if (errcode_ret)
+			*errcode_ret = err;
+		return NULL;
+	}
+	return avagen_clCreateContext(props, n, devices, pfn_notify, user_data, errcode_ret);
+}

@@ -81,6 +81,9 @@ cl_int ava_cl_host_access_error(const void *memobj, int host_writes);
  */
 cl_int ava_cl_write_error(cl_command_queue q, cl_mem mem, size_t offset, size_t size, const void *ptr,
 			  cl_uint nwait, const cl_event *wait);
+/* Does a context's property list hold only keys the guest checks, each once?
+ * Then clCreateContext is sent without waiting (opencl_checks.c). */
+int ava_cl_context_props_checked(const cl_context_properties *props);
 /* CL_INVALID_VALUE for no origin or region, or one outside the image (opencl_checks.c). */
 cl_int ava_cl_image_region_error(cl_mem image, const size_t *origin, const size_t *region);
 
@@ -167,6 +170,9 @@ cl_bool ava_cl_transfer_blocking(cl_bool blocking, size_t size, const cl_event *
 	X(cl_int, clWaitForEvents, (cl_uint, const cl_event *))                                             \
 	X(cl_int, clFinish, (cl_command_queue))                                                             \
 	X(cl_event, clCreateUserEvent, (cl_context, cl_int *))                                              \
+	X(cl_context, clCreateContext,                                                                      \
+	  (const cl_context_properties *, cl_uint, const cl_device_id *,                                    \
+	   void(CL_CALLBACK *)(const char *, const void *, size_t, void *), void *, cl_int *))              \
 	X(cl_int, clSetUserEventStatus, (cl_event, cl_int))                                                 \
 	X(cl_int, clEnqueueReadBuffer,                                                                      \
 	  (cl_command_queue, cl_mem, cl_bool, size_t, size_t, void *, cl_uint, const cl_event *, cl_event *)) \

@@ -63,6 +63,7 @@ struct avaw_handle {
 	void *obj;
 	struct avaw_bindings *bound;	/* objects bound to it (kernel arguments) */
 	uint64_t mem_bytes;		/* device memory charged to it (@alloc) */
+	int failed;			/* its creation, sent without waiting, failed: no object */
 };
 
 struct avaw_data {
@@ -165,7 +166,13 @@ void avaw_put_out(struct avaw_call *c, struct avaw_out *o, uint64_t len);
 /* handles */
 int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 int avaw_new_id_ok(struct avaw_call *c, uint64_t id);
+/* A new object's id the guest may not name (0, the worker's range, taken):
+ * fails the call with AVA_S_BAD_HANDLE and returns nonzero. */
+int avaw_new_id_refused(struct avaw_call *c, uint64_t id);
 int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj);
+/* The creation of id, sent without waiting, failed: id stays taken (until the
+ * guest releases it) and every use of it is refused as an invalid object. */
+void avaw_handle_failed(struct avaw_call *c, uint64_t id, uint32_t type);
 uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int owned);
 void avaw_export_array(struct avaw_call *c, void *p, uint64_t n, uint32_t type, int owned);
 int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id);

@@ -4,7 +4,8 @@
  * host object, so a handle the guest presents is either in the table and
  * alive, or refused.  Ids without AVA_HANDLE_WORKER_BIT are chosen by the
  * guest (so creating calls need no reply); the others by the worker, for
- * objects the guest learns of from queries.
+ * objects the guest learns of from queries.  An id whose creation was sent
+ * without waiting and failed holds a failed marker: taken, never an object.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ int avaw_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 	if (id == 0)
 		return 1;	/* NULL: the vendor API reports it */
 	h = ava_hmap_get(&c->s->handles, id);
-	if (!h || h->api != c->api || h->type != type)
+	if (!h || h->failed || h->api != c->api || h->type != type)
 		return 0;
 	*obj = h->obj;
 	return 1;
@@ -39,7 +40,15 @@ int avaw_new_id_ok(struct avaw_call *c, uint64_t id)
 	return id != 0 && !(id & AVA_HANDLE_WORKER_BIT) && !ava_hmap_get(&c->s->handles, id);
 }
 
-static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t type, void *obj)
+int avaw_new_id_refused(struct avaw_call *c, uint64_t id)
+{
+	if (avaw_new_id_ok(c, id))
+		return 0;
+	avaw_fail(c, AVA_S_BAD_HANDLE);
+	return 1;
+}
+
+static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t type, void *obj, int failed)
 {
 	struct avaw_handle *h = malloc(sizeof(*h));
 
@@ -51,11 +60,12 @@ static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t ty
 	h->obj = obj;
 	h->bound = NULL;
 	h->mem_bytes = 0;
+	h->failed = failed;
 	if (ava_hmap_put(&s->handles, id, h)) {
 		free(h);
 		return -1;
 	}
-	if (!ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)obj))
+	if (!failed && !ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)obj))
 		ava_hmap_put(&s->by_obj, (uint64_t)(uintptr_t)obj, h);
 	s->stats[AVA_STAT_HANDLES]++;
 	return 0;
@@ -159,11 +169,19 @@ static void unbind_all(struct avaw_handle *h)
 
 int avaw_handle_new(struct avaw_call *c, uint64_t id, uint32_t type, void *obj)
 {
-	if (!avaw_new_id_ok(c, id) || insert(c->s, id, c->api, type, obj)) {
+	if (!avaw_new_id_ok(c, id) || insert(c->s, id, c->api, type, obj, 0)) {
 		drop_ref(c->api, type, obj);
 		return -1;
 	}
 	return 0;
+}
+
+/* An id the guest may not name, or no memory for the marker: the id stays
+ * unknown, which every use also refuses. */
+void avaw_handle_failed(struct avaw_call *c, uint64_t id, uint32_t type)
+{
+	if (avaw_new_id_ok(c, id))
+		insert(c->s, id, c->api, type, NULL, 1);
 }
 
 uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int owned)
@@ -185,7 +203,7 @@ uint64_t avaw_handle_export(struct avaw_call *c, uint32_t type, void *obj, int o
 	if (!owned && t && t->retain)
 		t->retain(obj);
 	id = AVA_HANDLE_WORKER_BIT | ++s->next_worker_id;
-	if (insert(s, id, c->api, type, obj)) {
+	if (insert(s, id, c->api, type, obj, 0)) {
 		drop_ref(c->api, type, obj);
 		return 0;
 	}
@@ -212,7 +230,8 @@ int avaw_handle_release(struct avaw_session *s, uint32_t api, uint64_t id)
 	ava_hmap_del(&s->handles, id);
 	if (ava_hmap_get(&s->by_obj, (uint64_t)(uintptr_t)h->obj) == h)
 		ava_hmap_del(&s->by_obj, (uint64_t)(uintptr_t)h->obj);
-	drop_ref(h->api, h->type, h->obj);
+	if (!h->failed)
+		drop_ref(h->api, h->type, h->obj);
 	unbind_all(h);	/* after the owner, which may point to them */
 	avaw_mem_return(s, h->mem_bytes);
 	s->stats[AVA_STAT_HANDLES]--;

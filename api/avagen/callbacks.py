@@ -47,6 +47,9 @@ class Callback(Kind):
         g.undo.append('ava_cb_cancel(cookie);')
         return out
 
+    def replies(self):
+        return self.mode() in ('sync', 'async')    # called on the reply, or cancelled on failure
+
     def g_put(self, g):
         if self.mode() == 'async':
             return ['ava_put_u64(&c, cookie);']

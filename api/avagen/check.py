@@ -56,6 +56,8 @@ def func(ctx, f):
     for p in f.params:
         if p.kind:
             p.kind.check()
+    if remoted:
+        functions.check_async_create_kinds(f)
 
 
 def spec(sp):

@@ -80,6 +80,16 @@ class Ctx:
         h = self.handle_of(ctype)
         return h['opts'].get('guest_value') if h else None
 
+    @staticmethod
+    def is_async(f):
+        """Is f sent without waiting (@async or @async_create, perhaps conditionally)?"""
+        return f.has('async') or f.has('async_create')
+
+    @staticmethod
+    def async_cond(f):
+        """The condition under which an asynchronous f is sent without waiting (None: always)."""
+        return f.arg('async') or f.arg('async_create')
+
     def returns_obj(self, f):
         return f.ret != self.status
 

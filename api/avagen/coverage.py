@@ -16,6 +16,9 @@ def how(ctx, f):
         text = 'answered in the guest library'
     elif f.has('retain') or f.has('release'):
         text = 'reference count kept in the guest; last release frees the host object'
+    elif f.has('async_create'):
+        text = 'remoted; creates without waiting%s (errors at the next synchronization point)' % \
+            (' when `%s`' % f.arg('async_create') if f.arg('async_create') else '')
     elif f.has('async') and f.arg('async'):
         text = 'remoted; asynchronous when `%s` (errors at the next synchronization point)' % f.arg('async')
     elif f.has('async'):

@@ -7,6 +7,7 @@ from .errors import SpecError
 FUNC_ANNOTS = {
     'new': ((0, 0), 'returns a new object (the guest chooses its id)'),
     'async': ((0, 1), 'sent without waiting (when the condition holds)'),
+    'async_create': ((0, 1), 'creates without waiting (when the condition holds): the guest-chosen id is the object'),
     'sync_point': ((0, 0), 'returns an earlier asynchronous call\'s error'),
     'defer_errors': ((0, 0), 'an @async call that defers its error even under async_errors last_error'),
     'retain': ((1, 1), 'reference count kept in the guest (handle type)'),
@@ -22,9 +23,11 @@ FUNC_ANNOTS = {
 }
 
 # annotations that need another one
-NEEDS = {'via': 'guest', 'defer_errors': 'async'}
+NEEDS = {'via': ('guest',), 'defer_errors': ('async', 'async_create')}
 # annotations that exclude each other
 ALONE = ('unsupported', 'guest')
+# what @async_create cannot go with: it is @async; the caller reads nothing back
+NOT_WITH_ASYNC_CREATE = ('async', 'sync_point', 'map')
 
 
 def err(f, msg, line=None):
@@ -39,15 +42,15 @@ def check_args(f):
             raise err(f, 'unknown function annotation @%s' % name, an.line)
         lo, hi = FUNC_ANNOTS[name][0]
         if len(an.args) < lo or (hi is not None and len(an.args) > hi) or an.kw:
-            raise err(f, '@%s takes %s argument(s), got %d' %
-                      (name, lo if lo == hi else '%d or more' % lo, len(an.args)), an.line)
+            want = lo if lo == hi else ('%d or more' % lo if hi is None else '%d to %d' % (lo, hi))
+            raise err(f, '@%s takes %s argument(s), got %d' % (name, want, len(an.args)), an.line)
 
 
 def check_placement(ctx, f):
     for name, an in f.annots.items():
         need = NEEDS.get(name)
-        if need and not f.has(need):
-            raise err(f, '@%s applies only with @%s' % (name, need), an.line)
+        if need and not any(f.has(n) for n in need):
+            raise err(f, '@%s applies only with @%s' % (name, ' or @'.join(need)), an.line)
     for alone in ALONE:
         others = [a for a in f.annots if a not in (alone, 'via')]
         if f.has(alone) and others:
@@ -63,6 +66,8 @@ def check_placement(ctx, f):
         raise err(f, '@new: the return type %s is not a handle type' % f.ret)
     if f.has('map') and not ctx.returns_obj(f):
         raise err(f, '@map: the function must return the mapped pointer')
+    if f.has('async_create'):
+        check_async_create(ctx, f)
     for which in ('async', 'sync_point'):
         if f.has(which) and ctx.returns_obj(f):
             raise err(f, '@%s needs a function that returns its status' % which, f.annots[which].line)
@@ -70,3 +75,25 @@ def check_placement(ctx, f):
         raise err(f, 'returns %s, not the status type: needs @new or @map' % f.ret)
     if ctx.dl and ctx.worker_generated(f) and (f.has('map') or f.has('new')):
         raise err(f, 'worker_dlopen supports status-returning functions only')
+
+
+def check_async_create(ctx, f):
+    """@async_create: one new object (the function's or one @new parameter)."""
+    line = f.annots['async_create'].line
+    for other in NOT_WITH_ASYNC_CREATE:
+        if f.has(other):
+            raise err(f, '@%s with @async_create (which is sent without waiting)' % other, f.annots[other].line)
+    news = [p.name for p in f.params if p.has('new')] + (['the function'] if f.has('new') else [])
+    if len(news) != 1:
+        raise err(f, '@async_create needs one new object (@new on the function or one parameter), found %d' %
+                  len(news), line)
+
+
+def check_async_create_kinds(f):
+    """After the kinds: nothing but the new object may come back to the caller."""
+    if not f.has('async_create'):
+        return
+    for p in f.params:
+        if p.kind.replies():
+            raise err(f, '@async_create: %s comes back in the reply, which the caller does not wait for' %
+                      p.name, f.annots['async_create'].line)

@@ -78,20 +78,20 @@ class GuestFn:
     def remote(self):
         sent = self.declarations() + self.prepare() + self.begin() + self.puts() + \
             ['st = ava_call_exchange(&c);'] + self.async_return()
-        if self.f.has('async') and not self.async_cond():
+        if self.ctx.is_async(self.f) and not self.async_cond():
             return sent         # never waits for the reply
         return sent + self.transport_failure() + ['ret = (%s)ava_get_u64(&c);' % self.ctx.status] + \
             self.gets() + ['ava_call_end(&c);'] + self.finish() + self.return_value()
 
     def async_cond(self):
-        return self.f.arg('async') if self.f.has('async') else None
+        return self.ctx.async_cond(self.f)
 
     def declarations(self):
         f, ctx = self.f, self.ctx
         out = ['struct ava_call c;', 'int st;']
         if ctx.returns_obj(f):
             out.append('%s ret = %s;' % (ctx.status, ctx.success))
-        elif not f.has('async') or self.async_cond():
+        elif not ctx.is_async(f) or self.async_cond() or f.has('after'):
             out.append('%s ret;' % ctx.status)
         if self.async_cond():
             out.append('const int async_ = (%s) != 0;' % self.async_cond())
@@ -112,7 +112,7 @@ class GuestFn:
 
     def begin(self):
         f, ctx = self.f, self.ctx
-        mode = 'async_' if self.async_cond() else ('1' if f.has('async') else '0')
+        mode = 'async_' if self.async_cond() else ('1' if ctx.is_async(f) else '0')
         out = self.fail_if('ava_call_begin(&c, %s, %s, %s)' % (ctx.sp.api_const, ctx.fid(f), mode), ctx.terr)
         # the host module holds flagged submissions; the worker refuses unflagged ones
         return out + (['c.flags = AVA_CMD_SUBMIT;'] if f.has('submit') else [])
@@ -132,16 +132,30 @@ class GuestFn:
 
     def async_return(self):
         """A call sent without waiting returns here: success, or its transport error."""
-        if not self.f.has('async'):
+        f, ctx = self.f, self.ctx
+        if not ctx.is_async(f):
             return []
         out = ['ava_call_end(&c);', 'if (st != AVA_S_OK) {'] + indent(list(reversed(self.undo))) + \
-            ['\treturn %s;' % self.status_error(), '}']
+            ['\t' + ctx.fail_stmt(f, self.status_error()), '}']
         for k in self.kinds:
             out += k.g_async_done(self)
-        out.append('return %s;' % self.ctx.success)
+        out += self.async_created()
         if not self.async_cond():
             return out
         return ['if (ava_call_is_async(&c)) {'] + indent(out) + ['}']
+
+    def async_created(self):
+        """@async_create: the new object is the caller's at once (the worker binds its id)."""
+        f, ctx = self.f, self.ctx
+        out = ['ava_obj_publish(nobj);'] if f.has('new') else []
+        if f.has('after'):     # the hook sees ret (success) and obj, as after a reply
+            obj = ['\tstruct ava_obj *obj = nobj;'] if f.has('new') else []
+            out += ['ret = %s;' % ctx.success, '{'] + obj + ['\t%s;' % f.arg('after'), '}']
+        if not ctx.returns_obj(f):
+            return out + ['return %s;' % ctx.success]
+        ec = f.param(ctx.errcode) if ctx.errcode else None
+        out += ['if (%s)' % ec.name, '\t*%s = %s;' % (ec.name, ctx.success)] if ec else []
+        return out + ['return (%s)nobj;' % f.ret]
 
     def transport_failure(self):
         out = ['ava_call_end(&c);'] + list(reversed(self.undo)) + ['ret = %s;' % self.status_error()]

@@ -75,12 +75,16 @@ class Kind:
         """The argument of the vendor call."""
         return self.n
 
+    def replies(self):
+        """Does the caller need the reply for this parameter (an output)?"""
+        return False
+
     def _no_lines(self, side, *_):
         return []
 
     # the other steps write nothing unless a kind says otherwise
     g_prepare = g_put = g_get = g_finish = g_async_done = _no_lines
-    w_decode = w_check = w_post = w_reply = w_free = _no_lines
+    w_decode = w_check = w_post = w_reply = w_free = w_failed = _no_lines
 
 
 class Scalar(Kind):
@@ -363,6 +367,9 @@ class PModeScalar(Kind):
         return ['ava_put_u64(&c, (uint64_t)pm_%s);' % n,
                 'ava_put_u64(&c, pm_%s ? (uint64_t)(uintptr_t)%s : 0);' % (n, n),
                 '%s(&c, pm_%s ? NULL : %s, pm_%s ? 0 : %s);' % (put, n, n, n, self.bytes())]
+
+    def replies(self):
+        return bool(self.out())
 
     def g_get(self, g):
         if not self.out():

@@ -48,6 +48,9 @@ class Out(Kind):
                 return q
         return None
 
+    def replies(self):
+        return True
+
     def ok_or_always(self, w):
         return '1' if self.has_flag('always') else w.ok
 
@@ -171,6 +174,9 @@ class OutHandles(Kind):
     def owned(self):
         return 1 if 'owned' in self.p.pos('out_handles') else 0
 
+    def replies(self):
+        return True
+
     def g_put(self, g):
         return ['ava_put_out(&c, %s, (uint64_t)(%s) * sizeof(uint64_t));' % (self.n, self.a())]
 
@@ -239,7 +245,10 @@ class New(Kind):
         return ['uint64_t n_%s = avaw_get_u64(c);' % self.n, '%s l_%s = %s;' % (self.p.base, self.n, null)]
 
     def w_check(self, w):
-        return w.bad_if('n_%s && !avaw_new_id_ok(c, n_%s)' % (self.n, self.n))
+        return w.bad_if('n_%s && avaw_new_id_refused(c, n_%s)' % (self.n, self.n))
+
+    def w_failed(self, w):
+        return ['if (n_%s)' % self.n, '\tavaw_handle_failed(c, n_%s, %s);' % (self.n, self.ht())]
 
     def measured(self):
         """The worker measures the call's device time by this event (@submit)."""

@@ -38,8 +38,8 @@ class WorkerFn:
         if any(s.startswith('e = ') for s in check):
             head.append('int64_t e;')
         body = head + decode + self.bad_if('avaw_bad(c)') + check + self.res.before_call() + self.call() + self.post() + ['goto reply;']
-        tail = self.defer() + ['avaw_put_u64(c, (uint64_t)(int64_t)ret);'] + self.reply() + self.free(self.ok) + \
-            ['return;']
+        tail = self.async_failed() + ['avaw_put_u64(c, (uint64_t)(int64_t)ret);'] + self.reply() + \
+            self.free(self.ok) + ['return;']
         bad = ['avaw_set_bad(c);'] + self.free('0')
         return '\n'.join(['static void w_%s(struct avaw_call *c)' % self.f.name, '{'] + indent(body) +
                          ['reply:'] + indent(tail) + ['bad:'] + indent(bad) + ['}', ''])
@@ -67,7 +67,7 @@ class WorkerFn:
             out += self.bad_if('avaw_out(c, &o_map, ava_%s_map_reads(%s) ? map_s : 0, 1)' %
                                (self.ctx.api, self.map_args()[2]))
         if self.f.has('new'):
-            out += self.bad_if('!avaw_new_id_ok(c, new_id)')
+            out += self.bad_if('avaw_new_id_refused(c, new_id)')
         return out
 
     def call(self):
@@ -107,13 +107,21 @@ class WorkerFn:
             out += ['if (%s)' % ok, '\tret = (%s)avaw_take_deferred(c, (int64_t)ret);' % ctx.status]
         return out
 
-    def defer(self):
-        """The error of a call sent without waiting, refused by a check or by
-        the vendor, goes to the next @sync_point (no one reads its reply)."""
+    def async_failed(self):
+        """A call sent without waiting failed (its checks or the vendor): the ids it
+        names for new objects stay taken by failed markers, its error is deferred."""
         f, ctx = self.f, self.ctx
-        if not (f.has('async') and (ctx.defer_async or f.has('defer_errors'))):
+        if not ctx.is_async(f):
             return []
-        return ['if (!%s && avaw_is_async(c))' % self.ok, '\tavaw_defer(c, (int64_t)ret);']
+        out = []
+        if f.has('new'):
+            out.append('avaw_handle_failed(c, new_id, %s);' % ctx.ht(ctx.handle_of(f.ret)['short']))
+        out += self.each('w_failed')
+        if ctx.defer_async or f.has('defer_errors'):
+            out.append('avaw_defer(c, (int64_t)ret);')
+        if not out:
+            return []
+        return ['if (!%s && avaw_is_async(c)) {' % self.ok] + indent(out) + ['}']
 
     def reply(self):
         out = self.each('w_reply')

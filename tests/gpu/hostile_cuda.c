@@ -180,9 +180,9 @@ static void new_object_ids(void)
 	int st;
 
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuStreamCreate, (struct item[]){ W(AVA_HANDLE_WORKER_BIT | 1), W(0) }, 2, &r);
-	refused("cuStreamCreate with a worker-range id: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	refused("cuStreamCreate with a worker-range id: AVA_S_BAD_HANDLE", st, r, AVA_S_BAD_HANDLE, 0);
 	st = raw(AVA_API_CUDA, AVA_FN_CUDA_cuEventCreate, (struct item[]){ W(0xffffffffffffff01ull), W(0) }, 2, &r);
-	refused("cuEventCreate with a reserved stream id: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	refused("cuEventCreate with a reserved stream id: AVA_S_BAD_HANDLE", st, r, AVA_S_BAD_HANDLE, 0);
 }
 
 /* Sizes that do not match what was sent, absurd sizes. */

@@ -38,6 +38,8 @@ gt_status gtRetainQueue(gt_queue q);
 gt_status gtReleaseQueue(gt_queue q);
 gt_status gtReleaseMem(gt_mem m);
 gt_status gtReleaseEvent(gt_event e);
+gt_queue gtCreateQueue(gt_dev dev, const gt_prop *props, gt_status *err_out);
+gt_status gtCreateEvent(gt_queue q, gt_event *event);
 gt_status gtRead(gt_queue q, gt_mem mem, int blocking, size_t size, void *ptr, gt_event *event);
 gt_status gtWrite(gt_queue q, gt_mem mem, int blocking, size_t size, const void *ptr, gt_event *event);
 gt_status gtEnqueue(gt_queue q);

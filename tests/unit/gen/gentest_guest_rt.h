@@ -25,6 +25,8 @@ struct gt_dispatch {
 	__typeof__(gtReleaseQueue) *gtReleaseQueue;
 	__typeof__(gtReleaseMem) *gtReleaseMem;
 	__typeof__(gtReleaseEvent) *gtReleaseEvent;
+	__typeof__(gtCreateQueue) *gtCreateQueue;
+	__typeof__(gtCreateEvent) *gtCreateEvent;
 	__typeof__(gtRead) *gtRead;
 	__typeof__(gtWrite) *gtWrite;
 	__typeof__(gtEnqueue) *gtEnqueue;
@@ -51,6 +53,7 @@ struct gt_dispatch {
 gt_status ava_wrap_gtInfo(gt_mem mem, int key, size_t size, void *value, size_t *size_ret);
 gt_status ava_guest_gtLocal(int x, int *y);
 void gt_mem_created(struct ava_obj *obj, gt_flags flags, size_t size);
+void gt_queue_created(struct ava_obj *obj, gt_dev dev);
 int ava_gentest_notify_due(gt_status ret, int made);
 int ava_gentest_map_reads(gt_flags flags);
 int ava_gentest_map_writes(gt_flags flags);

@@ -235,6 +235,7 @@ void t_forged(struct sess *s, const struct clobj *o);
 void t_trust(struct sess *s, const struct clobj *o);
 void t_nonblocking_read(void);
 void t_failed_create(void);
+void t_async_create(void);
 void t_null_arrays(void);
 void t_memfd_shrink(void);
 int daemon_serves(void);

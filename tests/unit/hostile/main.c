@@ -213,6 +213,7 @@ int main(int argc, char **argv)
 	cases_in_session(&s);
 	t_nonblocking_read();
 	t_failed_create();
+	t_async_create();
 	t_null_arrays();
 	t_memfd_shrink();
 	t_ring();

@@ -214,13 +214,13 @@ static void data_refs(struct sess *s, const struct clobj *o)
 	put(0);
 	put(0);
 	put(o->ctx);		/* the new event id is taken */
-	expect_call(s, AVA_S_MALFORMED, NO_CL, "clEnqueueWriteBuffer new event id already in use");
+	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "clEnqueueWriteBuffer new event id already in use");
 	mb_write_head(o->q, o->buf, 0, 4096);
 	put_data(blob, 4096);
 	put(0);
 	put(0);
 	put(WBIT | 99);
-	expect_call(s, AVA_S_MALFORMED, NO_CL, "clEnqueueWriteBuffer new event id with the worker bit");
+	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "clEnqueueWriteBuffer new event id with the worker bit");
 }
 
 /* Kernel arguments */
@@ -332,13 +332,13 @@ static void create_buffer(struct sess *s, const struct clobj *o)
 	tap(ok, "clCreateBuffer USE_HOST_PTR with a NULL host_ptr never succeeds");
 	mb_create_buffer(WBIT | 1234, o->ctx, CL_MEM_READ_WRITE, 64);
 	put(0);
-	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer new id with the worker bit");
+	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "clCreateBuffer new id with the worker bit");
 	mb_create_buffer(0, o->ctx, CL_MEM_READ_WRITE, 64);
 	put(0);
-	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer new id 0");
+	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "clCreateBuffer new id 0");
 	mb_create_buffer(o->q, o->ctx, CL_MEM_READ_WRITE, 64);
 	put(0);
-	expect_call(s, AVA_S_MALFORMED, NO_CL, "clCreateBuffer new id already used by the queue");
+	expect_call(s, AVA_S_BAD_HANDLE, NO_CL, "clCreateBuffer new id already used by the queue");
 }
 
 /* Out arrays of handles */

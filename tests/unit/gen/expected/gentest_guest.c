@@ -9,7 +9,7 @@ static const struct ava_info_entry info_mem_info[] = {
 	{ 0, 0, 0 }
 };
 
-static const char *const trace_calls_names[29] = {
+static const char *const trace_calls_names[31] = {
 	"gtScalars",
 	"gtBuffers",
 	"gtInfo",
@@ -19,6 +19,8 @@ static const char *const trace_calls_names[29] = {
 	"gtReleaseQueue",
 	"gtReleaseMem",
 	"gtReleaseEvent",
+	"gtCreateQueue",
+	"gtCreateEvent",
 	"gtRead",
 	"gtWrite",
 	"gtEnqueue",
@@ -40,9 +42,9 @@ static const char *const trace_calls_names[29] = {
 	"gtDevInfo",
 	"gtGetQueueDevice",
 };
-static const unsigned char trace_calls_unsupported[29] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 };
-static unsigned long trace_calls_hits[29];
-static struct ava_trace_table trace_calls = { "gentest", 29, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
+static const unsigned char trace_calls_unsupported[31] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 };
+static unsigned long trace_calls_hits[31];
+static struct ava_trace_table trace_calls = { "gentest", 31, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
 
 static void __attribute__((constructor)) trace_calls_register(void)
 {
@@ -228,9 +230,95 @@ static gt_status GT_CALL avagen_gtReleaseEvent(gt_event e)
 	return ava_obj_release(e, AVA_HT_GENTEST_event) ? GT_ERR_EVENT : GT_SUCCESS;
 }
 
-static gt_status GT_CALL avagen_gtRead(gt_queue q, gt_mem mem, int blocking, size_t size, void *ptr, gt_event *event)
+static gt_queue GT_CALL avagen_gtCreateQueue(gt_dev dev, const gt_prop *props, gt_status *err_out)
 {
 	ava_trace_hit(&trace_calls, 9);
+	struct ava_call c;
+	int st;
+	gt_status ret = GT_SUCCESS;
+	const int async_ = (props == NULL) != 0;
+	struct ava_obj *nobj = ava_obj_new(AVA_API_GENTEST, AVA_HT_GENTEST_queue);
+	if (!nobj)
+		{ if (err_out) *err_out = GT_ERR_NOMEM; return NULL; }
+	if (ava_call_begin(&c, AVA_API_GENTEST, AVA_FN_GENTEST_gtCreateQueue, async_)) {
+		ava_obj_discard(nobj);
+		{ if (err_out) *err_out = GT_ERR_TRANSPORT; return NULL; }
+	}
+	ava_put_u64(&c, nobj->id);
+	ava_put_u64(&c, ava_obj_id(dev, AVA_HT_GENTEST_dev));
+	ava_props_put(&c, (const intptr_t *)props, AVA_API_GENTEST);
+	st = ava_call_exchange(&c);
+	if (ava_call_is_async(&c)) {
+		ava_call_end(&c);
+		if (st != AVA_S_OK) {
+			ava_obj_discard(nobj);
+			{ if (err_out) *err_out = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED); return NULL; }
+		}
+		ava_obj_publish(nobj);
+		ret = GT_SUCCESS;
+		{
+			struct ava_obj *obj = nobj;
+			gt_queue_created(obj, dev);
+		}
+		if (err_out)
+			*err_out = GT_SUCCESS;
+		return (gt_queue)nobj;
+	}
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ava_obj_discard(nobj);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		if (err_out)
+			*err_out = ret;
+		return NULL;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_call_end(&c);
+	if (!(ret == GT_SUCCESS)) {
+		ava_obj_discard(nobj);
+		nobj = NULL;
+	} else {
+		ava_obj_publish(nobj);
+	}
+	if ((ret == GT_SUCCESS)) {
+		struct ava_obj *obj = nobj;
+		gt_queue_created(obj, dev);
+	}
+	if (err_out)
+		*err_out = ret;
+	return (gt_queue)nobj;
+}
+
+static gt_status GT_CALL avagen_gtCreateEvent(gt_queue q, gt_event *event)
+{
+	ava_trace_hit(&trace_calls, 10);
+	struct ava_call c;
+	int st;
+	struct ava_obj *n_event = NULL;
+	if (event && !(n_event = ava_obj_new(AVA_API_GENTEST, AVA_HT_GENTEST_event)))
+		return GT_ERR_NOMEM;
+	if (ava_call_begin(&c, AVA_API_GENTEST, AVA_FN_GENTEST_gtCreateEvent, 1)) {
+		ava_obj_discard(n_event);
+		return GT_ERR_TRANSPORT;
+	}
+	ava_put_u64(&c, ava_obj_id(q, AVA_HT_GENTEST_queue));
+	ava_put_u64(&c, n_event ? n_event->id : 0);
+	st = ava_call_exchange(&c);
+	ava_call_end(&c);
+	if (st != AVA_S_OK) {
+		ava_obj_discard(n_event);
+		return ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+	}
+	if (n_event) {
+		ava_obj_publish(n_event);
+		*event = (gt_event)n_event;
+	}
+	return GT_SUCCESS;
+}
+
+static gt_status GT_CALL avagen_gtRead(gt_queue q, gt_mem mem, int blocking, size_t size, void *ptr, gt_event *event)
+{
+	ava_trace_hit(&trace_calls, 11);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -280,7 +368,7 @@ static gt_status GT_CALL avagen_gtRead(gt_queue q, gt_mem mem, int blocking, siz
 
 static gt_status GT_CALL avagen_gtWrite(gt_queue q, gt_mem mem, int blocking, size_t size, const void *ptr, gt_event *event)
 {
-	ava_trace_hit(&trace_calls, 10);
+	ava_trace_hit(&trace_calls, 12);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -333,7 +421,7 @@ static gt_status GT_CALL avagen_gtWrite(gt_queue q, gt_mem mem, int blocking, si
 
 static gt_status GT_CALL avagen_gtEnqueue(gt_queue q)
 {
-	ava_trace_hit(&trace_calls, 11);
+	ava_trace_hit(&trace_calls, 13);
 	struct ava_call c;
 	int st;
 	if (ava_call_begin(&c, AVA_API_GENTEST, AVA_FN_GENTEST_gtEnqueue, 1))
@@ -349,7 +437,7 @@ static gt_status GT_CALL avagen_gtEnqueue(gt_queue q)
 
 static gt_status GT_CALL avagen_gtFinish(gt_queue q)
 {
-	ava_trace_hit(&trace_calls, 12);
+	ava_trace_hit(&trace_calls, 14);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -369,7 +457,7 @@ static gt_status GT_CALL avagen_gtFinish(gt_queue q)
 
 static gt_status GT_CALL avagen_gtSources(gt_queue q, unsigned count, const char **strings, const size_t *lengths, const char **names)
 {
-	ava_trace_hit(&trace_calls, 13);
+	ava_trace_hit(&trace_calls, 15);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -392,7 +480,7 @@ static gt_status GT_CALL avagen_gtSources(gt_queue q, unsigned count, const char
 
 static gt_status GT_CALL avagen_gtBinaries(gt_queue q, unsigned count, const size_t *lengths, const unsigned char **bins)
 {
-	ava_trace_hit(&trace_calls, 14);
+	ava_trace_hit(&trace_calls, 16);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -415,7 +503,7 @@ static gt_status GT_CALL avagen_gtBinaries(gt_queue q, unsigned count, const siz
 
 static gt_status GT_CALL avagen_gtList(gt_dev dev, const gt_prop *list)
 {
-	ava_trace_hit(&trace_calls, 15);
+	ava_trace_hit(&trace_calls, 17);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -436,7 +524,7 @@ static gt_status GT_CALL avagen_gtList(gt_dev dev, const gt_prop *list)
 
 static gt_mem GT_CALL avagen_gtImage(gt_queue q, const cl_image_desc *desc, gt_status *err_out)
 {
-	ava_trace_hit(&trace_calls, 16);
+	ava_trace_hit(&trace_calls, 18);
 	struct ava_call c;
 	int st;
 	gt_status ret = GT_SUCCESS;
@@ -474,7 +562,7 @@ static gt_mem GT_CALL avagen_gtImage(gt_queue q, const cl_image_desc *desc, gt_s
 
 static gt_status GT_CALL avagen_gtSetArg(gt_func f, unsigned index, size_t size, const void *value)
 {
-	ava_trace_hit(&trace_calls, 17);
+	ava_trace_hit(&trace_calls, 19);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -497,7 +585,7 @@ static gt_status GT_CALL avagen_gtSetArg(gt_func f, unsigned index, size_t size,
 
 static void * GT_CALL avagen_gtMap(gt_queue q, gt_mem mem, gt_flags flags, size_t offset, size_t size, gt_event *event, gt_status *err_out)
 {
-	ava_trace_hit(&trace_calls, 18);
+	ava_trace_hit(&trace_calls, 20);
 	struct ava_call c;
 	int st;
 	gt_status ret = GT_SUCCESS;
@@ -548,7 +636,7 @@ static void * GT_CALL avagen_gtMap(gt_queue q, gt_mem mem, gt_flags flags, size_
 
 static gt_status GT_CALL avagen_gtUnmap(gt_queue q, gt_mem mem, void *ptr)
 {
-	ava_trace_hit(&trace_calls, 19);
+	ava_trace_hit(&trace_calls, 21);
 	struct ava_call c;
 	int st;
 	struct ava_map *m_ptr = ava_map_find(mem, ptr);
@@ -570,7 +658,7 @@ static gt_status GT_CALL avagen_gtUnmap(gt_queue q, gt_mem mem, void *ptr)
 
 static gt_status GT_CALL avagen_gtNotifyDrop(gt_queue q, void (*notify)(int, void *), void *ud)
 {
-	ava_trace_hit(&trace_calls, 20);
+	ava_trace_hit(&trace_calls, 22);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -592,7 +680,7 @@ static gt_status GT_CALL avagen_gtNotifyDrop(gt_queue q, void (*notify)(int, voi
 
 static gt_status GT_CALL avagen_gtBuild(gt_queue q, void (*notify)(gt_queue, void *), void *ud)
 {
-	ava_trace_hit(&trace_calls, 21);
+	ava_trace_hit(&trace_calls, 23);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -616,7 +704,7 @@ static gt_status GT_CALL avagen_gtBuild(gt_queue q, void (*notify)(gt_queue, voi
 
 static gt_mem GT_CALL avagen_gtLink(gt_queue q, void (*notify)(gt_mem, void *), void *ud, gt_status *err_out)
 {
-	ava_trace_hit(&trace_calls, 22);
+	ava_trace_hit(&trace_calls, 24);
 	struct ava_call c;
 	int st;
 	gt_status ret = GT_SUCCESS;
@@ -657,7 +745,7 @@ static gt_mem GT_CALL avagen_gtLink(gt_queue q, void (*notify)(gt_mem, void *), 
 
 static gt_status GT_CALL avagen_gtOnEvent(gt_event ev, void (*notify)(gt_event, int, void *), void *ud)
 {
-	ava_trace_hit(&trace_calls, 23);
+	ava_trace_hit(&trace_calls, 25);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -687,13 +775,13 @@ static gt_status GT_CALL avagen_gtOnEvent(gt_event ev, void (*notify)(gt_event, 
 
 static gt_status GT_CALL avagen_gtOnRelease(gt_mem mem, void (*notify)(gt_mem, void *), void *ud)
 {
-	ava_trace_hit(&trace_calls, 24);
+	ava_trace_hit(&trace_calls, 26);
 	return ava_obj_on_release(mem, AVA_HT_GENTEST_mem, (void (*)(void))notify, ud, GT_ERR_MEM, GT_ERR_VALUE);
 }
 
 static gt_status GT_CALL avagen_gtNotRemoted(int *x)
 {
-	ava_trace_hit(&trace_calls, 26);
+	ava_trace_hit(&trace_calls, 28);
 	(void)x;
 	ava_unsupported("gtNotRemoted");
 	return GT_ERR_UNSUPPORTED;
@@ -723,7 +811,7 @@ gt_status GT_CALL avagen_avaGtHelper(gt_queue q, size_t n, unsigned char *out)
 
 static gt_status GT_CALL avagen_gtDevInfo(gt_dev dev, int key, size_t size, void *value)
 {
-	ava_trace_hit(&trace_calls, 27);
+	ava_trace_hit(&trace_calls, 29);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -747,7 +835,7 @@ static gt_status GT_CALL avagen_gtDevInfo(gt_dev dev, int key, size_t size, void
 
 static gt_status GT_CALL avagen_gtGetQueueDevice(gt_queue q, gt_dev *dev)
 {
-	ava_trace_hit(&trace_calls, 28);
+	ava_trace_hit(&trace_calls, 30);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -777,6 +865,8 @@ const struct gt_dispatch ava_gentest_dispatch = {
 	.gtReleaseQueue = avagen_gtReleaseQueue,
 	.gtReleaseMem = avagen_gtReleaseMem,
 	.gtReleaseEvent = avagen_gtReleaseEvent,
+	.gtCreateQueue = avagen_gtCreateQueue,
+	.gtCreateEvent = avagen_gtCreateEvent,
 	.gtRead = avagen_gtRead,
 	.gtWrite = avagen_gtWrite,
 	.gtEnqueue = avagen_gtEnqueue,

@@ -235,7 +235,7 @@ static void w_gtCreateMem(struct avaw_call *c)
 		goto reply;
 	}
 	props = (const gt_prop *)v_props.val;
-	if (!avaw_new_id_ok(c, new_id))
+	if (avaw_new_id_refused(c, new_id))
 		goto bad;
 	const uint64_t mem_sz = (uint64_t)(size);
 	if (avaw_mem_charge(c, mem_sz)) {
@@ -259,6 +259,84 @@ reply:
 bad:
 	avaw_set_bad(c);
 	avaw_props_free(c, &v_props, 0);
+}
+
+static void w_gtCreateQueue(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	int64_t e;
+	uint64_t new_id = avaw_get_u64(c);
+	uint64_t h_dev = avaw_get_u64(c);
+	gt_dev dev = NULL;
+	struct avaw_props v_props;
+	avaw_props_get(c, &v_props);
+	const gt_prop * props = NULL;
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_handle(c, h_dev, AVA_HT_GENTEST_dev, (void **)&dev)) {
+		ret = GT_ERR_DEV;
+		goto reply;
+	}
+	e = avaw_props_check(c, &v_props);
+	if (e == AVAW_BAD)
+		goto bad;
+	if (e) {
+		ret = (gt_status)e;
+		goto reply;
+	}
+	props = (const gt_prop *)v_props.val;
+	if (avaw_new_id_refused(c, new_id))
+		goto bad;
+	avaw_call_timer_start(c);
+	gt_queue obj = gtCreateQueue(dev, props, &ret);
+	avaw_call_timer_stop(c);
+	if ((ret == GT_SUCCESS) && obj && avaw_handle_new(c, new_id, AVA_HT_GENTEST_queue, obj))
+		ret = GT_ERR_TRANSPORT;
+	goto reply;
+reply:
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
+		avaw_handle_failed(c, new_id, AVA_HT_GENTEST_queue);
+		avaw_defer(c, (int64_t)ret);
+	}
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	avaw_props_free(c, &v_props, (ret == GT_SUCCESS));
+	return;
+bad:
+	avaw_set_bad(c);
+	avaw_props_free(c, &v_props, 0);
+}
+
+static void w_gtCreateEvent(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	uint64_t h_q = avaw_get_u64(c);
+	gt_queue q = NULL;
+	uint64_t n_event = avaw_get_u64(c);
+	gt_event l_event = NULL;
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_handle(c, h_q, AVA_HT_GENTEST_queue, (void **)&q)) {
+		ret = GT_ERR_QUEUE;
+		goto reply;
+	}
+	if (n_event && avaw_new_id_refused(c, n_event))
+		goto bad;
+	avaw_call_timer_start(c);
+	ret = gtCreateEvent(q, ((n_event) ? &l_event : NULL));
+	avaw_call_timer_stop(c);
+	if ((ret == GT_SUCCESS) && n_event && l_event)
+		avaw_handle_new(c, n_event, AVA_HT_GENTEST_event, l_event);
+	goto reply;
+reply:
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
+		if (n_event)
+			avaw_handle_failed(c, n_event, AVA_HT_GENTEST_event);
+		avaw_defer(c, (int64_t)ret);
+	}
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	return;
+bad:
+	avaw_set_bad(c);
 }
 
 static void w_gtRead(struct avaw_call *c)
@@ -294,7 +372,7 @@ static void w_gtRead(struct avaw_call *c)
 	if (!df_ptr && !blocking && o_ptr.present)
 		goto bad;
 	ptr = (void *)o_ptr.p;
-	if (n_event && !avaw_new_id_ok(c, n_event))
+	if (n_event && avaw_new_id_refused(c, n_event))
 		goto bad;
 	if (avaw_submit_unflagged(c))
 		goto bad;
@@ -352,7 +430,7 @@ static void w_gtWrite(struct avaw_call *c)
 	if (avaw_in(c, &d_ptr, (uint64_t)(size), 1))
 		goto bad;
 	ptr = (const void *)d_ptr.p;
-	if (n_event && !avaw_new_id_ok(c, n_event))
+	if (n_event && avaw_new_id_refused(c, n_event))
 		goto bad;
 	if (avaw_submit_unflagged(c))
 		goto bad;
@@ -367,8 +445,11 @@ static void w_gtWrite(struct avaw_call *c)
 		avaw_obj_release(c, AVA_HT_GENTEST_event, l_event);
 	goto reply;
 reply:
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
+		if (n_event)
+			avaw_handle_failed(c, n_event, AVA_HT_GENTEST_event);
 		avaw_defer(c, (int64_t)ret);
+	}
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	return;
 bad:
@@ -391,8 +472,9 @@ static void w_gtEnqueue(struct avaw_call *c)
 	avaw_call_timer_stop(c);
 	goto reply;
 reply:
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
 		avaw_defer(c, (int64_t)ret);
+	}
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	return;
 bad:
@@ -576,7 +658,7 @@ static void w_gtImage(struct avaw_call *c)
 		goto reply;
 	}
 	desc = (const cl_image_desc *)v_desc.val;
-	if (!avaw_new_id_ok(c, new_id))
+	if (avaw_new_id_refused(c, new_id))
 		goto bad;
 	avaw_call_timer_start(c);
 	gt_mem obj = gtImage(q, desc, &ret);
@@ -657,7 +739,7 @@ static void w_gtMap(struct avaw_call *c)
 		ret = GT_ERR_MEM;
 		goto reply;
 	}
-	if (n_event && !avaw_new_id_ok(c, n_event))
+	if (n_event && avaw_new_id_refused(c, n_event))
 		goto bad;
 	if (avaw_out(c, &o_map, ava_gentest_map_reads(flags) ? map_s : 0, 1))
 		goto bad;
@@ -712,8 +794,9 @@ static void w_gtUnmap(struct avaw_call *c)
 	avaw_call_timer_stop(c);
 	goto reply;
 reply:
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
 		avaw_defer(c, (int64_t)ret);
+	}
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	avaw_map_arg_free(c, &v_ptr, (ret == GT_SUCCESS));
 	return;
@@ -784,7 +867,7 @@ static void w_gtLink(struct avaw_call *c)
 		ret = GT_ERR_QUEUE;
 		goto reply;
 	}
-	if (!avaw_new_id_ok(c, new_id))
+	if (avaw_new_id_refused(c, new_id))
 		goto bad;
 	avaw_call_timer_start(c);
 	gt_mem obj = gtLink(q, NULL, ((!cb_notify && ud_present_ud) ? (void *)1 : NULL), &ret);
@@ -928,6 +1011,8 @@ const avaw_fn avaw_gentest_fns[AVA_FN_GENTEST_COUNT] = {
 	[AVA_FN_GENTEST_gtInfo] = w_gtInfo,
 	[AVA_FN_GENTEST_gtHandles] = w_gtHandles,
 	[AVA_FN_GENTEST_gtCreateMem] = w_gtCreateMem,
+	[AVA_FN_GENTEST_gtCreateQueue] = w_gtCreateQueue,
+	[AVA_FN_GENTEST_gtCreateEvent] = w_gtCreateEvent,
 	[AVA_FN_GENTEST_gtRead] = w_gtRead,
 	[AVA_FN_GENTEST_gtWrite] = w_gtWrite,
 	[AVA_FN_GENTEST_gtEnqueue] = w_gtEnqueue,

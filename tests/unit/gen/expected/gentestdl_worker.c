@@ -33,8 +33,9 @@ static void w_dlCopy(struct avaw_call *c)
 	avaw_call_timer_stop(c);
 	goto reply;
 reply:
-	if (!(ret == GT_SUCCESS) && avaw_is_async(c))
+	if (!(ret == GT_SUCCESS) && avaw_is_async(c)) {
 		avaw_defer(c, (int64_t)ret);
+	}
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	return;
 bad:
