@@ -27,6 +27,8 @@
 #include <vector>
 #include <cuda_runtime.h>
 
+#include "bench_clock.h"
+
 #define CK(call)                                                                            \
 	do {                                                                                \
 		cudaError_t e_ = (call);                                                    \
@@ -38,20 +40,6 @@
 	} while (0)
 
 static int quick;
-
-static double now_s()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	size_t n = v.size();
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 __global__ void empty_kernel() {}
 

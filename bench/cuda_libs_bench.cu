@@ -21,6 +21,8 @@
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
+#include "bench_clock.h"
+
 #define CK(call)                                                                                 \
 	do {                                                                                     \
 		long long e_ = (long long)(call);                                                \
@@ -32,20 +34,6 @@
 	} while (0)
 
 static int quick;
-
-static double now_s()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double median(std::vector<double> v)
-{
-	std::sort(v.begin(), v.end());
-	size_t n = v.size();
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static float *dev_fill(size_t n, float v)
 {

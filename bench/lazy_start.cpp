@@ -21,6 +21,8 @@
 #include <vector>
 #include <cuda_runtime.h>
 
+#include "bench_clock.h"
+
 extern "C" {
 void **__cudaRegisterFatBinary(void *fatCubin);
 void __cudaRegisterFatBinaryEnd(void **handle);
@@ -68,13 +70,6 @@ static std::vector<char> entries(const std::vector<char> &fb)
 		exit(1);
 	}
 	return std::vector<char>(fb.begin() + hsize, fb.begin() + hsize + fsize);
-}
-
-static double now_s()
-{
-	timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static const char host_key = 0;	/* the "host stub" nvcc would register */
