@@ -582,6 +582,14 @@ static void fz_build(struct sess *f, const struct clobj *o, int *templ, uint16_t
 	}
 }
 
+/* A header flag no command may carry (AVA_CMD_KNOWN_FLAGS are valid ones). */
+static uint32_t unknown_flag(void)
+{
+	uint32_t b = 1u << rnd_n(32);
+
+	return (b & AVA_CMD_KNOWN_FLAGS) ? 1u << 31 : b;
+}
+
 /* Breaks one header field of a finished command of len bytes; 1 if framing is then lost. */
 static int fz_corrupt_header(uint32_t len)
 {
@@ -590,7 +598,7 @@ static int fz_corrupt_header(uint32_t len)
 	switch (rnd_n(9)) {
 	case 0: H()->magic ^= 1u << rnd_n(32); break;
 	case 1: H()->version = (uint16_t)rnd(); if (H()->version == AVA_WIRE_VERSION) H()->version = 0; break;
-	case 2: H()->flags |= 2u << rnd_n(31); break;
+	case 2: H()->flags |= unknown_flag(); break;
 	case 3: H()->session = (uint32_t)rnd() | 1; break;
 	case 4: H()->nrefs += 1 + (uint32_t)rnd_n(3); break;
 	case 5: H()->inline_len += 8; break;
