@@ -231,6 +231,8 @@ struct device_limits {
 	atomic_int ready;
 	cl_bool nonuniform;		/* CL_DEVICE_NON_UNIFORM_WORK_GROUP_SUPPORT */
 	size_t max_items[3];
+	atomic_int svm_ready;		/* asked apart: only SVM enqueues need it */
+	cl_device_svm_capabilities svm;	/* CL_DEVICE_SVM_CAPABILITIES as the guest reports it */
 };
 
 /* A kernel's part: which arguments are set, and its limits on a device. */
@@ -270,6 +272,27 @@ static const struct device_limits *device_limits(cl_device_id dev)
 	}
 	pthread_mutex_unlock(&limits_lock);
 	return d;
+}
+
+cl_device_svm_capabilities ava_cl_device_svm(cl_device_id dev)
+{
+	struct ava_obj *o = ava_obj_check(dev, AVA_HT_OPENCL_device);
+	struct device_limits *d = o ? (struct device_limits *)ava_obj_part_get(o, sizeof(*d), ava_obj_part_free)
+				    : NULL;
+
+	if (!d)
+		return 0;
+	if (!atomic_load(&d->svm_ready)) {
+		pthread_mutex_lock(&limits_lock);
+		if (!atomic_load(&d->svm_ready)) {
+			if (ava_opencl_dispatch.clGetDeviceInfo(dev, CL_DEVICE_SVM_CAPABILITIES, sizeof(d->svm),
+								&d->svm, NULL))
+				d->svm = 0;
+			atomic_store(&d->svm_ready, 1);
+		}
+		pthread_mutex_unlock(&limits_lock);
+	}
+	return d->svm;
 }
 
 static struct kernel_limits *kernel_part(const void *k)

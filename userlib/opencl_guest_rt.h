@@ -115,6 +115,9 @@ void ava_cl_owner_set(struct ava_obj *o, const void *ctx);
 void ava_cl_queue_created(struct ava_obj *o, const void *ctx, cl_device_id device);
 /* The device of a queue the guest knows; NULL if none. */
 cl_device_id ava_cl_queue_device(const void *q);
+/* CL_DEVICE_SVM_CAPABILITIES of a device as the guest reports it, asked once
+ * (opencl_checks.c keeps it with the device's other limits); 0 when unknown. */
+cl_device_svm_capabilities ava_cl_device_svm(cl_device_id dev);
 /* 0 and the context's id of a queue or event, -1 when the guest does not know it. */
 int ava_cl_owner(const void *obj, uint32_t type, uint64_t *ctx);
 /* After an enqueue on q: the event it returned (if any) belongs to q's context; returns err. */

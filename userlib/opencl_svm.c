@@ -39,40 +39,15 @@ cl_device_svm_capabilities ava_cl_svm_caps(cl_device_svm_capabilities backend)
 	return backend & CL_DEVICE_SVM_COARSE_GRAIN_BUFFER;
 }
 
-struct device_svm {
-	cl_device_id dev;
-	cl_device_svm_capabilities caps;
-};
-
-/*
- * 0 when q is a queue whose device offers SVM; else the error of an SVM
- * enqueue: CL_INVALID_OPERATION without SVM, as natively.  The answers of
- * the first devices asked are kept.
- */
+/* 0 when q is a queue whose device offers SVM; else the error of an SVM
+ * enqueue: CL_INVALID_OPERATION without SVM, as natively. */
 static cl_int svm_queue_error(cl_command_queue q)
 {
-	static struct device_svm seen[8];
-	static unsigned nseen;
-	cl_device_svm_capabilities caps = 0;
 	cl_device_id dev;
-	unsigned i;
 
 	if (!ava_obj_check(q, AVA_HT_OPENCL_queue) || !(dev = ava_cl_queue_device(q)))
 		return CL_INVALID_COMMAND_QUEUE;
-	pthread_mutex_lock(&lock);
-	for (i = 0; i < nseen && seen[i].dev != dev; i++)
-		;
-	caps = i < nseen ? seen[i].caps : 0;
-	pthread_mutex_unlock(&lock);
-	if (i == nseen) {
-		if (ava_opencl_dispatch.clGetDeviceInfo(dev, CL_DEVICE_SVM_CAPABILITIES, sizeof(caps), &caps, NULL))
-			caps = 0;
-		pthread_mutex_lock(&lock);
-		if (nseen < sizeof(seen) / sizeof(seen[0]))
-			seen[nseen++] = (struct device_svm){ dev, caps };
-		pthread_mutex_unlock(&lock);
-	}
-	return caps ? CL_SUCCESS : CL_INVALID_OPERATION;
+	return ava_cl_device_svm(dev) ? CL_SUCCESS : CL_INVALID_OPERATION;
 }
 
 /* The allocation p lies in; call with the lock held. */
