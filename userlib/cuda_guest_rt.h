@@ -196,7 +196,7 @@ int ava_cu_func_ready(const struct ava_cu_api *a, void *fn);
 void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void **extra);
 void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kernel);
 /* codec @hostfn: a host function registered by __cudaRegisterFunction */
-void ava_cudart_hostfn_put(struct ava_call *c, const void *func);
+uint64_t ava_cudart_hostfn_id(const void *func);	/* before the call begins */
 
 /* A call that can deactivate a primary context or change its flags has
  * returned: what cuDevicePrimaryCtxGetState knew is forgotten (cuda_primary_ctx.c). */

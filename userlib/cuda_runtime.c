@@ -275,11 +275,12 @@ cudaError_t avaguest_cudaLaunchCooperativeKernel(const void *func, dim3 gridDim,
 	return avagen_avaRtLaunchCooperative(k, gridDim, blockDim, args, sharedMem, stream);
 }
 
-void ava_cudart_hostfn_put(struct ava_call *c, const void *func)
+/* Before the call begins: the lookup may send a fat binary (calls of its own) */
+uint64_t ava_cudart_hostfn_id(const void *func)
 {
 	cudaKernel_t k = kernel_of(func);
 
-	ava_put_u64(c, k ? ava_obj_id(k, AVA_HT_CUDA_kfunc) : (func ? AVA_ID_INVALID : 0));
+	return k ? ava_obj_id(k, AVA_HT_CUDA_kfunc) : (func ? AVA_ID_INVALID : 0);
 }
 
 /* ------------------------------------------------------------------ copies */

@@ -6,6 +6,7 @@
  */
 #include "guest_call.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +26,23 @@ static int force_sync(void)
 	return v;
 }
 
+/*
+ * The call this thread is encoding (begun, not ended), if any.  A call
+ * begun while encoding another (an argument's encoding that calls the
+ * worker itself) would wait for the session lock its own thread holds: it
+ * is refused with a message instead of hanging the program.
+ */
+static _Thread_local const struct ava_call *encoding;
+
 int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async)
 {
 	struct ava_session *s = &ava_sess;
 
+	if (encoding) {
+		fprintf(stderr, "ava: internal error: call %u/%u begun while this thread encodes call %u/%u; "
+			"refused\n", api, func, encoding->api, encoding->func);
+		return -1;
+	}
 	pthread_mutex_lock(&s->lock);
 	if (ava_session_connect()) {
 		pthread_mutex_unlock(&s->lock);
@@ -41,6 +55,7 @@ int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async)
 	c->reply_budget = AVA_MAX_REPLY_INLINE - 64;
 	ava_wbuf_init(&c->w, s->scratch + sizeof(struct ava_cmd_hdr), AVA_MAX_INLINE);
 	ava_arena_call_begin(&s->arena);
+	encoding = c;
 	return 0;
 }
 
@@ -151,6 +166,7 @@ void ava_call_end(struct ava_call *c)
 	int synchronous = !c->async && !c->failed;
 
 	ava_arena_call_end(&s->arena, !c->failed, !c->async);
+	encoding = NULL;
 	pthread_mutex_unlock(&s->lock);
 	if (synchronous)
 		ava_pending_collect();

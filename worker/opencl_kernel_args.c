@@ -46,15 +46,35 @@ static char *with_flag(struct avaw_call *c, cl_program program, const char *opti
 	return o;
 }
 
+/*
+ * Whether to build again with the guest's own options: the flag was ours,
+ * and the build failed where it waited (with a callback the failure comes
+ * later).  NVIDIA's OpenCL (CUDA 13) makes PTX that its ptxas refuses for a
+ * kernel without arguments when asked for their information; built as the
+ * guest asked, such a program has no argument information to give.
+ */
+static int again_without_flag(cl_program program, const char *options, void (CL_CALLBACK *notify)(cl_program, void *),
+			      cl_int err, cl_int failure)
+{
+	if (err != failure || notify || has_flag(options))
+		return 0;
+	ava_hmap_del(&hidden, (uint64_t)(uintptr_t)program);
+	return 1;
+}
+
 cl_int avaw_cl_build_program(struct avaw_call *c, cl_program program, cl_uint num_devices,
 			     const cl_device_id *devices, const char *options,
 			     void (CL_CALLBACK *notify)(cl_program, void *), void *user_data)
 {
 	const char *o = program ? with_flag(c, program, options) : options;
+	cl_int err;
 
 	if (!o)
 		return CL_OUT_OF_HOST_MEMORY;
-	return clBuildProgram(program, num_devices, devices, o, notify, user_data);
+	err = clBuildProgram(program, num_devices, devices, o, notify, user_data);
+	if (program && again_without_flag(program, options, notify, err, CL_BUILD_PROGRAM_FAILURE))
+		err = clBuildProgram(program, num_devices, devices, options, NULL, NULL);
+	return err;
 }
 
 cl_int avaw_cl_compile_program(struct avaw_call *c, cl_program program, cl_uint num_devices,
@@ -63,11 +83,16 @@ cl_int avaw_cl_compile_program(struct avaw_call *c, cl_program program, cl_uint 
 			       void (CL_CALLBACK *notify)(cl_program, void *), void *user_data)
 {
 	const char *o = program ? with_flag(c, program, options) : options;
+	cl_int err;
 
 	if (!o)
 		return CL_OUT_OF_HOST_MEMORY;
-	return clCompileProgram(program, num_devices, devices, o, num_headers, headers, header_names, notify,
-				user_data);
+	err = clCompileProgram(program, num_devices, devices, o, num_headers, headers, header_names, notify,
+			       user_data);
+	if (program && again_without_flag(program, options, notify, err, CL_COMPILE_PROGRAM_FAILURE))
+		err = clCompileProgram(program, num_devices, devices, options, num_headers, headers, header_names,
+				       NULL, NULL);
+	return err;
 }
 
 /* The build options of a program the flag was added to are those the guest gave. */

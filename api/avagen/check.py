@@ -36,11 +36,18 @@ def kind_of(ctx, f, p):
     raise param_error(f, p, 'a pointer parameter needs an annotation (@in, @out, ...)')
 
 
+# names the generated stubs declare themselves (guest.py, worker.py)
+RESERVED = {'c', 'st', 'ret', 'nobj', 'async_', 'map_s'}
+
+
 def func(ctx, f):
     functions.check_args(f)
     functions.check_placement(ctx, f)
     resources.check(ctx, f)
     remoted = ctx.guest_generated(f) and not f.has('unsupported')
+    for p in f.params if remoted else []:
+        if p.name in RESERVED:
+            raise param_error(f, p, 'the name is one the generated code uses; rename the parameter')
     for p in f.params:
         if not remoted:
             if p.annots:

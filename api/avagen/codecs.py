@@ -169,5 +169,13 @@ class RtKParams(Codec):
 
 
 class HostFn(Codec):
-    """@hostfn: a host function registered with __cudaRegisterFunction."""
+    """@hostfn: a host function registered with __cudaRegisterFunction.  Its
+    id is looked up before the call begins: the first lookup of a lazily
+    registered fat binary's function sends the fat binary (calls of its own)."""
     annot, cname = 'hostfn', 'cudart_hostfn'
+
+    def g_prepare(self, g):
+        return ['uint64_t hf_%s = ava_%s_id(%s);' % (self.n, self.cname, self.n)]
+
+    def g_put(self, g):
+        return ['ava_put_u64(&c, hf_%s);' % self.n]

@@ -63,6 +63,6 @@ uint64_t ava_gt_queue_id(const void *p, uint32_t type);
 int ava_gt_pmode(gt_queue q);
 void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void **extra);
 void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kernel);
-void ava_cudart_hostfn_put(struct ava_call *c, const void *func);
+uint64_t ava_cudart_hostfn_id(const void *func);
 
 #endif

@@ -88,10 +88,11 @@ AVA_EXPORT gt_status  dlFuncAttr(int *value, const void *func)
 	struct ava_call c;
 	int st;
 	gt_status ret;
+	uint64_t hf_func = ava_cudart_hostfn_id(func);
 	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlFuncAttr, 0))
 		return GT_ERR_TRANSPORT;
 	ava_put_out(&c, value, (uint64_t)(1) * sizeof(int));
-	ava_cudart_hostfn_put(&c, func);
+	ava_put_u64(&c, hf_func);
 	st = ava_call_exchange(&c);
 	if (st != AVA_S_OK) {
 		ava_call_end(&c);
