@@ -24,13 +24,9 @@ struct cudnn_state {
 /* The state of a live object of this API and type; made if create. */
 static struct cudnn_state *state_of(const void *p, uint32_t type, int create)
 {
-	struct ava_obj *o = ava_obj_check(p, type);
+	struct ava_obj *o = ava_mathlib_obj(p, AVA_API_CUDNN, type);
 
-	if (!o || o->api != AVA_API_CUDNN)
-		return NULL;
-	if (!create)
-		return (struct cudnn_state *)ava_obj_part(o);
-	return (struct cudnn_state *)ava_obj_part_get(o, sizeof(struct cudnn_state), ava_obj_part_free);
+	return (struct cudnn_state *)ava_obj_state(o, sizeof(struct cudnn_state), create);
 }
 
 #define HANDLE_OBJ(h) ava_mathlib_obj(h, AVA_API_CUDNN, AVA_HT_CUDNN_cudnn)
