@@ -7,6 +7,7 @@
  * the versions and the status texts.
  */
 #include "cudnn_guest_rt.h"
+#include "status_texts.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -148,11 +149,8 @@ AVA_EXPORT void cudnnGetLastErrorString(char *message, size_t max_size)
 	message[max_size - 1] = '\0';
 }
 
-static const struct {
-	cudnnStatus_t st;
-	const char *name;
-} names[] = {
-#define S(x) { x, #x }
+static const struct ava_status_text names[] = {
+#define S(x) AVA_STATUS(x, NULL)
 	S(CUDNN_STATUS_SUCCESS), S(CUDNN_STATUS_NOT_INITIALIZED), S(CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH),
 	S(CUDNN_STATUS_SERIALIZATION_VERSION_MISMATCH), S(CUDNN_STATUS_DEPRECATED), S(CUDNN_STATUS_LICENSE_ERROR),
 	S(CUDNN_STATUS_RUNTIME_IN_PROGRESS), S(CUDNN_STATUS_RUNTIME_FP_OVERFLOW),
@@ -182,10 +180,5 @@ static const struct {
 /* cuDNN's own answer is the status's name. */
 AVA_EXPORT const char *cudnnGetErrorString(cudnnStatus_t status)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].st == status)
-			return names[i].name;
-	return "CUDNN_UNKNOWN_STATUS";
+	return AVA_STATUS_TEXT(names, status, 0, "CUDNN_UNKNOWN_STATUS");
 }
