@@ -2,6 +2,8 @@
 handle-type ids, info tables, the ICD dispatch table, the worker's dlsym
 table and handle types."""
 
+from .errors import SpecError
+
 
 def ids_header(ctx):
     sp = ctx.sp
@@ -101,9 +103,24 @@ def dl_loader(ctx):
 
 
 def handle_types(ctx):
-    out = ['const struct avaw_handle_type avaw_%s_types[AVA_HT_%s_COUNT] = {' % (ctx.api, ctx.API)]
+    out = []
     for h in ctx.sp.handles:
-        fns = ['(avaw_ref_fn)(void (*)(void))%s' % h['opts'][k] if h['opts'].get(k) else 'NULL'
+        if h['opts'].get('destroy'):
+            out += destroy_release(ctx, h)
+    out.append('const struct avaw_handle_type avaw_%s_types[AVA_HT_%s_COUNT] = {' % (ctx.api, ctx.API))
+    for h in ctx.sp.handles:
+        opts = dict(h['opts'], release='release_%s' % h['short']) if h['opts'].get('destroy') else h['opts']
+        fns = ['(avaw_ref_fn)(void (*)(void))%s' % opts[k] if opts.get(k) else 'NULL'
                for k in ('release', 'retain')]
         out.append('\t[%s] = { "%s", %s, %s },' % (ctx.ht(h['short']), h['short'], fns[0], fns[1]))
     return out + ['};']
+
+
+def destroy_release(ctx, h):
+    """A handle type's release that is the vendor library's destroy call
+    (destroy=, from the dlsym table): nothing to do when the library lacks it."""
+    fn = h['opts']['destroy']
+    if not ctx.dl or fn not in dl_syms(ctx):
+        raise SpecError('handle %s: destroy=%s is not an entry point of the worker\'s dlsym table' % (h['short'], fn))
+    sym = 'avaw_%s_sym.%s' % (ctx.api, fn)
+    return ['static int release_%s(void *obj)' % h['short'], '{', '\treturn %s ? %s(obj) : 0;' % (sym, sym), '}', '']
