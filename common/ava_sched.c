@@ -32,16 +32,7 @@ void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct)
 
 void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, uint64_t now)
 {
-	e->in_use = 1;
-	e->flags = 0;
-	e->inflight = 0;
-	e->pad = 0;
-	e->vtime = 0;
-	e->device_ns = 0;
-	e->throttled_ns = 0;
-	e->budget_ns = burst(100);
-	e->refill_at = now;
-	e->seen_at = 0;
+	*e = (struct ava_sched_ent){ .in_use = 1, .budget_ns = burst(100), .refill_at = now };
 	ava_sched_set(e, weight, cap_pct);
 }
 

@@ -15,58 +15,51 @@
 
 #include <cudnn.h>
 
+#include "enum_sizes.h"
+
 /* Elements of one attribute array, at most (a cap on what one call moves). */
 #define AVA_CUDNN_MAX_ELEMENTS (1 << 20)
 
 /* The size of one element of an attribute of this type; 0 when unknown. */
 static inline size_t ava_cudnn_attr_size(int64_t type)
 {
-	switch (type) {
-	case CUDNN_TYPE_BOOLEAN:
-		return sizeof(bool);
-	case CUDNN_TYPE_CHAR:
-		return sizeof(char);
-	case CUDNN_TYPE_INT32:
-		return sizeof(int32_t);
-	case CUDNN_TYPE_FLOAT:
-		return sizeof(float);
-	case CUDNN_TYPE_INT64:
-		return sizeof(int64_t);
-	case CUDNN_TYPE_DOUBLE:
-		return sizeof(double);
-	case CUDNN_TYPE_FRACTION:
-		return sizeof(cudnnFraction_t);
-	/* pointers: ids on the wire (handles, descriptors) or device addresses */
-	case CUDNN_TYPE_HANDLE:
-	case CUDNN_TYPE_BACKEND_DESCRIPTOR:
-	case CUDNN_TYPE_VOID_PTR:
-		return sizeof(uint64_t);
-	/* enumerations */
-	case CUDNN_TYPE_DATA_TYPE:
-	case CUDNN_TYPE_CONVOLUTION_MODE:
-	case CUDNN_TYPE_HEUR_MODE:
-	case CUDNN_TYPE_KNOB_TYPE:
-	case 10:	/* CUDNN_TYPE_NAN_PROPOGATION, deprecated */
-	case CUDNN_TYPE_NUMERICAL_NOTE:
-	case CUDNN_TYPE_LAYOUT_TYPE:
-	case CUDNN_TYPE_ATTRIB_NAME:
-	case CUDNN_TYPE_POINTWISE_MODE:
-	case CUDNN_TYPE_GENSTATS_MODE:
-	case CUDNN_TYPE_BN_FINALIZE_STATS_MODE:
-	case CUDNN_TYPE_REDUCTION_OPERATOR_TYPE:
-	case CUDNN_TYPE_BEHAVIOR_NOTE:
-	case CUDNN_TYPE_TENSOR_REORDERING_MODE:
-	case CUDNN_TYPE_RESAMPLE_MODE:
-	case CUDNN_TYPE_PADDING_MODE:
-	case CUDNN_TYPE_SIGNAL_MODE:
-	case CUDNN_TYPE_NORM_MODE:
-	case CUDNN_TYPE_NORM_FWD_PHASE:
-	case CUDNN_TYPE_RNG_DISTRIBUTION:
-	case CUDNN_TYPE_MOE_GROUPED_MATMUL_MODE:
-		return sizeof(int);
-	default:
-		return 0;
-	}
+	static const uint8_t sizes[] = {
+		[CUDNN_TYPE_BOOLEAN] = sizeof(bool),
+		[CUDNN_TYPE_CHAR] = sizeof(char),
+		[CUDNN_TYPE_INT32] = sizeof(int32_t),
+		[CUDNN_TYPE_FLOAT] = sizeof(float),
+		[CUDNN_TYPE_INT64] = sizeof(int64_t),
+		[CUDNN_TYPE_DOUBLE] = sizeof(double),
+		[CUDNN_TYPE_FRACTION] = sizeof(cudnnFraction_t),
+		/* pointers: ids on the wire (handles, descriptors) or device addresses */
+		[CUDNN_TYPE_HANDLE] = sizeof(uint64_t),
+		[CUDNN_TYPE_BACKEND_DESCRIPTOR] = sizeof(uint64_t),
+		[CUDNN_TYPE_VOID_PTR] = sizeof(uint64_t),
+		/* enumerations */
+		[CUDNN_TYPE_DATA_TYPE] = sizeof(int),
+		[CUDNN_TYPE_CONVOLUTION_MODE] = sizeof(int),
+		[CUDNN_TYPE_HEUR_MODE] = sizeof(int),
+		[CUDNN_TYPE_KNOB_TYPE] = sizeof(int),
+		[10] = sizeof(int),	/* CUDNN_TYPE_NAN_PROPOGATION, deprecated */
+		[CUDNN_TYPE_NUMERICAL_NOTE] = sizeof(int),
+		[CUDNN_TYPE_LAYOUT_TYPE] = sizeof(int),
+		[CUDNN_TYPE_ATTRIB_NAME] = sizeof(int),
+		[CUDNN_TYPE_POINTWISE_MODE] = sizeof(int),
+		[CUDNN_TYPE_GENSTATS_MODE] = sizeof(int),
+		[CUDNN_TYPE_BN_FINALIZE_STATS_MODE] = sizeof(int),
+		[CUDNN_TYPE_REDUCTION_OPERATOR_TYPE] = sizeof(int),
+		[CUDNN_TYPE_BEHAVIOR_NOTE] = sizeof(int),
+		[CUDNN_TYPE_TENSOR_REORDERING_MODE] = sizeof(int),
+		[CUDNN_TYPE_RESAMPLE_MODE] = sizeof(int),
+		[CUDNN_TYPE_PADDING_MODE] = sizeof(int),
+		[CUDNN_TYPE_SIGNAL_MODE] = sizeof(int),
+		[CUDNN_TYPE_NORM_MODE] = sizeof(int),
+		[CUDNN_TYPE_NORM_FWD_PHASE] = sizeof(int),
+		[CUDNN_TYPE_RNG_DISTRIBUTION] = sizeof(int),
+		[CUDNN_TYPE_MOE_GROUPED_MATMUL_MODE] = sizeof(int),
+	};
+
+	return (size_t)AVA_ENUM_SIZE(sizes, type, 0);
 }
 
 /* The bytes of count elements of an attribute of type: 0 when either is bad. */
@@ -102,22 +95,14 @@ static inline int ava_cudnn_batch(int n)
  * type cuDNN does not fill with (nothing travels). */
 static inline int ava_cudnn_value_bytes(int64_t type)
 {
-	switch (type) {
-	case CUDNN_DATA_DOUBLE:
-	case CUDNN_DATA_INT64:
-		return 8;
-	case CUDNN_DATA_FLOAT:
-	case CUDNN_DATA_INT32:
-		return 4;
-	case CUDNN_DATA_HALF:
-	case CUDNN_DATA_BFLOAT16:
-		return 2;
-	case CUDNN_DATA_INT8:
-	case CUDNN_DATA_UINT8:
-		return 1;
-	default:
-		return 0;
-	}
+	static const uint8_t sizes[] = {
+		[CUDNN_DATA_DOUBLE] = 8, [CUDNN_DATA_INT64] = 8,
+		[CUDNN_DATA_FLOAT] = 4, [CUDNN_DATA_INT32] = 4,
+		[CUDNN_DATA_HALF] = 2, [CUDNN_DATA_BFLOAT16] = 2,
+		[CUDNN_DATA_INT8] = 1, [CUDNN_DATA_UINT8] = 1,
+	};
+
+	return (int)AVA_ENUM_SIZE(sizes, type, 0);
 }
 
 #endif

@@ -10,6 +10,8 @@
 
 #include <library_types.h>
 
+#include "enum_sizes.h"
+
 /*
  * Bytes of one scalar of data type t (alpha, beta of cuBLASLt and
  * cuSPARSE).  An unknown type gets the largest scalar (double complex), so
@@ -18,29 +20,14 @@
  */
 static inline uint64_t ava_cuda_dtype_bytes(cudaDataType t)
 {
-	switch (t) {
-	case CUDA_R_8I:
-	case CUDA_R_8U:
-		return 1;
-	case CUDA_R_16F:
-	case CUDA_R_16BF:
-	case CUDA_C_8I:
-	case CUDA_C_8U:
-		return 2;
-	case CUDA_R_32F:
-	case CUDA_R_32I:
-	case CUDA_R_32U:
-	case CUDA_C_16F:
-	case CUDA_C_16BF:
-		return 4;
-	case CUDA_R_64F:
-	case CUDA_C_32F:
-	case CUDA_R_64I:
-	case CUDA_R_64U:
-		return 8;
-	default:
-		return 16;
-	}
+	static const uint8_t sizes[] = {
+		[CUDA_R_8I] = 1, [CUDA_R_8U] = 1,
+		[CUDA_R_16F] = 2, [CUDA_R_16BF] = 2, [CUDA_C_8I] = 2, [CUDA_C_8U] = 2,
+		[CUDA_R_32F] = 4, [CUDA_R_32I] = 4, [CUDA_R_32U] = 4, [CUDA_C_16F] = 4, [CUDA_C_16BF] = 4,
+		[CUDA_R_64F] = 8, [CUDA_C_32F] = 8, [CUDA_R_64I] = 8, [CUDA_R_64U] = 8,
+	};
+
+	return AVA_ENUM_SIZE(sizes, t, 16);
 }
 
 /* Elements of an output array whose count is an int: none when negative. */

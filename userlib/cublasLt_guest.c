@@ -30,13 +30,9 @@ struct desc_state {
 /* The state kept with a live matmul descriptor; made on first use if create. */
 static struct desc_state *desc_of(cublasLtMatmulDesc_t desc, int create)
 {
-	struct ava_obj *o = ava_obj_check(desc, AVA_HT_CUBLASLT_matmul);
+	struct ava_obj *o = ava_mathlib_obj(desc, AVA_API_CUBLASLT, AVA_HT_CUBLASLT_matmul);
 
-	if (!o || o->api != AVA_API_CUBLASLT)
-		return NULL;
-	if (!create)
-		return (struct desc_state *)ava_obj_part(o);
-	return (struct desc_state *)ava_obj_part_get(o, sizeof(struct desc_state), ava_obj_part_free);
+	return (struct desc_state *)ava_obj_state(o, sizeof(struct desc_state), create);
 }
 
 int ava_cublaslt_pmode(cublasLtMatmulDesc_t desc)

@@ -7,6 +7,7 @@
  * the versions and the status texts.
  */
 #include "cudnn_guest_rt.h"
+#include "status_texts.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -24,13 +25,9 @@ struct cudnn_state {
 /* The state of a live object of this API and type; made if create. */
 static struct cudnn_state *state_of(const void *p, uint32_t type, int create)
 {
-	struct ava_obj *o = ava_obj_check(p, type);
+	struct ava_obj *o = ava_mathlib_obj(p, AVA_API_CUDNN, type);
 
-	if (!o || o->api != AVA_API_CUDNN)
-		return NULL;
-	if (!create)
-		return (struct cudnn_state *)ava_obj_part(o);
-	return (struct cudnn_state *)ava_obj_part_get(o, sizeof(struct cudnn_state), ava_obj_part_free);
+	return (struct cudnn_state *)ava_obj_state(o, sizeof(struct cudnn_state), create);
 }
 
 #define HANDLE_OBJ(h) ava_mathlib_obj(h, AVA_API_CUDNN, AVA_HT_CUDNN_cudnn)
@@ -152,11 +149,8 @@ AVA_EXPORT void cudnnGetLastErrorString(char *message, size_t max_size)
 	message[max_size - 1] = '\0';
 }
 
-static const struct {
-	cudnnStatus_t st;
-	const char *name;
-} names[] = {
-#define S(x) { x, #x }
+static const struct ava_status_text names[] = {
+#define S(x) AVA_STATUS(x, NULL)
 	S(CUDNN_STATUS_SUCCESS), S(CUDNN_STATUS_NOT_INITIALIZED), S(CUDNN_STATUS_SUBLIBRARY_VERSION_MISMATCH),
 	S(CUDNN_STATUS_SERIALIZATION_VERSION_MISMATCH), S(CUDNN_STATUS_DEPRECATED), S(CUDNN_STATUS_LICENSE_ERROR),
 	S(CUDNN_STATUS_RUNTIME_IN_PROGRESS), S(CUDNN_STATUS_RUNTIME_FP_OVERFLOW),
@@ -186,10 +180,5 @@ static const struct {
 /* cuDNN's own answer is the status's name. */
 AVA_EXPORT const char *cudnnGetErrorString(cudnnStatus_t status)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].st == status)
-			return names[i].name;
-	return "CUDNN_UNKNOWN_STATUS";
+	return AVA_STATUS_TEXT(names, status, 0, "CUDNN_UNKNOWN_STATUS");
 }

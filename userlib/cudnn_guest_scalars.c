@@ -5,15 +5,12 @@
  * much as the program gave (after the data type it saw for the call's
  * tensor) and sends it in 8 bytes, of which cuDNN reads its part.
  */
+#define AVA_GUEST_IMPL_DECLS 1	/* the generated stubs this file calls (cudnn_ids.h) */
 #include "cudnn_guest_rt.h"
 
 typedef union ava_cudnn_scalar scalar;
 #define S(v, p, desc) ava_cudnn_scalar(&(v), (p), (desc))
 
-cudnnStatus_t avagen_cudnnConvolutionForward(cudnnHandle_t, const void *, cudnnTensorDescriptor_t, const void *,
-					     cudnnFilterDescriptor_t, const void *, cudnnConvolutionDescriptor_t,
-					     cudnnConvolutionFwdAlgo_t, void *, size_t, const void *,
-					     cudnnTensorDescriptor_t, void *);
 AVA_EXPORT cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t handle, const void *alpha,
 						 const cudnnTensorDescriptor_t xDesc, const void *x,
 						 const cudnnFilterDescriptor_t wDesc, const void *w,
@@ -27,10 +24,6 @@ AVA_EXPORT cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t handle, const voi
 					      workSpace, workSpaceSizeInBytes, S(b, beta, yDesc), yDesc, y);
 }
 
-cudnnStatus_t avagen_cudnnConvolutionBackwardData(cudnnHandle_t, const void *, cudnnFilterDescriptor_t, const void *,
-						  cudnnTensorDescriptor_t, const void *, cudnnConvolutionDescriptor_t,
-						  cudnnConvolutionBwdDataAlgo_t, void *, size_t, const void *,
-						  cudnnTensorDescriptor_t, void *);
 AVA_EXPORT cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t handle, const void *alpha,
 						      const cudnnFilterDescriptor_t wDesc, const void *w,
 						      const cudnnTensorDescriptor_t dyDesc, const void *dy,
@@ -45,10 +38,6 @@ AVA_EXPORT cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t handle, cons
 						   workSpace, workSpaceSizeInBytes, S(b, beta, dxDesc), dxDesc, dx);
 }
 
-cudnnStatus_t avagen_cudnnConvolutionBackwardFilter(cudnnHandle_t, const void *, cudnnTensorDescriptor_t, const void *,
-						    cudnnTensorDescriptor_t, const void *, cudnnConvolutionDescriptor_t,
-						    cudnnConvolutionBwdFilterAlgo_t, void *, size_t, const void *,
-						    cudnnFilterDescriptor_t, void *);
 /* the filter's data type is the tensors' (x and dy) */
 AVA_EXPORT cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t handle, const void *alpha,
 							const cudnnTensorDescriptor_t xDesc, const void *x,
@@ -64,8 +53,6 @@ AVA_EXPORT cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t handle, co
 						     workSpace, workSpaceSizeInBytes, S(b, beta, xDesc), dwDesc, dw);
 }
 
-cudnnStatus_t avagen_cudnnConvolutionBackwardBias(cudnnHandle_t, const void *, cudnnTensorDescriptor_t, const void *,
-						  const void *, cudnnTensorDescriptor_t, void *);
 AVA_EXPORT cudnnStatus_t cudnnConvolutionBackwardBias(cudnnHandle_t handle, const void *alpha,
 						      const cudnnTensorDescriptor_t dyDesc, const void *dy,
 						      const void *beta, const cudnnTensorDescriptor_t dbDesc, void *db)
@@ -76,11 +63,6 @@ AVA_EXPORT cudnnStatus_t cudnnConvolutionBackwardBias(cudnnHandle_t handle, cons
 						   dbDesc, db);
 }
 
-cudnnStatus_t avagen_cudnnConvolutionBiasActivationForward(
-	cudnnHandle_t, const void *, cudnnTensorDescriptor_t, const void *, cudnnFilterDescriptor_t, const void *,
-	cudnnConvolutionDescriptor_t, cudnnConvolutionFwdAlgo_t, void *, size_t, const void *, cudnnTensorDescriptor_t,
-	const void *, cudnnTensorDescriptor_t, const void *, cudnnActivationDescriptor_t, cudnnTensorDescriptor_t,
-	void *);
 AVA_EXPORT cudnnStatus_t cudnnConvolutionBiasActivationForward(
 	cudnnHandle_t handle, const void *alpha1, const cudnnTensorDescriptor_t xDesc, const void *x,
 	const cudnnFilterDescriptor_t wDesc, const void *w, const cudnnConvolutionDescriptor_t convDesc,
@@ -96,9 +78,6 @@ AVA_EXPORT cudnnStatus_t cudnnConvolutionBiasActivationForward(
 							    activationDesc, yDesc, y);
 }
 
-cudnnStatus_t avagen_cudnnActivationForward(cudnnHandle_t, cudnnActivationDescriptor_t, const void *,
-					    cudnnTensorDescriptor_t, const void *, const void *,
-					    cudnnTensorDescriptor_t, void *);
 AVA_EXPORT cudnnStatus_t cudnnActivationForward(cudnnHandle_t handle, cudnnActivationDescriptor_t activationDesc,
 						const void *alpha, const cudnnTensorDescriptor_t xDesc, const void *x,
 						const void *beta, const cudnnTensorDescriptor_t yDesc, void *y)
@@ -109,9 +88,6 @@ AVA_EXPORT cudnnStatus_t cudnnActivationForward(cudnnHandle_t handle, cudnnActiv
 					     yDesc, y);
 }
 
-cudnnStatus_t avagen_cudnnPoolingForward(cudnnHandle_t, cudnnPoolingDescriptor_t, const void *,
-					 cudnnTensorDescriptor_t, const void *, const void *, cudnnTensorDescriptor_t,
-					 void *);
 AVA_EXPORT cudnnStatus_t cudnnPoolingForward(cudnnHandle_t handle, const cudnnPoolingDescriptor_t poolingDesc,
 					     const void *alpha, const cudnnTensorDescriptor_t xDesc, const void *x,
 					     const void *beta, const cudnnTensorDescriptor_t yDesc, void *y)
@@ -122,8 +98,6 @@ AVA_EXPORT cudnnStatus_t cudnnPoolingForward(cudnnHandle_t handle, const cudnnPo
 					  y);
 }
 
-cudnnStatus_t avagen_cudnnAddTensor(cudnnHandle_t, const void *, cudnnTensorDescriptor_t, const void *, const void *,
-				    cudnnTensorDescriptor_t, void *);
 AVA_EXPORT cudnnStatus_t cudnnAddTensor(cudnnHandle_t handle, const void *alpha, const cudnnTensorDescriptor_t aDesc,
 					const void *A, const void *beta, const cudnnTensorDescriptor_t cDesc, void *C)
 {
@@ -132,11 +106,6 @@ AVA_EXPORT cudnnStatus_t cudnnAddTensor(cudnnHandle_t handle, const void *alpha,
 	return avagen_cudnnAddTensor(handle, S(a, alpha, cDesc), aDesc, A, S(b, beta, cDesc), cDesc, C);
 }
 
-cudnnStatus_t avagen_cudnnBatchNormalizationForwardInference(cudnnHandle_t, cudnnBatchNormMode_t, const void *,
-							     const void *, cudnnTensorDescriptor_t, const void *,
-							     cudnnTensorDescriptor_t, void *, cudnnTensorDescriptor_t,
-							     const void *, const void *, const void *, const void *,
-							     double);
 AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationForwardInference(
 	cudnnHandle_t handle, cudnnBatchNormMode_t mode, const void *alpha, const void *beta,
 	const cudnnTensorDescriptor_t xDesc, const void *x, const cudnnTensorDescriptor_t yDesc, void *y,
@@ -150,11 +119,6 @@ AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationForwardInference(
 							      estimatedMean, estimatedVariance, epsilon);
 }
 
-cudnnStatus_t avagen_cudnnBatchNormalizationForwardTrainingEx(
-	cudnnHandle_t, cudnnBatchNormMode_t, cudnnBatchNormOps_t, const void *, const void *, cudnnTensorDescriptor_t,
-	const void *, cudnnTensorDescriptor_t, const void *, cudnnTensorDescriptor_t, void *, cudnnTensorDescriptor_t,
-	const void *, const void *, double, void *, void *, double, void *, void *, cudnnActivationDescriptor_t, void *,
-	size_t, void *, size_t);
 AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationForwardTrainingEx(
 	cudnnHandle_t handle, cudnnBatchNormMode_t mode, cudnnBatchNormOps_t bnOps, const void *alpha, const void *beta,
 	const cudnnTensorDescriptor_t xDesc, const void *xData, const cudnnTensorDescriptor_t zDesc, const void *zData,
@@ -173,12 +137,6 @@ AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationForwardTrainingEx(
 		workSpaceSizeInBytes, reserveSpace, reserveSpaceSizeInBytes);
 }
 
-cudnnStatus_t avagen_cudnnBatchNormalizationBackwardEx(
-	cudnnHandle_t, cudnnBatchNormMode_t, cudnnBatchNormOps_t, const void *, const void *, const void *, const void *,
-	cudnnTensorDescriptor_t, const void *, cudnnTensorDescriptor_t, const void *, cudnnTensorDescriptor_t,
-	const void *, cudnnTensorDescriptor_t, void *, cudnnTensorDescriptor_t, void *, cudnnTensorDescriptor_t,
-	const void *, const void *, void *, void *, double, const void *, const void *, cudnnActivationDescriptor_t,
-	void *, size_t, void *, size_t);
 AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationBackwardEx(
 	cudnnHandle_t handle, cudnnBatchNormMode_t mode, cudnnBatchNormOps_t bnOps, const void *alphaDataDiff,
 	const void *betaDataDiff, const void *alphaParamDiff, const void *betaParamDiff,
@@ -199,9 +157,6 @@ AVA_EXPORT cudnnStatus_t cudnnBatchNormalizationBackwardEx(
 		reserveSpaceSizeInBytes);
 }
 
-cudnnStatus_t avagen_cudnnSpatialTfSamplerForward(cudnnHandle_t, cudnnSpatialTransformerDescriptor_t, const void *,
-						  cudnnTensorDescriptor_t, const void *, const void *, const void *,
-						  cudnnTensorDescriptor_t, void *);
 AVA_EXPORT cudnnStatus_t cudnnSpatialTfSamplerForward(cudnnHandle_t handle, cudnnSpatialTransformerDescriptor_t stDesc,
 						      const void *alpha, const cudnnTensorDescriptor_t xDesc, const void *x,
 						      const void *grid, const void *beta, cudnnTensorDescriptor_t yDesc,
@@ -213,10 +168,6 @@ AVA_EXPORT cudnnStatus_t cudnnSpatialTfSamplerForward(cudnnHandle_t handle, cudn
 						   yDesc, y);
 }
 
-cudnnStatus_t avagen_cudnnSpatialTfSamplerBackward(cudnnHandle_t, cudnnSpatialTransformerDescriptor_t, const void *,
-						   cudnnTensorDescriptor_t, const void *, const void *,
-						   cudnnTensorDescriptor_t, void *, const void *, cudnnTensorDescriptor_t,
-						   const void *, const void *, const void *, void *);
 /* the grid's factors follow the data's type too */
 AVA_EXPORT cudnnStatus_t cudnnSpatialTfSamplerBackward(
 	cudnnHandle_t handle, cudnnSpatialTransformerDescriptor_t stDesc, const void *alpha,

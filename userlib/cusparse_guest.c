@@ -6,6 +6,7 @@
  * status texts.
  */
 #include "cusparse_guest_rt.h"
+#include "status_texts.h"
 
 AVA_MATHLIB_SHIM(cusparse, "AvA cuSPARSE shim");
 
@@ -40,42 +41,27 @@ uint64_t ava_cusparse_dnvec_id(const void *descr, uint32_t type)
 	return ava_obj_id(descr, AVA_HT_CUSPARSE_dnvec);
 }
 
-static const struct {
-	cusparseStatus_t st;
-	const char *name, *text;
-} texts[] = {
-	{ CUSPARSE_STATUS_SUCCESS, "CUSPARSE_STATUS_SUCCESS", "success" },
-	{ CUSPARSE_STATUS_NOT_INITIALIZED, "CUSPARSE_STATUS_NOT_INITIALIZED", "initialization error" },
-	{ CUSPARSE_STATUS_ALLOC_FAILED, "CUSPARSE_STATUS_ALLOC_FAILED", "out of memory" },
-	{ CUSPARSE_STATUS_INVALID_VALUE, "CUSPARSE_STATUS_INVALID_VALUE", "invalid value" },
-	{ CUSPARSE_STATUS_ARCH_MISMATCH, "CUSPARSE_STATUS_ARCH_MISMATCH", "architecture mismatch" },
-	{ CUSPARSE_STATUS_MAPPING_ERROR, "CUSPARSE_STATUS_MAPPING_ERROR", "mapping error" },
-	{ CUSPARSE_STATUS_EXECUTION_FAILED, "CUSPARSE_STATUS_EXECUTION_FAILED", "execution failed" },
-	{ CUSPARSE_STATUS_INTERNAL_ERROR, "CUSPARSE_STATUS_INTERNAL_ERROR", "internal operation failed" },
-	{ CUSPARSE_STATUS_MATRIX_TYPE_NOT_SUPPORTED, "CUSPARSE_STATUS_MATRIX_TYPE_NOT_SUPPORTED",
-	  "matrix type not supported" },
-	{ CUSPARSE_STATUS_ZERO_PIVOT, "CUSPARSE_STATUS_ZERO_PIVOT", "zero pivot" },
-	{ CUSPARSE_STATUS_NOT_SUPPORTED, "CUSPARSE_STATUS_NOT_SUPPORTED", "operation not supported" },
-	{ CUSPARSE_STATUS_INSUFFICIENT_RESOURCES, "CUSPARSE_STATUS_INSUFFICIENT_RESOURCES",
-	  "insufficient resources" },
+static const struct ava_status_text texts[] = {
+	AVA_STATUS(CUSPARSE_STATUS_SUCCESS, "success"),
+	AVA_STATUS(CUSPARSE_STATUS_NOT_INITIALIZED, "initialization error"),
+	AVA_STATUS(CUSPARSE_STATUS_ALLOC_FAILED, "out of memory"),
+	AVA_STATUS(CUSPARSE_STATUS_INVALID_VALUE, "invalid value"),
+	AVA_STATUS(CUSPARSE_STATUS_ARCH_MISMATCH, "architecture mismatch"),
+	AVA_STATUS(CUSPARSE_STATUS_MAPPING_ERROR, "mapping error"),
+	AVA_STATUS(CUSPARSE_STATUS_EXECUTION_FAILED, "execution failed"),
+	AVA_STATUS(CUSPARSE_STATUS_INTERNAL_ERROR, "internal operation failed"),
+	AVA_STATUS(CUSPARSE_STATUS_MATRIX_TYPE_NOT_SUPPORTED, "matrix type not supported"),
+	AVA_STATUS(CUSPARSE_STATUS_ZERO_PIVOT, "zero pivot"),
+	AVA_STATUS(CUSPARSE_STATUS_NOT_SUPPORTED, "operation not supported"),
+	AVA_STATUS(CUSPARSE_STATUS_INSUFFICIENT_RESOURCES, "insufficient resources"),
 };
-
-static const char *status_text(cusparseStatus_t st, int which)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if (texts[i].st == st)
-			return which ? texts[i].text : texts[i].name;
-	return which ? "unknown error" : "CUSPARSE_STATUS_UNKNOWN";
-}
 
 AVA_EXPORT const char *cusparseGetErrorName(cusparseStatus_t status)
 {
-	return status_text(status, 0);
+	return AVA_STATUS_TEXT(texts, status, 0, "CUSPARSE_STATUS_UNKNOWN");
 }
 
 AVA_EXPORT const char *cusparseGetErrorString(cusparseStatus_t status)
 {
-	return status_text(status, 1);
+	return AVA_STATUS_TEXT(texts, status, 1, NULL);
 }

@@ -86,6 +86,13 @@ struct ava_obj_part *ava_obj_part_get(struct ava_obj *o, size_t size, void (*fre
 	return part;
 }
 
+struct ava_obj_part *ava_obj_state(struct ava_obj *o, size_t size, int create)
+{
+	if (!o)
+		return NULL;
+	return create ? ava_obj_part_get(o, size, ava_obj_part_free) : ava_obj_part(o);
+}
+
 void ava_obj_publish(struct ava_obj *o)
 {
 	pthread_mutex_lock(&obj_lock);

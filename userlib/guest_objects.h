@@ -53,6 +53,9 @@ static inline struct ava_obj_part *ava_obj_part(struct ava_obj *o)
 /* o's part; made (size bytes, zeroed, freed with free_part) when o has none
  * yet.  NULL when out of memory. */
 struct ava_obj_part *ava_obj_part_get(struct ava_obj *o, size_t size, void (*free_part)(struct ava_obj_part *));
+/* An API's state kept with o (a part of size bytes, one allocation): NULL
+ * when o is NULL, or when it has none and not create (or out of memory). */
+struct ava_obj_part *ava_obj_state(struct ava_obj *o, size_t size, int create);
 
 /* The table the ICD loader dispatches through, per API (may be NULL). */
 void ava_obj_set_dispatch(uint32_t api, const void *table);

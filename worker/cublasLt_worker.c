@@ -11,6 +11,7 @@
 
 #define LT avaw_cublasLt_sym
 
+/* A cuBLASLt handle of this API, or a cuBLAS handle (which is one too). */
 int avaw_cublaslt_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 {
 	return avaw_mathlib_handle(c, id, type, obj) ||

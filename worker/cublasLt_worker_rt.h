@@ -16,12 +16,6 @@
 
 AVAW_MATHLIB_DECLS(cublasLt, CUBLASLT)
 
-/* A cuBLASLt handle of this API, or a cuBLAS handle (which is one too). */
-int avaw_cublaslt_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
-int avaw_cublaslt_release(void *handle);
-int avaw_cublaslt_desc_release(void *desc);
-int avaw_cublaslt_layout_release(void *layout);
-int avaw_cublaslt_pref_release(void *pref);
 /* @pmode: 0 when mode (1: device) is the descriptor's pointer mode, else the error. */
 int64_t avaw_cublaslt_pmode_check(struct avaw_call *c, cublasLtMatmulDesc_t desc, int mode);
 /* Bytes of alpha and beta: one scalar of the descriptor's scale type (0: unknown). */

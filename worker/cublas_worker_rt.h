@@ -18,7 +18,6 @@ AVAW_MATHLIB_DECLS(cublas, CUBLAS)
 
 /* @pmode: 0 when mode (1: device) is the handle's pointer mode, else the error. */
 int64_t avaw_cublas_pmode_check(struct avaw_call *c, cublasHandle_t handle, int mode);
-int avaw_cublas_release(void *handle);
 
 /* @wimpl */
 cublasStatus_t avaw_cublas_set_workspace(struct avaw_call *c, cublasHandle_t handle, void *workspace,

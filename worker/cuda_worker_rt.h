@@ -35,19 +35,6 @@ int avaw_cudart_ready(struct avaw_call *c);
 /* @devptr: device memory (or pinned memory) of this session? */
 int avaw_cu_devptr_ok(struct avaw_call *c, uint64_t ptr);
 
-/* Streams: NULL, CU_STREAM_LEGACY and CU_STREAM_PER_THREAD are special ids. */
-int avaw_cu_stream_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
-
-/* Handle releases (the session's last reference, or its end). */
-int avaw_cu_ctx_release(void *ctx);
-int avaw_cu_module_release(void *mod);
-int avaw_cu_stream_release(void *stream);
-int avaw_cu_event_release(void *event);
-int avaw_cu_graph_release(void *graph);
-int avaw_cu_graphexec_release(void *exec);
-int avaw_cu_hostmem_release(void *hm);
-int avaw_rt_fatbin_release(void *fb);
-
 /* codecs: kernel parameters and host-side keys of registered kernels */
 struct avaw_cu_kparams {
 	uint64_t n;

@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * cuDNN in the worker (NVIDIA's libcudnn.so.9 is a row of mathlib_table.c;
- * it opens its sub-libraries itself): the release of each kind of object,
- * and the calls the guest answers from (versions, the last error's text).
+ * it opens its sub-libraries itself): the release of a handle (the
+ * descriptors' are their destroy calls, api/cudnn.spec destroy=), and the
+ * calls the guest answers from (versions, the last error's text).
  */
 #include "cudnn_worker_rt.h"
 #include "cuda_worker_internal.h"
 
 AVAW_MATHLIB_RELEASE_HANDLE(avaw_cudnn_release_handle, avaw_cudnn_sym, cudnnSetStream, cudnnDestroy)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_tensor, avaw_cudnn_sym, cudnnDestroyTensorDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_filter, avaw_cudnn_sym, cudnnDestroyFilterDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_conv, avaw_cudnn_sym, cudnnDestroyConvolutionDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_activation, avaw_cudnn_sym, cudnnDestroyActivationDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_pooling, avaw_cudnn_sym, cudnnDestroyPoolingDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_dropout, avaw_cudnn_sym, cudnnDestroyDropoutDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_rnn, avaw_cudnn_sym, cudnnDestroyRNNDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_rnndata, avaw_cudnn_sym, cudnnDestroyRNNDataDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_ctc, avaw_cudnn_sym, cudnnDestroyCTCLossDescriptor)
-AVAW_MATHLIB_RELEASE(avaw_cudnn_release_st, avaw_cudnn_sym, cudnnDestroySpatialTransformerDescriptor)
 
 cudnnStatus_t avaw_cudnn_versions(struct avaw_call *c, size_t *versions)
 {

@@ -15,20 +15,6 @@
 
 AVAW_MATHLIB_DECLS(cudnn, CUDNN)
 
-/* What the session's end (or a guest's destroy) does with each object. */
-int avaw_cudnn_release_handle(void *obj);
-int avaw_cudnn_release_tensor(void *obj);
-int avaw_cudnn_release_filter(void *obj);
-int avaw_cudnn_release_conv(void *obj);
-int avaw_cudnn_release_activation(void *obj);
-int avaw_cudnn_release_pooling(void *obj);
-int avaw_cudnn_release_dropout(void *obj);
-int avaw_cudnn_release_rnn(void *obj);
-int avaw_cudnn_release_rnndata(void *obj);
-int avaw_cudnn_release_ctc(void *obj);
-int avaw_cudnn_release_st(void *obj);
-int avaw_cudnn_backend_release(void *obj);
-
 /* @wimpl */
 cudnnStatus_t avaw_cudnn_versions(struct avaw_call *c, size_t *versions);
 cudnnStatus_t avaw_cudnn_last_error(struct avaw_call *c, char *message, size_t max_size);

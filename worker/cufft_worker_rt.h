@@ -14,10 +14,6 @@
 
 AVAW_MATHLIB_DECLS(cufft, CUFFT)
 
-/* A plan id: the table holds NVIDIA's plan number (0 is a plan too). */
-int avaw_cufft_plan_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
-int avaw_cufft_release(void *plan);
-
 /* @wimpl */
 cufftResult avaw_cufft_set_work_area(struct avaw_call *c, cufftHandle plan, void *workArea);
 

@@ -18,7 +18,6 @@ AVAW_MATHLIB_DECLS(curand, CURAND)
 
 /* @pmode: 0 when mode (1: device memory) is the generator's, else the error. */
 int64_t avaw_curand_pmode_check(struct avaw_call *c, curandGenerator_t generator, int mode);
-int avaw_curand_release(void *generator);
 
 /* @wimpl: creates a host generator and records that it is one. */
 curandStatus_t avaw_curand_create_host(struct avaw_call *c, curandGenerator_t *generator,

@@ -16,9 +16,4 @@
 
 AVAW_MATHLIB_DECLS(cusolver, CUSOLVER)
 
-int avaw_cusolver_release(void *handle);
-int avaw_cusolver_params_release(void *params);
-int avaw_cusolver_gesvdj_release(void *info);
-int avaw_cusolver_syevj_release(void *info);
-
 #endif

@@ -3,7 +3,8 @@
  * cuSPARSE in the worker (NVIDIA's libcusparse.so.12, opened in the
  * session's worker process: mathlib_table.c): the handle's pointer mode,
  * the read-only descriptor types, the external buffers of SpMV and SpMM
- * (they must hold what the product needs), and how its objects go.  The checks of
+ * (they must hold what the product needs), and how a handle goes (the
+ * descriptors' release is their destroy call, api/cusparse.spec destroy=).  The checks of
  * device addresses are the math libraries' (mathlib_worker.c).
  */
 #include "cusparse_worker_rt.h"
@@ -86,12 +87,3 @@ cusparseStatus_t avaw_cusparse_spmm(struct avaw_call *c, cusparseHandle_t handle
 }
 
 AVAW_MATHLIB_RELEASE_HANDLE(avaw_cusparse_release, SPARSE, cusparseSetStream, cusparseDestroy)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_matdescr_release, SPARSE, cusparseDestroyMatDescr)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_spmat_release, SPARSE, cusparseDestroySpMat)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_dnmat_release, SPARSE, cusparseDestroyDnMat)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_dnvec_release, SPARSE, cusparseDestroyDnVec)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_spgemm_release, SPARSE, cusparseSpGEMM_destroyDescr)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_spsv_release, SPARSE, cusparseSpSV_destroyDescr)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_spsm_release, SPARSE, cusparseSpSM_destroyDescr)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_bsrsv2_release, SPARSE, cusparseDestroyBsrsv2Info)
-AVAW_MATHLIB_RELEASE(avaw_cusparse_bsrsm2_release, SPARSE, cusparseDestroyBsrsm2Info)

@@ -23,17 +23,6 @@ int avaw_cusparse_spmat(struct avaw_call *c, uint64_t id, uint32_t type, void **
 int avaw_cusparse_dnmat(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 int avaw_cusparse_dnvec(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 
-int avaw_cusparse_release(void *handle);
-int avaw_cusparse_matdescr_release(void *descr);
-int avaw_cusparse_spmat_release(void *descr);
-int avaw_cusparse_dnmat_release(void *descr);
-int avaw_cusparse_dnvec_release(void *descr);
-int avaw_cusparse_spgemm_release(void *descr);
-int avaw_cusparse_spsv_release(void *descr);
-int avaw_cusparse_spsm_release(void *descr);
-int avaw_cusparse_bsrsv2_release(void *info);
-int avaw_cusparse_bsrsm2_release(void *info);
-
 /* @wimpl: the external buffer must hold what the product needs inside one allocation. */
 cusparseStatus_t avaw_cusparse_spmv(struct avaw_call *c, cusparseHandle_t handle, cusparseOperation_t opA,
 				    const void *alpha, cusparseConstSpMatDescr_t matA, cusparseConstDnVecDescr_t vecX,

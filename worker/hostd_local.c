@@ -48,7 +48,7 @@ static int listen_on(const char *path)
 	return ls;
 }
 
-#define MAX_SESSIONS 1024u	/* slots of the memory counters */
+#define MAX_SESSIONS 1024u	/* session slots (memory counters, time entities) */
 #define STATUS_PERIOD_MS 100	/* the status file follows the usage this closely */
 
 struct ldaemon {
@@ -58,6 +58,7 @@ struct ldaemon {
 	struct avaw_tpol *tpol;		/* NULL: no device-time policy */
 	const char *status_file;
 	unsigned live;
+	pid_t worker[MAX_SESSIONS];	/* per slot: 0 free, -1 forking */
 };
 
 static void fill_status(FILE *f, const void *arg)
@@ -74,16 +75,36 @@ static void write_status(const struct ldaemon *d)
 	avaw_status_write(d->status_file, fill_status, d);
 }
 
+/* The slot of worker pid (0: a free one); -1 when there is none. */
+static int slot_of(const struct ldaemon *d, pid_t pid)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_SESSIONS; i++)
+		if (d->worker[i] == pid)
+			return (int)i;
+	return -1;
+}
+
+/* A slot's session is over: what it held comes back. */
+static void end_slot(struct ldaemon *d, int slot)
+{
+	avaw_memq_free_slot(d->memq, slot);
+	avaw_tpol_free_slot(d->tpol, slot);
+	d->worker[slot] = 0;
+}
+
 /* One session's worker (none, with a message, if it cannot be started). */
 static void start_session(struct ldaemon *d, int conn)
 {
-	int slot = avaw_memq_slot(d->memq);
+	int slot = slot_of(d, 0);
 	pid_t pid;
 
 	if (slot < 0) {
 		fprintf(stderr, "ava-hostd: %u sessions at a time at most; one refused\n", MAX_SESSIONS);
 		return;
 	}
+	d->worker[slot] = -1;
 	avaw_tpol_start(d->tpol, slot, conn);
 	pid = avaw_fork_session(d->sfd);
 	if (pid == 0) {
@@ -96,11 +117,10 @@ static void start_session(struct ldaemon *d, int conn)
 	}
 	if (pid < 0) {
 		perror("ava-hostd: fork");
-		avaw_memq_free_slot(d->memq, slot);
-		avaw_tpol_free_slot(d->tpol, slot);
+		end_slot(d, slot);
 		return;
 	}
-	avaw_memq_own(d->memq, slot, pid);
+	d->worker[slot] = pid;
 	avaw_tpol_own(d->tpol, slot, pid);
 	d->live++;
 }
@@ -127,14 +147,15 @@ static int accept_all(struct ldaemon *d)
 static void reap(struct ldaemon *d)
 {
 	pid_t pid;
-	int st;
+	int st, slot;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		if (WIFSIGNALED(st))
 			fprintf(stderr, "ava-hostd: worker %d killed by signal %d (%s)\n", (int)pid, WTERMSIG(st),
 				strsignal(WTERMSIG(st)));
-		avaw_memq_reap(d->memq, pid);
-		avaw_tpol_reap(d->tpol, pid);
+		slot = slot_of(d, pid);
+		if (slot >= 0)
+			end_slot(d, slot);
 		d->live--;
 	}
 }

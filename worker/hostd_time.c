@@ -20,7 +20,7 @@
 #include "worker_time.h"
 
 struct tpol_slot {
-	pid_t pid;		/* 0: free */
+	pid_t pid;		/* the worker (-1: not forked yet) */
 	char client[AVA_TIME_NAME];
 };
 
@@ -171,15 +171,6 @@ void avaw_tpol_free_slot(struct avaw_tpol *t, int slot)
 	memset(&t->ent[slot], 0, sizeof(t->ent[slot]));
 	t->slot[slot].pid = 0;
 	pthread_mutex_unlock(&t->lock);
-}
-
-void avaw_tpol_reap(struct avaw_tpol *t, pid_t pid)
-{
-	unsigned int i;
-
-	for (i = 0; t && pid > 0 && i < t->hi; i++)
-		if (t->slot[i].pid == pid)
-			avaw_tpol_free_slot(t, (int)i);
 }
 
 void avaw_tpol_status(struct avaw_tpol *t, FILE *f)

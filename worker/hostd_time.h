@@ -38,11 +38,11 @@ void avaw_time_usage(FILE *f);
 struct avaw_tpol;
 
 struct avaw_tpol *avaw_tpol_create(const struct avaw_time_rules *r, unsigned int slots);
-/* The daemon, before fork: slot's session is conn's client (its knobs). */
+/* The daemon, before fork: slot's session is conn's client (its knobs);
+ * after: its worker is pid (the status lines name it). */
 void avaw_tpol_start(struct avaw_tpol *t, int slot, int conn);
 void avaw_tpol_own(struct avaw_tpol *t, int slot, pid_t pid);
-/* The session's worker is gone (its device time stays in the totals). */
-void avaw_tpol_reap(struct avaw_tpol *t, pid_t pid);
+/* The session is over (its device time stays in the totals). */
 void avaw_tpol_free_slot(struct avaw_tpol *t, int slot);
 /* The forked worker: its session reports to and is held by this slot. */
 void avaw_tpol_enter(struct avaw_tpol *t, int slot);

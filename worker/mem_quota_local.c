@@ -13,19 +13,14 @@
 #include "mem_quota_local.h"
 #include "worker_mem.h"
 
-struct memq_slot {
-	pid_t pid;		/* 0: free; -1: reserved for a fork */
-	uint64_t used;
-};
-
 struct avaw_memq {
 	pthread_mutex_t lock;
 	uint64_t quota, peak;
 	unsigned nslots;
-	struct memq_slot slot[];
+	uint64_t used[];	/* per slot */
 };
 
-static struct memq_slot *my_slot;	/* in a worker: its session's */
+static uint64_t *my_used;	/* in a worker: its session's */
 
 static void lock(struct avaw_memq *q)
 {
@@ -38,13 +33,13 @@ static uint64_t used_locked(const struct avaw_memq *q)
 	unsigned i;
 
 	for (i = 0; i < q->nslots; i++)
-		sum += q->slot[i].used;
+		sum += q->used[i];
 	return sum;
 }
 
 struct avaw_memq *avaw_memq_create(uint64_t quota, unsigned slots)
 {
-	size_t len = sizeof(struct avaw_memq) + slots * sizeof(struct memq_slot);
+	size_t len = sizeof(struct avaw_memq) + slots * sizeof(uint64_t);
 	struct avaw_memq *q = avaw_shared_alloc(len);
 
 	if (!q)
@@ -54,44 +49,11 @@ struct avaw_memq *avaw_memq_create(uint64_t quota, unsigned slots)
 	return q;
 }
 
-int avaw_memq_slot(struct avaw_memq *q)
-{
-	unsigned i;
-	int got = -1;
-
-	lock(q);
-	for (i = 0; i < q->nslots && got < 0; i++)
-		if (!q->slot[i].pid) {
-			q->slot[i].pid = -1;
-			q->slot[i].used = 0;
-			got = (int)i;
-		}
-	pthread_mutex_unlock(&q->lock);
-	return got;
-}
-
-void avaw_memq_own(struct avaw_memq *q, int slot, pid_t pid)
-{
-	lock(q);
-	q->slot[slot].pid = pid;
-	pthread_mutex_unlock(&q->lock);
-}
-
 void avaw_memq_free_slot(struct avaw_memq *q, int slot)
 {
 	lock(q);
-	q->slot[slot].used = 0;
-	q->slot[slot].pid = 0;
+	q->used[slot] = 0;
 	pthread_mutex_unlock(&q->lock);
-}
-
-void avaw_memq_reap(struct avaw_memq *q, pid_t pid)
-{
-	unsigned i;
-
-	for (i = 0; i < q->nslots; i++)
-		if (q->slot[i].pid == pid && pid > 0)
-			avaw_memq_free_slot(q, (int)i);
 }
 
 void avaw_memq_status(struct avaw_memq *q, FILE *f)
@@ -116,7 +78,7 @@ static int charge(void *ctx, uint32_t session, uint64_t bytes)
 	lock(q);
 	used = used_locked(q);
 	if (bytes <= UINT64_MAX - used && (!q->quota || used + bytes <= q->quota)) {
-		my_slot->used += bytes;
+		*my_used += bytes;
 		if (used + bytes > q->peak)
 			q->peak = used + bytes;
 		rc = 0;
@@ -131,7 +93,7 @@ static void uncharge(void *ctx, uint32_t session, uint64_t bytes)
 
 	(void)session;
 	lock(q);
-	my_slot->used -= bytes < my_slot->used ? bytes : my_slot->used;
+	*my_used -= bytes < *my_used ? bytes : *my_used;
 	pthread_mutex_unlock(&q->lock);
 }
 
@@ -149,6 +111,6 @@ static const struct avaw_mem_ops memq_ops = { charge, uncharge, query };
 
 void avaw_memq_enter(struct avaw_memq *q, int slot)
 {
-	my_slot = &q->slot[slot];
+	my_used = &q->used[slot];
 	avaw_mem_use(&memq_ops, q);
 }

@@ -1,26 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The device-memory quota of one `local` ava-hostd (mem_quota_local.c):
- * counters in a shared page every forked session worker charges, one slot
- * per worker, which the daemon clears when it reaps the worker, so that a
- * session's memory comes back however it ended.
+ * counters in a shared page every forked session worker charges, one per
+ * session slot (hostd_local.c gives them out), which the daemon clears when
+ * it reaps the worker, so that a session's memory comes back however it
+ * ended.
  */
 #ifndef AVA_MEM_QUOTA_LOCAL_H
 #define AVA_MEM_QUOTA_LOCAL_H
 
 #include <stdint.h>
 #include <stdio.h>
-#include <sys/types.h>
 
 struct avaw_memq;
 
 /* quota: bytes (0: none); slots: sessions at a time.  NULL on failure. */
 struct avaw_memq *avaw_memq_create(uint64_t quota, unsigned slots);
-/* The daemon, before fork: a free slot (-1: none); then its owner, or undo. */
-int avaw_memq_slot(struct avaw_memq *q);
-void avaw_memq_own(struct avaw_memq *q, int slot, pid_t pid);
-/* The daemon: a worker (or a fork that failed, pid 0 with its slot) is gone. */
-void avaw_memq_reap(struct avaw_memq *q, pid_t pid);
+/* The daemon: slot's session is over (its worker gone, or never forked). */
 void avaw_memq_free_slot(struct avaw_memq *q, int slot);
 /* The forked worker: its session charges this slot (worker_mem.h's backend). */
 void avaw_memq_enter(struct avaw_memq *q, int slot);

@@ -54,13 +54,7 @@ static int insert(struct avaw_session *s, uint64_t id, uint32_t api, uint32_t ty
 
 	if (!h)
 		return -1;
-	h->id = id;
-	h->api = api;
-	h->type = type;
-	h->obj = obj;
-	h->bound = NULL;
-	h->mem_bytes = 0;
-	h->failed = failed;
+	*h = (struct avaw_handle){ .id = id, .api = api, .type = type, .obj = obj, .failed = failed };
 	if (ava_hmap_put(&s->handles, id, h)) {
 		free(h);
 		return -1;

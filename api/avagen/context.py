@@ -1,21 +1,26 @@
 """What every writer needs to know about the spec: its settings, names."""
 
 
+# The writers' names for the spec settings they read as they are
+# (settings.py describes each setting).
+SETTING_ATTRS = {
+    'status': 'status_type', 'success': 'success', 'terr': 'transport_error', 'nomem': 'nomem_error',
+    'unsup': 'unsupported_error', 'invalid_value': 'invalid_value', 'errcode': 'errcode', 'callconv': 'callconv',
+    'dl': 'worker_dlopen', 'dl_err': 'worker_missing_error', 'dl_extra': 'worker_syms',
+    'devptr_check': 'worker_devptr_check', 'range_check': 'worker_range_check', 'pmode': 'pointer_mode',
+    'guest_impl': 'guest_impl_prefix',
+}
+
+
 class Ctx:
     def __init__(self, sp):
         s = sp.settings
         self.sp = sp
         self.api = sp.api
         self.API = sp.api.upper()
-        self.status = s['status_type']
-        self.success = s['success']
+        for attr, key in SETTING_ATTRS.items():
+            setattr(self, attr, s[key])
         self.ok = '(ret == %s)' % self.success
-        self.terr = s['transport_error']
-        self.nomem = s['nomem_error']
-        self.unsup = s['unsupported_error']
-        self.invalid_value = s['invalid_value']
-        self.errcode = s['errcode']
-        self.callconv = s['callconv']
         # handles shared with another spec's table (the CUDA runtime uses
         # the driver API's objects)
         self.hapi, self.htprefix = sp.api_const, self.API
@@ -23,14 +28,7 @@ class Ctx:
             other, self.hapi = s['handles_of']
             self.htprefix = other.upper()
         self.exports = s['exports'] == 'yes'
-        self.dl = s['worker_dlopen']
-        self.dl_err = s['worker_missing_error']
-        self.dl_extra = s['worker_syms']
-        self.devptr_check = s['worker_devptr_check']
-        self.range_check = s['worker_range_check']
-        self.pmode = s['pointer_mode']
         self.defer_async = s['async_errors'] != 'last_error'
-        self.guest_impl = s['guest_impl_prefix']
         self._exports = None
 
     def export_list(self):

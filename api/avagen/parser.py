@@ -17,7 +17,7 @@ ANNOT_RE = re.compile(r'@(\w+)(?:\(((?:[^()]|\([^()]*(?:\([^()]*\))*[^()]*\))*)\
 FNPTR_RE = re.compile(r'\(\s*(?:\w+\s*)?\*\s*(\w+)\s*\)')
 KW_RE = re.compile(r'^(\w+)=(?!=)(.*)$')
 STATEMENTS = ('api', 'header', 'handle', 'info', 'fn')
-HANDLE_OPTS = ('release', 'retain', 'guest_id', 'worker_lookup', 'guest_value')
+HANDLE_OPTS = ('release', 'retain', 'destroy', 'guest_id', 'worker_lookup', 'guest_value')
 
 
 class Text:
@@ -211,6 +211,8 @@ def parse_handle(sp, st, rest):
         opts[key] = val
     if sp.handle_by_short(parts[1]) or sp.handle_by_ctype(parts[0]):
         raise st.error('handle %s declared twice' % parts[1])
+    if 'destroy' in opts and 'release' in opts:
+        raise st.error('handle %s: release= or destroy=, not both' % parts[1])
     if 'guest_value' in opts and 'guest_id' not in opts:
         raise st.error('handle %s: guest_value= (an integer handle) needs guest_id=' % parts[1])
     sp.handles.append({'ctype': parts[0], 'short': parts[1], 'invalid': parts[2],

@@ -2,6 +2,8 @@
 handle-type ids, info tables, the ICD dispatch table, the worker's dlsym
 table and handle types."""
 
+from .errors import SpecError
+
 
 def ids_header(ctx):
     sp = ctx.sp
@@ -20,20 +22,38 @@ def ids_header(ctx):
         out += ['\t__typeof__(%s) *%s;' % (n, n) for n in dl_syms(ctx)]
         out += ['};', 'extern struct avaw_%s_syms avaw_%s_sym;' % (ctx.api, ctx.api),
                 '/* Resolves every entry point in lib; returns how many are missing. */',
-                'int avaw_%s_load_syms(void *lib);' % ctx.api, '#endif']
+                'int avaw_%s_load_syms(void *lib);' % ctx.api] + handle_fn_decls(ctx) + ['#endif']
     out += guest_impl_decls(ctx) + ['', '#endif']
     return '\n'.join(out) + '\n'
 
 
+def handle_fn_decls(ctx):
+    """The worker's hand-written functions the handle types name: releases
+    (the vendor's own functions are declared by its header) and lookups."""
+    vendor = set(dl_syms(ctx))
+    rel = [h['opts'][k] for h in ctx.sp.handles for k in ('release', 'retain')
+           if h['opts'].get(k) and h['opts'][k] not in vendor]
+    look = [h['opts']['worker_lookup'] for h in ctx.sp.handles if h['opts'].get('worker_lookup')]
+    if not rel and not look:
+        return []
+    out = ['/* The worker\'s functions its handle types name (release=, worker_lookup=). */', 'struct avaw_call;']
+    out += ['int %s(void *obj);' % n for n in dict.fromkeys(rel)]
+    out += ['int %s(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);' % n for n in dict.fromkeys(look)]
+    return out
+
+
 def guest_impl_decls(ctx):
-    """The hand-written @guest functions the generated entry points call."""
-    if not ctx.guest_impl:
+    """The hand-written @guest functions the generated entry points call
+    (with guest_impl_prefix), and the generated stubs of @wrap and @internal
+    functions that hand-written guest code calls."""
+    guest = [f for f in ctx.sp.funcs if f.has('guest')] if ctx.guest_impl else []
+    stubs = [f for f in ctx.sp.funcs if (f.has('wrap') or f.has('internal')) and not f.has('guest')]
+    if not guest and not stubs:
         return []
     out = ['', '/* The hand-written @guest functions (guest_impl_prefix) and the', ' * generated stubs of @wrap and @internal ones. */',
            '#ifdef AVA_GUEST_IMPL_DECLS']
-    out += ['%s;' % ctx.sig(f, ctx.guest_impl) for f in ctx.sp.funcs if f.has('guest')]
-    out += ['%s;' % ctx.sig(f, 'avagen_') for f in ctx.sp.funcs
-            if (f.has('wrap') or f.has('internal')) and not f.has('guest')]
+    out += ['%s;' % ctx.sig(f, ctx.guest_impl) for f in guest]
+    out += ['%s;' % ctx.sig(f, 'avagen_') for f in stubs]
     return out + ['#endif']
 
 
@@ -83,9 +103,24 @@ def dl_loader(ctx):
 
 
 def handle_types(ctx):
-    out = ['const struct avaw_handle_type avaw_%s_types[AVA_HT_%s_COUNT] = {' % (ctx.api, ctx.API)]
+    out = []
     for h in ctx.sp.handles:
-        fns = ['(avaw_ref_fn)(void (*)(void))%s' % h['opts'][k] if h['opts'].get(k) else 'NULL'
+        if h['opts'].get('destroy'):
+            out += destroy_release(ctx, h)
+    out.append('const struct avaw_handle_type avaw_%s_types[AVA_HT_%s_COUNT] = {' % (ctx.api, ctx.API))
+    for h in ctx.sp.handles:
+        opts = dict(h['opts'], release='release_%s' % h['short']) if h['opts'].get('destroy') else h['opts']
+        fns = ['(avaw_ref_fn)(void (*)(void))%s' % opts[k] if opts.get(k) else 'NULL'
                for k in ('release', 'retain')]
         out.append('\t[%s] = { "%s", %s, %s },' % (ctx.ht(h['short']), h['short'], fns[0], fns[1]))
     return out + ['};']
+
+
+def destroy_release(ctx, h):
+    """A handle type's release that is the vendor library's destroy call
+    (destroy=, from the dlsym table): nothing to do when the library lacks it."""
+    fn = h['opts']['destroy']
+    if not ctx.dl or fn not in dl_syms(ctx):
+        raise SpecError('handle %s: destroy=%s is not an entry point of the worker\'s dlsym table' % (h['short'], fn))
+    sym = 'avaw_%s_sym.%s' % (ctx.api, fn)
+    return ['static int release_%s(void *obj)' % h['short'], '{', '\treturn %s ? %s(obj) : 0;' % (sym, sym), '}', '']

@@ -44,4 +44,11 @@
 #define AVA_HT_GENTEST_kernel 6
 #define AVA_HT_GENTEST_COUNT 7
 
+/* The hand-written @guest functions (guest_impl_prefix) and the
+ * generated stubs of @wrap and @internal ones. */
+#ifdef AVA_GUEST_IMPL_DECLS
+gt_status GT_CALL avagen_gtInfo(gt_mem mem, int key, size_t size, void *value, size_t *size_ret);
+gt_status GT_CALL avagen_avaGtHelper(gt_queue q, size_t n, unsigned char *out);
+#endif
+
 #endif

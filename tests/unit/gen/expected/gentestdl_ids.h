@@ -37,6 +37,9 @@ struct avaw_gentestdl_syms {
 extern struct avaw_gentestdl_syms avaw_gentestdl_sym;
 /* Resolves every entry point in lib; returns how many are missing. */
 int avaw_gentestdl_load_syms(void *lib);
+/* The worker's functions its handle types name (release=, worker_lookup=). */
+struct avaw_call;
+int avaw_gt_queue_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj);
 #endif
 
 /* The hand-written @guest functions (guest_impl_prefix) and the
