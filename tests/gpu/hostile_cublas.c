@@ -98,6 +98,8 @@ static void without_waiting(cublasHandle_t h, CUdeviceptr d)
 	long long r;
 	int st;
 
+	r = cublasSetPointerMode(h, CUBLAS_POINTER_MODE_HOST);
+	result(r == CUBLAS_STATUS_SUCCESS, "cublasSetPointerMode(host)", r);
 	r = cublasSaxpy(h, 4, &alpha, foreign, 1, dev, 1);
 	result(r == CUBLAS_STATUS_SUCCESS, "x outside the session's device memory, sent without waiting", r);
 	reported_later(h, "x outside the session's device memory", CUBLAS_STATUS_INVALID_VALUE);
