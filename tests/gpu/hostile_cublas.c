@@ -5,6 +5,9 @@
  * handle's, scalars of the wrong length, device addresses that are not the
  * session's, a workspace larger than its buffer: each must be refused with
  * a cuBLAS error or a transport status, and the worker must keep serving.
+ * A compute call sent without waiting answers success, and the worker's
+ * refusal comes back at the next waited call; one that fails the guest's
+ * checks (cuBLAS's argument checks) waits and is refused at once.
  * Prints TAP.  Without a GPU the worker answers "not initialized" where it
  * would call cuBLAS, and the checks that need a real handle are skipped
  * (unless the worker runs the stand-in library of tests/gpu/fake_cublas.c).
@@ -27,14 +30,14 @@ static void result(int ok, const char *what, long long got)
 }
 
 /* Saxpy as a hand-made command: alpha's mode, device address and bytes as given. */
-static int raw_saxpy(uint64_t handle, uint64_t mode, uint64_t alpha_dev, const void *alpha, uint64_t alpha_len,
-		     uint64_t x, long long *ret)
+static int saxpy_call(uint64_t handle, uint64_t mode, uint64_t alpha_dev, const void *alpha, uint64_t alpha_len,
+		      uint64_t x, long long *ret, int async)
 {
 	struct ava_call c;
 	int st;
 
 	*ret = -1;
-	if (ava_call_begin(&c, AVA_API_CUBLAS, AVA_FN_CUBLAS_cublasSaxpy_v2, 0))
+	if (ava_call_begin(&c, AVA_API_CUBLAS, AVA_FN_CUBLAS_cublasSaxpy_v2, async))
 		return -1;
 	ava_put_u64(&c, handle);
 	ava_put_u64(&c, 4);		/* n */
@@ -46,10 +49,16 @@ static int raw_saxpy(uint64_t handle, uint64_t mode, uint64_t alpha_dev, const v
 	ava_put_u64(&c, x);
 	ava_put_u64(&c, 1);
 	st = ava_call_exchange(&c);
-	if (st == AVA_S_OK)
+	if (st == AVA_S_OK && !async)
 		*ret = (long long)(int64_t)ava_get_u64(&c);
 	ava_call_end(&c);
 	return st;
+}
+
+static int raw_saxpy(uint64_t handle, uint64_t mode, uint64_t alpha_dev, const void *alpha, uint64_t alpha_len,
+		     uint64_t x, long long *ret)
+{
+	return saxpy_call(handle, mode, alpha_dev, alpha, alpha_len, x, ret, 0);
 }
 
 static void refused(const char *what, int st, long long ret)
@@ -64,6 +73,54 @@ static void alive(void)
 
 	result(s == CUBLAS_STATUS_SUCCESS || s == CUBLAS_STATUS_NOT_INITIALIZED,
 	       "the worker still answers (cublasGetProperty)", s);
+}
+
+/* The next waited cuBLAS call (cublasGetPointerMode) reports the error of
+ * an earlier call sent without waiting, once. */
+static void reported_later(cublasHandle_t h, const char *what, long long want)
+{
+	cublasPointerMode_t mode;
+	char text[160];
+	long long r = cublasGetPointerMode(h, &mode);
+
+	snprintf(text, sizeof(text), "%s: refused at the next waited call", what);
+	result(r == want, text, r);
+	r = cublasGetPointerMode(h, &mode);
+	result(r == CUBLAS_STATUS_SUCCESS, "and only there", r);
+}
+
+/* Compute calls sent without waiting (docs/cuda.md, what waits and what
+ * does not): the worker's refusal comes back later; what the guest checks
+ * itself (cuBLAS's argument checks) still comes back at once. */
+static void without_waiting(cublasHandle_t h, CUdeviceptr d)
+{
+	float alpha = 1, *dev = (float *)(uintptr_t)d, *foreign = (float *)(uintptr_t)0x1000;
+	long long r;
+	int st;
+
+	r = cublasSetPointerMode(h, CUBLAS_POINTER_MODE_HOST);
+	result(r == CUBLAS_STATUS_SUCCESS, "cublasSetPointerMode(host)", r);
+	r = cublasSaxpy(h, 4, &alpha, foreign, 1, dev, 1);
+	result(r == CUBLAS_STATUS_SUCCESS, "x outside the session's device memory, sent without waiting", r);
+	reported_later(h, "x outside the session's device memory", CUBLAS_STATUS_INVALID_VALUE);
+	r = cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 4, 4, 4, &alpha, dev, 4, dev, 4, &alpha, foreign, 4);
+	result(r == CUBLAS_STATUS_SUCCESS, "sgemm's C outside the session's memory, sent without waiting", r);
+	r = cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 4, 4, 4, &alpha, foreign, 4, dev, 4, &alpha, dev, 4);
+	reported_later(h, "two refused calls sent without waiting: the first error", CUBLAS_STATUS_INVALID_VALUE);
+	st = saxpy_call(4242, 0, 0, &alpha, 4, d, &r, 1);
+	result(st == AVA_S_OK, "a forged handle id sent without waiting", st);
+	reported_later(h, "a forged handle id", CUBLAS_STATUS_NOT_INITIALIZED);
+	/* cuBLAS's own argument checks, made in the guest: these wait */
+	r = cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, 4, 4, 4, &alpha, dev, 1, dev, 4, &alpha, dev, 4);
+	result(r != CUBLAS_STATUS_SUCCESS, "sgemm with lda < m waits and is refused at once", r);
+	r = cublasSgemv(h, CUBLAS_OP_N, 4, 4, &alpha, dev, 4, dev, 0, &alpha, dev, 1);
+	result(r != CUBLAS_STATUS_SUCCESS, "sgemv with incx 0 waits and is refused at once", r);
+	r = cublasSgemm(h, (cublasOperation_t)7, CUBLAS_OP_N, 4, 4, 4, &alpha, dev, 4, dev, 4, &alpha, dev, 4);
+	result(r != CUBLAS_STATUS_SUCCESS, "sgemm with an operation that is none waits and is refused at once", r);
+	r = cublasSaxpy(h, 4, NULL, dev, 1, dev, 1);
+	result(r == CUBLAS_STATUS_INVALID_VALUE, "saxpy with a NULL alpha waits and is refused at once", r);
+	r = cublasGetPointerMode(h, &(cublasPointerMode_t){ 0 });
+	result(r == CUBLAS_STATUS_SUCCESS, "none of them left an error for later", r);
 }
 
 /* Checks that need a live handle (a GPU): mode, addresses, workspace. */
@@ -132,6 +189,7 @@ int main(void)
 		r = cublasSetStream(h, (cudaStream_t)h);
 		refused("a cuBLAS handle as a stream", AVA_S_OK, r);
 		with_handle(h, d);
+		without_waiting(h, d);
 		r = cublasDestroy(h);
 		result(r == CUBLAS_STATUS_SUCCESS, "cublasDestroy", r);
 		r = cublasDestroy(h);
