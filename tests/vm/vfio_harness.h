@@ -96,7 +96,7 @@ struct rep {
 			 (1ull << VIRTIO_RING_F_INDIRECT_DESC))
 
 #define XOR_FUNC	77u
-/* inline: u32 n; the worker (W_SERVE) replies n inline bytes */
+/* inline: u64 n; the worker (W_SERVE) replies n inline bytes */
 #define BIG_FUNC	78u
 #define BIG_REPLY_MAX	(256u << 10)
 

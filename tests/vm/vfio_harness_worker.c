@@ -138,11 +138,11 @@ void worker_main(enum wmode mode, int count, int up, int down)
 			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
 			continue;
 		}
-		if (h->func_id == BIG_FUNC && h->inline_len == 4) {
-			uint32_t n;
+		if (h->func_id == BIG_FUNC && h->inline_len == 8) {
+			uint64_t n;
 
-			memcpy(&n, h + 1, 4);
-			worker_reply(fd, c.token, AVA_S_OK, NULL, n);
+			memcpy(&n, h + 1, 8);
+			worker_reply(fd, c.token, AVA_S_OK, NULL, (uint32_t)n);
 			continue;
 		}
 		if (h->func_id != XOR_FUNC || h->nrefs != 2 ||
