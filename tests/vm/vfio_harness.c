@@ -10,7 +10,7 @@
  *   vfio_harness UUID TEST...      prints "@@TAP ok - ..." lines
  * Tests: config features ping multiq cmd_errors chain_errors ring_errors
  *        reset dup_head fuzz[=N] rate worker backlog worker_death unmap
- *        remove ref_4g memcg sessions isolation session_block
+ *        remove ref_4g memcg sessions isolation session_block pin_race
  */
 #include "vfio_harness.h"
 
@@ -634,6 +634,8 @@ int main(int argc, char **argv)
 			t_worker_death();
 		else if (!strcmp(t, "unmap"))
 			t_unmap();
+		else if (!strcmp(t, "pin_race"))
+			t_pin_race();
 		else if (!strcmp(t, "sessions"))
 			t_sessions();
 		else if (!strcmp(t, "isolation"))

@@ -4,7 +4,8 @@
  * guest driver's helpers and main; vfio_harness_ring.c: configuration,
  * rings and hostile chains; vfio_harness_load.c: fuzzing, rate
  * limits and bounds; vfio_harness_worker.c: the worker side, /dev/vhost-ava;
- * vfio_harness_session.c: session files, sessions kept apart.
+ * vfio_harness_session.c: session files, sessions kept apart;
+ * vfio_harness_race.c: map requests against unmaps and resets.
  */
 #ifndef VFIO_HARNESS_H
 #define VFIO_HARNESS_H
@@ -95,8 +96,12 @@ struct rep {
 			 (1ull << VIRTIO_RING_F_INDIRECT_DESC))
 
 #define XOR_FUNC	77u
+/* inline: u64 n; the worker (W_SERVE) replies n inline bytes */
+#define BIG_FUNC	78u
+#define BIG_REPLY_MAX	(256u << 10)
 
-enum wmode { W_SERVE, W_DIE, W_HOLD, W_TAKE, W_LATE };
+/* W_ECHO: every command answered at once, its references never touched */
+enum wmode { W_SERVE, W_DIE, W_HOLD, W_TAKE, W_LATE, W_ECHO };
 
 struct worker {
 	pid_t pid;
@@ -202,7 +207,16 @@ void fuzz_desc(struct dev *d, struct vq *q, uint16_t i);
 void fuzz_data(struct dev *d);
 int wait_done(struct dev *d, uint16_t want, uint64_t *pend0, int ms);
 void t_fuzz(long count);
-double run_chains(struct dev *d, int total, uint32_t inl, bool without_reply);
+/* chains run_chains() sends: total of them, at most window in flight */
+struct chains {
+	int total, window;
+	uint32_t func;		/* AVA_CTL_PING, or BIG_FUNC (a worker answers) */
+	uint32_t inl;		/* PING: inline bytes of each command */
+	uint32_t reply;		/* BIG_FUNC: inline bytes of each reply */
+	bool without_reply;	/* the command alone: the module refuses it */
+};
+
+double run_chains(struct dev *d, const struct chains *c);
 double run_pings(struct dev *d, int total, uint32_t inl);
 void t_rate(void);
 void wsay(int fd, char c);
@@ -230,5 +244,6 @@ void t_memcg(void);
 void t_sessions(void);
 void t_isolation(void);
 void t_session_block(void);
+void t_pin_race(void);
 
 #endif

@@ -192,34 +192,43 @@ out:
 
 /* ---- rate limits ------------------------------------------------------ */
 
-/* total PINGs with inl bytes of inline data, 32 in flight; seconds */
 /*
- * total PINGs of inl inline bytes, at most 32 in flight; without_reply:
- * chains of the command alone, which the module refuses.  Returns the
- * seconds they took, -1 if not all came back within 60 s.
+ * Sends c->total chains, at most c->window in flight: PINGs of c->inl
+ * inline bytes (without_reply: the command alone, which the module
+ * refuses), or BIG_FUNC calls whose replies carry c->reply bytes.
+ * Returns the seconds they took, -1 if not all came back within 60 s
+ * (or the last BIG_FUNC reply was not of its size).
  */
-double run_chains(struct dev *d, int total, uint32_t inl, bool without_reply)
+double run_chains(struct dev *d, const struct chains *c)
 {
 	struct vq *q = &d->q[0];
+	bool big = c->func == BIG_FUNC;
+	uint32_t inl = big ? 8 : c->inl;
+	uint64_t want = c->reply;
+	size_t room = sizeof(struct ava_reply_hdr) + (big ? c->reply : 64);
 	uint8_t *cmd = balloc(d, sizeof(struct ava_cmd_hdr) + inl + 8, 64);
-	struct rep *r = balloc(d, 32 * sizeof(*r), 64);
+	uint8_t *r = balloc(d, (size_t)c->window * room, 64);
 	size_t n;
 	uint16_t base = q->last_used;
 	int sub = 0, done = 0;
 	double t0 = now_s(), limit = t0 + 60;
 	struct pollfd p = { .fd = d->efd[1], .events = POLLIN };
 
-	memset(cmd + sizeof(struct ava_cmd_hdr), 0x11, inl);
-	n = cmd_build(cmd, AVA_API_CONTROL, AVA_CTL_PING, 1,
+	if (big)
+		memcpy(cmd + sizeof(struct ava_cmd_hdr), &want, 8);
+	else
+		memset(cmd + sizeof(struct ava_cmd_hdr), 0x11, inl);
+	n = cmd_build(cmd, big ? AVA_API_OPENCL : AVA_API_CONTROL,
+		      big ? BIG_FUNC : AVA_CTL_PING, 1,
 		      cmd + sizeof(struct ava_cmd_hdr), inl, NULL, 0);
-	while (done < total && now_s() < limit) {
-		while (sub - done < 32 && sub < total) {
-			int s = sub % 32;
+	while (done < c->total && now_s() < limit) {
+		while (sub - done < c->window && sub < c->total) {
+			int s = sub % c->window;
 
-			if (without_reply)
+			if (c->without_reply)
 				set_desc(q, 2 * s, data_iova(d, cmd), n, 0, 0);
 			else
-				chain2(d, 0, 2 * s, cmd, n, &r[s], sizeof(r[s]));
+				chain2(d, 0, 2 * s, cmd, n, r + s * room, room);
 			push_avail(d, 0, 2 * s);
 			sub++;
 		}
@@ -229,12 +238,36 @@ double run_chains(struct dev *d, int total, uint32_t inl, bool without_reply)
 		done = (uint16_t)(used_idx(d, 0) - base);
 	}
 	q->last_used = base + done;
-	return done == total ? now_s() - t0 : -1;
+	/* a BIG_FUNC call the module refused would have a short reply */
+	if (big && done &&
+	    q->u->ring[(uint16_t)(q->last_used - 1) & (q->size - 1)].len != room)
+		return -1;
+	return done == c->total ? now_s() - t0 : -1;
 }
 
 double run_pings(struct dev *d, int total, uint32_t inl)
 {
-	return run_chains(d, total, inl, false);
+	struct chains c = { .total = total, .window = 32,
+			    .func = AVA_CTL_PING, .inl = inl };
+
+	return run_chains(d, &c);
+}
+
+/* count things in el seconds: count / el, 0 if they did not all come back */
+static double per_s(double count, double el)
+{
+	return el > 0 ? count / el : 0;
+}
+
+/*
+ * The achieved rate within 5 % of the setting (issue 10).  Each
+ * measurement lasts 3-4 s after a first run that empties the bucket (its
+ * burst is 1/10 s of the rate), so a stall of the test VM of up to 150 ms
+ * at its end still passes; one inside it is made up by the bucket.
+ */
+static bool within_5pct(double rate, double setting)
+{
+	return rate > 0.95 * setting && rate < 1.05 * setting;
 }
 
 /*
@@ -244,29 +277,60 @@ double run_pings(struct dev *d, int total, uint32_t inl)
 static void rate_full_cost(struct dev *d)
 {
 	const uint32_t big = 512 << 10;
-	double el, rate;
+	struct chains refused = { .total = 20, .window = 32,
+				  .func = AVA_CTL_PING, .without_reply = true };
+	double rate;
 
 	sysfs_set("bytes_per_sec", 1 << 20);	/* burst 1/10 s: 102 KiB */
 	run_pings(d, 1, big);			/* empty the bucket */
-	el = run_pings(d, 8, big);
-	rate = el > 0 ? 8.0 * (sizeof(struct ava_cmd_hdr) + big) / el : 0;
-	tap(rate > 0.9 * (1 << 20) && rate < 1.1 * (1 << 20),
+	rate = per_s(8.0 * (sizeof(struct ava_cmd_hdr) + big),
+		     run_pings(d, 8, big));
+	tap(within_5pct(rate, 1 << 20),
 	    "1 MiB/s limit, 512 KiB commands (5x the burst): measured %.3f MiB/s",
 	    rate / (1 << 20));
 	sysfs_set("bytes_per_sec", 0);
 	sysfs_set("calls_per_sec", 100);
-	run_chains(d, 20, 0, true);		/* empty the bucket */
-	el = run_chains(d, 100, 0, true);
-	rate = el > 0 ? 100 / el : 0;
-	tap(rate > 90 && rate < 110,
+	run_chains(d, &refused);		/* empty the bucket */
+	refused.total = 300;
+	rate = per_s(300, run_chains(d, &refused));
+	tap(within_5pct(rate, 100),
 	    "100 calls/s limit, refused chains: measured %.1f chains/s", rate);
 	sysfs_set("calls_per_sec", 0);
+}
+
+/*
+ * Reply bytes are charged once the reply is written: small commands
+ * whose replies (256 KiB, 2.5x the burst) a worker fills, one at a time
+ * (with many in flight the module may admit them all before their
+ * replies are charged: the rate then holds over many such rounds only).
+ */
+static void rate_big_replies(struct dev *d)
+{
+	struct chains c = { .total = 2, .window = 1, .func = BIG_FUNC,
+			    .reply = 256 << 10 };
+	const size_t cmd_len = sizeof(struct ava_cmd_hdr) + 8;
+	double per = cmd_len + sizeof(struct ava_reply_hdr) + c.reply, rate;
+	struct worker w = { 0 };
+
+	if (worker_start(&w, W_SERVE, 1 << 20)) {
+		tap(false, "a worker for the large replies attaches");
+		return;
+	}
+	sysfs_set("bytes_per_sec", 1 << 20);
+	run_chains(d, &c);	/* the burst used, then a reply's debt */
+	c.total = 14;
+	rate = per_s(c.total * per, run_chains(d, &c));
+	tap(within_5pct(rate, 1 << 20),
+	    "1 MiB/s limit, %zu-byte commands with 256 KiB replies (2.5x the burst): measured %.3f MiB/s",
+	    cmd_len, rate / (1 << 20));
+	sysfs_set("bytes_per_sec", 0);
+	worker_stop(&w);
 }
 
 void t_rate(void)
 {
 	struct dev d;
-	double el, rate;
+	double rate;
 	uint64_t th0;
 	const uint32_t inl = 16384;
 	const double cmd_bytes = sizeof(struct ava_cmd_hdr) + inl;
@@ -276,31 +340,29 @@ void t_rate(void)
 	/* calls per second */
 	tap(!sysfs_set("calls_per_sec", 200), "sysfs calls_per_sec = 200");
 	run_pings(&d, 40, 0);		/* empty the bucket */
-	el = run_pings(&d, 300, 0);
-	rate = el > 0 ? 300 / el : 0;
-	tap(rate > 180 && rate < 220, "200 calls/s limit: measured %.1f calls/s",
+	rate = per_s(600, run_pings(&d, 600, 0));
+	tap(within_5pct(rate, 200), "200 calls/s limit: measured %.1f calls/s",
 	    rate);
 	/* bytes per second */
 	sysfs_set("calls_per_sec", 0);
 	tap(!sysfs_set("bytes_per_sec", 1 << 20), "sysfs bytes_per_sec = 1 MiB");
 	run_pings(&d, 12, inl);
-	el = run_pings(&d, 96, inl);
-	rate = el > 0 ? 96 * cmd_bytes / el : 0;
-	tap(rate > 0.9 * (1 << 20) && rate < 1.1 * (1 << 20),
-	    "1 MiB/s limit: measured %.3f MiB/s", rate / (1 << 20));
+	rate = per_s(192 * cmd_bytes, run_pings(&d, 192, inl));
+	tap(within_5pct(rate, 1 << 20), "1 MiB/s limit: measured %.3f MiB/s",
+	    rate / (1 << 20));
 	rate_full_cost(&d);
 	/* unlimited */
 	sysfs_set("bytes_per_sec", 0);
 	th0 = stat_get("throttled_ns");
-	el = run_pings(&d, 2000, 0);
-	rate = el > 0 ? 2000 / el : 0;
+	rate = per_s(2000, run_pings(&d, 2000, 0));
 	tap(rate > 1000 && stat_get("throttled_ns") == th0,
 	    "no limit: %.0f calls/s, not throttled", rate);
 	th0 = stat_get("throttled_ns");
-	el = run_pings(&d, 200, inl);
-	rate = el > 0 ? 200 * cmd_bytes / el : 0;
+	rate = per_s(200 * cmd_bytes, run_pings(&d, 200, inl));
 	tap(rate > 4.0 * (1 << 20) && stat_get("throttled_ns") == th0,
 	    "no limit: %.1f MiB/s of commands, not throttled", rate / (1 << 20));
+	/* last: with a worker attached, PINGs go to it */
+	rate_big_replies(&d);
 	tap(sysfs_set("calls_burst", 5) != 0,
 	    "a burst without a rate is refused");
 	tap(sysfs_set("calls_per_sec", 1ull << 40) != 0,
