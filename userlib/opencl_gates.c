@@ -157,8 +157,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadBuffer(cl_command_queue q, cl_mem buf, 
 						cl_event *ev)
 {
 	blocking = ava_cl_transfer_blocking(blocking, size, ev);
-	ava_cl_await_gates(q, blocking, nwait, wait);
-	return ava_cl_enqueued(avagen_clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q, ev);
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev));
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueReadBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -168,11 +168,10 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadBufferRect(cl_command_queue q, cl_mem b
 						    size_t host_slice_pitch, void *ptr, cl_uint nwait,
 						    const cl_event *wait, cl_event *ev)
 {
-	ava_cl_await_gates(q, blocking, nwait, wait);
-	return ava_cl_enqueued(avagen_clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-							      buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-							      host_slice_pitch, ptr, nwait, wait, ev),
-			       q, ev);
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+								buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+								host_slice_pitch, ptr, nwait, wait, ev));
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueReadImage(cl_command_queue q, cl_mem image, cl_bool blocking,
@@ -180,8 +179,7 @@ cl_int CL_API_CALL ava_wrap_clEnqueueReadImage(cl_command_queue q, cl_mem image,
 					       size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
 					       cl_event *ev)
 {
-	ava_cl_await_gates(q, blocking, nwait, wait);
-	return ava_cl_enqueued(avagen_clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
-							 ptr, nwait, wait, ev),
-			       q, ev);
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+							   ptr, nwait, wait, ev));
 }

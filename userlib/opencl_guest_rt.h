@@ -151,6 +151,14 @@ void ava_cl_event_cb_invoke(struct ava_cb *cb, int64_t status);
 void ava_cl_await_gates(cl_command_queue q, cl_bool blocking, cl_uint nwait, const cl_event *wait);
 
 /*
+ * A gated transfer: waits for the gates (when it blocks), then sends it
+ * (send: the generated stub's call, evaluated after the wait) and records
+ * its event as ava_cl_enqueued does.  A macro, as the stubs' arguments differ.
+ */
+#define AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev, send)                                                    \
+	(ava_cl_await_gates((q), (blocking), (nwait), (wait)), ava_cl_enqueued((send), (q), (ev)))
+
+/*
  * A large non-blocking buffer transfer without an event, while no user
  * event can hold a queue, is made blocking: nothing the worker would wait
  * for depends on the application then, and a blocking transfer goes

@@ -203,9 +203,8 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf,
 	if (err)
 		return err;
 	blocking = ava_cl_transfer_blocking(blocking, size, ev);
-	ava_cl_await_gates(q, blocking, nwait, wait);
-	return ava_cl_enqueued(avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev), q,
-			       ev);
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev));
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -219,11 +218,10 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem 
 
 	if (err)
 		return err;
-	ava_cl_await_gates(q, blocking, nwait, wait);
-	return ava_cl_enqueued(avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-							       buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-							       host_slice_pitch, ptr, nwait, wait, ev),
-			       q, ev);
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+								 buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+								 host_slice_pitch, ptr, nwait, wait, ev));
 }
 
 cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
@@ -237,10 +235,9 @@ cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image
 		err = ava_cl_image_region_error(image, origin, region);
 	if (err)
 		return err;
-	ava_cl_await_gates(q, blocking, nwait, wait);
-	return ava_cl_enqueued(avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
-							  ptr, nwait, wait, ev),
-			       q, ev);
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+							    ptr, nwait, wait, ev));
 }
 
 /* The arguments of a native kernel that the guest can check before running it. */
