@@ -114,11 +114,15 @@ class Handle(Kind):
                 (h['opts'].get('guest_id', 'ava_obj_id'), self.n, self.ctx.ht(h['short']))]
 
     def w_decode(self, w):
+        # the local is written by the table lookup: never const, whatever
+        # the prototype says (`const cudnnTensorDescriptor_t d`: writing a
+        # const object is undefined, and the compiler kept its NULL)
+        ctype = self.p.ctype[len('const '):] if self.p.ctype.startswith('const ') else self.p.ctype
         if self.ctx.int_handle(self.p.ctype):
             # an integer handle: the table keeps the vendor's value as a pointer
             return ['uint64_t h_%s = avaw_get_u64(c);' % self.n, 'void *o_%s = NULL;' % self.n,
-                    '%s %s = 0;' % (self.p.ctype, self.n)]
-        return ['uint64_t h_%s = avaw_get_u64(c);' % self.n, '%s %s = NULL;' % (self.p.ctype, self.n)]
+                    '%s %s = 0;' % (ctype, self.n)]
+        return ['uint64_t h_%s = avaw_get_u64(c);' % self.n, '%s %s = NULL;' % (ctype, self.n)]
 
     def w_check(self, w):
         h = self.ctx.handle_of(self.p.ctype)

@@ -67,6 +67,7 @@ gt_status dlCopy(gt_devptr dst, gt_devptr src, size_t n, gt_queue q);
 gt_status dlLaunch(gt_func f, gt_dim3 grid, void **params, void **extra, gt_queue q);
 gt_status dlRtLaunch(gt_kernel k, void **args);
 gt_status dlFuncAttr(int *value, const void *func);
+gt_status dlQueueDepth(const gt_queue q, int *depth);
 gt_status dlViaGuest(int x);
 gt_status dlNot(int x);
 gt_status dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n);

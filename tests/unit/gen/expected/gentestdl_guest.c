@@ -3,11 +3,12 @@
 #include "guest_trace.h"
 
 
-static const char *const trace_calls_names[11] = {
+static const char *const trace_calls_names[12] = {
 	"dlCopy",
 	"dlLaunch",
 	"dlRtLaunch",
 	"dlFuncAttr",
+	"dlQueueDepth",
 	"dlViaGuest",
 	"dlNot",
 	"dlAlloc",
@@ -16,9 +17,9 @@ static const char *const trace_calls_names[11] = {
 	"dlScale",
 	"dlSolve",
 };
-static const unsigned char trace_calls_unsupported[11] = { 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 };
-static unsigned long trace_calls_hits[11];
-static struct ava_trace_table trace_calls = { "gentestdl", 11, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
+static const unsigned char trace_calls_unsupported[12] = { 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 };
+static unsigned long trace_calls_hits[12];
+static struct ava_trace_table trace_calls = { "gentestdl", 12, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
 
 static void __attribute__((constructor)) trace_calls_register(void)
 {
@@ -105,6 +106,28 @@ AVA_EXPORT gt_status  dlFuncAttr(int *value, const void *func)
 	return ret;
 }
 
+AVA_EXPORT gt_status  dlQueueDepth(const gt_queue q, int *depth)
+{
+	ava_trace_hit(&trace_calls, 4);
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlQueueDepth, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_u64(&c, ava_gt_queue_id(q, AVA_HT_GENTEST_queue));
+	ava_put_out(&c, depth, (uint64_t)(1) * sizeof(int));
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_get_out(&c, (ret == GT_SUCCESS) ? depth : NULL, (uint64_t)(1) * sizeof(int));
+	ava_call_end(&c);
+	return ret;
+}
+
 gt_status  avagen_dlHelper(gt_queue q)
 {
 	struct ava_call c;
@@ -127,13 +150,13 @@ gt_status  avagen_dlHelper(gt_queue q)
 gt_status  avaguest_dlViaGuest(int x);
 AVA_EXPORT gt_status  dlViaGuest(int x)
 {
-	ava_trace_hit(&trace_calls, 4);
+	ava_trace_hit(&trace_calls, 5);
 	return avaguest_dlViaGuest(x);
 }
 
 AVA_EXPORT gt_status  dlNot(int x)
 {
-	ava_trace_hit(&trace_calls, 5);
+	ava_trace_hit(&trace_calls, 6);
 	(void)x;
 	ava_unsupported("dlNot");
 	return GT_ERR_UNSUPPORTED;
@@ -141,7 +164,7 @@ AVA_EXPORT gt_status  dlNot(int x)
 
 AVA_EXPORT gt_status  dlAlloc(gt_devptr *ptr, size_t width, size_t height)
 {
-	ava_trace_hit(&trace_calls, 6);
+	ava_trace_hit(&trace_calls, 7);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -164,7 +187,7 @@ AVA_EXPORT gt_status  dlAlloc(gt_devptr *ptr, size_t width, size_t height)
 
 AVA_EXPORT gt_status  dlFree(gt_devptr ptr)
 {
-	ava_trace_hit(&trace_calls, 7);
+	ava_trace_hit(&trace_calls, 8);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -184,7 +207,7 @@ AVA_EXPORT gt_status  dlFree(gt_devptr ptr)
 
 AVA_EXPORT gt_status  dlMemInfo(size_t *free, size_t *total)
 {
-	ava_trace_hit(&trace_calls, 8);
+	ava_trace_hit(&trace_calls, 9);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -207,7 +230,7 @@ AVA_EXPORT gt_status  dlMemInfo(size_t *free, size_t *total)
 
 AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n)
 {
-	ava_trace_hit(&trace_calls, 9);
+	ava_trace_hit(&trace_calls, 10);
 	struct ava_call c;
 	int st;
 	gt_status ret;
@@ -242,7 +265,7 @@ AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, doubl
 
 AVA_EXPORT gt_status  dlSolve(void *work, int lwork, void *host, size_t hbytes)
 {
-	ava_trace_hit(&trace_calls, 10);
+	ava_trace_hit(&trace_calls, 11);
 	struct ava_call c;
 	int st;
 	gt_status ret;

@@ -6,15 +6,16 @@
 #define AVA_FN_GENTESTDL_dlLaunch 2
 #define AVA_FN_GENTESTDL_dlRtLaunch 3
 #define AVA_FN_GENTESTDL_dlFuncAttr 4
-#define AVA_FN_GENTESTDL_dlHelper 5
-#define AVA_FN_GENTESTDL_dlViaGuest 6
-#define AVA_FN_GENTESTDL_dlNot 7
-#define AVA_FN_GENTESTDL_dlAlloc 8
-#define AVA_FN_GENTESTDL_dlFree 9
-#define AVA_FN_GENTESTDL_dlMemInfo 10
-#define AVA_FN_GENTESTDL_dlScale 11
-#define AVA_FN_GENTESTDL_dlSolve 12
-#define AVA_FN_GENTESTDL_COUNT 13
+#define AVA_FN_GENTESTDL_dlQueueDepth 5
+#define AVA_FN_GENTESTDL_dlHelper 6
+#define AVA_FN_GENTESTDL_dlViaGuest 7
+#define AVA_FN_GENTESTDL_dlNot 8
+#define AVA_FN_GENTESTDL_dlAlloc 9
+#define AVA_FN_GENTESTDL_dlFree 10
+#define AVA_FN_GENTESTDL_dlMemInfo 11
+#define AVA_FN_GENTESTDL_dlScale 12
+#define AVA_FN_GENTESTDL_dlSolve 13
+#define AVA_FN_GENTESTDL_COUNT 14
 
 /* handle types: AVA_HT_GENTEST_* (the gentest API's table) */
 
@@ -25,6 +26,7 @@ struct avaw_gentestdl_syms {
 	__typeof__(dlLaunch) *dlLaunch;
 	__typeof__(dlRtLaunch) *dlRtLaunch;
 	__typeof__(dlFuncAttr) *dlFuncAttr;
+	__typeof__(dlQueueDepth) *dlQueueDepth;
 	__typeof__(dlViaGuest) *dlViaGuest;
 	__typeof__(dlNot) *dlNot;
 	__typeof__(dlAlloc) *dlAlloc;

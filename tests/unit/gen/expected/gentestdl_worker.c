@@ -182,6 +182,39 @@ bad:
 	avaw_cudart_hostfn_free(c, &v_func, 0);
 }
 
+static void w_dlQueueDepth(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	uint64_t h_q = avaw_get_u64(c);
+	gt_queue q = NULL;
+	struct avaw_out o_depth;
+	avaw_get_out(c, &o_depth);
+	int * depth = NULL;
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_gt_queue_handle(c, h_q, AVA_HT_GENTEST_queue, (void **)&q)) {
+		ret = GT_ERR_QUEUE;
+		goto reply;
+	}
+	if (avaw_out(c, &o_depth, (uint64_t)(1), sizeof(int)))
+		goto bad;
+	depth = (int *)o_depth.p;
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlQueueDepth)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlQueueDepth(q, depth);
+	avaw_call_timer_stop(c);
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	avaw_put_out(c, &o_depth, (ret == GT_SUCCESS) ? o_depth.cap : 0);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
 static void w_dlHelper(struct avaw_call *c)
 {
 	gt_status ret = GT_SUCCESS;
@@ -474,6 +507,7 @@ const avaw_fn avaw_gentestdl_fns[AVA_FN_GENTESTDL_COUNT] = {
 	[AVA_FN_GENTESTDL_dlLaunch] = w_dlLaunch,
 	[AVA_FN_GENTESTDL_dlRtLaunch] = w_dlRtLaunch,
 	[AVA_FN_GENTESTDL_dlFuncAttr] = w_dlFuncAttr,
+	[AVA_FN_GENTESTDL_dlQueueDepth] = w_dlQueueDepth,
 	[AVA_FN_GENTESTDL_dlHelper] = w_dlHelper,
 	[AVA_FN_GENTESTDL_dlAlloc] = w_dlAlloc,
 	[AVA_FN_GENTESTDL_dlFree] = w_dlFree,
@@ -503,6 +537,9 @@ int avaw_gentestdl_load_syms(void *lib)
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlFuncAttr));
 	memcpy(&avaw_gentestdl_sym.dlFuncAttr, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlQueueDepth));
+	memcpy(&avaw_gentestdl_sym.dlQueueDepth, &p, sizeof(p));
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlViaGuest));
 	memcpy(&avaw_gentestdl_sym.dlViaGuest, &p, sizeof(p));
