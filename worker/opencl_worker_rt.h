@@ -16,6 +16,7 @@
 #include "worker_codecs.h"
 #include "opencl_kernel_args.h"
 #include "opencl_svm.h"
+#include "opencl_ctx_pool.h"
 #include "time_opencl.h"
 #include "worker_time.h"
 

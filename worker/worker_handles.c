@@ -13,6 +13,7 @@
 #include "worker_call.h"
 #include "worker_codecs.h"
 #include "worker_time.h"
+#include "opencl_ctx_pool.h"
 
 static const struct avaw_handle_type *type_of(uint32_t api, uint32_t type)
 {
@@ -294,6 +295,7 @@ void avaw_session_end(struct avaw_session *s)
 	avaw_time_end();
 	avaw_pending_free_all(s);
 	avaw_handles_release_all(s);
+	avaw_cl_ctx_pool_drain();	/* after the contexts the table released into it */
 	avaw_maps_free_all(s);
 	avaw_share_free_all(s);
 	avaw_mem_end(s);

@@ -1,6 +1,7 @@
 """The callback kind: @callback(mode, ...) on a function-pointer parameter.
 
-Modes: drop (not delivered), sync(arg) (called in the guest when the call
+Modes: drop (not delivered; a @wimpl gets, in the function pointer's place,
+whether the guest passed one), sync(arg) (called in the guest when the call
 returns, with arg; `ret` is the new object), async(obj, worker trampoline,
 guest invoker) (delivered through the notification queue), on_release(obj)
 (called when the guest releases obj; the whole call stays in the guest).
@@ -80,7 +81,11 @@ class Callback(Kind):
         return w.bad_if('cb_%s && !(ud_%s = avaw_cb_record(c, cb_%s))' % (self.n, self.n, self.n))
 
     def w_arg(self, w):
-        return '(cb_%s ? %s : NULL)' % (self.n, self.a(2)) if self.mode() == 'async' else 'NULL'
+        if self.mode() == 'async':
+            return '(cb_%s ? %s : NULL)' % (self.n, self.a(2))
+        if self.mode() == 'drop' and self.f.has('wimpl'):
+            return '(cb_%s != 0)' % self.n
+        return 'NULL'
 
     def w_post(self, w):
         if self.mode() != 'async':

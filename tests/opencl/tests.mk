@@ -11,7 +11,7 @@
 # Directory of this fragment, so that it works from any including makefile.
 OPENCL_TESTS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 
-OPENCL_TESTS := buffers build ndrange events map subbuf images errors usergate bigxfer hostflags cl30 hostptrmap enqerrors refcount nativekernel svm
+OPENCL_TESTS := buffers build ndrange events map subbuf images errors usergate bigxfer hostflags cl30 hostptrmap enqerrors refcount nativekernel svm ctxreuse
 OPENCL_TEST_BINS := $(addprefix $(BUILD)/tests/opencl/,$(OPENCL_TESTS))
 # run through AvA only (tests/run, not compared with native runs): what
 # only AvA does, e.g. its device-memory quota

@@ -25,6 +25,8 @@ static inline unsigned long gt_fix(unsigned long b)
 gt_status avaw_gt_read(struct avaw_call *c, gt_queue q, gt_mem mem, int blocking, size_t size, void *ptr,
 		       gt_event *event);
 gt_status avaw_gt_helper(struct avaw_call *c, gt_queue q, size_t n, unsigned char *out);
+/* notify: whether the guest passed a callback (dropped: @callback(drop)) */
+gt_status avaw_gt_notify_drop(struct avaw_call *c, gt_queue q, int notify, void *ud);
 gt_status avaw_gt_dl_helper(struct avaw_call *c, gt_queue q);
 void avaw_gt_event_cb(gt_event ev, int status, void *record);
 int ava_gentest_map_reads(gt_flags flags);

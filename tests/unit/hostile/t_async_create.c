@@ -10,6 +10,8 @@
 
 #define ID_FAILED (ID_SCRATCH + 1)
 #define ID_OTHER (ID_SCRATCH + 2)
+#define ID_POOLED (ID_SCRATCH + 3)
+#define ID_REUSE (ID_SCRATCH + 4)
 
 /* clCreateContext(id) of one device, sent without waiting: no reply comes. */
 static void send_context_async(struct sess *s, uint64_t id, uint64_t dev)
@@ -77,6 +79,25 @@ static void other_session(void)
 	sess_close(&y);
 }
 
+/* A released context the worker pooled (worker/opencl_ctx_pool.c) is in
+ * no handle table: its old id is refused; a create with the same
+ * arguments under a new id gets a working context. */
+static void pooled_context(struct sess *s, const struct clobj *o)
+{
+	int ok;
+
+	ok = mk_context(s, ID_POOLED, o->dev) == 0;
+	ok &= release(s, AVA_API_OPENCL, ID_POOLED) == AVA_S_OK;
+	ok &= release(s, AVA_API_OPENCL, ID_POOLED) == AVA_S_BAD_HANDLE;
+	mb_create_buffer(ID_OTHER, ID_POOLED, CL_MEM_READ_WRITE, 64);
+	put(0);
+	expect_call(s, AVA_S_OK, CL_INVALID_CONTEXT, "clCreateBuffer on the pooled context's old id");
+	ok &= mk_context(s, ID_REUSE, o->dev) == 0 && mk_buffer(s, ID_OTHER, ID_REUSE, 64) == 0;
+	ok &= release(s, AVA_API_OPENCL, ID_OTHER) == AVA_S_OK && release(s, AVA_API_OPENCL, ID_REUSE) == AVA_S_OK;
+	ok &= release(s, AVA_API_OPENCL, ID_POOLED) == AVA_S_BAD_HANDLE;
+	tap(ok, "a released (pooled) context's id is refused; the next create with its arguments works");
+}
+
 void t_async_create(void)
 {
 	struct clobj o;
@@ -90,6 +111,7 @@ void t_async_create(void)
 	}
 	taken_ids(&x, &o);
 	failed_marker(&x, &o);
+	pooled_context(&x, &o);
 	other_session();
 	ok = release(&x, AVA_API_OPENCL, ID_FAILED) == AVA_S_OK;
 	ok &= release(&x, AVA_API_OPENCL, ID_FAILED) == AVA_S_BAD_HANDLE;

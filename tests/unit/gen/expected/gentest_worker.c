@@ -819,7 +819,7 @@ static void w_gtNotifyDrop(struct avaw_call *c)
 		goto reply;
 	}
 	avaw_call_timer_start(c);
-	ret = gtNotifyDrop(q, NULL, ((!cb_notify && ud_present_ud) ? (void *)1 : NULL));
+	ret = avaw_gt_notify_drop(c, q, (cb_notify != 0), ((!cb_notify && ud_present_ud) ? (void *)1 : NULL));
 	avaw_call_timer_stop(c);
 	goto reply;
 reply:
