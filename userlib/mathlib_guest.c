@@ -17,11 +17,7 @@ struct ava_obj *ava_mathlib_obj(const void *handle, uint32_t api, uint32_t type)
 
 static struct ava_mathlib_state *state_of(struct ava_obj *o, int create)
 {
-	if (!o)
-		return NULL;
-	if (!create)
-		return (struct ava_mathlib_state *)ava_obj_part(o);
-	return (struct ava_mathlib_state *)ava_obj_part_get(o, sizeof(struct ava_mathlib_state), ava_obj_part_free);
+	return (struct ava_mathlib_state *)ava_obj_state(o, sizeof(struct ava_mathlib_state), create);
 }
 
 struct ava_mathlib_state *ava_mathlib_state(const void *handle, uint32_t api, uint32_t type, int create)

@@ -75,9 +75,10 @@ static int key_make(struct ctx_key *k, const cl_context_properties *props, int f
 static cl_context pool_take(const struct ctx_key *k, cl_int *err)
 {
 	cl_context ctx = NULL;
-	unsigned int i = npool;
+	unsigned int i;
 
 	pthread_mutex_lock(&lock);
+	i = npool;
 	while (i-- > 0 && !ctx) {
 		if (memcmp(pool[i].key, k, sizeof(*k)))
 			continue;
