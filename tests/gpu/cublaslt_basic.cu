@@ -37,6 +37,40 @@ static float to_float(float f) { return f; }
 static float to_float(__half h) { return __half2float(h); }
 static float to_float(__nv_bfloat16 h) { return __bfloat162float(h); }
 
+// The host's D = alpha * A * B + beta * C (+ bias when not null), column-major.
+template <typename T>
+static void reference(const std::vector<T> &a, const std::vector<T> &b, const std::vector<T> &c,
+		      const float *bias, float alpha, float beta, std::vector<float> &ref)
+{
+	for (int j = 0; j < N; j++)
+		for (int i = 0; i < M; i++) {
+			float s = 0;
+			for (int k = 0; k < K; k++)
+				s += to_float(a[i + k * M]) * to_float(b[k + j * K]);
+			ref[i + j * M] = alpha * s + beta * to_float(c[i + j * M]) + (bias ? bias[i] : 0.0f);
+		}
+}
+
+// The operation's descriptor: scalars on the device or the host, a bias epilogue when dBias.
+static cublasLtMatmulDesc_t matmul_desc(cudaDataType dt, int device_scalars, float *dBias)
+{
+	cublasLtMatmulDesc_t op;
+	CL(cublasLtMatmulDescCreate(&op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
+	if (device_scalars) {
+		cublasLtPointerMode_t pm = CUBLASLT_POINTER_MODE_DEVICE;
+		CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_POINTER_MODE, &pm, sizeof(pm)));
+	}
+	if (dBias) {
+		cublasLtEpilogue_t ep = CUBLASLT_EPILOGUE_BIAS;
+		cudaDataType bt = CUDA_R_32F;
+		CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_EPILOGUE, &ep, sizeof(ep)));
+		CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &dBias, sizeof(dBias)));
+		if (dt != CUDA_R_32F)
+			CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bt, sizeof(bt)));
+	}
+	return op;
+}
+
 // D = alpha * A (MxK) * B (KxN) + beta * C + bias (column-major), through handle.
 template <typename T>
 static void gemm(cublasLtHandle_t lt, const char *what, cudaDataType dt, int device_scalars, int with_bias)
@@ -52,32 +86,13 @@ static void gemm(cublasLtHandle_t lt, const char *what, cudaDataType dt, int dev
 	for (int i = 0; i < M; i++)
 		bias[i] = val(i, 4);
 	float alpha = 1.5f, beta = 0.5f;
-	for (int j = 0; j < N; j++)
-		for (int i = 0; i < M; i++) {
-			float s = 0;
-			for (int k = 0; k < K; k++)
-				s += to_float(a[i + k * M]) * to_float(b[k + j * K]);
-			ref[i + j * M] = alpha * s + beta * to_float(c[i + j * M]) + (with_bias ? bias[i] : 0.0f);
-		}
+	reference(a, b, c, with_bias ? bias.data() : nullptr, alpha, beta, ref);
 	T *dA = dev(a), *dB = dev(b), *dC = dev(c), *dD = dev(c);
 	float *dBias = with_bias ? dev(bias) : nullptr;
 	std::vector<float> scal = { alpha, beta };
 	float *dScal = device_scalars ? dev(scal) : nullptr;
 
-	cublasLtMatmulDesc_t op;
-	CL(cublasLtMatmulDescCreate(&op, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-	if (device_scalars) {
-		cublasLtPointerMode_t pm = CUBLASLT_POINTER_MODE_DEVICE;
-		CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_POINTER_MODE, &pm, sizeof(pm)));
-	}
-	if (with_bias) {
-		cublasLtEpilogue_t ep = CUBLASLT_EPILOGUE_BIAS;
-		cudaDataType bt = CUDA_R_32F;
-		CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_EPILOGUE, &ep, sizeof(ep)));
-		CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &dBias, sizeof(dBias)));
-		if (dt != CUDA_R_32F)
-			CL(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bt, sizeof(bt)));
-	}
+	cublasLtMatmulDesc_t op = matmul_desc(dt, device_scalars, dBias);
 	cublasLtMatrixLayout_t la, lb, lc;
 	CL(cublasLtMatrixLayoutCreate(&la, dt, M, K, M));
 	CL(cublasLtMatrixLayoutCreate(&lb, dt, K, N, K));

@@ -68,6 +68,56 @@ static uint64_t serve_xor(const uint8_t *in, uint8_t *out, uint64_t n)
 	return sum;
 }
 
+/* Attaches to the instance and maps both windows; says 'E' on failure. */
+static int worker_attach(int up, struct ava_vhost_attach *a, uint8_t **ro,
+			 uint8_t **rw)
+{
+	int fd = open("/dev/vhost-ava", O_RDWR);
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->instance, sizeof(a->instance), "%s", uuid);
+	if (fd < 0 || ioctl(fd, AVA_VHOST_ATTACH, a))
+		wsay(up, 'E');
+	*ro = mmap(NULL, a->window, PROT_READ, MAP_SHARED, fd, 0);
+	*rw = mmap(NULL, a->window, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   a->window);
+	if (*ro == MAP_FAILED || *rw == MAP_FAILED)
+		wsay(up, 'E');
+	/* the read-only window cannot be mapped writable */
+	if (mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) !=
+	    MAP_FAILED)
+		wsay(up, 'E');
+	return fd;
+}
+
+/* A command of the plain (W_SERVE) worker: ping, a large reply, or xor. */
+static void serve_cmd(int fd, uint64_t token, const struct ava_cmd_hdr *h,
+		      const struct ava_buf_ref *refs, const uint8_t *ro,
+		      uint8_t *rw, uint64_t window)
+{
+	uint64_t sum;
+
+	if (h->api_id == AVA_API_CONTROL && h->func_id == AVA_CTL_PING) {
+		worker_reply(fd, token, AVA_S_OK, NULL, 0);
+		return;
+	}
+	if (h->func_id == BIG_FUNC && h->inline_len == 8) {
+		uint64_t n;
+
+		memcpy(&n, h + 1, 8);
+		worker_reply(fd, token, AVA_S_OK, NULL, (uint32_t)n);
+		return;
+	}
+	if (h->func_id != XOR_FUNC || h->nrefs != 2 ||
+	    refs[0].offset >= window || refs[1].offset < window) {
+		worker_reply(fd, token, AVA_S_BAD_FUNC, NULL, 0);
+		return;
+	}
+	sum = serve_xor(ro + refs[0].offset, rw + (refs[1].offset - window),
+			refs[0].len < refs[1].len ? refs[0].len : refs[1].len);
+	worker_reply(fd, token, AVA_S_OK, &sum, 8);
+}
+
 void worker_main(enum wmode mode, int count, int up, int down)
 {
 	struct ava_vhost_attach a;
@@ -75,20 +125,7 @@ void worker_main(enum wmode mode, int count, int up, int down)
 	uint8_t *ro, *rw;
 	int fd, i;
 
-	fd = open("/dev/vhost-ava", O_RDWR);
-	memset(&a, 0, sizeof(a));
-	snprintf(a.instance, sizeof(a.instance), "%s", uuid);
-	if (fd < 0 || ioctl(fd, AVA_VHOST_ATTACH, &a))
-		wsay(up, 'E');
-	ro = mmap(NULL, a.window, PROT_READ, MAP_SHARED, fd, 0);
-	rw = mmap(NULL, a.window, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		  a.window);
-	if (ro == MAP_FAILED || rw == MAP_FAILED)
-		wsay(up, 'E');
-	/* the read-only window cannot be mapped writable */
-	if (mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) !=
-	    MAP_FAILED)
-		wsay(up, 'E');
+	fd = worker_attach(up, &a, &ro, &rw);
 	wsay(up, 'R');
 	for (i = 0; i < count; i++) {
 		struct ava_vhost_cmd c = { .buf = (uintptr_t)buf,
@@ -133,28 +170,7 @@ void worker_main(enum wmode mode, int count, int up, int down)
 			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
 			continue;
 		}
-		if (h->api_id == AVA_API_CONTROL &&
-		    h->func_id == AVA_CTL_PING) {
-			worker_reply(fd, c.token, AVA_S_OK, NULL, 0);
-			continue;
-		}
-		if (h->func_id == BIG_FUNC && h->inline_len == 8) {
-			uint64_t n;
-
-			memcpy(&n, h + 1, 8);
-			worker_reply(fd, c.token, AVA_S_OK, NULL, (uint32_t)n);
-			continue;
-		}
-		if (h->func_id != XOR_FUNC || h->nrefs != 2 ||
-		    refs[0].offset >= a.window || refs[1].offset < a.window) {
-			worker_reply(fd, c.token, AVA_S_BAD_FUNC, NULL, 0);
-			continue;
-		}
-		sum = serve_xor(ro + refs[0].offset,
-				rw + (refs[1].offset - a.window),
-				refs[0].len < refs[1].len ? refs[0].len :
-							    refs[1].len);
-		worker_reply(fd, c.token, AVA_S_OK, &sum, 8);
+		serve_cmd(fd, c.token, h, refs, ro, rw, a.window);
 	}
 	wsay(up, 'D');
 	_exit(0);
