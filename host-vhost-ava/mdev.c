@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/nospec.h>
 #include <linux/pci_regs.h>
 #include <linux/virtio_config.h>
 
@@ -229,7 +230,8 @@ static int ava_host_access(struct ava_host_inst *inst, u64 pos, void *val, u32 l
 
 	if (off + len > region_size(index))
 		return -EINVAL;
-	r = &ava_host_regions[index];
+	/* index comes from user space: no speculative read past the table */
+	r = &ava_host_regions[array_index_nospec(index, ARRAY_SIZE(ava_host_regions))];
 	mutex_lock(&inst->lock);
 	if (write)
 		ret = r->write ? r->write(inst, off, val, len) : 0;
