@@ -164,7 +164,7 @@ $(CUDART_LIB): $(CUDART_GUEST_OBJ) $(CUDA_LIB) userlib/cuda_runtime.map
 	ln -sf libcudart.so.13 $(BUILD)/cuda/libcudart.so
 
 # a library of more than one file: its other objects
-cudnn_GUEST_EXTRA := $(addprefix $(BUILD)/obj/cuda/userlib/,cudnn_guest_attrs.o cudnn_guest_scalars.o)
+cudnn_GUEST_EXTRA := $(addprefix $(BUILD)/obj/cuda/userlib/,cudnn_guest_attrs.o)
 cublas_GUEST_EXTRA := $(BUILD)/obj/cuda/userlib/cublas_guest_async.o
 
 # A math library's shim: NVIDIA's soname, its exports under NVIDIA's version

@@ -30,21 +30,16 @@ static ssize_t cnt_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%lld\n", (long long)atomic64_read(v));
 }
 
-/* cnt_attr_<counter>: the device's counter, read only */
-#define CNT_ATTR(counter)						\
-static struct ava_guest_cnt_attr cnt_attr_##counter = {			\
-	.attr = { .attr = { .name = #counter, .mode = 0444 },		\
-		  .show = cnt_show },					\
-	.off = offsetof(struct ava_guest_counters, counter),		\
-}
-
-CNT_ATTR(calls);
-CNT_ATTR(async_calls);
-CNT_ATTR(errors);
-CNT_ATTR(bytes_pinned);
-CNT_ATTR(bytes_copied);
-CNT_ATTR(pinned_pages);
-CNT_ATTR(inflight);
+/*
+ * The file of one of the device's counters, read only, defined where the
+ * attribute list names it (a compound literal at file scope is static).
+ */
+#define CNT_FILE(counter)						\
+	(&((struct ava_guest_cnt_attr) {				\
+		.attr = { .attr = { .name = #counter, .mode = 0444 },	\
+			  .show = cnt_show },				\
+		.off = offsetof(struct ava_guest_counters, counter),	\
+	}).attr.attr)
 
 static ssize_t sessions_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -82,13 +77,13 @@ static ssize_t worker_show(struct device *dev, struct device_attribute *attr,
 static DEVICE_ATTR_RO(worker);
 
 static struct attribute *ava_guest_attrs[] = {
-	&cnt_attr_calls.attr.attr,
-	&cnt_attr_async_calls.attr.attr,
-	&cnt_attr_errors.attr.attr,
-	&cnt_attr_bytes_pinned.attr.attr,
-	&cnt_attr_bytes_copied.attr.attr,
-	&cnt_attr_pinned_pages.attr.attr,
-	&cnt_attr_inflight.attr.attr,
+	CNT_FILE(calls),
+	CNT_FILE(async_calls),
+	CNT_FILE(errors),
+	CNT_FILE(bytes_pinned),
+	CNT_FILE(bytes_copied),
+	CNT_FILE(pinned_pages),
+	CNT_FILE(inflight),
 	&dev_attr_sessions.attr,
 	&dev_attr_sessions_total.attr,
 	&dev_attr_worker.attr,

@@ -9,6 +9,7 @@
 #include <linux/device.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/nospec.h>
 #include <linux/pci_regs.h>
 #include <linux/virtio_config.h>
 
@@ -192,49 +193,52 @@ static void ava_host_close_device(struct vfio_device *vdev)
 	mem_cgroup_put(memcg);
 }
 
-static u64 region_size(unsigned int index)
+/*
+ * The device's regions: each one's size and the handlers of its accesses.
+ * BAR 2 holds the MSI-X table, which the VMM emulates: it has none (writes
+ * are ignored, reads return 0).
+ */
+struct ava_host_region {
+	u64 size;
+	int (*read)(struct ava_host_inst *inst, u32 off, void *buf, u32 len);
+	int (*write)(struct ava_host_inst *inst, u32 off, const void *buf,
+		     u32 len);
+};
+
+static const struct ava_host_region ava_host_regions[] = {
+	[VFIO_PCI_CONFIG_REGION_INDEX] = { AVA_CFG_SIZE, ava_host_cfg_read,
+					   ava_host_cfg_write },
+	[VFIO_PCI_BAR0_REGION_INDEX] = { AVA_BAR0_SIZE, ava_host_bar0_read,
+					 ava_host_bar0_write },
+	[VFIO_PCI_BAR2_REGION_INDEX] = { AVA_BAR2_SIZE },
+};
+
+static u64 region_size(u64 index)
 {
-	switch (index) {
-	case VFIO_PCI_CONFIG_REGION_INDEX:
-		return AVA_CFG_SIZE;
-	case VFIO_PCI_BAR0_REGION_INDEX:
-		return AVA_BAR0_SIZE;
-	case VFIO_PCI_BAR2_REGION_INDEX:
-		return AVA_BAR2_SIZE;
-	}
-	return 0;
+	return index < ARRAY_SIZE(ava_host_regions) ?
+	       ava_host_regions[index].size : 0;
 }
 
 /* One access of 1, 2 or 4 bytes, naturally aligned. */
 static int ava_host_access(struct ava_host_inst *inst, u64 pos, void *val, u32 len,
 			   bool write)
 {
-	unsigned int index = pos >> AVA_REGION_SHIFT;
+	u64 index = pos >> AVA_REGION_SHIFT;
 	u64 off = pos & AVA_REGION_MASK;
+	const struct ava_host_region *r;
 	int ret = 0;
 
 	if (off + len > region_size(index))
 		return -EINVAL;
+	/* index comes from user space: no speculative read past the table */
+	r = &ava_host_regions[array_index_nospec(index, ARRAY_SIZE(ava_host_regions))];
 	mutex_lock(&inst->lock);
-	switch (index) {
-	case VFIO_PCI_CONFIG_REGION_INDEX:
-		if (write)
-			ret = ava_host_cfg_write(inst, off, val, len);
-		else
-			ret = ava_host_cfg_read(inst, off, val, len);
-		break;
-	case VFIO_PCI_BAR0_REGION_INDEX:
-		if (write)
-			ret = ava_host_bar0_write(inst, off, val, len);
-		else
-			ret = ava_host_bar0_read(inst, off, val, len);
-		break;
-	default:
-		/* BAR 2 holds the MSI-X table, which the VMM emulates */
-		if (!write)
-			memset(val, 0, len);
-		break;
-	}
+	if (write)
+		ret = r->write ? r->write(inst, off, val, len) : 0;
+	else if (r->read)
+		ret = r->read(inst, off, val, len);
+	else
+		memset(val, 0, len);
 	mutex_unlock(&inst->lock);
 	return ret;
 }

@@ -225,17 +225,16 @@ static ssize_t bucket_store(struct device *dev, struct device_attribute *attr,
 	return ret ? ret : count;
 }
 
-/* bucket_attr_<name>: a rate (is_rate) or burst of bucket, read and set */
-#define BUCKET_ATTR(name, bucket, is_rate)					\
-static struct ava_host_bucket_attr bucket_attr_##name = {			\
-	__ATTR(name, 0644, bucket_show, bucket_store),				\
-	offsetof(struct ava_host_inst, bucket), is_rate				\
-}
-
-BUCKET_ATTR(calls_per_sec, calls_bucket, true);
-BUCKET_ATTR(calls_burst, calls_bucket, false);
-BUCKET_ATTR(bytes_per_sec, bytes_bucket, true);
-BUCKET_ATTR(bytes_burst, bytes_bucket, false);
+/*
+ * The file of a rate (is_rate) or burst of bucket, read and set, defined
+ * where the attribute list names it (a compound literal at file scope is
+ * static).
+ */
+#define BUCKET_FILE(name, bucket, is_rate)					\
+	(&((struct ava_host_bucket_attr) {					\
+		__ATTR(name, 0644, bucket_show, bucket_store),			\
+		offsetof(struct ava_host_inst, bucket), is_rate			\
+	}).attr.attr)
 
 static ssize_t throttled_ns_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
@@ -246,10 +245,10 @@ static ssize_t throttled_ns_show(struct device *dev,
 static DEVICE_ATTR_RO(throttled_ns);
 
 static struct attribute *ava_host_policy_attrs[] = {
-	&bucket_attr_calls_per_sec.attr.attr,
-	&bucket_attr_calls_burst.attr.attr,
-	&bucket_attr_bytes_per_sec.attr.attr,
-	&bucket_attr_bytes_burst.attr.attr,
+	BUCKET_FILE(calls_per_sec, calls_bucket, true),
+	BUCKET_FILE(calls_burst, calls_bucket, false),
+	BUCKET_FILE(bytes_per_sec, bytes_bucket, true),
+	BUCKET_FILE(bytes_burst, bytes_bucket, false),
 	&dev_attr_throttled_ns.attr,
 	&dev_attr_mem_quota_bytes.attr,		/* share.c */
 	&dev_attr_mem_used_bytes.attr,

@@ -80,19 +80,19 @@ int ava_cudnn_dims_ok(int n, const int *a, const int *b)
 	return n > 0 && ava_cudnn_dims(n) == n && a && b;
 }
 
-const void *ava_cudnn_scalar(union ava_cudnn_scalar *v, const void *p, cudnnTensorDescriptor_t desc)
+const void *ava_cudnn_scalar(uint64_t *wire, const void *p, cudnnTensorDescriptor_t desc)
 {
 	struct cudnn_state *s = state_of(desc, AVA_HT_CUDNN_tensor, 0);
 
 	if (!p)
 		return NULL;
-	v->bits = 0;
+	*wire = 0;
 	/* cuDNN reads a double for double data, a float for every other type */
 	if (s && atomic_load(&s->dtype) == CUDNN_DATA_DOUBLE + 1)
-		memcpy(&v->d, p, sizeof(double));
+		memcpy(wire, p, sizeof(double));
 	else
-		memcpy(&v->f, p, sizeof(float));
-	return v;
+		memcpy(wire, p, sizeof(float));
+	return wire;
 }
 
 AVA_EXPORT cudnnStatus_t cudnnGetStream(cudnnHandle_t handle, cudaStream_t *streamId)

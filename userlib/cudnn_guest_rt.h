@@ -28,14 +28,10 @@ int ava_cudnn_dims_ok(int n, const int *a, const int *b);
 int ava_cudnn_set_async(cudnnBackendDescriptor_t desc, cudnnBackendAttributeType_t type, int64_t count,
 			const void *elems);
 
-/* A scaling factor as it travels: 8 bytes, a double or a float after the
- * data type the guest saw for desc (userlib/cudnn_guest_scalars.c). */
-union ava_cudnn_scalar {
-	double d;
-	float f;
-	uint64_t bits;
-};
-const void *ava_cudnn_scalar(union ava_cudnn_scalar *s, const void *p, cudnnTensorDescriptor_t desc);
+/* @scale (scale_factor): a scaling factor as it travels, 8 bytes in wire
+ * holding a double or a float after the data type the guest saw for desc;
+ * NULL for a NULL p (cudnn_guest.c). */
+const void *ava_cudnn_scalar(uint64_t *wire, const void *p, cudnnTensorDescriptor_t desc);
 
 /* The generated stubs the hand-written entry points call (@wrap, @internal) */
 cudnnStatus_t avagen_cudnnSetTensorNdDescriptor(cudnnTensorDescriptor_t tensorDesc, cudnnDataType_t dataType,

@@ -152,34 +152,69 @@ cl_int CL_API_CALL ava_wrap_clFinish(cl_command_queue q)
 	return avagen_clFinish(q);
 }
 
-cl_int CL_API_CALL ava_wrap_clEnqueueReadBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset,
-						size_t size, void *ptr, cl_uint nwait, const cl_event *wait,
-						cl_event *ev)
+/*
+ * The transfers, reads and writes of buffers, rectangles and images: the
+ * guest's own checks of the arguments (check: an error or CL_SUCCESS;
+ * opencl_checks.c), then the call, once the user events it could wait for
+ * in the worker are set (AVA_CL_GATED_SEND).  Writes are sent without
+ * waiting unless blocking, so an error the vendor finds comes back at the
+ * next synchronous call.  params: the parameter list; the arguments follow.
+ */
+#define GATED_TRANSFER(name, params, check, ...)                                                            \
+	cl_int CL_API_CALL ava_wrap_##name params                                                           \
+	{                                                                                                   \
+		cl_int err = (check);                                                                       \
+		return err ? err : AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev, avagen_##name(__VA_ARGS__)); \
+	}
+
+/* A buffer transfer's error; when none, its blocking flag as sent (ava_cl_transfer_blocking). */
+static cl_int buffer_transfer(cl_int err, cl_bool *blocking, size_t size, const cl_event *ev)
 {
-	blocking = ava_cl_transfer_blocking(blocking, size, ev);
-	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
-				 avagen_clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev));
+	if (err == CL_SUCCESS)
+		*blocking = ava_cl_transfer_blocking(*blocking, size, ev);
+	return err;
 }
 
-cl_int CL_API_CALL ava_wrap_clEnqueueReadBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
-						    const size_t *buffer_origin, const size_t *host_origin,
-						    const size_t *region, size_t buffer_row_pitch,
-						    size_t buffer_slice_pitch, size_t host_row_pitch,
-						    size_t host_slice_pitch, void *ptr, cl_uint nwait,
-						    const cl_event *wait, cl_event *ev)
+static cl_int write_image_error(cl_command_queue q, cl_mem image, const size_t *origin, const size_t *region,
+				const void *ptr, cl_uint nwait, const cl_event *wait)
 {
-	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
-				 avagen_clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-								buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-								host_slice_pitch, ptr, nwait, wait, ev));
+	cl_int err = ava_cl_write_error(q, image, 0, 0, ptr, nwait, wait);
+
+	return err ? err : ava_cl_image_region_error(image, origin, region);
 }
 
-cl_int CL_API_CALL ava_wrap_clEnqueueReadImage(cl_command_queue q, cl_mem image, cl_bool blocking,
-					       const size_t *origin, const size_t *region, size_t row_pitch,
-					       size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
-					       cl_event *ev)
-{
-	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
-				 avagen_clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
-							   ptr, nwait, wait, ev));
-}
+GATED_TRANSFER(clEnqueueReadBuffer,
+	       (cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset, size_t size, void *ptr, cl_uint nwait,
+		const cl_event *wait, cl_event *ev),
+	       buffer_transfer(CL_SUCCESS, &blocking, size, ev), q, buf, blocking, offset, size, ptr, nwait, wait, ev)
+
+GATED_TRANSFER(clEnqueueWriteBuffer,
+	       (cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset, size_t size, const void *ptr,
+		cl_uint nwait, const cl_event *wait, cl_event *ev),
+	       buffer_transfer(ava_cl_write_error(q, buf, offset, size, ptr, nwait, wait), &blocking, size, ev), q, buf,
+	       blocking, offset, size, ptr, nwait, wait, ev)
+
+GATED_TRANSFER(clEnqueueReadBufferRect,
+	       (cl_command_queue q, cl_mem buf, cl_bool blocking, const size_t *buffer_origin, const size_t *host_origin,
+		const size_t *region, size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+		size_t host_slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev),
+	       CL_SUCCESS, q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch, buffer_slice_pitch,
+	       host_row_pitch, host_slice_pitch, ptr, nwait, wait, ev)
+
+GATED_TRANSFER(clEnqueueWriteBufferRect,
+	       (cl_command_queue q, cl_mem buf, cl_bool blocking, const size_t *buffer_origin, const size_t *host_origin,
+		const size_t *region, size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+		size_t host_slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev),
+	       ava_cl_write_error(q, buf, 0, 0, ptr, nwait, wait), q, buf, blocking, buffer_origin, host_origin, region,
+	       buffer_row_pitch, buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait, ev)
+
+GATED_TRANSFER(clEnqueueReadImage,
+	       (cl_command_queue q, cl_mem image, cl_bool blocking, const size_t *origin, const size_t *region,
+		size_t row_pitch, size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev),
+	       CL_SUCCESS, q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait, wait, ev)
+
+GATED_TRANSFER(clEnqueueWriteImage,
+	       (cl_command_queue q, cl_mem image, cl_bool blocking, const size_t *origin, const size_t *region,
+		size_t row_pitch, size_t slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev),
+	       write_image_error(q, image, origin, region, ptr, nwait, wait), q, image, blocking, origin, region,
+	       row_pitch, slice_pitch, ptr, nwait, wait, ev)

@@ -189,57 +189,6 @@ cl_int CL_API_CALL ava_wrap_clGetProgramInfo(cl_program p, cl_program_info param
 	return CL_SUCCESS;
 }
 
-/*
- * Writes are sent without waiting, so an error the vendor finds comes back
- * at the next synchronous call.  Argument errors the guest can see are
- * returned from the call itself, as natively (opencl_checks.c).
- */
-cl_int CL_API_CALL ava_wrap_clEnqueueWriteBuffer(cl_command_queue q, cl_mem buf, cl_bool blocking, size_t offset,
-						 size_t size, const void *ptr, cl_uint nwait, const cl_event *wait,
-						 cl_event *ev)
-{
-	cl_int err = ava_cl_write_error(q, buf, offset, size, ptr, nwait, wait);
-
-	if (err)
-		return err;
-	blocking = ava_cl_transfer_blocking(blocking, size, ev);
-	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
-				 avagen_clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev));
-}
-
-cl_int CL_API_CALL ava_wrap_clEnqueueWriteBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
-						     const size_t *buffer_origin, const size_t *host_origin,
-						     const size_t *region, size_t buffer_row_pitch,
-						     size_t buffer_slice_pitch, size_t host_row_pitch,
-						     size_t host_slice_pitch, const void *ptr, cl_uint nwait,
-						     const cl_event *wait, cl_event *ev)
-{
-	cl_int err = ava_cl_write_error(q, buf, 0, 0, ptr, nwait, wait);
-
-	if (err)
-		return err;
-	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
-				 avagen_clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-								 buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-								 host_slice_pitch, ptr, nwait, wait, ev));
-}
-
-cl_int CL_API_CALL ava_wrap_clEnqueueWriteImage(cl_command_queue q, cl_mem image, cl_bool blocking,
-						const size_t *origin, const size_t *region, size_t row_pitch,
-						size_t slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
-						cl_event *ev)
-{
-	cl_int err = ava_cl_write_error(q, image, 0, 0, ptr, nwait, wait);
-
-	if (err == CL_SUCCESS)
-		err = ava_cl_image_region_error(image, origin, region);
-	if (err)
-		return err;
-	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
-				 avagen_clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
-							    ptr, nwait, wait, ev));
-}
-
 /* The arguments of a native kernel that the guest can check before running it. */
 static cl_int native_args_error(void (*fn)(void *), const void *args, size_t cb_args, cl_uint nmem,
 				const cl_mem *mems, const void **locs)

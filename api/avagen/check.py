@@ -4,7 +4,7 @@ from . import callbacks, codecs, functions, kinds, outputs, resources
 from .context import Ctx
 from .errors import SpecError
 
-KINDS = [kinds.DevPtr, kinds.PModeScalar, kinds.ByVal, kinds.Fixed, kinds.Scratch, kinds.In, kinds.String, kinds.Handles,
+KINDS = [kinds.DevPtr, kinds.PModeScalar, kinds.ByVal, kinds.Fixed, kinds.Scratch, kinds.In, kinds.ScaleFactor, kinds.String, kinds.Handles,
          kinds.Errcode, kinds.Opaque, kinds.Consumed, outputs.Out, outputs.OutHandles,
          outputs.New, callbacks.Callback, codecs.Strings, codecs.Blobs, codecs.Props,
          codecs.ZList, codecs.ImageDesc, codecs.KernelArg, codecs.Unmap, codecs.KParams,

@@ -8,7 +8,7 @@ SETTING_ATTRS = {
     'unsup': 'unsupported_error', 'invalid_value': 'invalid_value', 'errcode': 'errcode', 'callconv': 'callconv',
     'dl': 'worker_dlopen', 'dl_err': 'worker_missing_error', 'dl_extra': 'worker_syms',
     'devptr_check': 'worker_devptr_check', 'range_check': 'worker_range_check', 'pmode': 'pointer_mode',
-    'guest_impl': 'guest_impl_prefix',
+    'scale': 'scale_factor', 'guest_impl': 'guest_impl_prefix',
 }
 
 

@@ -236,6 +236,34 @@ class In(Kind):
         return 'avaw_in(c, &d_%s, (uint64_t)(%s), %s)' % (self.n, self.a(), esize(self.p))
 
 
+class ScaleFactor(In):
+    """@scale(desc): a scaling factor whose width follows desc's data type
+    (cuDNN's alpha and beta: a double for double data, a float otherwise).
+    The scale_factor setting names the guest function that reads it so
+    into 8 bytes, before the call begins (fn(uint64_t *wire, p, desc):
+    wire, or NULL for a NULL p); the 8 bytes travel as @in(8) would."""
+    annot, args, keys = 'scale', (1, 1), ()
+
+    def check(self):
+        if not self.ctx.scale:
+            raise self.error('@scale needs the scale_factor setting')
+        if not self.ctx.handle_of(self.names_param(self.a()).ctype or ''):
+            raise self.error('@scale(%s): not a handle parameter' % self.a())
+
+    def bytes(self):
+        return '(uint64_t)8'
+
+    def g_prepare(self, g):
+        n = self.n
+        return ['uint64_t sf_%s;' % n, 'const void *sp_%s = %s(&sf_%s, %s, %s);' % (n, self.ctx.scale, n, n, self.a())]
+
+    def g_put(self, g):
+        return ['ava_put_data(&c, sp_%s, %s);' % (self.n, self.bytes())]
+
+    def w_valid(self):
+        return 'avaw_in(c, &d_%s, %s, 1)' % (self.n, self.bytes())
+
+
 class String(In):
     """@string: a NUL-terminated input string."""
     annot = 'string'

@@ -28,6 +28,8 @@ SETTINGS = {
     'worker_devptr_check': ('words2', None, '`fn err`: each @devptr argument is checked by fn'),
     'worker_range_check': ('words2', None, '`fn err`: a @devptr(bytes) workspace lies in one allocation (fn(ptr, bytes))'),
     'pointer_mode': ('words2', None, '`guest_fn worker_fn`: how @pmode scalars learn and check a handle\'s pointer mode'),
+    'scale_factor': ('word', None, '`guest_fn`: how the guest reads @scale(desc) factors: guest_fn(uint64_t *wire, '
+                     'p, desc) fills wire after desc\'s data type and returns it (NULL for a NULL p)'),
     'handles_of': ('words2', None, '`<api> <API id constant>`: the handles are another spec\'s'),
     'exports_list': ('word', None, 'the vendor library\'s exports (a file next to the spec, api/avagen/exportlist.py): '
                      'the shim exports each; those the spec does not serve answer unsupported_error'),

@@ -71,6 +71,7 @@ gt_status dlQueueDepth(const gt_queue q, int *depth);
 gt_status dlViaGuest(int x);
 gt_status dlNot(int x);
 gt_status dlScale(gt_queue q, const float *alpha, gt_devptr x, double *result, const void *beta, int n);
+gt_status dlScaleBy(gt_queue q, const void *alpha, const void *beta, gt_devptr y);
 gt_status dlSolve(void *work, int lwork, void *host, size_t hbytes);
 gt_status gtExtraSym(void);
 gt_status dlAlloc(gt_devptr *ptr, size_t width, size_t height);

@@ -61,6 +61,7 @@ void ava_gt_event_cb_invoke(struct ava_cb *cb, int64_t status);
 void ava_cl_image_desc_put(struct ava_call *c, const cl_image_desc *d);
 uint64_t ava_gt_queue_id(const void *p, uint32_t type);
 int ava_gt_pmode(gt_queue q);
+const void *ava_gt_scale(uint64_t *wire, const void *p, gt_queue q);
 void ava_cu_kparams_put(struct ava_call *c, void **params, const void *fn, void **extra);
 void ava_cudart_kparams_put(struct ava_call *c, void **params, const void *kernel);
 uint64_t ava_cudart_hostfn_id(const void *func);

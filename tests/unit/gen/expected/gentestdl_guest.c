@@ -3,7 +3,7 @@
 #include "guest_trace.h"
 
 
-static const char *const trace_calls_names[12] = {
+static const char *const trace_calls_names[13] = {
 	"dlCopy",
 	"dlLaunch",
 	"dlRtLaunch",
@@ -15,11 +15,12 @@ static const char *const trace_calls_names[12] = {
 	"dlFree",
 	"dlMemInfo",
 	"dlScale",
+	"dlScaleBy",
 	"dlSolve",
 };
-static const unsigned char trace_calls_unsupported[12] = { 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0 };
-static unsigned long trace_calls_hits[12];
-static struct ava_trace_table trace_calls = { "gentestdl", 12, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
+static const unsigned char trace_calls_unsupported[13] = { 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 };
+static unsigned long trace_calls_hits[13];
+static struct ava_trace_table trace_calls = { "gentestdl", 13, trace_calls_names, trace_calls_unsupported, trace_calls_hits, 0 };
 
 static void __attribute__((constructor)) trace_calls_register(void)
 {
@@ -263,9 +264,36 @@ AVA_EXPORT gt_status  dlScale(gt_queue q, const float *alpha, gt_devptr x, doubl
 	return ret;
 }
 
-AVA_EXPORT gt_status  dlSolve(void *work, int lwork, void *host, size_t hbytes)
+AVA_EXPORT gt_status  dlScaleBy(gt_queue q, const void *alpha, const void *beta, gt_devptr y)
 {
 	ava_trace_hit(&trace_calls, 11);
+	struct ava_call c;
+	int st;
+	gt_status ret;
+	uint64_t sf_alpha;
+	const void *sp_alpha = ava_gt_scale(&sf_alpha, alpha, q);
+	uint64_t sf_beta;
+	const void *sp_beta = ava_gt_scale(&sf_beta, beta, q);
+	if (ava_call_begin(&c, AVA_API_GENTESTDL, AVA_FN_GENTESTDL_dlScaleBy, 0))
+		return GT_ERR_TRANSPORT;
+	ava_put_u64(&c, ava_gt_queue_id(q, AVA_HT_GENTEST_queue));
+	ava_put_data(&c, sp_alpha, (uint64_t)8);
+	ava_put_data(&c, sp_beta, (uint64_t)8);
+	ava_put_u64(&c, (uint64_t)(uintptr_t)y);
+	st = ava_call_exchange(&c);
+	if (st != AVA_S_OK) {
+		ava_call_end(&c);
+		ret = ava_status_error(st, GT_ERR_TRANSPORT, GT_ERR_NOMEM, GT_ERR_UNSUPPORTED);
+		return ret;
+	}
+	ret = (gt_status)ava_get_u64(&c);
+	ava_call_end(&c);
+	return ret;
+}
+
+AVA_EXPORT gt_status  dlSolve(void *work, int lwork, void *host, size_t hbytes)
+{
+	ava_trace_hit(&trace_calls, 12);
 	struct ava_call c;
 	int st;
 	gt_status ret;

@@ -14,8 +14,9 @@
 #define AVA_FN_GENTESTDL_dlFree 10
 #define AVA_FN_GENTESTDL_dlMemInfo 11
 #define AVA_FN_GENTESTDL_dlScale 12
-#define AVA_FN_GENTESTDL_dlSolve 13
-#define AVA_FN_GENTESTDL_COUNT 14
+#define AVA_FN_GENTESTDL_dlScaleBy 13
+#define AVA_FN_GENTESTDL_dlSolve 14
+#define AVA_FN_GENTESTDL_COUNT 15
 
 /* handle types: AVA_HT_GENTEST_* (the gentest API's table) */
 
@@ -33,6 +34,7 @@ struct avaw_gentestdl_syms {
 	__typeof__(dlFree) *dlFree;
 	__typeof__(dlMemInfo) *dlMemInfo;
 	__typeof__(dlScale) *dlScale;
+	__typeof__(dlScaleBy) *dlScaleBy;
 	__typeof__(dlSolve) *dlSolve;
 	__typeof__(gtExtraSym) *gtExtraSym;
 };

@@ -465,6 +465,49 @@ bad:
 	avaw_set_bad(c);
 }
 
+static void w_dlScaleBy(struct avaw_call *c)
+{
+	gt_status ret = GT_SUCCESS;
+	c->api = AVA_API_GENTEST;	/* handles live in that API's table */
+	uint64_t h_q = avaw_get_u64(c);
+	gt_queue q = NULL;
+	struct avaw_data d_alpha;
+	avaw_get_data(c, &d_alpha);
+	const void * alpha = NULL;
+	struct avaw_data d_beta;
+	avaw_get_data(c, &d_beta);
+	const void * beta = NULL;
+	gt_devptr y = (gt_devptr)(uintptr_t)avaw_get_u64(c);
+	if (avaw_bad(c))
+		goto bad;
+	if (!avaw_gt_queue_handle(c, h_q, AVA_HT_GENTEST_queue, (void **)&q)) {
+		ret = GT_ERR_QUEUE;
+		goto reply;
+	}
+	if (avaw_in(c, &d_alpha, (uint64_t)8, 1))
+		goto bad;
+	alpha = (const void *)d_alpha.p;
+	if (avaw_in(c, &d_beta, (uint64_t)8, 1))
+		goto bad;
+	beta = (const void *)d_beta.p;
+	if (!avaw_gt_devptr_ok(c, (uint64_t)(uintptr_t)y)) {
+		ret = GT_ERR_VALUE;
+		goto reply;
+	}
+	avaw_call_timer_start(c);
+	if (!avaw_gentestdl_ready(c) || !avaw_gentestdl_sym.dlScaleBy)
+		ret = GT_ERR_MISSING;
+	else
+		ret = avaw_gentestdl_sym.dlScaleBy(q, alpha, beta, y);
+	avaw_call_timer_stop(c);
+	goto reply;
+reply:
+	avaw_put_u64(c, (uint64_t)(int64_t)ret);
+	return;
+bad:
+	avaw_set_bad(c);
+}
+
 static void w_dlSolve(struct avaw_call *c)
 {
 	gt_status ret = GT_SUCCESS;
@@ -513,6 +556,7 @@ const avaw_fn avaw_gentestdl_fns[AVA_FN_GENTESTDL_COUNT] = {
 	[AVA_FN_GENTESTDL_dlFree] = w_dlFree,
 	[AVA_FN_GENTESTDL_dlMemInfo] = w_dlMemInfo,
 	[AVA_FN_GENTESTDL_dlScale] = w_dlScale,
+	[AVA_FN_GENTESTDL_dlScaleBy] = w_dlScaleBy,
 	[AVA_FN_GENTESTDL_dlSolve] = w_dlSolve,
 };
 
@@ -558,6 +602,9 @@ int avaw_gentestdl_load_syms(void *lib)
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlScale));
 	memcpy(&avaw_gentestdl_sym.dlScale, &p, sizeof(p));
+	missing += p == NULL;
+	p = dlsym(lib, AVAW_STR(dlScaleBy));
+	memcpy(&avaw_gentestdl_sym.dlScaleBy, &p, sizeof(p));
 	missing += p == NULL;
 	p = dlsym(lib, AVAW_STR(dlSolve));
 	memcpy(&avaw_gentestdl_sym.dlSolve, &p, sizeof(p));
