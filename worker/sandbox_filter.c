@@ -18,6 +18,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,7 +27,7 @@
 #include "sandbox_syscalls.h"
 #include "worker_call.h"
 
-#define ARG0 offsetof(struct seccomp_data, args[0])	/* low half on little-endian */
+#define ARG(i) offsetof(struct seccomp_data, args[i])	/* low half on little-endian */
 
 #define STMT(code, k) ((struct sock_filter)BPF_STMT((code), (k)))
 #define JUMP(code, k, jt, jf) ((struct sock_filter)BPF_JUMP((code), (k), (jt), (jf)))
@@ -35,8 +36,38 @@
 #define IF_NR(nr, skip) JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, (skip))
 
 /* arch and ABI checks, argument rules, refused, allowed, the unlisted action */
-#define MAX_INSNS 6
-#define FILTER_LEN(na, nr, nall) (MAX_INSNS + 5 * (na) + 2 * (nr) + 2 * (nall) + 1)
+#define FILTER_LEN(nargs, nrefused, nallowed) (6 + 5 * (nargs) + 2 * (nrefused) + 2 * (nallowed) + 1)
+
+/*
+ * One argument rule, 5 instructions.  The accumulator holds the number
+ * until a rule matches: IS and NONE_OF then return; NOT loads the number
+ * back when it lets the call go on.
+ */
+static unsigned arg_rule(struct sock_filter *f, const struct avaw_sc_arg *r)
+{
+	unsigned n = 0;
+
+	f[n++] = IF_NR(r->nr, 4);
+	f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG(r->arg));
+	switch (r->test) {
+	case AVAW_ARG_IS:
+		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
+		f[n++] = RET(SECCOMP_RET_ALLOW);
+		f[n++] = RET(ERRNO(r->err));
+		break;
+	case AVAW_ARG_NONE_OF:
+		f[n++] = JUMP(BPF_JMP | BPF_JSET | BPF_K, r->value, 0, 1);
+		f[n++] = RET(ERRNO(r->err));
+		f[n++] = RET(SECCOMP_RET_ALLOW);
+		break;
+	case AVAW_ARG_NOT:
+		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
+		f[n++] = RET(ERRNO(r->err));
+		f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		break;
+	}
+	return n;
+}
 
 /* Writes the program to f (FILTER_LEN entries); unlisted: what any other call gets. */
 static unsigned build(struct sock_filter *f, unsigned unlisted)
@@ -49,17 +80,8 @@ static unsigned build(struct sock_filter *f, unsigned unlisted)
 	f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
 	f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);	/* the x32 ABI */
 	f[n++] = RET(SECCOMP_RET_KILL_PROCESS);
-	for (i = 0; i < avaw_sc_narg0; i++) {
-		const struct avaw_sc_arg0 *r = &avaw_sc_arg0[i];
-		int is = r->test == AVAW_ARG0_IS;
-
-		/* the accumulator holds the number until a rule matches; each rule ends in a return */
-		f[n++] = IF_NR(r->nr, 4);
-		f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG0);
-		f[n++] = JUMP(BPF_JMP | (is ? BPF_JEQ : BPF_JSET) | BPF_K, r->value, 0, 1);
-		f[n++] = RET(is ? SECCOMP_RET_ALLOW : ERRNO(r->err));
-		f[n++] = RET(is ? ERRNO(r->err) : SECCOMP_RET_ALLOW);
-	}
+	for (i = 0; i < avaw_sc_nargs; i++)
+		n += arg_rule(f + n, &avaw_sc_args[i]);
 	for (i = 0; i < avaw_sc_nrefused; i++) {
 		f[n++] = IF_NR(avaw_sc_refused[i].nr, 1);
 		f[n++] = RET(ERRNO(avaw_sc_refused[i].err));
@@ -78,7 +100,7 @@ int avaw_seccomp_install(void)
 	struct sock_fprog prog = { 0, f };
 	int listener, e;
 
-	if (FILTER_LEN(avaw_sc_narg0, avaw_sc_nrefused, avaw_sc_nallowed) > sizeof(f) / sizeof(f[0])) {
+	if (FILTER_LEN(avaw_sc_nargs, avaw_sc_nrefused, avaw_sc_nallowed) > sizeof(f) / sizeof(f[0])) {
 		errno = E2BIG;
 		return -1;
 	}
@@ -106,8 +128,12 @@ void avaw_seccomp_report(void)
 {
 	const char *allowed = outcome(syscall(SYS_getppid));
 	const char *refused = outcome(syscall(SYS_kcmp, getpid(), getpid(), 0 /* KCMP_FILE */, 0, 0));
+	char c = 0;
+	/* on no descriptor: EBADF where the filter lets it through */
+	const char *tiocsti = outcome(syscall(SYS_ioctl, -1, TIOCSTI, &c));
 	/* sysfs(2), obsolete, called by no library; where allowed, option 3 counts file system types */
 	const char *unlisted = outcome(syscall(SYS_sysfs, 3));
 
-	avaw_log("sandbox: seccomp: getppid %s, kcmp %s, sysfs %s", allowed, refused, unlisted);
+	avaw_log("sandbox: seccomp: getppid %s, kcmp %s, ioctl TIOCSTI %s, sysfs %s", allowed, refused, tiocsti,
+		 unlisted);
 }

@@ -35,8 +35,8 @@ static void say_refused(const struct seccomp_notif *req)
 	n = snprintf(line, sizeof(line),
 		     "ava-worker[%d]: sandbox: system call %u refused (not on the allow list): ENOSYS to pid %u\n",
 		     (int)getpid(), nr, (unsigned)req->pid);
-	if (n > 0 && write(2, line, (size_t)n) < 0)
-		return;
+	if (n > 0)
+		(void)!write(2, line, (size_t)n);	/* nothing to do should stderr be gone */
 }
 
 static void *listen_loop(void *arg)

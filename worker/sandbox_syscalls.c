@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -121,15 +122,18 @@ const struct avaw_sc_refused avaw_sc_refused[] = {
 };
 const unsigned avaw_sc_nrefused = sizeof(avaw_sc_refused) / sizeof(avaw_sc_refused[0]);
 
-const struct avaw_sc_arg0 avaw_sc_arg0[] = {
+const struct avaw_sc_arg avaw_sc_args[] = {
 	/* threads and processes, but no new namespaces */
-	{ SYS_clone, AVAW_ARG0_NONE_OF, NS_FLAGS, EPERM },
+	{ SYS_clone, 0, AVAW_ARG_NONE_OF, NS_FLAGS, EPERM },
 	/* Unix sockets only */
-	{ SYS_socket, AVAW_ARG0_IS, AF_UNIX, EAFNOSUPPORT },
-	{ SYS_socketpair, AVAW_ARG0_IS, AF_UNIX, EAFNOSUPPORT },
+	{ SYS_socket, 0, AVAW_ARG_IS, AF_UNIX, EAFNOSUPPORT },
+	{ SYS_socketpair, 0, AVAW_ARG_IS, AF_UNIX, EAFNOSUPPORT },
 	/* its own limits and pages only (pid 0), not those of another process of its user */
-	{ SYS_prlimit64, AVAW_ARG0_IS, 0, EPERM },
-	{ SYS_migrate_pages, AVAW_ARG0_IS, 0, EPERM },
-	{ SYS_move_pages, AVAW_ARG0_IS, 0, EPERM },
+	{ SYS_prlimit64, 0, AVAW_ARG_IS, 0, EPERM },
+	{ SYS_migrate_pages, 0, AVAW_ARG_IS, 0, EPERM },
+	{ SYS_move_pages, 0, AVAW_ARG_IS, 0, EPERM },
+	/* no typing into the terminal of the daemon's descriptors 0-2 (then allowed below) */
+	{ SYS_ioctl, 1, AVAW_ARG_NOT, TIOCSTI, EPERM },
+	{ SYS_ioctl, 1, AVAW_ARG_NOT, TIOCLINUX, EPERM },
 };
-const unsigned avaw_sc_narg0 = sizeof(avaw_sc_arg0) / sizeof(avaw_sc_arg0[0]);
+const unsigned avaw_sc_nargs = sizeof(avaw_sc_args) / sizeof(avaw_sc_args[0]);
