@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The session worker's seccomp filter (plain BPF, no libseccomp), an allow
- * list: the calls of sandbox_syscalls.c pass (some after a look at their
- * first argument), the dangerous ones named there fail with their errno
+ * list: the calls of sandbox_syscalls.c pass (some after a look at one
+ * argument), the dangerous ones named there fail with their errno
  * (EPERM), and every other call fails with ENOSYS, which libraries treat
  * as "this kernel lacks it" and fall back from.  An unlisted call goes to
  * the worker's listener thread first (SECCOMP_RET_USER_NOTIF,
