@@ -35,7 +35,7 @@
 #define ERRNO(e) (SECCOMP_RET_ERRNO | ((e) & SECCOMP_RET_DATA))
 #define IF_NR(nr, skip) JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, (skip))
 
-/* arch and ABI checks, argument rules, refused, allowed, the unlisted action */
+/* arch and ABI checks, argument rules, allowed, refused, the unlisted action */
 #define FILTER_LEN(nargs, nrefused, nallowed) (6 + 5 * (nargs) + 2 * (nrefused) + 2 * (nallowed) + 1)
 
 /*
@@ -82,13 +82,14 @@ static unsigned build(struct sock_filter *f, unsigned unlisted)
 	f[n++] = RET(SECCOMP_RET_KILL_PROCESS);
 	for (i = 0; i < avaw_sc_nargs; i++)
 		n += arg_rule(f + n, &avaw_sc_args[i]);
-	for (i = 0; i < avaw_sc_nrefused; i++) {
-		f[n++] = IF_NR(avaw_sc_refused[i].nr, 1);
-		f[n++] = RET(ERRNO(avaw_sc_refused[i].err));
-	}
+	/* the two lists have no number in common: the more frequent first */
 	for (i = 0; i < avaw_sc_nallowed; i++) {
 		f[n++] = IF_NR(avaw_sc_allowed[i], 1);
 		f[n++] = RET(SECCOMP_RET_ALLOW);
+	}
+	for (i = 0; i < avaw_sc_nrefused; i++) {
+		f[n++] = IF_NR(avaw_sc_refused[i].nr, 1);
+		f[n++] = RET(ERRNO(avaw_sc_refused[i].err));
 	}
 	f[n++] = RET(unlisted);
 	return n;

@@ -39,6 +39,14 @@
 		  CLONE_NEWUTS | CLONE_NEWCGROUP)
 
 const unsigned avaw_sc_allowed[] = {
+	/* descriptors, and waiting on them (first: the filter scans in order, and ioctl's
+	 * TIOCSTI check keeps it from the kernel's cache of always-allowed calls) */
+	SYS_ioctl, SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_preadv,
+	SYS_pwritev, SYS_preadv2, SYS_pwritev2, SYS_close, SYS_close_range, SYS_lseek,
+	SYS_dup, SYS_dup2, SYS_dup3, SYS_pipe, SYS_pipe2, SYS_fcntl, SYS_flock,
+	SYS_eventfd, SYS_eventfd2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
+	SYS_epoll_create, SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_wait, SYS_epoll_pwait,
+	SYS_epoll_pwait2, SYS_sendfile, SYS_splice, SYS_tee, SYS_vmsplice, SYS_copy_file_range,
 	/* memory: map, share, pin and place (NUMA) its own memory */
 	SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_mprotect, SYS_madvise, SYS_msync,
 	SYS_mincore, SYS_mlock, SYS_mlock2, SYS_munlock, SYS_mlockall, SYS_munlockall,
@@ -64,13 +72,6 @@ const unsigned avaw_sc_allowed[] = {
 	SYS_timer_getoverrun, SYS_timer_delete, SYS_timerfd_create, SYS_timerfd_settime,
 	SYS_timerfd_gettime, SYS_clock_gettime, SYS_clock_getres, SYS_clock_nanosleep,
 	SYS_nanosleep, SYS_gettimeofday, SYS_time, SYS_times,
-	/* descriptors, and waiting on them */
-	SYS_read, SYS_write, SYS_pread64, SYS_pwrite64, SYS_readv, SYS_writev, SYS_preadv,
-	SYS_pwritev, SYS_preadv2, SYS_pwritev2, SYS_close, SYS_close_range, SYS_lseek,
-	SYS_dup, SYS_dup2, SYS_dup3, SYS_pipe, SYS_pipe2, SYS_fcntl, SYS_flock, SYS_ioctl,
-	SYS_eventfd, SYS_eventfd2, SYS_poll, SYS_ppoll, SYS_select, SYS_pselect6,
-	SYS_epoll_create, SYS_epoll_create1, SYS_epoll_ctl, SYS_epoll_wait, SYS_epoll_pwait,
-	SYS_epoll_pwait2, SYS_sendfile, SYS_splice, SYS_tee, SYS_vmsplice, SYS_copy_file_range,
 	/* files, within what the worker's user may reach: caches, device nodes, /proc, /sys */
 	SYS_open, SYS_openat, SYS_openat2, SYS_creat, SYS_stat, SYS_fstat, SYS_lstat,
 	SYS_newfstatat, SYS_statx, SYS_statfs, SYS_fstatfs, SYS_access, SYS_faccessat,
