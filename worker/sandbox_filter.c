@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -132,9 +133,13 @@ void avaw_seccomp_report(void)
 	char c = 0;
 	/* on no descriptor: EBADF where the filter lets it through */
 	const char *tiocsti = outcome(syscall(SYS_ioctl, -1, TIOCSTI, &c));
+	long inet = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0);
+	const char *socket_inet = outcome(inet);
 	/* sysfs(2), obsolete, called by no library; where allowed, option 3 counts file system types */
 	const char *unlisted = outcome(syscall(SYS_sysfs, 3));
 
-	avaw_log("sandbox: seccomp: getppid %s, kcmp %s, ioctl TIOCSTI %s, sysfs %s", allowed, refused, tiocsti,
-		 unlisted);
+	if (inet >= 0)
+		close((int)inet);
+	avaw_log("sandbox: seccomp: getppid %s, kcmp %s, ioctl TIOCSTI %s, socket AF_INET %s, sysfs %s", allowed,
+		 refused, tiocsti, socket_inet, unlisted);
 }
