@@ -19,11 +19,11 @@
 static int enabled = 1, report;
 static const char *user;
 
-void avaw_sandbox_configure(int on, const char *name, int report_exec)
+void avaw_sandbox_configure(int on, const char *name, int report_on)
 {
 	enabled = on;
 	user = name;
-	report = report_exec;
+	report = report_on;
 }
 
 static const char *target_user(void)
@@ -170,7 +170,9 @@ int avaw_sandbox_enter(const int *keep, unsigned nkeep)
 			avaw_log("sandbox: %s failed: %s", steps[i].what, strerror(errno));
 			return -1;
 		}
-	if (report)
+	if (report) {
 		avaw_exec_report();
+		avaw_seccomp_report();
+	}
 	return 0;
 }
