@@ -27,25 +27,45 @@ static int force_sync(void)
 }
 
 /*
- * The call this thread is encoding (begun, not ended), if any.  A call
- * begun while encoding another (an argument's encoding that calls the
- * worker itself) would wait for the session lock its own thread holds: it
- * is refused with a message instead of hanging the program.
+ * The thread holding the session and the call it is encoding (begun, not
+ * ended).  A call begun while its thread encodes another (an argument's
+ * encoding that calls the worker itself) would wait for the session lock
+ * its own thread holds: it is refused with a message instead of hanging
+ * the program.  An uncontended lock is taken without asking who holds it
+ * (no thread-local lookup per call): the holder is read only when the lock
+ * is busy, and it is this thread only if this thread set it.
  */
-static _Thread_local const struct ava_call *encoding;
+static _Atomic pthread_t holder;
+static const struct ava_call *encoding;
+
+static int take_session(struct ava_session *s, uint32_t api, uint32_t func)
+{
+	if (pthread_mutex_trylock(&s->lock)) {
+		if (pthread_equal(atomic_load_explicit(&holder, memory_order_relaxed), pthread_self())) {
+			fprintf(stderr, "ava: internal error: call %u/%u begun while this thread encodes call "
+				"%u/%u; refused\n", api, func, encoding->api, encoding->func);
+			return -1;
+		}
+		pthread_mutex_lock(&s->lock);
+	}
+	atomic_store_explicit(&holder, pthread_self(), memory_order_relaxed);
+	return 0;
+}
+
+static void give_session(struct ava_session *s)
+{
+	atomic_store_explicit(&holder, 0, memory_order_relaxed);
+	pthread_mutex_unlock(&s->lock);
+}
 
 int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async)
 {
 	struct ava_session *s = &ava_sess;
 
-	if (encoding) {
-		fprintf(stderr, "ava: internal error: call %u/%u begun while this thread encodes call %u/%u; "
-			"refused\n", api, func, encoding->api, encoding->func);
+	if (take_session(s, api, func))
 		return -1;
-	}
-	pthread_mutex_lock(&s->lock);
 	if (ava_session_connect()) {
-		pthread_mutex_unlock(&s->lock);
+		give_session(s);
 		return -1;
 	}
 	memset(c, 0, offsetof(struct ava_call, r));
@@ -167,7 +187,7 @@ void ava_call_end(struct ava_call *c)
 
 	ava_arena_call_end(&s->arena, !c->failed, !c->async);
 	encoding = NULL;
-	pthread_mutex_unlock(&s->lock);
+	give_session(s);
 	if (synchronous)
 		ava_pending_collect();
 }

@@ -25,11 +25,14 @@ struct ava_out_slot {
 	int streamed;		/* already delivered by the stream */
 };
 
+/*
+ * ava_call_begin clears the fields before r; the arrays after it are
+ * written entry by entry as they are filled (nrefs, nouts count them), so
+ * that opening a call does not clear 2 KiB.
+ */
 struct ava_call {
 	struct ava_wbuf w;
-	struct ava_buf_ref refs[AVA_MAX_REFS];
 	uint32_t nrefs;
-	struct ava_out_slot outs[AVA_MAX_OUTS];
 	uint32_t nouts;
 	uint32_t outpos;
 	uint64_t reply_budget;	/* inline reply bytes still free */
@@ -42,6 +45,8 @@ struct ava_call {
 	uint32_t fail_status;
 	struct ava_rbuf r;
 	uint32_t exec_ns;
+	struct ava_buf_ref refs[AVA_MAX_REFS];
+	struct ava_out_slot outs[AVA_MAX_OUTS];
 };
 
 int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async);

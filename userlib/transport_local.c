@@ -24,6 +24,8 @@
 #define SPIN_NS 50000ull
 
 static int sock = -1;		/* the session's socket; also its liveness signal */
+/* req_tail as last read: the worker only moves it on, so room seen stays */
+static uint64_t tail_seen;
 
 static const char *socket_path(void)
 {
@@ -78,6 +80,7 @@ static int local_connect(struct ava_session *s)
 		goto fail;
 	}
 	ava_shm_view_init(&s->m, m, rep.shm_size);
+	tail_seen = atomic_load(&ctl->req_tail);
 	ava_log("session with worker %u, arena %llu MiB", ctl->worker_pid,
 		(unsigned long long)(s->m.arena_size >> 20));
 	return 0;
@@ -100,10 +103,18 @@ static int local_peer_alive(struct ava_session *s)
 	return recv(sock, &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
 }
 
+/*
+ * The worker sets worker_waiting before its last look at req_head and
+ * sleeps only if req_seq has not moved since before that (worker/
+ * transport_local.c, wait_for_work).  The flag is taken back here when the
+ * worker is woken: until the worker sets it again, it is awake or on its
+ * way, and the calls sent meanwhile cost no wake-up system call each.
+ */
 static void wake_worker(struct ava_session *s)
 {
 	atomic_fetch_add_explicit(&s->m.ctl->req_seq, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&s->m.ctl->worker_waiting, memory_order_seq_cst))
+	if (atomic_load_explicit(&s->m.ctl->worker_waiting, memory_order_seq_cst) &&
+	    atomic_exchange_explicit(&s->m.ctl->worker_waiting, 0, memory_order_seq_cst))
 		ava_futex_wake(&s->m.ctl->req_seq);
 }
 
@@ -119,7 +130,8 @@ static int local_send(struct ava_session *s, const void *msg, uint32_t len, uint
 		return -1;
 	if (pos + len > size)
 		need += size - pos;	/* a pad entry and the wrap */
-	while (head + need - atomic_load_explicit(&ctl->req_tail, memory_order_acquire) > size) {
+	while (head + need - tail_seen > size &&
+	       head + need - (tail_seen = atomic_load_explicit(&ctl->req_tail, memory_order_acquire)) > size) {
 		if (!local_peer_alive(s))
 			return -1;
 		if (++waited > 1000) {
