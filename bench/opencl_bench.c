@@ -22,11 +22,14 @@
  *   nb_read_GBps_64MiB       non-blocking clEnqueueReadBuffer + clFinish
  *   map_GBps_64MiB           clEnqueueMapBuffer (read+write), check and
  *                            rewrite every byte, unmap, clFinish
+ *   devmem_copy_GBps         a kernel copying one device buffer to another
+ *                            (float4 per work-item, 256 MiB, 64 MiB with
+ *                            --quick), bytes read + written per second
  *   ctx_create_release_per_s clCreateContext + clReleaseContext pairs per s
  * Exit status: 0, or 1 if an OpenCL call failed.
  *
  * Options: --quick (fewer iterations, for smoke tests),
- *          --only sync|enqueue|bw|ctx (run one part),
+ *          --only sync|enqueue|bw|devbw|ctx (run one part),
  *          --platform NAME (the first platform whose name contains NAME;
  *          default: the first platform).
  */
@@ -462,6 +465,56 @@ static void bench_bw(const struct env *e)
 	bench_bw_map(e);
 }
 
+/* ------------------------------------------------------- device memory */
+
+static const char *copy_src =
+	"__kernel void copy4(__global const float4 *a, __global float4 *b)"
+	" { size_t i = get_global_id(0); b[i] = a[i]; }\n";
+
+/*
+ * Global-memory bandwidth as a kernel sees it: copy a buffer on the device,
+ * several launches per sample, clFinish at the end of each sample.
+ */
+static void bench_devbw(const struct env *e)
+{
+	const size_t size = quick ? 64u << 20 : 256u << 20, per = 10, reps = quick ? 3 : 7;
+	const size_t global = size / 16;
+	double t[16];
+	cl_mem a, b;
+	cl_program prog;
+	cl_kernel k;
+	cl_int err;
+	const float zero = 0.0f;
+
+	prog = clCreateProgramWithSource(e->ctx, 1, &copy_src, NULL, &err);
+	CK(err);
+	CK(clBuildProgram(prog, 1, &e->device, "", NULL, NULL));
+	k = clCreateKernel(prog, "copy4", &err);
+	CK(err);
+	a = clCreateBuffer(e->ctx, CL_MEM_READ_WRITE, size, NULL, &err);
+	CK(err);
+	b = clCreateBuffer(e->ctx, CL_MEM_READ_WRITE, size, NULL, &err);
+	CK(err);
+	CK(clEnqueueFillBuffer(e->q, a, &zero, sizeof(zero), 0, size, 0, NULL, NULL));
+	CK(clSetKernelArg(k, 0, sizeof(a), &a));
+	CK(clSetKernelArg(k, 1, sizeof(b), &b));
+	for (size_t r = 0; r < reps + 1; r++) {	/* the first sample warms up */
+		double t0 = now_s();
+
+		for (size_t i = 0; i < per; i++)
+			CK(clEnqueueNDRangeKernel(e->q, k, 1, NULL, &global, NULL, 0, NULL, NULL));
+		CK(clFinish(e->q));
+		if (r > 0)
+			t[r - 1] = 2.0 * (double)(size * per) / (now_s() - t0) * 1e-9;
+	}
+	printf("devmem_copy_GBps %.3f\n", median(t, reps));
+	fflush(stdout);
+	CK(clReleaseMemObject(a));
+	CK(clReleaseMemObject(b));
+	CK(clReleaseKernel(k));
+	CK(clReleaseProgram(prog));
+}
+
 /* ---------------------------------------------------------------- context */
 
 /* Contexts created and released per second, median of a few batches. */
@@ -500,10 +553,15 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--platform") && i + 1 < argc) {
 			platform = argv[++i];
 		} else {
-			fprintf(stderr, "usage: opencl_bench [--quick] [--only sync|enqueue|bw|ctx]"
+			fprintf(stderr, "usage: opencl_bench [--quick] [--only sync|enqueue|bw|devbw|ctx]"
 				" [--platform NAME]\n");
 			return 2;
 		}
+	}
+	if (only && strcmp(only, "sync") && strcmp(only, "enqueue") && strcmp(only, "bw") &&
+	    strcmp(only, "devbw") && strcmp(only, "ctx")) {
+		fprintf(stderr, "opencl_bench: unknown part '%s' (sync, enqueue, bw, devbw, ctx)\n", only);
+		return 2;
 	}
 	setup(&e, platform);
 	if (!only || !strcmp(only, "sync"))
@@ -514,6 +572,8 @@ int main(int argc, char **argv)
 	}
 	if (!only || !strcmp(only, "bw"))
 		bench_bw(&e);
+	if (!only || !strcmp(only, "devbw"))
+		bench_devbw(&e);
 	if (!only || !strcmp(only, "ctx"))
 		bench_ctx(&e);
 	teardown(&e);
