@@ -121,7 +121,7 @@ CUDA_CFLAGS := $(if $(CUDNN_INCLUDE),-isystem $(CUDNN_INCLUDE)) -isystem $(CUDA_
 CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hostfn.c userlib/cuda_ptr_attrs.c userlib/cuda_copy2d.c userlib/cuda_capture.c userlib/cuda_primary_ctx.c $(GUEST_CORE_SRC) common/hmap.c common/wire_codec.c
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
-CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_rt_lazy.o cuda_runtime_more.o cuda_runtime_cache.o \
+CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_rt_lazy.o cuda_fatbin_select.o cuda_runtime_more.o cuda_runtime_cache.o \
 	cuda_runtime_graphs.o) $(BUILD)/obj/cuda/common/sha256.o $(BUILD)/obj/cuda/gen/cudart_guest.o \
 	$(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \

@@ -9,7 +9,9 @@
  * its kernels and variables to this session's worker, and publishes their
  * objects.  Before the bytes, the guest sends their SHA-256: the worker
  * answers from its content cache (worker/cuda_fatbin_cache.c) when it holds
- * them, and only otherwise are they sent, in pieces.
+ * them, and only otherwise are they sent, in pieces.  What is hashed and
+ * sent is the part of the fat binary that this machine's GPUs load
+ * (cuda_fatbin_select.h): one target of the many a library carries.
  *
  * A forked child opens a session of its own, in which nothing has been
  * sent: the fork handler forgets what was, and the child's lookups send
@@ -23,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuda_fatbin_select.h"
 #include "hmap.h"
 #include "sha256.h"
 
@@ -41,8 +44,11 @@ struct lazy_entry {
 
 struct lazy_fb {
 	pthread_mutex_t lock;	/* sending, entries, state */
-	const void *data;
+	const void *data;	/* as registered */
 	uint64_t size;
+	void *sel;		/* the entries this machine's GPUs load, once chosen (NULL: all) */
+	uint64_t sel_size;
+	int chosen;
 	int state;		/* 0 not sent in this session, 1 sent, -1 failed */
 	int ended;
 	ava_fatbin_t fb;	/* this session's, once sent */
@@ -57,12 +63,13 @@ static struct lazy_fb *all;
 
 /* for AVA_STATS and AVA_TRACE */
 static unsigned long n_registered, n_sent, n_hits, n_uploaded;
-static unsigned long long bytes_uploaded;
+static unsigned long long bytes_uploaded, bytes_left_out;
 
 static void print_stats(void)
 {
 	fprintf(stderr, "ava: fat binaries: %lu registered, %lu sent (%lu found in the worker's cache, "
-		"%lu uploaded, %llu bytes)\n", n_registered, n_sent, n_hits, n_uploaded, bytes_uploaded);
+		"%lu uploaded, %llu bytes; %llu bytes of targets for other GPUs left out)\n", n_registered, n_sent,
+		n_hits, n_uploaded, bytes_uploaded, bytes_left_out);
 }
 
 /* In a forked child: a new session, nothing sent in it. */
@@ -109,23 +116,60 @@ static void send_entry(struct lazy_fb *f, struct lazy_entry *e)
 		__atomic_store_n(&e->obj, obj, __ATOMIC_RELEASE);
 }
 
-static cudaError_t upload(struct lazy_fb *f)
+/* The compute capabilities (major * 10 + minor) of this machine's GPUs, asked once. */
+static unsigned gpu_archs(int *archs, unsigned max)
 {
-	const uint8_t *p = f->data;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static int known[16];
+	static unsigned n, asked;
+	int count = 0, major, minor, d;
+
+	pthread_mutex_lock(&lock);
+	if (!asked && cudaGetDeviceCount(&count) == cudaSuccess) {
+		for (d = 0; d < count && n < 16; d++)
+			if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, d) == cudaSuccess &&
+			    cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, d) == cudaSuccess)
+				known[n++] = major * 10 + minor;
+		asked = n == (unsigned)count;	/* a failed query is asked again next time */
+	}
+	count = (int)(n < max ? n : max);
+	memcpy(archs, known, (size_t)count * sizeof(*archs));
+	pthread_mutex_unlock(&lock);
+	return (unsigned)count;
+}
+
+/* What of f is sent: the entries the GPUs load, or all of it; f->lock held. */
+static const void *sent_part(struct lazy_fb *f, uint64_t *size)
+{
+	int archs[16];
+	unsigned n;
+
+	if (!f->chosen && (n = gpu_archs(archs, 16))) {
+		f->sel = ava_fatbin_select(f->data, f->size, archs, n, &f->sel_size);
+		f->chosen = 1;
+	}
+	if (f->sel)
+		__atomic_fetch_add(&bytes_left_out, f->size - f->sel_size, __ATOMIC_RELAXED);
+	*size = f->sel ? f->sel_size : f->size;
+	return f->sel ? f->sel : f->data;
+}
+
+static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
+{
 	uint64_t off, n;
 	cudaError_t r = cudaSuccess;
 
 	pthread_mutex_lock(&upload_lock);
-	for (off = 0; off < f->size && r == cudaSuccess; off += n) {
-		n = f->size - off < CHUNK ? f->size - off : CHUNK;
-		r = avagen_avaRtFatbinChunk(f->size, off, p + off, n);
+	for (off = 0; off < size && r == cudaSuccess; off += n) {
+		n = size - off < CHUNK ? size - off : CHUNK;
+		r = avagen_avaRtFatbinChunk(size, off, p + off, n);
 	}
 	if (r == cudaSuccess)
 		r = avagen_avaRtFatbinCommit(&f->fb);
 	pthread_mutex_unlock(&upload_lock);
 	if (r == cudaSuccess) {
 		count(&n_uploaded, 1);
-		__atomic_fetch_add(&bytes_uploaded, f->size, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&bytes_uploaded, size, __ATOMIC_RELAXED);
 	}
 	return r;
 }
@@ -135,14 +179,16 @@ static int send_fatbin(struct lazy_fb *f)
 {
 	uint8_t hash[AVA_SHA256_LEN];
 	struct lazy_entry *e;
+	uint64_t size;
+	const void *p = sent_part(f, &size);
 	cudaError_t r;
 
-	ava_sha256(f->data, f->size, hash);
-	r = avagen_avaRtFatbinCached(&f->fb, hash, f->size);
+	ava_sha256(p, size, hash);
+	r = avagen_avaRtFatbinCached(&f->fb, hash, size);
 	if (r == cudaSuccess)
 		count(&n_hits, 1);
 	else if (r == cudaErrorFileNotFound)
-		r = upload(f);
+		r = upload(f, p, size);
 	if (r != cudaSuccess)
 		return -1;
 	count(&n_sent, 1);
@@ -296,5 +342,6 @@ void ava_rt_lazy_unregister(void **fb)
 		free(e);
 	}
 	pthread_mutex_destroy(&f->lock);
+	free(f->sel);
 	free(f);
 }
