@@ -22,9 +22,10 @@
  *   nb_read_GBps_64MiB       non-blocking clEnqueueReadBuffer + clFinish
  *   map_GBps_64MiB           clEnqueueMapBuffer (read+write), check and
  *                            rewrite every byte, unmap, clFinish
- *   devmem_copy_GBps         a kernel copying one device buffer to another
- *                            (float4 per work-item, 256 MiB, 64 MiB with
- *                            --quick), bytes read + written per second
+ *   devmem_copy_GBps         a kernel copying one 256 MiB device buffer to
+ *                            another (float4 per work-item), 50 launches
+ *                            (--quick: 20) per sample, bytes read + written
+ *                            per second
  *   ctx_create_release_per_s clCreateContext + clReleaseContext pairs per s
  * Exit status: 0, or 1 if an OpenCL call failed.
  *
@@ -477,7 +478,7 @@ static const char *copy_src =
  */
 static void bench_devbw(const struct env *e)
 {
-	const size_t size = quick ? 64u << 20 : 256u << 20, per = 10, reps = quick ? 3 : 7;
+	const size_t size = 256u << 20, per = quick ? 20 : 50, reps = quick ? 3 : 7;
 	const size_t global = size / 16;
 	double t[16];
 	cl_mem a, b;

@@ -139,9 +139,15 @@ static int drop_caps(void)
 	return (int)syscall(SYS_capset, &h, d);
 }
 
+/*
+ * No gaining privileges through exec, and not dumpable: processes of the
+ * same user (the other sessions' workers) can then neither attach to it
+ * nor open its /proc/PID/mem (switching users makes it so already; a
+ * daemon run unprivileged does not switch).
+ */
 static int no_new_privs(void)
 {
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int avaw_sandbox_enter(const int *keep, unsigned nkeep)
@@ -152,7 +158,7 @@ int avaw_sandbox_enter(const int *keep, unsigned nkeep)
 	} steps[] = {
 		{ "switching user", drop_user },
 		{ "dropping capabilities", drop_caps },
-		{ "setting no_new_privs", no_new_privs },
+		{ "setting no_new_privs and not dumpable", no_new_privs },
 		{ "confining exec (Landlock)", avaw_exec_confine },
 		{ "installing the seccomp filter", avaw_seccomp_install },
 	};

@@ -44,7 +44,7 @@
  * until a rule matches: IS and NONE_OF then return; NOT loads the number
  * back when it lets the call go on.
  */
-static unsigned arg_rule(struct sock_filter *f, const struct avaw_sc_arg *r)
+static unsigned arg_rule(struct sock_filter *f, const struct avaw_sc_arg *r, unsigned self)
 {
 	unsigned n = 0;
 
@@ -52,7 +52,8 @@ static unsigned arg_rule(struct sock_filter *f, const struct avaw_sc_arg *r)
 	f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, ARG(r->arg));
 	switch (r->test) {
 	case AVAW_ARG_IS:
-		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->value, 0, 1);
+	case AVAW_ARG_SELF:
+		f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, r->test == AVAW_ARG_SELF ? self : r->value, 0, 1);
 		f[n++] = RET(SECCOMP_RET_ALLOW);
 		f[n++] = RET(ERRNO(r->err));
 		break;
@@ -73,7 +74,7 @@ static unsigned arg_rule(struct sock_filter *f, const struct avaw_sc_arg *r)
 /* Writes the program to f (FILTER_LEN entries); unlisted: what any other call gets. */
 static unsigned build(struct sock_filter *f, unsigned unlisted)
 {
-	unsigned n = 0, i;
+	unsigned n = 0, i, self = (unsigned)getpid();
 
 	f[n++] = STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
 	f[n++] = JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0);
@@ -82,7 +83,7 @@ static unsigned build(struct sock_filter *f, unsigned unlisted)
 	f[n++] = JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000u, 0, 1);	/* the x32 ABI */
 	f[n++] = RET(SECCOMP_RET_KILL_PROCESS);
 	for (i = 0; i < avaw_sc_nargs; i++)
-		n += arg_rule(f + n, &avaw_sc_args[i]);
+		n += arg_rule(f + n, &avaw_sc_args[i], self);
 	/* the two lists have no number in common: the more frequent first */
 	for (i = 0; i < avaw_sc_nallowed; i++) {
 		f[n++] = IF_NR(avaw_sc_allowed[i], 1);
@@ -137,9 +138,13 @@ void avaw_seccomp_report(void)
 	const char *socket_inet = outcome(inet);
 	/* sysfs(2), obsolete, called by no library; where allowed, option 3 counts file system types */
 	const char *unlisted = outcome(syscall(SYS_sysfs, 3));
+	/* signal 0 only checks: to itself, and to every process it could signal */
+	const char *kill_self = outcome(syscall(SYS_kill, getpid(), 0));
+	const char *kill_all = outcome(syscall(SYS_kill, -1, 0));
 
 	if (inet >= 0)
 		close((int)inet);
-	avaw_log("sandbox: seccomp: getppid %s, kcmp %s, ioctl TIOCSTI %s, socket AF_INET %s, sysfs %s", allowed,
-		 refused, tiocsti, socket_inet, unlisted);
+	avaw_log("sandbox: seccomp: getppid %s, kcmp %s, ioctl TIOCSTI %s, socket AF_INET %s, sysfs %s, "
+		 "kill self %s, kill -1 %s, dumpable %d", allowed, refused, tiocsti, socket_inet, unlisted, kill_self,
+		 kill_all, prctl(PR_GET_DUMPABLE));
 }

@@ -65,9 +65,9 @@ const unsigned avaw_sc_allowed[] = {
 	SYS_exit_group, SYS_getpid, SYS_getppid, SYS_getpgrp, SYS_getpgid, SYS_getsid,
 	/* signals, timers and clocks */
 	SYS_rt_sigaction, SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_rt_sigpending,
-	SYS_rt_sigtimedwait, SYS_rt_sigsuspend, SYS_rt_sigqueueinfo, SYS_rt_tgsigqueueinfo,
-	SYS_sigaltstack, SYS_restart_syscall, SYS_pause, SYS_kill, SYS_tkill, SYS_tgkill,
-	SYS_pidfd_open, SYS_pidfd_send_signal, SYS_signalfd, SYS_signalfd4, SYS_alarm,
+	SYS_rt_sigtimedwait, SYS_rt_sigsuspend,
+	SYS_sigaltstack, SYS_restart_syscall, SYS_pause, SYS_pidfd_send_signal, SYS_signalfd,
+	SYS_signalfd4, SYS_alarm,
 	SYS_getitimer, SYS_setitimer, SYS_timer_create, SYS_timer_settime, SYS_timer_gettime,
 	SYS_timer_getoverrun, SYS_timer_delete, SYS_timerfd_create, SYS_timerfd_settime,
 	SYS_timerfd_gettime, SYS_clock_gettime, SYS_clock_getres, SYS_clock_nanosleep,
@@ -102,6 +102,8 @@ const struct avaw_sc_refused avaw_sc_refused[] = {
 	/* other processes: tracing them, reading or writing their memory, taking their files */
 	PERM(SYS_ptrace), PERM(SYS_process_vm_readv), PERM(SYS_process_vm_writev),
 	PERM(SYS_pidfd_getfd), PERM(SYS_kcmp),
+	/* a thread id alone may name another process's thread (tgkill names the process) */
+	PERM(SYS_tkill),
 	/* the kernel and the machine: modules, kexec, reboot, swap, clocks, names, logs */
 	PERM(SYS_kexec_load), PERM(SYS_kexec_file_load), PERM(SYS_reboot), PERM(SYS_init_module),
 	PERM(SYS_finit_module), PERM(SYS_delete_module), PERM(SYS_swapon), PERM(SYS_swapoff),
@@ -129,6 +131,15 @@ const struct avaw_sc_arg avaw_sc_args[] = {
 	/* Unix sockets only */
 	{ SYS_socket, 0, AVAW_ARG_IS, AF_UNIX, EAFNOSUPPORT },
 	{ SYS_socketpair, 0, AVAW_ARG_IS, AF_UNIX, EAFNOSUPPORT },
+	/*
+	 * signals to itself only: every worker runs as the same user, so kill
+	 * (-1 included), sigqueue or a pidfd could reach another session's
+	 */
+	{ SYS_kill, 0, AVAW_ARG_SELF, 0, EPERM },
+	{ SYS_tgkill, 0, AVAW_ARG_SELF, 0, EPERM },
+	{ SYS_rt_sigqueueinfo, 0, AVAW_ARG_SELF, 0, EPERM },
+	{ SYS_rt_tgsigqueueinfo, 0, AVAW_ARG_SELF, 0, EPERM },
+	{ SYS_pidfd_open, 0, AVAW_ARG_SELF, 0, EPERM },
 	/* its own limits and pages only (pid 0), not those of another process of its user */
 	{ SYS_prlimit64, 0, AVAW_ARG_IS, 0, EPERM },
 	{ SYS_migrate_pages, 0, AVAW_ARG_IS, 0, EPERM },

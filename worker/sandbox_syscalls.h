@@ -17,13 +17,14 @@ struct avaw_sc_refused {
 /*
  * A look at the low 32 bits of one argument: IS and NONE_OF allow the call
  * when the argument is value or has none of its bits, and refuse it with
- * err otherwise; NOT refuses it when the argument is value and otherwise
- * leaves the call to the rest of the table.
+ * err otherwise; SELF is IS with the worker's own pid for value (known when
+ * the filter is installed); NOT refuses it when the argument is value and
+ * otherwise leaves the call to the rest of the table.
  */
 struct avaw_sc_arg {
 	unsigned nr;
 	unsigned arg;		/* which argument, 0-5 */
-	enum { AVAW_ARG_IS, AVAW_ARG_NONE_OF, AVAW_ARG_NOT } test;
+	enum { AVAW_ARG_IS, AVAW_ARG_NONE_OF, AVAW_ARG_SELF, AVAW_ARG_NOT } test;
 	unsigned value;
 	unsigned err;
 };
