@@ -51,7 +51,7 @@
 #define AVA_SCHED_TOKEN_POLL_NS	50000ull	/* wait returned while the token is elsewhere */
 #define AVA_SCHED_HANDOFF_NS	1000000ull	/* a holder this quiet, drained, lets others go */
 #define AVA_SCHED_INFLIGHT_NS	(5 * AVA_SCHED_IDLE_NS)	/* work in flight counts this long after a go */
-#define AVA_SCHED_DRAIN_POLL_NS	1000000ull	/* longest wait returned while the holder drains */
+#define AVA_SCHED_DRAIN_POLL_NS	500000ull	/* longest wait while the holder drains (< HANDOFF: waiters stay fresh) */
 
 #define AVA_SCHED_F_TOKEN	1u	/* holds the device token */
 #define AVA_SCHED_F_WAITING	2u	/* held at its last ask (a candidate for the token) */
