@@ -98,6 +98,24 @@ static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const
 	return min;
 }
 
+/*
+ * The virtual time of e's competitor seen last (NO_VTIME: none): the
+ * level of one that comes back while none is active (between two
+ * submissions), so that it banks no credit for the time the others ran.
+ */
+static uint64_t last_other(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e)
+{
+	uint64_t v = NO_VTIME, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (&set[i] != e && set[i].in_use && set[i].seen_at > seen) {
+			seen = set[i].seen_at;
+			v = set[i].vtime;
+		}
+	return v;
+}
+
 static int cap_held(const struct ava_sched_ent *e, uint64_t now)
 {
 	return e->cap_pct && budget_at(e, now) < 0;
@@ -191,8 +209,11 @@ uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sch
 	unsigned int h = holder(set, n);
 
 	/* back from idle: level with the others, no credit kept */
-	if (!ava_sched_active(e, now) && min != NO_VTIME && e->vtime < min)
-		e->vtime = min;
+	if (!ava_sched_active(e, now)) {
+		w = min != NO_VTIME ? min : last_other(set, n, e);
+		if (w != NO_VTIME && e->vtime < w)
+			e->vtime = w;
+	}
 	if (now > e->seen_at)
 		e->seen_at = now;
 	w = h < n && &set[h] != e ? holder_blocks(set, n, &set[h], now) : 0;

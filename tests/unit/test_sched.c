@@ -142,6 +142,30 @@ static void idle_no_credit(void)
 	CHECK(share_ok(&s, before, 1, 0.5, 0.02));
 }
 
+/*
+ * One that comes while the other is between submissions (idle for a
+ * moment) levels with it all the same: no credit for the time it ran.
+ */
+static void late_no_credit(void)
+{
+	static const uint32_t w11[] = { 1, 1 };
+	uint64_t before[2];
+	struct sim s;
+
+	setup(&s, 2, w11, NULL);
+	s.busy_mask = 1;
+	run_for(&s, 5 * SEC, MS);
+	s.busy_mask = 0;
+	run_for(&s, AVA_SCHED_IDLE_NS + 10 * MS, MS);
+	s.busy_mask = 2;	/* it asks first, the other a moment later */
+	run_for(&s, 5 * MS, MS);
+	s.busy_mask = 3;
+	before[0] = s.e[0].device_ns;
+	before[1] = s.e[1].device_ns;
+	run_for(&s, 1 * SEC, MS);
+	CHECK(share_ok(&s, before, 1, 0.5, 0.02));
+}
+
 /* A 25 % cap holds alone (the device idles) and among others. */
 static void cap(void)
 {
@@ -479,6 +503,7 @@ int main(void)
 	RUN(weights, "weights 1:1, 3:1, 1:1:1:1, 5:3:1:1");
 	RUN(work_conserving, "an idle competitor gives its share away");
 	RUN(idle_no_credit, "back from idle: no credit");
+	RUN(late_no_credit, "back while the others are between submissions: no credit");
 	RUN(cap, "a 25% cap alone and under competition");
 	RUN(knobs, "knob bounds and idleness");
 	RUN(sliced, "time-slicing device: work and time shares 1:1, 3:1, 1:1:1:1, 5:3:1:1, exclusive, >= 95 % busy");
