@@ -310,6 +310,8 @@ void ava_host_time_file_stop(struct ava_host_file *hf);
 void ava_host_time_sess_open(struct ava_host_inst *inst, struct ava_host_file *hf);
 void ava_host_time_sess_end(struct ava_host_inst *inst, struct ava_host_file *hf);
 void ava_host_time_file_leave(struct ava_host_inst *inst, struct ava_host_file *hf);
+struct seq_file;
+void ava_host_time_show(struct ava_host_inst *inst, struct seq_file *m);
 bool ava_host_time_hold(struct ava_host_inst *inst, struct ava_host_file *hf,
 			struct ava_host_req *req);
 long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,

@@ -50,6 +50,7 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "queue_inflight %u\n", inflight);
 	/* bytes of pending and in-flight commands, bounded by backlog_mb */
 	seq_printf(m, "held_bytes %llu\n", READ_ONCE(inst->held));
+	ava_host_time_show(inst, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -24,6 +24,7 @@
  */
 #include <linux/device.h>
 #include <linux/hrtimer.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -280,6 +281,29 @@ long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
 	}
 	spin_unlock(&time_lock);
 	return 0;
+}
+
+/*
+ * debugfs stats: the VM entity's state (virtual time in device ns at
+ * weight 1, work in flight, whether it holds the device token).
+ */
+void ava_host_time_show(struct ava_host_inst *inst, struct seq_file *m)
+{
+	struct ava_sched_ent *vm;
+	u64 vt = 0;
+	u32 n = 0;
+	bool token = false;
+
+	spin_lock(&time_lock);
+	vm = vm_of(inst);
+	if (vm) {
+		vt = vm->vtime / AVA_SCHED_VSCALE;
+		n = vm->inflight;
+		token = vm->flags & AVA_SCHED_F_TOKEN;
+	}
+	spin_unlock(&time_lock);
+	seq_printf(m, "time_vtime_ns %llu\ntime_inflight %u\ntime_token %d\n",
+		   vt, n, token);
 }
 
 /* One field of the instance's VM entity, read under the lock. */
