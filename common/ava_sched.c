@@ -36,16 +36,22 @@ void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, 
 	ava_sched_set(e, weight, cap_pct);
 }
 
+/*
+ * A report keeps an active entity active, but does not wake an idle one:
+ * work that outlasted AVA_SCHED_INFLIGHT_NS (a first kernel that waited
+ * for its compilation) while the others ran is followed by an ask that
+ * levels it with them.
+ */
 void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
 {
 	if (ns > REFILL_MAX_NS)		/* a report no device time can be */
 		ns = REFILL_MAX_NS;
+	if (ava_sched_active(e, now) && now > e->seen_at)
+		e->seen_at = now;
 	e->device_ns += ns;
 	e->vtime += ns * AVA_SCHED_VSCALE / e->weight;
 	if (e->cap_pct)
 		e->budget_ns -= (int64_t)ns;
-	if (now > e->seen_at)
-		e->seen_at = now;
 }
 
 /* Not activity: a holder that only reports (no asks, no charges) is quiet. */

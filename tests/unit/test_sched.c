@@ -166,6 +166,32 @@ static void late_no_credit(void)
 	CHECK(share_ok(&s, before, 1, 0.5, 0.02));
 }
 
+/*
+ * Work that outlasts the bound on work in flight (a first kernel that
+ * waited for its compilation, measured short) while the other ran alone:
+ * its report does not make it active, and its next ask levels it.
+ */
+static void lapsed_report(void)
+{
+	struct ava_sched_ent e[2];
+	uint64_t t0 = 1 * SEC, t;
+
+	ava_sched_init(&e[0], 1, 0, t0);
+	ava_sched_init(&e[1], 1, 0, t0);
+	ava_sched_inflight(&e[1], 0);
+	CHECK(ava_sched_wait(e, 2, &e[1], t0) == 0 && e[1].inflight == 1);
+	CHECK(ava_sched_wait(e, 2, &e[0], t0 + MS) > 0);
+	for (t = t0 + AVA_SCHED_INFLIGHT_NS; t < t0 + 1300 * MS; t += 10 * MS) {
+		CHECK(ava_sched_wait(e, 2, &e[0], t) == 0);
+		ava_sched_charge(&e[0], 10 * MS, t + 10 * MS);
+	}
+	ava_sched_charge(&e[1], 45 * MS, t);
+	ava_sched_inflight(&e[1], 0);
+	CHECK(!ava_sched_active(&e[1], t));
+	ava_sched_wait(e, 2, &e[1], t + MS);
+	CHECK(e[1].vtime + AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE >= e[0].vtime);
+}
+
 /* A 25 % cap holds alone (the device idles) and among others. */
 static void cap(void)
 {
@@ -504,6 +530,7 @@ int main(void)
 	RUN(work_conserving, "an idle competitor gives its share away");
 	RUN(idle_no_credit, "back from idle: no credit");
 	RUN(late_no_credit, "back while the others are between submissions: no credit");
+	RUN(lapsed_report, "a report after its work outlasted the bound does not keep credit");
 	RUN(cap, "a 25% cap alone and under competition");
 	RUN(knobs, "knob bounds and idleness");
 	RUN(sliced, "time-slicing device: work and time shares 1:1, 3:1, 1:1:1:1, 5:3:1:1, exclusive, >= 95 % busy");
