@@ -36,16 +36,22 @@ void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, 
 	ava_sched_set(e, weight, cap_pct);
 }
 
+/*
+ * A report keeps an active entity active, but does not wake an idle one:
+ * work that outlasted AVA_SCHED_INFLIGHT_NS (a first kernel that waited
+ * for its compilation) while the others ran is followed by an ask that
+ * levels it with them.
+ */
 void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
 {
 	if (ns > REFILL_MAX_NS)		/* a report no device time can be */
 		ns = REFILL_MAX_NS;
+	if (ava_sched_active(e, now) && now > e->seen_at)
+		e->seen_at = now;
 	e->device_ns += ns;
 	e->vtime += ns * AVA_SCHED_VSCALE / e->weight;
 	if (e->cap_pct)
 		e->budget_ns -= (int64_t)ns;
-	if (now > e->seen_at)
-		e->seen_at = now;
 }
 
 /* Not activity: a holder that only reports (no asks, no charges) is quiet. */
@@ -55,9 +61,15 @@ void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n)
 	e->inflight = n;
 }
 
+/* Does e's work in flight count: some, and its last submission went recently? */
+static int inflight_live(const struct ava_sched_ent *e, uint64_t now)
+{
+	return e->inflight && e->went_at + AVA_SCHED_INFLIGHT_NS > now;
+}
+
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now)
 {
-	return e->in_use && e->seen_at && e->seen_at + AVA_SCHED_IDLE_NS > now;
+	return e->in_use && e->seen_at && (e->seen_at + AVA_SCHED_IDLE_NS > now || inflight_live(e, now));
 }
 
 /* e's budget as it stands at now, refilled but not stored. */
@@ -92,6 +104,24 @@ static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const
 	return min;
 }
 
+/*
+ * The virtual time of e's competitor seen last (NO_VTIME: none): the
+ * level of one that comes back while none is active (between two
+ * submissions), so that it banks no credit for the time the others ran.
+ */
+static uint64_t last_other(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e)
+{
+	uint64_t v = NO_VTIME, seen = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (&set[i] != e && set[i].in_use && set[i].seen_at > seen) {
+			seen = set[i].seen_at;
+			v = set[i].vtime;
+		}
+	return v;
+}
+
 static int cap_held(const struct ava_sched_ent *e, uint64_t now)
 {
 	return e->cap_pct && budget_at(e, now) < 0;
@@ -107,20 +137,29 @@ static int leads(const struct ava_sched_ent *set, unsigned int n, const struct a
 }
 
 /*
- * Does the token's holder h keep e waiting?  Not when it is quiet (idle,
- * or drained and silent for AVA_SCHED_HANDOFF_NS), nor when it has
- * drained and leads or is held by its cap.
+ * How long does the token's holder h keep the others waiting before they
+ * ask again (0: it does not)?  Not when it is quiet (idle, or drained and
+ * silent for AVA_SCHED_HANDOFF_NS), nor when it has drained and leads or
+ * is held by its cap.  While its work in flight runs they ask again after
+ * a 16th of the time since its last submission went (a long kernel is not
+ * polled every AVA_SCHED_TOKEN_POLL_NS; a short one's end is seen soon).
  */
-static int holder_blocks(const struct ava_sched_ent *set, unsigned int n,
-			 const struct ava_sched_ent *h, uint64_t now)
+static uint64_t holder_blocks(const struct ava_sched_ent *set, unsigned int n,
+			      const struct ava_sched_ent *h, uint64_t now)
 {
+	uint64_t w;
+
 	if (!ava_sched_active(h, now))
 		return 0;
-	if (h->inflight)
-		return 1;
+	if (inflight_live(h, now)) {
+		w = now > h->went_at ? (now - h->went_at) / 16 : 0;
+		if (w > AVA_SCHED_DRAIN_POLL_NS)
+			return AVA_SCHED_DRAIN_POLL_NS;
+		return w < AVA_SCHED_TOKEN_POLL_NS ? AVA_SCHED_TOKEN_POLL_NS : w;
+	}
 	if (h->seen_at + AVA_SCHED_HANDOFF_NS <= now)
 		return 0;
-	return !cap_held(h, now) && !leads(set, n, h, now);
+	return !cap_held(h, now) && !leads(set, n, h, now) ? AVA_SCHED_TOKEN_POLL_NS : 0;
 }
 
 /* Is another entity asking for the token, fresh, and further behind than e? */
@@ -140,8 +179,7 @@ static int behind_asking(const struct ava_sched_ent *set, unsigned int n,
 	return 0;
 }
 
-/* e goes: it holds the token from now on, one more submission in flight. */
-static uint64_t go(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e)
+void ava_sched_take(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
 {
 	unsigned int i;
 
@@ -150,7 +188,7 @@ static uint64_t go(struct ava_sched_ent *set, unsigned int n, struct ava_sched_e
 	e->flags = (e->flags & ~AVA_SCHED_F_WAITING) | AVA_SCHED_F_TOKEN;
 	if (e->flags & AVA_SCHED_F_REPORTS)
 		e->inflight++;
-	return 0;
+	e->went_at = now;
 }
 
 static uint64_t hold(struct ava_sched_ent *e, uint64_t ns)
@@ -170,19 +208,23 @@ static unsigned int holder(const struct ava_sched_ent *set, unsigned int n)
 	return i;
 }
 
-uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
+uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
 {
 	const uint64_t slack = AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
-	uint64_t min = min_other(set, n, e, now), lead;
+	uint64_t min = min_other(set, n, e, now), lead, w;
 	unsigned int h = holder(set, n);
 
 	/* back from idle: level with the others, no credit kept */
-	if (!ava_sched_active(e, now) && min != NO_VTIME && e->vtime < min)
-		e->vtime = min;
+	if (!ava_sched_active(e, now)) {
+		w = min != NO_VTIME ? min : last_other(set, n, e);
+		if (w != NO_VTIME && e->vtime < w)
+			e->vtime = w;
+	}
 	if (now > e->seen_at)
 		e->seen_at = now;
-	if (h < n && &set[h] != e && holder_blocks(set, n, &set[h], now))
-		return hold(e, AVA_SCHED_TOKEN_POLL_NS);
+	w = h < n && &set[h] != e ? holder_blocks(set, n, &set[h], now) : 0;
+	if (w)
+		return hold(e, w);
 	if (e->cap_pct) {
 		e->budget_ns = budget_at(e, now);
 		e->refill_at = now;
@@ -192,7 +234,7 @@ uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sc
 		}
 	}
 	if (min == NO_VTIME)
-		return go(set, n, e);	/* alone: the device is e's */
+		return 0;	/* alone: the device is e's */
 	if (e->vtime > min + slack) {
 		lead = (e->vtime - min - slack) / AVA_SCHED_VSCALE;
 		if (lead > AVA_SCHED_POLL_NS)
@@ -201,5 +243,14 @@ uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sc
 	}
 	if ((h == n || &set[h] != e) && behind_asking(set, n, e, now))
 		return hold(e, AVA_SCHED_TOKEN_POLL_NS);
-	return go(set, n, e);
+	return 0;
+}
+
+uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
+{
+	uint64_t w = ava_sched_ask(set, n, e, now);
+
+	if (!w)
+		ava_sched_take(set, n, e, now);
+	return w;
 }

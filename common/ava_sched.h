@@ -23,9 +23,15 @@
  * in flight has drained and been reported; then it goes to the entity
  * furthest behind among those asking.  A holder that has not asked for
  * AVA_SCHED_HANDOFF_NS with nothing in flight, or for AVA_SCHED_IDLE_NS
- * at all, keeps no one waiting.  Only callers that report their work in
- * flight (ava_sched_inflight) are drained; for the others the token
- * passes as soon as the holder leads.
+ * at all with nothing in flight, keeps no one waiting.  Only callers that
+ * report their work in flight (ava_sched_inflight) are drained; for the
+ * others the token passes as soon as the holder leads.
+ *
+ * Work in flight is activity, for a bounded time: an entity whose kernels
+ * outlast AVA_SCHED_IDLE_NS is not idle while they run (it keeps its
+ * place and holds the token), but only for AVA_SCHED_INFLIGHT_NS after
+ * its last submission went: an endless kernel, or a count its reporter
+ * never lowers, holds the others that long at most.
  */
 #ifndef AVA_SCHED_H
 #define AVA_SCHED_H
@@ -44,6 +50,8 @@
 #define AVA_SCHED_POLL_NS	200000ull	/* longest wait returned for a fair-share hold */
 #define AVA_SCHED_TOKEN_POLL_NS	50000ull	/* wait returned while the token is elsewhere */
 #define AVA_SCHED_HANDOFF_NS	1000000ull	/* a holder this quiet, drained, lets others go */
+#define AVA_SCHED_INFLIGHT_NS	(5 * AVA_SCHED_IDLE_NS)	/* work in flight counts this long after a go */
+#define AVA_SCHED_DRAIN_POLL_NS	500000ull	/* longest wait while the holder drains (< HANDOFF: waiters stay fresh) */
 
 #define AVA_SCHED_F_TOKEN	1u	/* holds the device token */
 #define AVA_SCHED_F_WAITING	2u	/* held at its last ask (a candidate for the token) */
@@ -62,6 +70,7 @@ struct ava_sched_ent {
 	int64_t budget_ns;	/* the cap's device time left (negative: owed) */
 	uint64_t refill_at;	/* when the budget was last filled */
 	uint64_t seen_at;	/* when it last asked or reported (0: never) */
+	uint64_t went_at;	/* when a submission of it last went (0: never) */
 };
 
 /* Sets e up (in use, weight 0 taken as 1, cap > 100 as none) at time now. */
@@ -72,18 +81,30 @@ void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct);
 void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now);
 /*
  * n of e's submissions are on the device, unreported.  From the first
- * call on, each ava_sched_wait() that lets e go counts one more until the
- * next call.
+ * call on, each submission that goes (ava_sched_wait, ava_sched_take)
+ * counts one more until the next call.
  */
 void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n);
 /*
  * Before e's next submission, at time now, e one of the n entities of
  * set (slots not in use are skipped): 0 to go on, else how long (ns) to
  * hold it before asking again.  Under competition it goes only holding
- * the device token (it takes it when it may).
+ * the device token (it takes it when it may).  ava_sched_ask() +
+ * ava_sched_take() when it goes.
  */
 uint64_t ava_sched_wait(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now);
-/* Is e active (asked or reported within AVA_SCHED_IDLE_NS of now)? */
+/*
+ * The decision of ava_sched_wait() without the going: 0 says e may go,
+ * and nothing is taken until ava_sched_take(); a caller that asks at two
+ * levels (a VM and its session) takes at both only when both said 0.
+ */
+uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now);
+/* e goes at now, after ava_sched_ask() said 0: it holds the token, one more in flight. */
+void ava_sched_take(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now);
+/*
+ * Is e active: asked or reported within AVA_SCHED_IDLE_NS of now, or has
+ * work in flight that went within AVA_SCHED_INFLIGHT_NS?
+ */
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now);
 
 #endif

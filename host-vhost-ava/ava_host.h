@@ -80,6 +80,7 @@ struct ava_host_stats {
 	atomic64_t bad_session;	/* commands of no live session */
 	atomic64_t session_full;	/* commands past a session's share */
 	atomic64_t submit_unflagged;	/* submissions the workers refused */
+	atomic64_t time_refused;	/* AVA_VHOST_TIME reports out of bounds */
 };
 
 struct ava_host_win {
@@ -308,6 +309,9 @@ void ava_host_time_file_init(struct ava_host_file *hf);
 void ava_host_time_file_stop(struct ava_host_file *hf);
 void ava_host_time_sess_open(struct ava_host_inst *inst, struct ava_host_file *hf);
 void ava_host_time_sess_end(struct ava_host_inst *inst, struct ava_host_file *hf);
+void ava_host_time_file_leave(struct ava_host_inst *inst, struct ava_host_file *hf);
+struct seq_file;
+void ava_host_time_show(struct ava_host_inst *inst, struct seq_file *m);
 bool ava_host_time_hold(struct ava_host_inst *inst, struct ava_host_file *hf,
 			struct ava_host_req *req);
 long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
@@ -344,6 +348,10 @@ struct ava_host_file {
 	bool time_held;			/* a submission waits for the timer */
 	u64 hold_since;			/* when it started waiting (0: not); wlock */
 	struct hrtimer time_timer;	/* clears time_held, wakes wq */
+	/* its part of the VM's work in flight; time.c's lock */
+	u32 time_inflight;
+	bool time_counts;		/* its worker reports work in flight */
+	bool time_left;			/* ended: counts nothing more */
 };
 
 /* Pages in each of the two windows of a /dev/vhost-ava file. */

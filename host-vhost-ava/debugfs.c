@@ -26,7 +26,7 @@ static const struct ava_host_dbg_stat host_stats[] = {
 	HOST_STAT(notifies), HOST_STAT(irqs), HOST_STAT(worker_lost),
 	HOST_STAT(pinned_pages), HOST_STAT(foreign_refused),
 	HOST_STAT(bad_session), HOST_STAT(session_full),
-	HOST_STAT(submit_unflagged),
+	HOST_STAT(submit_unflagged), HOST_STAT(time_refused),
 };
 
 #define WORKER_STAT(f)	{ #f, offsetof(struct ava_vhost_stats, f) }
@@ -50,6 +50,7 @@ static int stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "queue_inflight %u\n", inflight);
 	/* bytes of pending and in-flight commands, bounded by backlog_mb */
 	seq_printf(m, "held_bytes %llu\n", READ_ONCE(inst->held));
+	ava_host_time_show(inst, m);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -26,6 +26,7 @@ void ava_host_detach_locked(struct ava_host_inst *inst,
 	lockdep_assert_held(&inst->wlock);
 	/* the sessions' workers answer to this file's dispatcher */
 	ava_host_sessions_end(inst, true);
+	ava_host_time_file_leave(inst, hf);
 	inst->attached = NULL;
 	list_for_each_entry_safe(req, tmp, &inst->inflight, node) {
 		ava_host_queue_finish(inst, req);

@@ -6,8 +6,11 @@
  * sessions.  A command the guest stub flagged AVA_CMD_SUBMIT stays in its
  * pending list while its VM or its session is held (the worker refuses a
  * submission that comes unflagged); the worker reports the measured
- * device time of its session through AVA_VHOST_TIME.  A held file is
- * woken by an hrtimer when the policy says to ask again, or by a new
+ * device time of its session and its submissions in flight through
+ * AVA_VHOST_TIME.  Both levels decide before either takes the device
+ * token.  A VM's work in flight is the sum of its files' counts (each
+ * file's last report, plus the submissions that went since).  A held file
+ * is woken by an hrtimer when the policy says to ask again, or by a new
  * command.
  *
  * sysfs, under /sys/bus/mdev/devices/<uuid>/ava/ (next to policy.c's):
@@ -21,6 +24,7 @@
  */
 #include <linux/device.h>
 #include <linux/hrtimer.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
@@ -57,11 +61,13 @@ void ava_host_time_inst_add(struct ava_host_inst *inst)
 	spin_unlock(&time_lock);
 }
 
+/* inst's VM slot is free; late reports of its files find no VM. */
 void ava_host_time_inst_remove(struct ava_host_inst *inst)
 {
 	spin_lock(&time_lock);
 	if (inst->time.vm < ava_host_max_instances)
 		memset(&vms[inst->time.vm], 0, sizeof(vms[0]));
+	inst->time.vm = ava_host_max_instances;
 	spin_unlock(&time_lock);
 }
 
@@ -120,6 +126,25 @@ void ava_host_time_sess_open(struct ava_host_inst *inst, struct ava_host_file *h
 	spin_unlock(&time_lock);
 }
 
+/* hf's count of work in flight becomes n, and its VM's with it. */
+static void file_inflight(struct ava_sched_ent *vm, struct ava_host_file *hf,
+			  u32 n)
+{
+	lockdep_assert_held(&time_lock);
+	if (vm)
+		ava_sched_inflight(vm, vm->inflight -
+				   min(vm->inflight, hf->time_inflight) + n);
+	hf->time_inflight = n;
+}
+
+/* hf's work in flight no longer counts for its VM, nor does it later. */
+static void leave_locked(struct ava_host_inst *inst, struct ava_host_file *hf)
+{
+	if (hf->time_inflight)
+		file_inflight(vm_of(inst), hf, 0);
+	hf->time_left = true;
+}
+
 /* Session file hf ends: its slot is free again.  wlock held. */
 void ava_host_time_sess_end(struct ava_host_inst *inst, struct ava_host_file *hf)
 {
@@ -128,10 +153,25 @@ void ava_host_time_sess_end(struct ava_host_inst *inst, struct ava_host_file *hf
 	if (hf->tslot >= 0)
 		memset(&inst->time.sess[hf->tslot], 0, sizeof(inst->time.sess[0]));
 	hf->tslot = -1;
+	leave_locked(inst, hf);
 	spin_unlock(&time_lock);
 }
 
-/* How long the policy holds a submission of hf now (0: it goes). */
+/* The attached (not session) file hf detaches.  wlock held. */
+void ava_host_time_file_leave(struct ava_host_inst *inst, struct ava_host_file *hf)
+{
+	lockdep_assert_held(&inst->wlock);
+	spin_lock(&time_lock);
+	leave_locked(inst, hf);
+	spin_unlock(&time_lock);
+}
+
+/*
+ * How long the policy holds a submission of hf now (0: it goes).  Both
+ * levels decide before either takes: a VM that may go takes no token and
+ * counts nothing in flight for a submission its session holds, nor a
+ * session for one its VM holds.
+ */
 static u64 time_wait(struct ava_host_inst *inst, struct ava_host_file *hf,
 		     u64 now)
 {
@@ -142,10 +182,20 @@ static u64 time_wait(struct ava_host_inst *inst, struct ava_host_file *hf,
 	vm = vm_of(inst);
 	s = sess_of(inst, hf);
 	if (vm)
-		w = ava_sched_wait(vms, ava_host_max_instances, vm, now);
+		w = ava_sched_ask(vms, ava_host_max_instances, vm, now);
 	if (s)
-		ws = ava_sched_wait(inst->time.sess, AVA_HOST_TIME_SESSIONS, s, now);
-	return max(w, ws);
+		ws = ava_sched_ask(inst->time.sess, AVA_HOST_TIME_SESSIONS, s, now);
+	if (w || ws)
+		return max(w, ws);
+	if (vm) {
+		ava_sched_take(vms, ava_host_max_instances, vm, now);
+		/* the VM counted one more: hf's part, until its next report */
+		if (vm->flags & AVA_SCHED_F_REPORTS)
+			hf->time_inflight++;
+	}
+	if (s)
+		ava_sched_take(inst->time.sess, AVA_HOST_TIME_SESSIONS, s, now);
+	return 0;
 }
 
 /* The time a held submission waited goes to its VM's and session's counters. */
@@ -201,9 +251,14 @@ long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
 		return -ENOTCONN;
 	if (copy_from_user(&t, arg, sizeof(t)))
 		return -EFAULT;
-	if (t.reserved || (t.flags & ~AVA_VHOST_TIME_UNFLAGGED) ||
-	    t.device_ns > AVA_VHOST_TIME_MAX_NS || hf->sessions)
+	if (hf->sessions)
 		return -EINVAL;
+	if ((t.flags & ~AVA_VHOST_TIME_UNFLAGGED) ||
+	    t.device_ns > AVA_VHOST_TIME_MAX_NS ||
+	    t.inflight > AVA_VHOST_TIME_INFLIGHT_MAX) {
+		atomic64_add(1, &inst->st.time_refused);
+		return -EINVAL;
+	}
 	if (READ_ONCE(hf->gone))
 		return -ENODEV;
 	if (t.flags & AVA_VHOST_TIME_UNFLAGGED)
@@ -216,8 +271,39 @@ long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
 		ava_sched_charge(vm, t.device_ns, now);
 	if (s && t.device_ns)
 		ava_sched_charge(s, t.device_ns, now);
+	/* its count is used from its first nonzero one (0: maybe not reported) */
+	if (t.inflight)
+		hf->time_counts = true;
+	if (hf->time_counts && !hf->time_left) {
+		file_inflight(vm, hf, t.inflight);
+		if (s)
+			ava_sched_inflight(s, t.inflight);
+	}
 	spin_unlock(&time_lock);
 	return 0;
+}
+
+/*
+ * debugfs stats: the VM entity's state (virtual time in device ns at
+ * weight 1, work in flight, whether it holds the device token).
+ */
+void ava_host_time_show(struct ava_host_inst *inst, struct seq_file *m)
+{
+	struct ava_sched_ent *vm;
+	u64 vt = 0;
+	u32 n = 0;
+	bool token = false;
+
+	spin_lock(&time_lock);
+	vm = vm_of(inst);
+	if (vm) {
+		vt = vm->vtime / AVA_SCHED_VSCALE;
+		n = vm->inflight;
+		token = vm->flags & AVA_SCHED_F_TOKEN;
+	}
+	spin_unlock(&time_lock);
+	seq_printf(m, "time_vtime_ns %llu\ntime_inflight %u\ntime_token %d\n",
+		   vt, n, token);
 }
 
 /* One field of the instance's VM entity, read under the lock. */

@@ -107,15 +107,26 @@ struct ava_vhost_mem {
  * AVA_VHOST_TIME_UNFLAGGED (device_ns 0) the worker says it refused a
  * submission that came without AVA_CMD_SUBMIT (counted: debugfs stats
  * submit_unflagged).
+ *
+ * inflight: how many of the file's submissions are on the device, not yet
+ * measured, as of this report (at most AVA_VHOST_TIME_INFLIGHT_MAX,
+ * EINVAL).  While some are, the module counts the VM and the session
+ * active and lets no other VM's (session's) work on the device, for
+ * AVA_SCHED_INFLIGHT_NS (250 ms) after a submission last went at most.
+ * 0 means nothing in flight, or, from a worker that never reports a
+ * count (the field was reserved, 0), not reported: a file's count is
+ * used from its first report of a nonzero count on.  Refused reports are
+ * counted (debugfs stats: time_refused).
  */
 struct ava_vhost_time {
 	__u64 device_ns;	/* in: device time measured since the last report */
 	__u32 flags;		/* in: 0 or AVA_VHOST_TIME_UNFLAGGED */
-	__u32 reserved;		/* in: 0 */
+	__u32 inflight;		/* in: submissions in flight, unmeasured (0: none or not reported) */
 };
 
 #define AVA_VHOST_TIME_MAX_NS		10000000000ull
 #define AVA_VHOST_TIME_UNFLAGGED	(1u << 0)
+#define AVA_VHOST_TIME_INFLIGHT_MAX	1024u
 
 #define AVA_VHOST_ATTACH	_IOWR(AVA_VHOST_IOC, 1, struct ava_vhost_attach)
 #define AVA_VHOST_GET_CMD	_IOWR(AVA_VHOST_IOC, 2, struct ava_vhost_cmd)

@@ -7,7 +7,9 @@
  * a GPU does between processes: each entity keeps up to DEPTH kernels in
  * flight, overlapping kernels share the device and each one's measured
  * span stretches, and an entity reports its completed work and what it
- * has in flight only when it asks again (as the worker does).
+ * has in flight only when it asks again (as the worker does); or, as a
+ * guest waiting for each kernel on the VM path, it keeps one kernel in
+ * flight, reports when it ends and asks again a round trip later.
  */
 #include <stdint.h>
 
@@ -140,6 +142,56 @@ static void idle_no_credit(void)
 	CHECK(share_ok(&s, before, 1, 0.5, 0.02));
 }
 
+/*
+ * One that comes while the other is between submissions (idle for a
+ * moment) levels with it all the same: no credit for the time it ran.
+ */
+static void late_no_credit(void)
+{
+	static const uint32_t w11[] = { 1, 1 };
+	uint64_t before[2];
+	struct sim s;
+
+	setup(&s, 2, w11, NULL);
+	s.busy_mask = 1;
+	run_for(&s, 5 * SEC, MS);
+	s.busy_mask = 0;
+	run_for(&s, AVA_SCHED_IDLE_NS + 10 * MS, MS);
+	s.busy_mask = 2;	/* it asks first, the other a moment later */
+	run_for(&s, 5 * MS, MS);
+	s.busy_mask = 3;
+	before[0] = s.e[0].device_ns;
+	before[1] = s.e[1].device_ns;
+	run_for(&s, 1 * SEC, MS);
+	CHECK(share_ok(&s, before, 1, 0.5, 0.02));
+}
+
+/*
+ * Work that outlasts the bound on work in flight (a first kernel that
+ * waited for its compilation, measured short) while the other ran alone:
+ * its report does not make it active, and its next ask levels it.
+ */
+static void lapsed_report(void)
+{
+	struct ava_sched_ent e[2];
+	uint64_t t0 = 1 * SEC, t;
+
+	ava_sched_init(&e[0], 1, 0, t0);
+	ava_sched_init(&e[1], 1, 0, t0);
+	ava_sched_inflight(&e[1], 0);
+	CHECK(ava_sched_wait(e, 2, &e[1], t0) == 0 && e[1].inflight == 1);
+	CHECK(ava_sched_wait(e, 2, &e[0], t0 + MS) > 0);
+	for (t = t0 + AVA_SCHED_INFLIGHT_NS; t < t0 + 1300 * MS; t += 10 * MS) {
+		CHECK(ava_sched_wait(e, 2, &e[0], t) == 0);
+		ava_sched_charge(&e[0], 10 * MS, t + 10 * MS);
+	}
+	ava_sched_charge(&e[1], 45 * MS, t);
+	ava_sched_inflight(&e[1], 0);
+	CHECK(!ava_sched_active(&e[1], t));
+	ava_sched_wait(e, 2, &e[1], t + MS);
+	CHECK(e[1].vtime + AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE >= e[0].vtime);
+}
+
 /* A 25 % cap holds alone (the device idles) and among others. */
 static void cap(void)
 {
@@ -176,6 +228,9 @@ struct sentity {
 	uint64_t done_ns;	/* completed, not yet reported */
 	uint64_t ask_at, kernels;
 	int asks;		/* 0: quiet (its kernels still run) */
+	unsigned int depth;	/* kernels it keeps in flight (0: DEPTH) */
+	uint64_t gap;		/* not 0: waits for its kernels, reports, asks gap later */
+	int uncounted;		/* reports no work in flight (a worker before the count) */
 };
 
 struct ssim {
@@ -212,19 +267,27 @@ static void slice_tick(struct ssim *s)
 	}
 }
 
+static void slice_report(struct ssim *s, unsigned int i)
+{
+	struct sentity *t = &s->t[i];
+
+	if (t->done_ns)
+		ava_sched_charge(&s->e[i], t->done_ns, s->now);
+	t->done_ns = 0;
+	if (!t->uncounted)
+		ava_sched_inflight(&s->e[i], t->q);
+}
+
 /* Entity i asks: reports, then submits while the policy lets it. */
 static void slice_ask(struct ssim *s, unsigned int i)
 {
 	struct sentity *t = &s->t[i];
 	uint64_t w;
 
-	if (t->done_ns)
-		ava_sched_charge(&s->e[i], t->done_ns, s->now);
-	t->done_ns = 0;
-	ava_sched_inflight(&s->e[i], t->q);
+	slice_report(s, i);
 	for (;;) {
-		if (t->q == DEPTH) {
-			t->ask_at = s->now + FULL_POLL;
+		if (t->q == (t->depth ? t->depth : DEPTH)) {
+			t->ask_at = t->gap ? UINT64_MAX : s->now + FULL_POLL;
 			return;
 		}
 		w = s->policy ? ava_sched_wait(s->e, s->n, &s->e[i], s->now) : 0;
@@ -235,7 +298,8 @@ static void slice_ask(struct ssim *s, unsigned int i)
 		if (!t->q)
 			t->head_start = s->now;
 		t->left[t->q++] = s->k;
-		ava_sched_inflight(&s->e[i], t->q);
+		if (!t->uncounted)
+			ava_sched_inflight(&s->e[i], t->q);
 	}
 }
 
@@ -248,8 +312,13 @@ static void slice_run(struct ssim *s, uint64_t ns)
 		slice_tick(s);
 		for (i = 0; i < s->n; i++) {
 			unsigned int j = (s->first + i) % s->n;
+			struct sentity *t = &s->t[j];
 
-			if (s->t[j].asks && s->now >= s->t[j].ask_at)
+			if (t->gap && !t->q && t->ask_at == UINT64_MAX) {
+				slice_report(s, j);	/* its wait returned */
+				t->ask_at = s->now + t->gap;
+			}
+			if (t->asks && s->now >= t->ask_at)
 				slice_ask(s, j);
 		}
 		s->first++;
@@ -329,7 +398,82 @@ static void sliced_alone(void)
 	CHECK(s.t[0].kernels - k0 >= (s.now - t0) / MS - 1);
 }
 
-/* A holder gone quiet with work unreported keeps the others waiting 50 ms at most. */
+/*
+ * The VM path's case: one kernel in flight each, 75 ms (longer than the
+ * activity window), waited for, reported as it ends and the next asked for
+ * a round trip (2 ms) later.  Counted in flight, 3:1 holds and the device
+ * is exclusive; uncounted (a worker that does not report the count), each
+ * looks idle while its kernel runs and the share is pulled toward 1:1.
+ */
+static void long_kernels(void)
+{
+	static const uint32_t w31[] = { 3, 1 };
+	const uint64_t secs = 60;
+	struct ssim s;
+	double got;
+	int uncounted;
+
+	for (uncounted = 0; uncounted < 2; uncounted++) {
+		slice_setup(&s, 2, w31, 1);
+		s.k = 75 * MS;
+		for (unsigned int i = 0; i < 2; i++) {
+			s.t[i].depth = 1;
+			s.t[i].gap = 2 * MS;
+			s.t[i].uncounted = uncounted;
+		}
+		slice_run(&s, secs * SEC);
+		got = (double)s.e[0].device_ns / (double)(s.e[0].device_ns + s.e[1].device_ns);
+		printf("#   75 ms kernels 3:1, %s: share %.3f, device time / wall %.3f\n",
+		       uncounted ? "in flight uncounted" : "in flight counted", got,
+		       (double)(s.e[0].device_ns + s.e[1].device_ns) / (double)(secs * SEC));
+		if (!uncounted) {
+			CHECK(got > 0.74 && got < 0.76);
+			CHECK(s.e[0].device_ns + s.e[1].device_ns <= secs * SEC + 75 * MS);
+			CHECK(s.e[0].device_ns + s.e[1].device_ns >= secs * SEC * 9 / 10);
+		} else {
+			CHECK(got < 0.7);
+		}
+	}
+}
+
+/*
+ * Two levels (a VM and its session): the decision is taken at both before
+ * either takes; a level that says go takes nothing while the other holds.
+ */
+static void two_levels(void)
+{
+	struct ava_sched_ent vm[2], ss[2];
+	uint64_t now = 1 * SEC;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		ava_sched_init(&vm[i], 1, 0, now);
+		ava_sched_init(&ss[i], 1, 0, now);
+		ava_sched_inflight(&vm[i], 0);
+		ava_sched_inflight(&ss[i], 0);
+	}
+	/* session 1 of the VM holds its level's token with a kernel in flight */
+	CHECK(ava_sched_wait(ss, 2, &ss[1], now) == 0 && ss[1].inflight == 1);
+	CHECK(ava_sched_ask(ss, 2, &ss[0], now + MS) > 0);
+	/* VM 0 alone would go, but takes nothing: no token, nothing counted */
+	CHECK(ava_sched_ask(vm, 2, &vm[0], now + MS) == 0);
+	CHECK(!(vm[0].flags & AVA_SCHED_F_TOKEN) && vm[0].inflight == 0 && !vm[0].went_at);
+	/* session 1's kernel ends: both levels say go, then both take */
+	ava_sched_charge(&ss[1], MS, now + 2 * MS);
+	ava_sched_inflight(&ss[1], 0);
+	now += 2 * MS + AVA_SCHED_HANDOFF_NS;
+	CHECK(ava_sched_ask(vm, 2, &vm[0], now) == 0 && ava_sched_ask(ss, 2, &ss[0], now) == 0);
+	ava_sched_take(vm, 2, &vm[0], now);
+	ava_sched_take(ss, 2, &ss[0], now);
+	CHECK((vm[0].flags & AVA_SCHED_F_TOKEN) && vm[0].inflight == 1 && vm[0].went_at == now);
+	CHECK((ss[0].flags & AVA_SCHED_F_TOKEN) && !(ss[1].flags & AVA_SCHED_F_TOKEN));
+	/* VM 1 waits while VM 0's kernel runs, past the activity window ... */
+	CHECK(ava_sched_wait(vm, 2, &vm[1], now + AVA_SCHED_IDLE_NS + MS) > 0);
+	/* ... but not past the bound on work in flight */
+	CHECK(ava_sched_wait(vm, 2, &vm[1], now + AVA_SCHED_INFLIGHT_NS) == 0);
+}
+
+/* A holder gone quiet with work unreported keeps the others waiting AVA_SCHED_INFLIGHT_NS at most. */
 static void sliced_quiet_holder(void)
 {
 	static const uint32_t w[] = { 1, 1 };
@@ -342,7 +486,7 @@ static void sliced_quiet_holder(void)
 		slice_run(&s, DT);
 	s.t[0].asks = 0;
 	k1 = s.t[1].kernels;
-	slice_run(&s, AVA_SCHED_IDLE_NS - 10 * MS);
+	slice_run(&s, AVA_SCHED_INFLIGHT_NS - 10 * MS);
 	CHECK(s.t[1].kernels == k1);	/* the token still held: its work is unreported */
 	slice_run(&s, 12 * MS);
 	CHECK(s.t[1].kernels > k1);
@@ -385,10 +529,14 @@ int main(void)
 	RUN(weights, "weights 1:1, 3:1, 1:1:1:1, 5:3:1:1");
 	RUN(work_conserving, "an idle competitor gives its share away");
 	RUN(idle_no_credit, "back from idle: no credit");
+	RUN(late_no_credit, "back while the others are between submissions: no credit");
+	RUN(lapsed_report, "a report after its work outlasted the bound does not keep credit");
 	RUN(cap, "a 25% cap alone and under competition");
 	RUN(knobs, "knob bounds and idleness");
 	RUN(sliced, "time-slicing device: work and time shares 1:1, 3:1, 1:1:1:1, 5:3:1:1, exclusive, >= 95 % busy");
 	RUN(sliced_alone, "time-slicing device: a lone entity keeps it without draining");
-	RUN(sliced_quiet_holder, "a quiet holder blocks 50 ms at most with work unreported, 1 ms drained");
+	RUN(sliced_quiet_holder, "a quiet holder blocks 250 ms at most with work unreported, 1 ms drained");
+	RUN(long_kernels, "75 ms kernels waited for one at a time: 3:1 with work in flight counted, not without");
+	RUN(two_levels, "two levels decide before either takes; work in flight holds past the activity window, bounded");
 	return unit_done();
 }

@@ -648,6 +648,8 @@ int main(int argc, char **argv)
 			t_memquota();
 		else if (!strcmp(t, "devtime"))
 			t_devtime();
+		else if (!strncmp(t, "devdrain=", 9))
+			t_devdrain(t + 9);
 		else if (!strcmp(t, "dup_head"))
 			t_dup_head();
 		else if (!strcmp(t, "ref_4g"))

@@ -169,6 +169,7 @@ int sysfs_set(const char *attr, unsigned long long v);
 unsigned long long sysfs_get(const char *attr);
 void t_memquota(void);
 void t_devtime(void);
+void t_devdrain(const char *other);
 int open_init(struct dev *d, uint16_t nq, uint16_t qs);
 void t_config(void);
 void t_features(void);

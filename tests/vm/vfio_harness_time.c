@@ -3,7 +3,10 @@
  * The host module's device-time policy (time.c) through its interface
  * alone: a worker's AVA_VHOST_TIME reports against the sysfs counters, the
  * reports refused, and a flagged submission of a VM over its cap held in
- * the module (GET_CMD finds nothing) until the budget refills.
+ * the module (GET_CMD finds nothing) until the budget refills.  With two
+ * instances (devdrain): a VM whose worker reports work in flight keeps the
+ * other's submission waiting past the 50 ms activity window until it
+ * reports the work done, and 250 ms after its last submission at most.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,11 +20,16 @@
 
 #define MS 1000000ull
 
-static int report(int fd, uint64_t ns, uint32_t flags)
+static int report_n(int fd, uint64_t ns, uint32_t flags, uint32_t inflight)
 {
-	struct ava_vhost_time t = { .device_ns = ns, .flags = flags };
+	struct ava_vhost_time t = { .device_ns = ns, .flags = flags, .inflight = inflight };
 
 	return ioctl(fd, AVA_VHOST_TIME, &t) ? -errno : 0;
+}
+
+static int report(int fd, uint64_t ns, uint32_t flags)
+{
+	return report_n(fd, ns, flags, 0);
 }
 
 /* GET_CMD until it gives a command or ms pass: seconds it took, or -1. */
@@ -67,6 +75,7 @@ void t_devtime(void)
 	uint8_t buf[256];
 	struct dev d;
 	struct rep *r;
+	uint64_t refused;
 	void *cmd;
 	double took;
 	int fd;
@@ -79,8 +88,12 @@ void t_devtime(void)
 	tap(fd >= 0 && !ioctl(fd, AVA_VHOST_ATTACH, &a), "devtime: a worker attaches");
 	tap(sysfs_get("time_weight") == 1 && sysfs_get("time_cap_pct") == 0 && sysfs_get("device_time_ns") == 0,
 	    "devtime: a new VM has weight 1, no cap, no device time");
+	refused = stat_get("time_refused");
 	tap(report(fd, AVA_VHOST_TIME_MAX_NS + 1, 0) == -EINVAL && report(fd, 1, 4) == -EINVAL &&
-	    sysfs_get("device_time_ns") == 0, "devtime: a report over 10 s or with unknown flags is refused");
+	    report_n(fd, 1, 0, AVA_VHOST_TIME_INFLIGHT_MAX + 1) == -EINVAL &&
+	    report_n(fd, 1, 0, ~0u) == -EINVAL && sysfs_get("device_time_ns") == 0 &&
+	    stat_get("time_refused") == refused + 4,
+	    "devtime: a report over 10 s, with unknown flags or over 1024 in flight is refused and counted (time_refused)");
 	tap(!report(fd, 50 * MS, 0) && sysfs_get("device_time_ns") == 50 * MS,
 	    "devtime: reported device time shows in device_time_ns");
 	tap(!report(fd, 0, AVA_VHOST_TIME_UNFLAGGED) && stat_get("submit_unflagged") == 1,
@@ -113,4 +126,79 @@ void t_devtime(void)
 	if (fd >= 0)
 		close(fd);
 	dev_close(&d);
+}
+
+/* A worker attached to instance id (non-blocking GET_CMD), or -1. */
+static int attach_to(const char *id)
+{
+	struct ava_vhost_attach a;
+	int fd = open("/dev/vhost-ava", O_RDWR | O_NONBLOCK);
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.instance, sizeof(a.instance), "%s", id);
+	if (fd >= 0 && ioctl(fd, AVA_VHOST_ATTACH, &a)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Two VMs of weight 1: uuid's (A) and other's (B). */
+void t_devdrain(const char *other)
+{
+	const char *mine = uuid;
+	struct ava_vhost_cmd c;
+	uint8_t buf[256];
+	struct dev da, db;
+	struct rep *ra, *rb;
+	void *ca, *cb;
+	double took;
+	int fa, fb, bad;
+
+	if (open_init(&da, 1, 64))
+		return;
+	uuid = other;
+	bad = open_init(&db, 1, 64);
+	uuid = mine;
+	if (bad) {
+		dev_close(&da);
+		return;
+	}
+	fa = attach_to(mine);
+	fb = attach_to(other);
+	tap(fa >= 0 && fb >= 0, "devdrain: a worker attaches to each of two instances");
+	ca = balloc(&da, 256, 64);
+	ra = balloc(&da, sizeof(*ra), 64);
+	cb = balloc(&db, 256, 64);
+	rb = balloc(&db, sizeof(*rb), 64);
+
+	/* A's submission goes; its worker says it is on the device */
+	post_submit(&da, ca, ra);
+	took = take_within(fa, buf, sizeof(buf), &c, 5000);
+	tap(took >= 0 && answer(&da, fa, &c) && !report_n(fa, 0, 0, 1),
+	    "devdrain: VM A's submission goes, its worker reports it in flight");
+	post_submit(&db, cb, rb);
+	took = take_within(fb, buf, sizeof(buf), &c, 150);
+	tap(took < 0, "devdrain: VM B's submission waits while A's work is in flight, past the 50 ms activity window");
+	tap(!report_n(fa, 10 * MS, 0, 0), "devdrain: A reports its work done (10 ms, nothing in flight)");
+	took = take_within(fb, buf, sizeof(buf), &c, 5000);
+	tap(took >= 0 && took < 0.2 && answer(&db, fb, &c),
+	    "devdrain: then B's submission goes (%.3f s)", took);
+
+	/* A goes again and never reports: B waits 250 ms at most */
+	post_submit(&da, ca, ra);
+	took = take_within(fa, buf, sizeof(buf), &c, 5000);
+	tap(took >= 0 && answer(&da, fa, &c) && !report_n(fa, 0, 0, 1),
+	    "devdrain: A's next submission goes (%.3f s), reported in flight", took);
+	post_submit(&db, cb, rb);
+	took = take_within(fb, buf, sizeof(buf), &c, 5000);
+	tap(took > 0.15 && took < 1.5 && answer(&db, fb, &c),
+	    "devdrain: work A never reports done holds B about 250 ms, no longer (%.3f s)", took);
+	report_n(fa, 10 * MS, 0, 0);
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	dev_close(&db);
+	dev_close(&da);
 }
