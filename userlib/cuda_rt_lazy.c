@@ -116,35 +116,40 @@ static void send_entry(struct lazy_fb *f, struct lazy_entry *e)
 		__atomic_store_n(&e->obj, obj, __ATOMIC_RELEASE);
 }
 
-/* The compute capabilities (major * 10 + minor) of this machine's GPUs, asked once. */
-static unsigned gpu_archs(int *archs, unsigned max)
+#define MAX_GPUS 16
+
+/*
+ * The compute capabilities (major * 10 + minor) of this machine's GPUs
+ * (at most MAX_GPUS), asked once; archs has room for MAX_GPUS.
+ */
+static unsigned gpu_archs(int *archs)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	static int known[16];
+	static int known[MAX_GPUS];
 	static unsigned n, asked;
 	int count = 0, major, minor, d;
 
 	pthread_mutex_lock(&lock);
 	if (!asked && cudaGetDeviceCount(&count) == cudaSuccess) {
-		for (d = 0; d < count && n < 16; d++)
+		for (n = 0, d = 0; d < count && n < MAX_GPUS; d++)
 			if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, d) == cudaSuccess &&
 			    cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, d) == cudaSuccess)
 				known[n++] = major * 10 + minor;
-		asked = n == (unsigned)count;	/* a failed query is asked again next time */
+		/* a failed query is asked again next time (n counts from 0 again) */
+		asked = n == (unsigned)(count < MAX_GPUS ? count : MAX_GPUS);
 	}
-	count = (int)(n < max ? n : max);
-	memcpy(archs, known, (size_t)count * sizeof(*archs));
+	memcpy(archs, known, n * sizeof(*archs));
 	pthread_mutex_unlock(&lock);
-	return (unsigned)count;
+	return n;
 }
 
 /* What of f is sent: the entries the GPUs load, or all of it; f->lock held. */
 static const void *sent_part(struct lazy_fb *f, uint64_t *size)
 {
-	int archs[16];
+	int archs[MAX_GPUS];
 	unsigned n;
 
-	if (!f->chosen && (n = gpu_archs(archs, 16))) {
+	if (!f->chosen && (n = gpu_archs(archs))) {
 		f->sel = ava_fatbin_select(f->data, f->size, archs, n, &f->sel_size);
 		f->chosen = 1;
 	}
