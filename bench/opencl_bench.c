@@ -541,10 +541,27 @@ static void bench_ctx(const struct env *e)
 	fflush(stdout);
 }
 
+static void bench_enqueue_all(const struct env *e)
+{
+	bench_enqueue(e);
+	bench_enqueue_finish(e);
+}
+
+/* The parts, in the order a whole run takes them (--only runs one). */
+static const struct {
+	const char *name;
+	void (*run)(const struct env *e);
+} parts[] = {
+	{ "sync", bench_sync }, { "enqueue", bench_enqueue_all }, { "bw", bench_bw },
+	{ "devbw", bench_devbw }, { "ctx", bench_ctx },
+};
+#define NPARTS (sizeof(parts) / sizeof(parts[0]))
+
 int main(int argc, char **argv)
 {
 	const char *only = NULL, *platform = NULL;
 	struct env e;
+	size_t p;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
@@ -559,24 +576,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (only && strcmp(only, "sync") && strcmp(only, "enqueue") && strcmp(only, "bw") &&
-	    strcmp(only, "devbw") && strcmp(only, "ctx")) {
+	for (p = 0; only && p < NPARTS && strcmp(only, parts[p].name); p++)
+		;
+	if (only && p == NPARTS) {
 		fprintf(stderr, "opencl_bench: unknown part '%s' (sync, enqueue, bw, devbw, ctx)\n", only);
 		return 2;
 	}
 	setup(&e, platform);
-	if (!only || !strcmp(only, "sync"))
-		bench_sync(&e);
-	if (!only || !strcmp(only, "enqueue")) {
-		bench_enqueue(&e);
-		bench_enqueue_finish(&e);
-	}
-	if (!only || !strcmp(only, "bw"))
-		bench_bw(&e);
-	if (!only || !strcmp(only, "devbw"))
-		bench_devbw(&e);
-	if (!only || !strcmp(only, "ctx"))
-		bench_ctx(&e);
+	for (p = 0; p < NPARTS; p++)
+		if (!only || !strcmp(only, parts[p].name))
+			parts[p].run(&e);
 	teardown(&e);
 	return 0;
 }
