@@ -188,10 +188,11 @@ static u64 time_wait(struct ava_host_inst *inst, struct ava_host_file *hf,
 	if (w || ws)
 		return max(w, ws);
 	if (vm) {
+		u32 before = vm->inflight;
+
 		ava_sched_take(vms, ava_host_max_instances, vm, now);
-		/* the VM counted one more: hf's part, until its next report */
-		if (vm->flags & AVA_SCHED_F_REPORTS)
-			hf->time_inflight++;
+		/* what the VM counted more is hf's part, until its next report */
+		hf->time_inflight += vm->inflight - before;
 	}
 	if (s)
 		ava_sched_take(inst->time.sess, AVA_HOST_TIME_SESSIONS, s, now);
