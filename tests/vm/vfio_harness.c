@@ -559,6 +559,21 @@ unsigned long long sysfs_get(const char *attr)
 	return v;
 }
 
+/* A worker's /dev/vhost-ava file attached to instance id (open flags oflags), or -1. */
+int attach_worker(const char *id, int oflags)
+{
+	struct ava_vhost_attach a;
+	int fd = open("/dev/vhost-ava", oflags);
+
+	memset(&a, 0, sizeof(a));
+	snprintf(a.instance, sizeof(a.instance), "%s", id);
+	if (fd >= 0 && ioctl(fd, AVA_VHOST_ATTACH, &a)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 int sysfs_set(const char *attr, unsigned long long v)
 {
 	char path[256];

@@ -167,6 +167,7 @@ uint64_t stat_get(const char *name);
 uint64_t worker_stat(const char *name);
 int sysfs_set(const char *attr, unsigned long long v);
 unsigned long long sysfs_get(const char *attr);
+int attach_worker(const char *id, int oflags);
 void t_memquota(void);
 void t_devtime(void);
 void t_devdrain(const char *other);

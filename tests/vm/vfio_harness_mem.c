@@ -23,23 +23,9 @@ static int mem(int fd, uint32_t op, uint32_t session, uint64_t bytes)
 	return ioctl(fd, AVA_VHOST_MEM, &m) ? -errno : 0;
 }
 
-static int attached(void)
-{
-	struct ava_vhost_attach a;
-	int fd = open("/dev/vhost-ava", O_RDWR);
-
-	memset(&a, 0, sizeof(a));
-	snprintf(a.instance, sizeof(a.instance), "%s", uuid);
-	if (fd >= 0 && ioctl(fd, AVA_VHOST_ATTACH, &a)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
 void t_memquota(void)
 {
-	int fd = attached();
+	int fd = attach_worker(uuid, O_RDWR);
 
 	tap(fd >= 0, "memquota: a worker attaches");
 	if (fd < 0)

@@ -128,21 +128,6 @@ void t_devtime(void)
 	dev_close(&d);
 }
 
-/* A worker attached to instance id (non-blocking GET_CMD), or -1. */
-static int attach_to(const char *id)
-{
-	struct ava_vhost_attach a;
-	int fd = open("/dev/vhost-ava", O_RDWR | O_NONBLOCK);
-
-	memset(&a, 0, sizeof(a));
-	snprintf(a.instance, sizeof(a.instance), "%s", id);
-	if (fd >= 0 && ioctl(fd, AVA_VHOST_ATTACH, &a)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
 /* Two VMs of weight 1: uuid's (A) and other's (B). */
 void t_devdrain(const char *other)
 {
@@ -164,8 +149,9 @@ void t_devdrain(const char *other)
 		dev_close(&da);
 		return;
 	}
-	fa = attach_to(mine);
-	fb = attach_to(other);
+	/* non-blocking GET_CMD */
+	fa = attach_worker(mine, O_RDWR | O_NONBLOCK);
+	fb = attach_worker(other, O_RDWR | O_NONBLOCK);
 	tap(fa >= 0 && fb >= 0, "devdrain: a worker attaches to each of two instances");
 	ca = balloc(&da, 256, 64);
 	ra = balloc(&da, sizeof(*ra), 64);
