@@ -12,7 +12,8 @@
  *                              (throughput: one synchronize per sample)
  *   cublas_small_calls_per_s   10,000 cublasSgemm 32^3 in a row, then one
  *                              synchronize: calls per second
- * Exit status: 0, or 1 if a call failed.  Option: --quick.
+ * Exit status: 0, or 1 if a call failed.  Options: --quick, --only sgemm|small|conv
+ * (one part, e.g. to profile it).
  */
 #include <algorithm>
 #include <cstdio>
@@ -157,13 +158,25 @@ static void bench_conv()
 int main(int argc, char **argv)
 {
 	cublasHandle_t h;
+	const char *only = NULL;
 
-	for (int i = 1; i < argc; i++)
-		quick |= !strcmp(argv[i], "--quick");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			quick = 1;
+		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
+			only = argv[++i];
+		} else {
+			fprintf(stderr, "usage: cuda_libs_bench [--quick] [--only sgemm|small|conv]\n");
+			return 2;
+		}
+	}
 	CK(cublasCreate(&h));
-	bench_sgemm(h);
-	bench_small(h);
+	if (!only || !strcmp(only, "sgemm"))
+		bench_sgemm(h);
+	if (!only || !strcmp(only, "small"))
+		bench_small(h);
 	CK(cublasDestroy(h));
-	bench_conv();
+	if (!only || !strcmp(only, "conv"))
+		bench_conv();
 	return 0;
 }

@@ -69,13 +69,15 @@ static int usable(const struct avaw_vendor_lib *l, void *h)
 	return 1;
 }
 
+/* Asked several times by every call: the answer, once known, costs a load. */
 int avaw_lib_ready(struct avaw_vendor_lib *l)
 {
-	int verbose = getenv("AVA_WORKER_VERBOSE") != NULL, missing;
+	int verbose, missing;
 	void *h;
 
 	if (l->state)
 		return l->state > 0;
+	verbose = getenv("AVA_WORKER_VERBOSE") != NULL;
 	l->state = -1;
 	h = open_lib(l);
 	if (!h) {
