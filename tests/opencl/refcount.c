@@ -61,7 +61,15 @@ static void program_and_event(struct cltest *t)
     clRetainEvent(ev);
     SHOW("program, 1 retain", clGetProgramInfo(prog, CL_PROGRAM_REFERENCE_COUNT, sizeof(n), &n, NULL));
     CHECK(clFinish(t->queue));
-    SHOW("event, 2 retains", clGetEventInfo(ev, CL_EVENT_REFERENCE_COUNT, sizeof(n), &n, NULL));
+    {
+        /* PoCL drops its own reference to a finished command's event on a
+         * thread of its own, sometimes after clFinish returned: natively 3
+         * or 4, so only the application's three are compared */
+        cl_uint n = 0;
+
+        if (CHECK(clGetEventInfo(ev, CL_EVENT_REFERENCE_COUNT, sizeof(n), &n, NULL)))
+            printf("event, 2 retains: %s\n", n >= 3 ? "at least 3" : "fewer than 3");
+    }
     clReleaseProgram(prog);
     clReleaseProgram(prog);
     clReleaseEvent(ev);
