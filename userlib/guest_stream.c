@@ -17,7 +17,7 @@ void ava_stream_reset(struct ava_shm_ctl *ctl)
 static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uint64_t done, uint64_t chunk,
 		       int (*peer_alive)(void *ctx), void *ctx)
 {
-	uint64_t w;
+	uint64_t w, ring = ava_stream_ring_bytes(st->shift);
 	unsigned i;
 
 	for (i = 0;; i++) {
@@ -26,7 +26,7 @@ static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uin
 			return chunk ? -1 : 0;
 		if (!chunk && w == st->len)
 			return 0;
-		if (chunk && (st->dir == AVA_REF_IN ? done + chunk - w <= AVA_STREAM_RING : w >= done + chunk))
+		if (chunk && (st->dir == AVA_REF_IN ? done + chunk - w <= ring : w >= done + chunk))
 			return 0;
 		if ((i & 4095) == 4095 && !peer_alive(ctx))
 			return -1;
@@ -36,16 +36,16 @@ static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uin
 
 int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*peer_alive)(void *ctx), void *ctx)
 {
-	uint64_t done = 0, chunk;
+	uint64_t done = 0, chunk, ring = ava_stream_ring_bytes(st->shift);
 
 	while (done < st->len) {
 		chunk = st->len - done < AVA_STREAM_CHUNK ? st->len - done : AVA_STREAM_CHUNK;
 		if (wait_worker(ctl, st, done, chunk, peer_alive, ctx))
 			return -1;
 		if (st->dir == AVA_REF_IN)
-			memcpy(st->ring + done % AVA_STREAM_RING, st->app + done, chunk);
+			memcpy(st->ring + done % ring, st->app + done, chunk);
 		else
-			memcpy(st->app + done, st->ring + done % AVA_STREAM_RING, chunk);
+			memcpy(st->app + done, st->ring + done % ring, chunk);
 		done += chunk;
 		atomic_store_explicit(&ctl->stream_guest, done, memory_order_release);
 	}
