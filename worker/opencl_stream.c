@@ -13,14 +13,15 @@
  *   ReadBuffer move each chunk of the ring, several at a time, while the
  *   caller copies the others (worker_stream_pipe.c).  A queue created on
  *   such a device asks the caller for rings of AVA_STREAM_RING <<
- *   DIRECT_SHIFT, so that each chunk is worth a transfer call.
+ *   DIRECT_SHIFT, so that each chunk is worth a transfer call, and pins
+ *   the arena (pin_arena) so that those transfers are DMA.
  *
  * AVA_STREAM_DIRECT in the worker's environment: 1 takes the direct path
  * on every device (to test it on PoCL), 0 never.
  */
 #include "opencl_worker_rt.h"
 
-#define DIRECT_SHIFT 3	/* 8 MiB rings: 1 MiB transfers, 8 under way */
+#define DIRECT_SHIFT 4	/* 16 MiB rings: 2 MiB transfers, 8 under way */
 
 static int direct_device(cl_device_id dev)
 {
@@ -36,18 +37,66 @@ static int direct_device(cl_device_id dev)
 	return !(type & CL_DEVICE_TYPE_CPU) && !unified;
 }
 
-static int direct_queue(cl_command_queue q)
+static cl_device_id direct_queue(cl_command_queue q)
 {
 	cl_device_id dev = NULL;
 
-	return clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof(dev), &dev, NULL) == CL_SUCCESS && dev &&
-	       direct_device(dev);
+	if (!q || clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof(dev), &dev, NULL) != CL_SUCCESS || !dev)
+		return NULL;
+	return direct_device(dev) ? dev : NULL;
 }
 
+/*
+ * NVIDIA's OpenCL moves a transfer whose host memory some
+ * CL_MEM_USE_HOST_PTR buffer covers by DMA from pinned memory (52 GB/s on
+ * the H200), any other through a pageable staging copy of its own
+ * (6-11 GB/s).  So the session's whole arena is covered by such a buffer
+ * once a direct device is used: in a context of the worker's own, so that
+ * the guest's contexts may come and go (the pinning holds for all of
+ * them), kept until the session ends.  No device memory is taken for it.
+ * Where the backend refuses, transfers go as they are.
+ */
+#define MAX_PINNED 8
+static struct {
+	cl_device_id dev;
+	cl_context ctx;	/* NULL: tried and failed */
+	cl_mem mem;
+} pinned[MAX_PINNED];
+static unsigned npinned;
+
+static void pin_arena(struct avaw_call *c, cl_device_id dev)
+{
+	cl_int err = CL_SUCCESS;
+	unsigned i;
+
+	for (i = 0; i < npinned; i++)
+		if (pinned[i].dev == dev)
+			return;
+	if (npinned == MAX_PINNED)
+		return;
+	pinned[npinned].dev = dev;
+	pinned[npinned].ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
+	if (pinned[npinned].ctx)
+		pinned[npinned].mem = clCreateBuffer(pinned[npinned].ctx, CL_MEM_USE_HOST_PTR | CL_MEM_READ_WRITE,
+						     c->s->arena_size, c->s->arena, &err);
+	if (!pinned[npinned].mem) {
+		avaw_log("the arena stays unpinned for streams (OpenCL error %d)", err);
+		if (pinned[npinned].ctx)
+			clReleaseContext(pinned[npinned].ctx);
+		pinned[npinned].ctx = NULL;
+	}
+	npinned++;
+}
+
+/* Only where the transport streams (the local arena; never guest pages). */
 void avaw_cl_stream_queue(struct avaw_call *c, cl_command_queue q)
 {
-	if (q && direct_queue(q))
+	cl_device_id dev = c->s->t->stream_peer ? direct_queue(q) : NULL;
+
+	if (dev) {
 		avaw_stream_want_ring(c, DIRECT_SHIFT);
+		pin_arena(c, dev);
+	}
 }
 
 static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
@@ -148,8 +197,8 @@ static cl_int stream_direct(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 cl_int avaw_cl_stream(struct avaw_call *c, cl_command_queue q, cl_mem buf, int in, size_t offset, size_t size,
 		      cl_uint nwait, const cl_event *wait)
 {
-	if (q && direct_queue(q)) {
-		avaw_stream_want_ring(c, DIRECT_SHIFT);
+	if (direct_queue(q)) {
+		avaw_cl_stream_queue(c, q);
 		return stream_direct(c, q, buf, in, offset, size, nwait, wait);
 	}
 	return stream_mapped(c, q, buf, in, offset, size, nwait, wait);

@@ -109,16 +109,31 @@ static void stream_out(void)
 	free(wbuf);
 }
 
-/* An 8 MiB ring, the worker in 1 MiB chunks (as worker_stream_pipe.c), the guest in 256 KiB. */
-static void larger_ring(void)
+/*
+ * Larger rings: the guest copies an eighth of the ring at a time with
+ * three threads (AVA_STREAM_THREADS), the worker in other chunks.  5 MiB
+ * wrap a 2 MiB ring twice; an 8 MiB ring holds them whole.
+ */
+static void larger_rings(void)
 {
 	uint8_t *app = malloc(LEN), *wbuf = calloc(1, LEN), *back = calloc(1, LEN);
 
+	setenv("AVA_STREAM_THREADS", "3", 1);
 	fill(app, LEN, 5);
+	CHECK(stream_ring(AVA_REF_IN, app, wbuf, UINT64_MAX, 1, 1, 2) == 0);
+	CHECK(memcmp(app, wbuf, LEN) == 0);
+	CHECK(stream_ring(AVA_REF_OUT, back, wbuf, UINT64_MAX, 1, 1, 2) == 0);
+	CHECK(memcmp(app, back, LEN) == 0);
+	fill(app, LEN, 6);
 	CHECK(stream_ring(AVA_REF_IN, app, wbuf, UINT64_MAX, 1, 3, 3) == 0);
 	CHECK(memcmp(app, wbuf, LEN) == 0);
+	memset(back, 0, LEN);
 	CHECK(stream_ring(AVA_REF_OUT, back, wbuf, UINT64_MAX, 1, 3, 3) == 0);
 	CHECK(memcmp(app, back, LEN) == 0);
+	/* an abort reaches every thread */
+	CHECK(stream_ring(AVA_REF_OUT, back, wbuf, 3 * AVA_STREAM_CHUNK, 1, 1, 2) == -1);
+	CHECK(stream_ring(AVA_REF_IN, app, wbuf, 3 * AVA_STREAM_CHUNK, 1, 1, 2) == -1);
+	unsetenv("AVA_STREAM_THREADS");
 	free(app);
 	free(wbuf);
 	free(back);
@@ -153,7 +168,7 @@ int main(void)
 {
 	RUN(stream_in, "stream: 5 MiB in through the 1 MiB ring arrive intact");
 	RUN(stream_out, "stream: 5 MiB out through the ring arrive intact");
-	RUN(larger_ring, "stream: 5 MiB in and out through an 8 MiB ring, the worker in 1 MiB chunks");
+	RUN(larger_rings, "stream: 5 MiB in and out through 2 and 8 MiB rings, three guest threads, other worker chunks");
 	RUN(aborted, "stream: a worker's abort ends the stream with an error");
 	RUN(peer_gone, "stream: a dead peer ends a stalled stream");
 	return unit_done();
