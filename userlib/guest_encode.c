@@ -183,9 +183,10 @@ static int start_stream(struct ava_call *c, uint32_t dir, const void *app, uint6
 	ring = s->ops->stream_open(s, &st, &off);
 	if (ring < 0 || (idx = add_ref(c, off, n, dir | AVA_REF_STREAM)) < 0)
 		return -1;
-	c->refs[idx].reserved = st.shift;
-	if (ring)
+	if (ring) {
 		c->stream = st;
+		c->refs[idx].reserved = st.shift;	/* the ring's size */
+	}
 	put_ref_item(c, n, idx);
 	return 0;
 }
