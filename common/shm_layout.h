@@ -28,12 +28,23 @@
 /*
  * Large transfers of calls that support it stream through a small ring in
  * the arena, in chunks that stay in cache: the producer copies a chunk in
- * while the consumer copies the previous one out (docs/protocol.md).
+ * while the consumer copies the previous one out (docs/protocol.md).  A
+ * ring is AVA_STREAM_RING << shift bytes, the shift (at most
+ * AVA_STREAM_SHIFT_MAX) given in the stream's reference: the worker asks
+ * for a larger ring (stream_ring_shift) where the backend itself moves the
+ * chunks, several at a time (worker/opencl_stream.c).
  */
 #define AVA_STREAM_RING		(1u << 20)
+#define AVA_STREAM_SHIFT_MAX	4u
 #define AVA_STREAM_CHUNK	(256u << 10)
 #define AVA_STREAM_MIN		(2u << 20)	/* smaller transfers do not stream */
 #define AVA_STREAM_ABORT	UINT64_MAX	/* the worker gave the stream up */
+
+/* The ring of a stream reference's shift; 0 for a shift out of range. */
+static inline uint64_t ava_stream_ring_bytes(uint32_t shift)
+{
+	return shift <= AVA_STREAM_SHIFT_MAX ? (uint64_t)AVA_STREAM_RING << shift : 0;
+}
 
 /* A ring entry that only tells the reader to wrap to offset 0. */
 #define AVA_RING_PAD_MAGIC	0x44415041u	/* "APAD" */
@@ -70,6 +81,7 @@ struct ava_shm_ctl {
 	_Atomic uint64_t note_head;
 	_Atomic uint32_t note_seq;		/* futex word of the callback thread */
 	_Alignas(AVA_CACHELINE) _Atomic uint64_t stream_worker;	/* bytes the worker consumed/produced */
+	_Atomic uint32_t stream_ring_shift;	/* the ring the worker wants for later streams */
 };
 
 static inline uint64_t ava_shm_req_off(void) { return AVA_SHM_CTL_SIZE; }

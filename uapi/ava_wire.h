@@ -70,7 +70,8 @@ struct ava_buf_ref {
 	__le64 offset;		/* transport-defined: arena offset, or guest address */
 	__le64 len;
 	__le32 flags;
-	__le32 reserved;	/* must be zero */
+	__le32 reserved;	/* zero; AVA_REF_STREAM: the ring's size as a
+				 * shift (common/shm_layout.h) */
 };
 
 /* Reply header: 32 bytes, then inline_len bytes of inline results. */

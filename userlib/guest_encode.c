@@ -174,7 +174,7 @@ void ava_put_inout(struct ava_call *c, const void *p, uint64_t cap)
 static int start_stream(struct ava_call *c, uint32_t dir, const void *app, uint64_t n)
 {
 	struct ava_session *s = &ava_sess;
-	struct ava_stream st = { (int)dir, (uint8_t *)app, n, NULL };
+	struct ava_stream st = { (int)dir, (uint8_t *)app, n, NULL, 0 };
 	uint64_t off;
 	int ring, idx;
 
@@ -183,8 +183,10 @@ static int start_stream(struct ava_call *c, uint32_t dir, const void *app, uint6
 	ring = s->ops->stream_open(s, &st, &off);
 	if (ring < 0 || (idx = add_ref(c, off, n, dir | AVA_REF_STREAM)) < 0)
 		return -1;
-	if (ring)
+	if (ring) {
 		c->stream = st;
+		c->refs[idx].reserved = st.shift;	/* the ring's size */
+	}
 	put_ref_item(c, n, idx);
 	return 0;
 }

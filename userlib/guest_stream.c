@@ -1,10 +1,32 @@
 // SPDX-License-Identifier: MIT
-/* Moving a streamed buffer through the ring (see guest_stream.h). */
+/*
+ * Moving a streamed buffer through the ring (see guest_stream.h).
+ *
+ * Through the default 1 MiB ring the caller copies 256 KiB chunks in
+ * order, one thread.  A larger ring means the worker has the backend move
+ * the chunks itself (worker/opencl_stream.c: by DMA on NVIDIA's OpenCL),
+ * and the caller's one memcpy would then set the pace (5-8 GB/s on the
+ * H200 host, where NVIDIA's own pageable reads reach 11-14 GB/s).  So
+ * there the chunks are an eighth of the ring and several threads copy
+ * them (copier_count), each taking the next chunk; the counter the worker
+ * sees still only moves over the chunks that are all done.
+ */
 #include "guest_stream.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../uapi/ava_wire.h"
+
+#define MAX_COPIERS 8
+#define MAX_SLOTS 8	/* chunks per ring, for rings above AVA_STREAM_RING */
+
+static uint64_t min64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
 
 void ava_stream_reset(struct ava_shm_ctl *ctl)
 {
@@ -17,7 +39,7 @@ void ava_stream_reset(struct ava_shm_ctl *ctl)
 static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uint64_t done, uint64_t chunk,
 		       int (*peer_alive)(void *ctx), void *ctx)
 {
-	uint64_t w;
+	uint64_t w, ring = ava_stream_ring_bytes(st->shift);
 	unsigned i;
 
 	for (i = 0;; i++) {
@@ -26,7 +48,7 @@ static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uin
 			return chunk ? -1 : 0;
 		if (!chunk && w == st->len)
 			return 0;
-		if (chunk && (st->dir == AVA_REF_IN ? done + chunk - w <= AVA_STREAM_RING : w >= done + chunk))
+		if (chunk && (st->dir == AVA_REF_IN ? done + chunk - w <= ring : w >= done + chunk))
 			return 0;
 		if ((i & 4095) == 4095 && !peer_alive(ctx))
 			return -1;
@@ -34,23 +56,104 @@ static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uin
 	}
 }
 
+struct run {
+	struct ava_shm_ctl *ctl;
+	const struct ava_stream *st;
+	int (*peer_alive)(void *ctx);
+	void *ctx;
+	uint64_t ring, chunk, nchunks;
+	_Atomic uint64_t next;		/* the next chunk to take */
+	_Atomic int failed;
+	pthread_mutex_t lock;		/* over the two below */
+	uint64_t published;		/* chunks all done: the counter */
+	uint64_t done[MAX_SLOTS];	/* chunk k done: done[k % slots] == k + 1 */
+};
+
+/*
+ * Chunk k is done.  The chunks not yet published are fewer than the ring
+ * holds (a chunk is only copied once the worker's counter, itself at most
+ * a ring beyond the published one, lets it), so their slots differ.
+ */
+static void chunk_done(struct run *r, uint64_t k)
+{
+	uint64_t slots = r->ring / r->chunk;
+
+	pthread_mutex_lock(&r->lock);
+	r->done[k % slots] = k + 1;
+	while (r->published < r->nchunks && r->done[r->published % slots] == r->published + 1)
+		r->published++;
+	atomic_store_explicit(&r->ctl->stream_guest, min64(r->published * r->chunk, r->st->len),
+			      memory_order_release);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void *copier(void *arg)
+{
+	struct run *r = arg;
+	const struct ava_stream *st = r->st;
+	uint64_t k, pos, n;
+
+	while (!atomic_load(&r->failed) && (k = atomic_fetch_add(&r->next, 1)) < r->nchunks) {
+		pos = k * r->chunk;
+		n = min64(r->chunk, st->len - pos);
+		if (wait_worker(r->ctl, st, pos, n, r->peer_alive, r->ctx)) {
+			atomic_store(&r->failed, 1);
+			break;
+		}
+		if (st->dir == AVA_REF_IN)
+			memcpy(st->ring + pos % r->ring, st->app + pos, n);
+		else
+			memcpy(st->app + pos, st->ring + pos % r->ring, n);
+		chunk_done(r, k);
+	}
+	return NULL;
+}
+
+/*
+ * Threads for a stream through a larger ring: AVA_STREAM_THREADS, else a
+ * quarter of the online CPUs, at most 4 (more gained nothing on the H200
+ * host), one on a small machine.
+ */
+static unsigned copier_count(const struct run *r)
+{
+	static long cpus;
+	const char *env = getenv("AVA_STREAM_THREADS");
+	unsigned long n;
+
+	if (r->ring <= AVA_STREAM_RING)
+		return 1;
+	if (env && *env) {
+		n = strtoul(env, NULL, 10);
+	} else {
+		if (!cpus)
+			cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cpus >= 16 ? 4 : cpus >= 8 ? (unsigned long)cpus / 4 : 1;
+	}
+	n = n < 1 ? 1 : n > MAX_COPIERS ? MAX_COPIERS : n;
+	return (unsigned)min64(n, r->nchunks / 2 ? r->nchunks / 2 : 1);
+}
+
 int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*peer_alive)(void *ctx), void *ctx)
 {
-	uint64_t done = 0, chunk;
+	struct run r = { .ctl = ctl, .st = st, .peer_alive = peer_alive, .ctx = ctx };
+	pthread_t th[MAX_COPIERS];
+	unsigned i, n, started = 0;
 
-	while (done < st->len) {
-		chunk = st->len - done < AVA_STREAM_CHUNK ? st->len - done : AVA_STREAM_CHUNK;
-		if (wait_worker(ctl, st, done, chunk, peer_alive, ctx))
-			return -1;
-		if (st->dir == AVA_REF_IN)
-			memcpy(st->ring + done % AVA_STREAM_RING, st->app + done, chunk);
-		else
-			memcpy(st->app + done, st->ring + done % AVA_STREAM_RING, chunk);
-		done += chunk;
-		atomic_store_explicit(&ctl->stream_guest, done, memory_order_release);
-	}
+	r.ring = ava_stream_ring_bytes(st->shift);
+	r.chunk = r.ring > AVA_STREAM_RING ? r.ring / MAX_SLOTS : AVA_STREAM_CHUNK;
+	r.nchunks = (st->len + r.chunk - 1) / r.chunk;
+	pthread_mutex_init(&r.lock, NULL);
+	n = copier_count(&r);
+	while (started + 1 < n && pthread_create(&th[started], NULL, copier, &r) == 0)
+		started++;
+	copier(&r);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&r.lock);
+	if (atomic_load(&r.failed))
+		return -1;
 	/* the worker must be finished with the ring before the next stream */
 	if (st->dir == AVA_REF_IN)
-		return wait_worker(ctl, st, done, 0, peer_alive, ctx);
+		return wait_worker(ctl, st, st->len, 0, peer_alive, ctx);
 	return 0;
 }

@@ -15,7 +15,8 @@ struct ava_stream {
 	int dir;		/* 0 none, AVA_REF_IN or AVA_REF_OUT */
 	uint8_t *app;		/* the application's buffer */
 	uint64_t len;
-	uint8_t *ring;		/* AVA_STREAM_RING bytes in the arena */
+	uint8_t *ring;		/* in the arena: ava_stream_ring_bytes(shift) bytes */
+	uint32_t shift;		/* sent in the reference's reserved field */
 };
 
 /* Both progress counters start at 0: called before the command goes out. */

@@ -199,10 +199,18 @@ static int peer_alive_cb(void *ctx)
 	return local_peer_alive(ctx);
 }
 
-/* A streamed buffer goes through a ring in the arena. */
+/*
+ * A streamed buffer goes through a ring in the arena: as large as the
+ * worker asks (its wish is clamped), at most a quarter of the arena.
+ */
 static int local_stream_open(struct ava_session *s, struct ava_stream *st, uint64_t *ref_off)
 {
-	st->ring = ava_session_arena_alloc(s, AVA_STREAM_RING, ref_off);
+	uint32_t shift = atomic_load_explicit(&s->m.ctl->stream_ring_shift, memory_order_relaxed);
+
+	st->shift = shift < AVA_STREAM_SHIFT_MAX ? shift : AVA_STREAM_SHIFT_MAX;
+	while (st->shift && ava_stream_ring_bytes(st->shift) > s->m.arena_size / 4)
+		st->shift--;
+	st->ring = ava_session_arena_alloc(s, ava_stream_ring_bytes(st->shift), ref_off);
 	if (!st->ring)
 		return -1;
 	/* every earlier stream has finished: the counters are free */

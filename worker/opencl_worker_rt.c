@@ -237,7 +237,7 @@ cl_int avaw_cl_set_spec_constant(struct avaw_call *c, cl_program program, cl_uin
  * worker-owned copy that its completion callback frees, so the worker never
  * waits for it (it may wait for a user event the guest sets next).  A
  * streamed buffer of a blocking call without an event goes straight
- * between the ring and a mapping of the buffer; otherwise it is staged.
+ * between the ring and the buffer (opencl_stream.c); otherwise it is staged.
  */
 static void CL_CALLBACK free_staging(cl_event e, cl_int status, void *p)
 {
@@ -264,33 +264,6 @@ static cl_int keep_until_done(cl_int err, void *staging, cl_event own, cl_event 
 	return CL_SUCCESS;
 }
 
-static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
-{
-	cl_event ev = NULL;
-	cl_int err = clEnqueueUnmapMemObject(q, buf, m, 0, NULL, &ev);
-
-	if (err == CL_SUCCESS) {
-		err = clWaitForEvents(1, &ev);
-		clReleaseEvent(ev);
-	}
-	return err;
-}
-
-/* A streamed buffer straight through a mapping (blocking, no event). */
-static cl_int stream_mapped(struct avaw_call *c, cl_command_queue q, cl_mem buf, int in, size_t offset,
-			    size_t size, cl_uint nwait, const cl_event *wait)
-{
-	cl_int err, err2;
-	void *m = clEnqueueMapBuffer(q, buf, CL_TRUE, in ? CL_MAP_WRITE_INVALIDATE_REGION : CL_MAP_READ, offset,
-				     size, nwait, wait, NULL, &err);
-
-	if (err != CL_SUCCESS)
-		return err;
-	err = (in ? avaw_stream_in(c, m, size) : avaw_stream_out(c, m, size)) ? CL_OUT_OF_RESOURCES : CL_SUCCESS;
-	err2 = finish_unmap(q, buf, m);
-	return err != CL_SUCCESS ? err : err2;
-}
-
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
 			    const cl_event *wait, cl_event *ev)
@@ -301,7 +274,7 @@ cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 
 	if (avaw_stream_active(c)) {
 		if (blocking && !ev)
-			return stream_mapped(c, q, buf, 1, offset, size, nwait, wait);
+			return avaw_cl_stream(c, q, buf, 1, offset, size, nwait, wait);
 		if (!(staging = avaw_staging_copy(NULL, size)))
 			return CL_OUT_OF_HOST_MEMORY;
 		if (avaw_stream_in(c, staging, size)) {
@@ -332,7 +305,7 @@ cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, 
 	if (!avaw_stream_active(c))
 		return clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
 	if (!ev)
-		return stream_mapped(c, q, buf, 0, offset, size, nwait, wait);
+		return avaw_cl_stream(c, q, buf, 0, offset, size, nwait, wait);
 	if (!(staging = malloc(size ? size : 1)))
 		return CL_OUT_OF_HOST_MEMORY;
 	err = clEnqueueReadBuffer(q, buf, CL_TRUE, offset, size, staging, nwait, wait, ev);

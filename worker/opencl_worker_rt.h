@@ -54,6 +54,11 @@ cl_int avaw_platform_ids(struct avaw_call *c, cl_uint num_entries, cl_platform_i
 			  cl_uint *num_platforms);
 cl_int avaw_cl_set_spec_constant(struct avaw_call *c, cl_program program, cl_uint spec_id, size_t spec_size,
 				  const void *spec_value);
+/* A blocking streamed transfer without an event, in (write) or out (opencl_stream.c). */
+cl_int avaw_cl_stream(struct avaw_call *c, cl_command_queue q, cl_mem buf, int in, size_t offset, size_t size,
+		      cl_uint nwait, const cl_event *wait);
+/* A queue was created: asks for larger stream rings where its device wants them. */
+void avaw_cl_stream_queue(struct avaw_call *c, cl_command_queue q);
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
 			    const cl_event *wait, cl_event *ev);

@@ -65,9 +65,9 @@ cl_command_queue avaw_cl_create_queue(struct avaw_call *c, cl_context ctx, cl_de
 	int add = avaw_time_on() && !(props & CL_QUEUE_PROFILING_ENABLE);
 	cl_command_queue q;
 
-	(void)c;
 	q = clCreateCommandQueue(ctx, dev, add ? props | CL_QUEUE_PROFILING_ENABLE : props, err);
 	remember(q, add ? FORCED_BIT : 0);
+	avaw_cl_stream_queue(c, q);
 	return q;
 }
 
@@ -79,7 +79,6 @@ cl_command_queue avaw_cl_create_queue_props(struct avaw_call *c, cl_context ctx,
 	int add = avaw_time_on();
 	cl_command_queue q;
 
-	(void)c;
 	for (i = 0; props && props[i] && i < 2 * MAX_PROPS; i += 2) {
 		p[i] = props[i];
 		p[i + 1] = props[i + 1];
@@ -93,6 +92,7 @@ cl_command_queue avaw_cl_create_queue_props(struct avaw_call *c, cl_context ctx,
 	if (!add) {
 		q = clCreateCommandQueueWithProperties(ctx, dev, props, err);
 		remember(q, 0);
+		avaw_cl_stream_queue(c, q);
 		return q;
 	}
 	add = at ? FORCED_BIT : FORCED_PAIR;
@@ -106,6 +106,7 @@ cl_command_queue avaw_cl_create_queue_props(struct avaw_call *c, cl_context ctx,
 	p[i] = 0;
 	q = clCreateCommandQueueWithProperties(ctx, dev, p, err);
 	remember(q, (uintptr_t)add);
+	avaw_cl_stream_queue(c, q);
 	return q;
 }
 

@@ -245,6 +245,11 @@ static void local_stream_progress(struct avaw_session *s, uint64_t done)
 	atomic_store_explicit(&local_of(s)->m.ctl->stream_worker, done, memory_order_release);
 }
 
+static void local_stream_ring(struct avaw_session *s, uint32_t shift)
+{
+	atomic_store_explicit(&local_of(s)->m.ctl->stream_ring_shift, shift, memory_order_relaxed);
+}
+
 /* Into the notification ring; waits while it is full (the caller's thread drains it). */
 static void local_notify(struct avaw_session *s, uint64_t cookie, int64_t status)
 {
@@ -281,6 +286,7 @@ static const struct avaw_transport local_transport = {
 	.reply = local_reply,
 	.stream_peer = local_stream_peer,
 	.stream_progress = local_stream_progress,
+	.stream_ring = local_stream_ring,
 	.notify = local_notify,
 	.send_fd = local_send_fd,
 	/* no close: the process exits next, which ends the mapping and the socket */

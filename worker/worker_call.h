@@ -86,6 +86,7 @@ struct avaw_out {
 struct avaw_stream {
 	uint32_t dir;		/* 0, AVA_REF_IN or AVA_REF_OUT */
 	uint8_t *ring;
+	uint64_t ring_size;
 	uint64_t len;
 	int finished;
 };
@@ -136,6 +137,22 @@ int avaw_stream_active(struct avaw_call *c);
 int avaw_stream_in(struct avaw_call *c, void *dst, uint64_t len);
 int avaw_stream_out(struct avaw_call *c, const void *src, uint64_t len);
 void avaw_stream_abort(struct avaw_call *c);
+/*
+ * The streamed buffer moved by the backend's own asynchronous transfers
+ * from (in) or into (out) the ring's chunks, several under way at a time
+ * (worker_stream_pipe.c).  start queues the transfer of the stream's bytes
+ * [pos, pos + n) from or to chunk; poll returns 1 once that transfer has
+ * completed, -1 once it has failed (both drop the token), 0 while it runs
+ * (never with wait set: then it waits for the end).  Returns 0, or -1 when
+ * the stream was aborted, once nothing queued can touch the ring any more.
+ */
+struct avaw_pipe_ops {
+	int (*start)(void *ctx, uint64_t pos, uint8_t *chunk, uint64_t n, void **token);
+	int (*poll)(void *ctx, void *token, int wait);
+};
+int avaw_stream_pipe(struct avaw_call *c, const struct avaw_pipe_ops *ops, void *ctx);
+/* Asks the caller for rings of AVA_STREAM_RING << shift from now on. */
+void avaw_stream_want_ring(struct avaw_call *c, uint32_t shift);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);
 void avaw_fail(struct avaw_call *c, uint32_t status);

@@ -72,13 +72,14 @@ static uint32_t check_frame(struct avaw_session *s, const struct ava_cmd_hdr *h,
 		return AVA_S_MALFORMED;
 	r = (const struct ava_buf_ref *)((const uint8_t *)(h + 1) + h->inline_len);
 	for (i = 0; i < h->nrefs; i++) {
+		int stream = (r[i].flags & AVA_REF_STREAM) != 0;
 		uint64_t span;
 
 		c->refs[i] = r[i];
 		c->nrefs = i + 1;	/* so that a refused stream is still aborted */
 		/* a streamed buffer of any length occupies only its ring */
-		span = (c->refs[i].flags & AVA_REF_STREAM) ? AVA_STREAM_RING : c->refs[i].len;
-		if (!c->refs[i].flags || (c->refs[i].flags & ~known) || c->refs[i].reserved ||
+		span = stream ? ava_stream_ring_bytes(c->refs[i].reserved) : c->refs[i].len;
+		if (!c->refs[i].flags || (c->refs[i].flags & ~known) || (stream ? !span : c->refs[i].reserved != 0) ||
 		    c->refs[i].offset > s->arena_size || span > s->arena_size - c->refs[i].offset)
 			return AVA_S_BAD_REF;
 	}

@@ -30,11 +30,14 @@ struct avaw_transport {
 	void (*reply)(struct avaw_session *s, uint64_t tag, uint32_t len, uint64_t exec_ns, int async);
 	/*
 	 * Streamed references (AVA_REF_STREAM), NULL where none can stream:
-	 * the caller's progress counter (untrusted), and publishing the
-	 * worker's own (AVA_STREAM_ABORT to abort).
+	 * the caller's progress counter (untrusted), publishing the
+	 * worker's own (AVA_STREAM_ABORT to abort), and asking for rings of
+	 * AVA_STREAM_RING << shift bytes from now on (a wish the caller may
+	 * ignore).
 	 */
 	uint64_t (*stream_peer)(struct avaw_session *s);
 	void (*stream_progress)(struct avaw_session *s, uint64_t done);
+	void (*stream_ring)(struct avaw_session *s, uint32_t shift);
 	/* Posts a callback notification; runs on the vendor library's threads. */
 	void (*notify)(struct avaw_session *s, uint64_t cookie, int64_t status);
 	/* Passes fd to the caller with len bytes of msg; NULL where it cannot. */

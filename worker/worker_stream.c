@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
- * Streamed buffers (transports with stream_peer, i.e. `local`): a large buffer of a call that allows
- * it moves through a 1 MiB ring in the arena in 256 KiB chunks while the
- * other side copies the previous chunk, so both copies work in cache.  The
- * caller's progress counter is untrusted: it is bounded by the stream's
- * length and by the ring, and a stream the call does not finish is aborted
- * so the caller never waits for it forever.
+ * Streamed buffers (transports with stream_peer, i.e. `local`): a large
+ * buffer of a call that allows it moves through a ring in the arena (1 MiB
+ * unless the worker asked for more) in 256 KiB chunks while the other side
+ * copies the previous chunk, so both copies work in cache.  The caller's
+ * progress counter is untrusted: it is bounded by the stream's length and
+ * by the ring, and a stream the call does not finish is aborted so the
+ * caller never waits for it forever.  worker_stream_pipe.c moves a stream
+ * with the backend's own transfers instead of these copies.
  */
 #include <sched.h>
 #include <string.h>
@@ -26,9 +28,10 @@ static const struct ava_buf_ref *stream_ref(struct avaw_call *c, uint32_t dir)
 	idx = ava_rbuf_u64(&c->r);
 	if (idx < c->nrefs && (c->refs[idx].flags & AVA_REF_STREAM)) {
 		const struct ava_buf_ref *r = &c->refs[idx];
+		uint64_t ring = ava_stream_ring_bytes(r->reserved);
 
-		if (r->flags != (dir | AVA_REF_STREAM) || r->len != w >> 2 || c->stream.dir ||
-		    r->offset > c->s->arena_size - AVA_STREAM_RING || c->s->arena_size < AVA_STREAM_RING) {
+		if (r->flags != (dir | AVA_REF_STREAM) || r->len != w >> 2 || c->stream.dir || !ring ||
+		    ring > c->s->arena_size || r->offset > c->s->arena_size - ring) {
 			avaw_fail(c, AVA_S_BAD_REF);
 			return NULL;
 		}
@@ -47,6 +50,7 @@ static int start(struct avaw_call *c, uint32_t dir)
 		return 0;
 	c->stream.dir = dir;
 	c->stream.ring = c->s->arena + r->offset;
+	c->stream.ring_size = ava_stream_ring_bytes(r->reserved);
 	c->stream.len = r->len;
 	c->stream.finished = 0;
 	return 1;
@@ -88,14 +92,14 @@ int avaw_stream_active(struct avaw_call *c)
 /* Waits until the caller's counter passes need (in) or lets a chunk in (out). */
 static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
 {
-	uint64_t g;
+	uint64_t g, ring = c->stream.ring_size;
 	unsigned i;
 
 	for (i = 0;; i++) {
 		g = c->s->t->stream_peer(c->s);
-		if (g > c->stream.len || g > done + (c->stream.dir == AVA_REF_IN ? AVA_STREAM_RING : 0))
+		if (g > c->stream.len || g > done + (c->stream.dir == AVA_REF_IN ? ring : 0))
 			return -1;	/* a counter the caller cannot have reached */
-		if (c->stream.dir == AVA_REF_IN ? g >= done + chunk : done + chunk - g <= AVA_STREAM_RING)
+		if (c->stream.dir == AVA_REF_IN ? g >= done + chunk : done + chunk - g <= ring)
 			return 0;
 		if (atomic_load(&c->s->peer_gone))
 			return -1;
@@ -119,9 +123,9 @@ static int move(struct avaw_call *c, uint8_t *buf, uint64_t len)
 			return -1;
 		}
 		if (st->dir == AVA_REF_IN)
-			memcpy(buf + done, st->ring + done % AVA_STREAM_RING, chunk);
+			memcpy(buf + done, st->ring + done % st->ring_size, chunk);
 		else
-			memcpy(st->ring + done % AVA_STREAM_RING, buf + done, chunk);
+			memcpy(st->ring + done % st->ring_size, buf + done, chunk);
 		done += chunk;
 		c->s->t->stream_progress(c->s, done);
 	}
@@ -145,4 +149,10 @@ void avaw_stream_abort(struct avaw_call *c)
 	if (c->stream.dir && !c->stream.finished && c->s->t->stream_progress)
 		c->s->t->stream_progress(c->s, AVA_STREAM_ABORT);
 	c->stream.finished = 1;
+}
+
+void avaw_stream_want_ring(struct avaw_call *c, uint32_t shift)
+{
+	if (c->s->t->stream_ring)
+		c->s->t->stream_ring(c->s, shift);
 }

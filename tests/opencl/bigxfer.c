@@ -1,8 +1,10 @@
 /*
  * Transfers larger than the session's shared arena must stream through it,
  * never fail or hang: writes and reads of twice AVA_ARENA_MB (32 MiB when
- * it is unset), blocking and non-blocking, with and without an event.
- * tests/run runs this program with a small AVA_ARENA_MB.
+ * it is unset), blocking and non-blocking, with and without an event, at
+ * odd offsets and lengths.  tests/run runs this program with a small
+ * AVA_ARENA_MB, and again with AVA_STREAM_DIRECT=1 (the worker's pipelined
+ * path, worker/opencl_stream.c).
  */
 #include "cltest.h"
 
@@ -46,6 +48,37 @@ static void round_trip(struct cltest *t, cl_mem buf, unsigned char *src, unsigne
         clReleaseEvent(r);
 }
 
+/*
+ * A write and a read at an odd offset, of a length that is no multiple of
+ * any chunk, compared with the whole buffer; then ranges past the buffer's
+ * end, refused as a whole (nothing of them written).
+ */
+static void odd_ranges(struct cltest *t, cl_mem buf, unsigned char *src, unsigned char *dst, size_t n)
+{
+    size_t off = 4097, len = n - 8192 - 3;
+    cl_int e1, e2;
+
+    if (n < (1u << 20))
+        return;
+
+    fill(src, n, 9);
+    CHECK(clEnqueueWriteBuffer(t->queue, buf, CL_TRUE, 0, n, src, 0, NULL, NULL));
+    fill(dst, n, 11);
+    CHECK(clEnqueueWriteBuffer(t->queue, buf, CL_TRUE, off, len, dst + off, 0, NULL, NULL));
+    memcpy(src + off, dst + off, len);
+    memset(dst, 0, n);
+    CHECK(clEnqueueReadBuffer(t->queue, buf, CL_TRUE, 0, n, dst, 0, NULL, NULL));
+    printf("odd offset and length, written: %s\n", memcmp(src, dst, n) == 0 ? "ok" : "DIFFERENT");
+    memset(dst, 0, n);
+    CHECK(clEnqueueReadBuffer(t->queue, buf, CL_TRUE, off, len, dst, 0, NULL, NULL));
+    printf("odd offset and length, read: %s\n", memcmp(src + off, dst, len) == 0 ? "ok" : "DIFFERENT");
+    e1 = clEnqueueWriteBuffer(t->queue, buf, CL_TRUE, n / 2, n, dst, 0, NULL, NULL);
+    e2 = clEnqueueReadBuffer(t->queue, buf, CL_TRUE, n / 2, n, dst, 0, NULL, NULL);
+    printf("past the end: write %d, read %d\n", e1, e2);
+    CHECK(clEnqueueReadBuffer(t->queue, buf, CL_TRUE, 0, n, dst, 0, NULL, NULL));
+    printf("past the end, nothing written: %s\n", memcmp(src, dst, n) == 0 ? "ok" : "DIFFERENT");
+}
+
 int main(void)
 {
     struct cltest t;
@@ -61,6 +94,7 @@ int main(void)
         round_trip(&t, buf, src, dst, n, CL_TRUE, 1);
         round_trip(&t, buf, src, dst, n, CL_FALSE, 0);
         round_trip(&t, buf, src, dst, n, CL_FALSE, 1);
+        odd_ranges(&t, buf, src, dst, n);
         clReleaseMemObject(buf);
     }
     cltest_release(&t);

@@ -144,9 +144,12 @@ struct clobj {
 
 /*
  * Streamed buffers (AVA_REF_STREAM): the data moves through a ring of
- * AVA_STREAM_RING bytes in the arena while both sides advance counters in
- * the ctl page.  The worker must bound the caller's counter, refuse bad
- * stream refs, and never wait for a stream the caller abandoned forever.
+ * AVA_STREAM_RING << shift bytes in the arena (the shift in the ref's
+ * reserved field) while both sides advance counters in the ctl page.  The
+ * worker must bound the caller's counter, refuse bad stream refs and ring
+ * shifts, and never wait for a stream the caller abandoned forever.
+ * tests/run runs these cases again with AVA_STREAM_DIRECT=1 (the worker's
+ * pipelined path, worker/worker_stream_pipe.c).
  */
 #define ID_SBUF 0x120
 

@@ -8,8 +8,8 @@ void stream_reset(struct sess *s, uint64_t guest)
 	atomic_store(&s->ctl->stream_worker, 0);
 }
 
-/* The caller's half of a stream (userlib/guest_call.c run_stream), with a timeout. */
-static int stream_run(struct sess *s, uint64_t ring_off, uint8_t *app, uint64_t len, int in)
+/* The caller's half of a stream (userlib/guest_stream.c), with a timeout; rsize: the ring's size. */
+static int stream_run(struct sess *s, uint64_t ring_off, uint64_t rsize, uint8_t *app, uint64_t len, int in)
 {
 	uint8_t *ring = s->arena + ring_off;
 	uint64_t done = 0, chunk, w, t0 = ava_now_ns();
@@ -20,16 +20,16 @@ static int stream_run(struct sess *s, uint64_t ring_off, uint8_t *app, uint64_t 
 			w = atomic_load_explicit(&s->ctl->stream_worker, memory_order_acquire);
 			if (w == AVA_STREAM_ABORT)
 				return -1;
-			if (in ? done + chunk - w <= AVA_STREAM_RING : w >= done + chunk)
+			if (in ? done + chunk - w <= rsize : w >= done + chunk)
 				break;
 			if (peer_gone(s) || ava_now_ns() - t0 > TIMEOUT_MS * 1000000ull)
 				return -1;
 			sched_yield();
 		}
 		if (in)
-			memcpy(ring + done % AVA_STREAM_RING, app + done, chunk);
+			memcpy(ring + done % rsize, app + done, chunk);
 		else
-			memcpy(app + done, ring + done % AVA_STREAM_RING, chunk);
+			memcpy(app + done, ring + done % rsize, chunk);
 		done += chunk;
 		atomic_store_explicit(&s->ctl->stream_guest, done, memory_order_release);
 	}
@@ -37,7 +37,8 @@ static int stream_run(struct sess *s, uint64_t ring_off, uint8_t *app, uint64_t 
 }
 
 /* Sends the built command, runs its stream, waits for the reply. */
-static int call_stream(struct sess *s, struct rep *r, uint64_t ring_off, uint8_t *app, uint64_t len, int in)
+static int call_stream(struct sess *s, struct rep *r, uint64_t ring_off, uint64_t rsize, uint8_t *app, uint64_t len,
+		       int in)
 {
 	uint32_t n = mb_finish(s), seq0;
 	int rc;
@@ -49,7 +50,7 @@ static int call_stream(struct sess *s, struct rep *r, uint64_t ring_off, uint8_t
 		r->got = -1;
 		return -1;
 	}
-	rc = stream_run(s, ring_off, app, len, in);
+	rc = stream_run(s, ring_off, rsize, app, len, in);
 	r->got = wait_reply(s, seq0, TIMEOUT_MS);
 	if (r->got == 1) {
 		const struct ava_reply_hdr *rh = (const struct ava_reply_hdr *)g_repbuf;
@@ -96,28 +97,36 @@ static void mb_stream_read(const struct clobj *o, uint64_t off, uint64_t rlen, u
 	put(0);
 }
 
-/* A well-formed 4 MiB streamed write, read back; 1 if the bytes round-trip. */
-static int stream_round_trip(struct sess *s, const struct clobj *o)
+/* The ring of the reference just added: AVA_STREAM_RING << shift (the reserved field). */
+static void ring_shift(uint32_t shift)
+{
+	M.refs[M.nrefs - 1].reserved = shift;
+}
+
+/* A well-formed 4 MiB streamed write, read back through a ring of the shift; 1 if the bytes round-trip. */
+static int stream_round_trip(struct sess *s, const struct clobj *o, uint32_t shift)
 {
 	static uint8_t src[STREAM_LEN], back[STREAM_LEN];
-	uint64_t i;
+	uint64_t i, rsize = (uint64_t)AVA_STREAM_RING << shift;
 	struct rep r;
-	int ok, rc;
+	int ok = 1, rc;
 
 	for (i = 0; i < STREAM_LEN; i++)
-		src[i] = (uint8_t)(i * 7 + (i >> 12));
-	ok = mk_buffer(s, ID_SBUF, o->ctx, STREAM_LEN) == 0;
+		src[i] = (uint8_t)(i * 7 + (i >> 12) + shift);
 	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
-	rc = call_stream(s, &r, STREAM_RING, src, STREAM_LEN, 1);
+	ring_shift(shift);
+	rc = call_stream(s, &r, STREAM_RING, rsize, src, STREAM_LEN, 1);
 	REQUIRE(rc == 0 && r.got == 1 && r.status == AVA_S_OK && rep_i64(&r) == CL_SUCCESS,
 		"streamed write: stream %d, got %d, status %u", rc, r.got, r.status);
 	memset(back, 0, sizeof(back));
 	mb_stream_read(o, STREAM_RING, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
-	rc = call_stream(s, &r, STREAM_RING, back, STREAM_LEN, 0);
+	ring_shift(shift);
+	rc = call_stream(s, &r, STREAM_RING, rsize, back, STREAM_LEN, 0);
 	REQUIRE(rc == 0 && r.got == 1 && r.status == AVA_S_OK && rep_i64(&r) == CL_SUCCESS,
 		"streamed read: stream %d, got %d, status %u", rc, r.got, r.status);
 	REQUIRE(memcmp(src, back, STREAM_LEN) == 0, "the 4 MiB streamed back differ from what was written");
-	return tap(ok, "well-formed 4 MiB streamed clEnqueueWriteBuffer/ReadBuffer round trip");
+	return tap(ok, "well-formed 4 MiB streamed clEnqueueWriteBuffer/ReadBuffer round trip, %" PRIu64
+		   " KiB ring", rsize >> 10);
 }
 
 /* Stream refs of the wrong direction or size, past the arena, or with no stream behind them. */
@@ -135,6 +144,19 @@ static void stream_bad_refs(struct sess *s, const struct clobj *o)
 	stream_reset(s, 0);
 	mb_stream_write(o, s->arena_size - 4096, 4096, AVA_REF_IN | AVA_REF_STREAM, 4096);
 	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ring that would run past the arena's end");
+	stream_reset(s, 0);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	ring_shift(AVA_STREAM_SHIFT_MAX + 1);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ring shift beyond AVA_STREAM_SHIFT_MAX");
+	stream_reset(s, 0);
+	mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
+	ring_shift(UINT32_MAX);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "stream ring shift 2^32-1");
+	stream_reset(s, 0);
+	mb_stream_write(o, s->arena_size - ((uint64_t)AVA_STREAM_RING << 1), STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM,
+			STREAM_LEN);
+	ring_shift(2);
+	expect_call(s, AVA_S_BAD_REF, NO_CL, "a 4 MiB stream ring that starts 2 MiB before the arena's end");
 	stream_reset(s, 0);
 	mb_device_info(o->dev, CL_DEVICE_NAME, 64);
 	put_out_ref(add_ref(STREAM_RING, 64, AVA_REF_OUT | AVA_REF_STREAM), 64);
@@ -168,11 +190,13 @@ static void stream_bad_counters(struct sess *s, const struct clobj *o)
 	uint64_t i;
 	int ok;
 
-	static const struct { uint64_t g; int in; const char *what; } bad[] = {
-		{ STREAM_LEN + 8, 1, "write: caller counter beyond the stream's length" },
-		{ AVA_STREAM_RING + AVA_STREAM_CHUNK, 1, "write: caller counter a whole ring ahead of the worker" },
-		{ UINT64_MAX - 1, 1, "write: caller counter 2^64-2" },
-		{ 8, 0, "read: caller claims to have consumed data not produced yet" },
+	static const struct { uint64_t g; int in; uint32_t shift; const char *what; } bad[] = {
+		{ STREAM_LEN + 8, 1, 0, "write: caller counter beyond the stream's length" },
+		{ AVA_STREAM_RING + AVA_STREAM_CHUNK, 1, 0, "write: caller counter a whole ring ahead of the worker" },
+		{ 2 * AVA_STREAM_RING + 8, 1, 1, "write: caller counter a whole 2 MiB ring ahead of the worker" },
+		{ UINT64_MAX - 1, 1, 0, "write: caller counter 2^64-2" },
+		{ 8, 0, 0, "read: caller claims to have consumed data not produced yet" },
+		{ 8, 0, 2, "read through a 4 MiB ring: caller claims to have consumed data not produced yet" },
 	};
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ok = 1;
@@ -180,6 +204,7 @@ static void stream_bad_counters(struct sess *s, const struct clobj *o)
 			mb_stream_write(o, STREAM_RING, STREAM_LEN, AVA_REF_IN | AVA_REF_STREAM, STREAM_LEN);
 		else
 			mb_stream_read(o, STREAM_RING, STREAM_LEN, AVA_REF_OUT | AVA_REF_STREAM, STREAM_LEN);
+		ring_shift(bad[i].shift);
 		len = mb_finish(s);
 		stream_reset(s, bad[i].g);
 		send_msg(s, len, &r, TIMEOUT_MS);
@@ -222,7 +247,8 @@ static void stream_stalled(struct sess *s, const struct clobj *o)
 
 void t_stream(struct sess *s, const struct clobj *o)
 {
-	if (!stream_round_trip(s, o))
+	if (!tap(mk_buffer(s, ID_SBUF, o->ctx, STREAM_LEN) == 0, "a 4 MiB buffer for the streams") ||
+	    !stream_round_trip(s, o, 0) || !stream_round_trip(s, o, 1))
 		return;
 	stream_bad_refs(s, o);
 	stream_unused_ref(s);
