@@ -2,7 +2,7 @@
  * Transfers larger than the session's shared arena must stream through it,
  * never fail or hang: writes and reads of twice AVA_ARENA_MB (32 MiB when
  * it is unset), blocking and non-blocking, with and without an event, at
- * odd offsets and lengths.  tests/run runs this program with a small
+ * odd offsets and lengths, and a buffer made from host memory of that size.  tests/run runs this program with a small
  * AVA_ARENA_MB, and again with AVA_STREAM_DIRECT=1 (the worker's pipelined
  * path, worker/opencl_stream.c).
  */
@@ -79,6 +79,21 @@ static void odd_ranges(struct cltest *t, cl_mem buf, unsigned char *src, unsigne
     printf("past the end, nothing written: %s\n", memcmp(src, dst, n) == 0 ? "ok" : "DIFFERENT");
 }
 
+/* A buffer made from host memory larger than the arena (CL_MEM_COPY_HOST_PTR). */
+static void made_from_host(struct cltest *t, unsigned char *src, unsigned char *dst, size_t n)
+{
+    cl_mem buf;
+
+    fill(src, n, 11);
+    memset(dst, 0, n);
+    buf = cltest_buffer(t, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, n, src);
+    if (!buf)
+        return;
+    if (CHECK(clEnqueueReadBuffer(t->queue, buf, CL_TRUE, 0, n, dst, 0, NULL, NULL)))
+        printf("made from host memory: %s\n", memcmp(src, dst, n) == 0 ? "ok" : "DIFFERENT");
+    clReleaseMemObject(buf);
+}
+
 int main(void)
 {
     struct cltest t;
@@ -97,6 +112,7 @@ int main(void)
         odd_ranges(&t, buf, src, dst, n);
         clReleaseMemObject(buf);
     }
+    made_from_host(&t, src, dst, n);
     cltest_release(&t);
     free(src);
     free(dst);
