@@ -25,12 +25,17 @@
 
 static int direct_device(cl_device_id dev)
 {
-	const char *env = getenv("AVA_STREAM_DIRECT");
+	static int forced = -2;	/* -1: not forced */
 	cl_device_type type = CL_DEVICE_TYPE_CPU;
 	cl_bool unified = CL_TRUE;
 
-	if (env && (*env == '0' || *env == '1'))
-		return *env == '1';
+	if (forced == -2) {
+		const char *env = getenv("AVA_STREAM_DIRECT");
+
+		forced = env && (*env == '0' || *env == '1') ? *env == '1' : -1;
+	}
+	if (forced >= 0)
+		return forced;
 	if (clGetDeviceInfo(dev, CL_DEVICE_TYPE, sizeof(type), &type, NULL) != CL_SUCCESS ||
 	    clGetDeviceInfo(dev, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof(unified), &unified, NULL) != CL_SUCCESS)
 		return 0;
@@ -88,15 +93,20 @@ static void pin_arena(struct avaw_call *c, cl_device_id dev)
 	npinned++;
 }
 
+/* A direct device's rings and pinned arena, for the session's streams. */
+static void direct_setup(struct avaw_call *c, cl_device_id dev)
+{
+	avaw_stream_want_ring(c, DIRECT_SHIFT);
+	pin_arena(c, dev);
+}
+
 /* Only where the transport streams (the local arena; never guest pages). */
 void avaw_cl_stream_queue(struct avaw_call *c, cl_command_queue q)
 {
 	cl_device_id dev = c->s->t->stream_peer ? direct_queue(q) : NULL;
 
-	if (dev) {
-		avaw_stream_want_ring(c, DIRECT_SHIFT);
-		pin_arena(c, dev);
-	}
+	if (dev)
+		direct_setup(c, dev);
 }
 
 static cl_int finish_unmap(cl_command_queue q, cl_mem buf, void *m)
@@ -197,8 +207,10 @@ static cl_int stream_direct(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 cl_int avaw_cl_stream(struct avaw_call *c, cl_command_queue q, cl_mem buf, int in, size_t offset, size_t size,
 		      cl_uint nwait, const cl_event *wait)
 {
-	if (direct_queue(q)) {
-		avaw_cl_stream_queue(c, q);
+	cl_device_id dev = direct_queue(q);
+
+	if (dev) {
+		direct_setup(c, dev);
 		return stream_direct(c, q, buf, in, offset, size, nwait, wait);
 	}
 	return stream_mapped(c, q, buf, in, offset, size, nwait, wait);

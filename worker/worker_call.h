@@ -138,6 +138,17 @@ int avaw_stream_in(struct avaw_call *c, void *dst, uint64_t len);
 int avaw_stream_out(struct avaw_call *c, const void *src, uint64_t len);
 void avaw_stream_abort(struct avaw_call *c);
 /*
+ * The rules both ways of moving a stream follow (worker_stream.c):
+ * avaw_stream_peer reads the caller's counter into *g, -1 if the caller
+ * cannot have reached it with the worker at done; avaw_stream_ready says
+ * whether the caller's side of the stream bytes [pos, pos + n) is ready
+ * (filled: in; its ring space emptied: out); avaw_stream_moved marks the
+ * stream moved whole.
+ */
+int avaw_stream_peer(struct avaw_call *c, uint64_t done, uint64_t *g);
+int avaw_stream_ready(const struct avaw_call *c, uint64_t g, uint64_t pos, uint64_t n);
+void avaw_stream_moved(struct avaw_call *c);
+/*
  * The streamed buffer moved by the backend's own asynchronous transfers
  * from (in) or into (out) the ring's chunks, several under way at a time
  * (worker_stream_pipe.c).  start queues the transfer of the stream's bytes

@@ -89,17 +89,35 @@ int avaw_stream_active(struct avaw_call *c)
 }
 
 
-/* Waits until the caller's counter passes need (in) or lets a chunk in (out). */
+int avaw_stream_peer(struct avaw_call *c, uint64_t done, uint64_t *g)
+{
+	*g = c->s->t->stream_peer(c->s);
+	if (*g > c->stream.len || *g > done + (c->stream.dir == AVA_REF_IN ? c->stream.ring_size : 0))
+		return -1;	/* a counter the caller cannot have reached */
+	return 0;
+}
+
+int avaw_stream_ready(const struct avaw_call *c, uint64_t g, uint64_t pos, uint64_t n)
+{
+	return c->stream.dir == AVA_REF_IN ? g >= pos + n : pos + n - g <= c->stream.ring_size;
+}
+
+void avaw_stream_moved(struct avaw_call *c)
+{
+	c->stream.finished = 1;
+	c->s->stats[AVA_STAT_ARENA_BYTES] += c->stream.len;
+}
+
+/* Waits until the caller's side of the chunk at done is ready. */
 static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
 {
-	uint64_t g, ring = c->stream.ring_size;
+	uint64_t g;
 	unsigned i;
 
 	for (i = 0;; i++) {
-		g = c->s->t->stream_peer(c->s);
-		if (g > c->stream.len || g > done + (c->stream.dir == AVA_REF_IN ? ring : 0))
-			return -1;	/* a counter the caller cannot have reached */
-		if (c->stream.dir == AVA_REF_IN ? g >= done + chunk : done + chunk - g <= ring)
+		if (avaw_stream_peer(c, done, &g))
+			return -1;
+		if (avaw_stream_ready(c, g, done, chunk))
 			return 0;
 		if (atomic_load(&c->s->peer_gone))
 			return -1;
@@ -129,8 +147,7 @@ static int move(struct avaw_call *c, uint8_t *buf, uint64_t len)
 		done += chunk;
 		c->s->t->stream_progress(c->s, done);
 	}
-	st->finished = 1;
-	c->s->stats[AVA_STAT_ARENA_BYTES] += len;
+	avaw_stream_moved(c);
 	return 0;
 }
 

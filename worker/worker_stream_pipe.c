@@ -7,8 +7,8 @@
  * Out: a chunk's transfer is queued once the caller has emptied its place,
  * and given to the caller once it completed.  So the caller's copy of one
  * chunk overlaps the backend's transfers of the others, and no byte is
- * copied by the worker.  The caller's counter is checked as in
- * worker_stream.c; when the stream ends early, every transfer still queued
+ * copied by the worker.  The caller's counter is checked by the rules of
+ * worker_stream.c (avaw_stream_peer, avaw_stream_ready); when the stream ends early, every transfer still queued
  * is waited for first, since it reads or writes the ring.
  */
 #include "worker_call.h"
@@ -36,9 +36,7 @@ static int queue_next(struct pipe *p, uint64_t g, int *err)
 	struct avaw_stream *st = &p->c->stream;
 	uint64_t n = avaw_min(p->chunk, st->len - p->queued);
 
-	if (p->queued == st->len || p->queued - p->retired >= p->ring)
-		return 0;
-	if (st->dir == AVA_REF_IN ? g < p->queued + n : p->queued + n - g > p->ring)
+	if (p->queued == st->len || p->queued - p->retired >= p->ring || !avaw_stream_ready(p->c, g, p->queued, n))
 		return 0;
 	if (p->ops->start(p->ctx, p->queued, st->ring + p->queued % p->ring, n, token_of(p, p->queued))) {
 		*err = 1;
@@ -75,9 +73,8 @@ int avaw_stream_pipe(struct avaw_call *c, const struct avaw_pipe_ops *ops, void 
 	int err = !avaw_stream_active(c);
 
 	while (!err && p.retired < st->len) {
-		g = c->s->t->stream_peer(c->s);
-		if (g > st->len || g > p.retired + (st->dir == AVA_REF_IN ? p.ring : 0))
-			break;	/* a counter the caller cannot have reached */
+		if (avaw_stream_peer(c, p.retired, &g))
+			break;
 		if (queue_next(&p, g, &err)) {
 			spin = 0;
 			continue;
@@ -92,8 +89,7 @@ int avaw_stream_pipe(struct avaw_call *c, const struct avaw_pipe_ops *ops, void 
 		ava_backoff(spin++);
 	}
 	if (p.retired == st->len && !err) {
-		st->finished = 1;
-		c->s->stats[AVA_STAT_ARENA_BYTES] += st->len;
+		avaw_stream_moved(c);
 		return 0;
 	}
 	while (p.queued > p.retired)
