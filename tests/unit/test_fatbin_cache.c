@@ -188,23 +188,30 @@ static void worker_misses_forged(void)
 	CHECK(!found(hf, forged, sizeof(forged)));
 }
 
+/* A new file at path of the 50000 bytes at content: 0, or -1. */
+static int write_new(const char *path, const uint8_t *content, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+	int ok = fd >= 0 && write(fd, content, sizeof(forged)) == (ssize_t)sizeof(forged);
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
 /* A forged file in incoming/: named by the hash of other content. */
 static void worker_forges(void)
 {
 	char path[256];
-	int fd;
 
 	path_of(path, "incoming/", hf);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	CHECK(fd >= 0 && write(fd, c, sizeof(forged)) == (ssize_t)sizeof(forged));
-	close(fd);
+	CHECK(!write_new(path, c, 0600));
 }
 
 static void sandboxed(void)
 {
 	char path[256], secret[300];
 	struct stat st;
-	int fd;
 
 	setup(1);
 	fill(c, sizeof(c), 7);
@@ -229,9 +236,7 @@ static void sandboxed(void)
 	CHECK(files("") == 1 && files("incoming") == 0);
 	CHECK(as_worker(worker_misses_forged));
 	snprintf(secret, sizeof(secret), "%s/secret", dir);
-	fd = open(secret, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	CHECK(fd >= 0 && write(fd, forged, sizeof(forged)) == (ssize_t)sizeof(forged));
-	close(fd);
+	CHECK(!write_new(secret, forged, 0600));
 	path_of(path, "incoming/", hf);
 	CHECK(!symlink(secret, path));
 	avaw_fatbin_cache_tidy();
@@ -244,12 +249,9 @@ static void sandboxed(void)
 static void forged_in_dir(void)
 {
 	char path[256];
-	int fd;
 
 	path_of(path, "", hf);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	CHECK(fd >= 0 && write(fd, forged, sizeof(forged)) == (ssize_t)sizeof(forged));
-	close(fd);
+	CHECK(!write_new(path, forged, 0644));
 	CHECK(!chown(path, wuid, wgid));
 	CHECK(as_worker(worker_misses_forged));
 	avaw_fatbin_cache_tidy();
