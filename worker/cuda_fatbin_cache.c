@@ -15,9 +15,15 @@
 
 struct avaw_fbc avaw_fbc;
 
+/* The daemon's (or root's), and writable by no one else. */
+static int daemons(const struct stat *st)
+{
+	return (st->st_uid == avaw_fbc.owner || st->st_uid == 0) && !(st->st_mode & 022);
+}
+
 int avaw_fatbin_trusted(const struct stat *st)
 {
-	return S_ISREG(st->st_mode) && (st->st_uid == avaw_fbc.owner || st->st_uid == 0) && !(st->st_mode & 022);
+	return S_ISREG(st->st_mode) && daemons(st);
 }
 
 int avaw_fatbin_hex_name(const char *s)
@@ -144,15 +150,20 @@ static void mark_used(const char *hex)
 
 void *avaw_fatbin_cache_get(const uint8_t hash[AVA_SHA256_LEN], uint64_t size)
 {
-	char path[PATH_MAX], hex[2 * AVA_SHA256_LEN + 1];
+	char hex[2 * AVA_SHA256_LEN + 1];
 	struct stat st;
 	void *p = NULL;
-	int fd;
+	int dir, fd;
 
 	ava_sha256_hex(hash, hex);
-	if (!avaw_fbc.dir[0] || !size || path_in(path, avaw_fbc.dir, "", hex))
+	if (!avaw_fbc.dir[0] || !size)
 		return NULL;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	/* in a directory a worker could write, its files could be renamed */
+	dir = open(avaw_fbc.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return NULL;
+	fd = fstat(dir, &st) || !daemons(&st) ? -1 : openat(dir, hex, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	close(dir);
 	if (fd < 0)
 		return NULL;
 	/* only the daemon wrote it, from content it hashed itself */

@@ -183,6 +183,11 @@ static void worker_finds(void)
 	CHECK(found(hc, c, sizeof(c)));
 }
 
+static void worker_misses(void)
+{
+	CHECK(!found(hc, c, sizeof(c)));
+}
+
 static void worker_misses_forged(void)
 {
 	CHECK(!found(hf, forged, sizeof(forged)));
@@ -245,7 +250,8 @@ static void sandboxed(void)
 }
 
 /* As root: a file in the directory owned by the workers' user is no hit,
- * even of the right content, and the daemon removes it. */
+ * even of the right content, and the daemon removes it; nor is any file of
+ * a directory the workers' user may write (it could rename them). */
 static void forged_in_dir(void)
 {
 	char path[256];
@@ -256,6 +262,9 @@ static void forged_in_dir(void)
 	CHECK(as_worker(worker_misses_forged));
 	avaw_fatbin_cache_tidy();
 	CHECK(access(path, F_OK) != 0);
+	CHECK(as_worker(worker_finds));
+	CHECK(!chown(dir, wuid, wgid) && as_worker(worker_misses));
+	CHECK(!chown(dir, 0, wgid) && as_worker(worker_finds));
 }
 
 /* A worker's unfinished file stays an hour, then goes. */
