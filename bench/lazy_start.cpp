@@ -4,11 +4,13 @@
  * but uses one kernel (bench/run cuda; docs/performance.md).  It builds the
  * fat binary in memory as nvcc's output would hold it: the entries of
  * LAZY90 (`nvcc -fatbin` of bench/lazy_kernel.cu for the GPU's arch) and
- * copies of the entries of PAD (the same file for another arch, sm_80,
- * with a large padding kernel), which the driver never loads on that GPU;
+ * copies of the entries of PAD (the same file with a large padding kernel);
  * then it registers it exactly as nvcc's host stub would
  * (__cudaRegisterFatBinary, __cudaRegisterFunction, ...End) and times,
- * from registration on, the first kernel's result coming back.
+ * from registration on, the first kernel's result coming back.  bench/run
+ * gives it two PADs: one for another arch (sm_80), which the driver never
+ * loads on that GPU and AvA's guest leaves out of what it hashes and
+ * sends, and one for the GPU's own arch, all of which travels.
  *
  *   lazy_start LAZY90.fatbin PAD.fatbin MB LABEL
  * prints "lazy_start_us_LABEL <µs>" and the fat binary's size as a comment.

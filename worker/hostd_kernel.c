@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "../uapi/ava_vhost.h"
+#include "cuda_fatbin_cache.h"
 #include "hostd.h"
 #include "mem_quota_vhost.h"
 #include "sandbox.h"
@@ -186,6 +187,8 @@ static int reap(struct kdispatch *d, int wait)
 	int st;
 
 	while ((pid = waitpid(-1, &st, wait ? 0 : WNOHANG)) > 0) {
+		if (avaw_fatbin_cache_reaped(pid))
+			continue;
 		for (c = d->children; c; c = c->next)
 			if (c->pid == pid)
 				break;

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "../common/local_hello.h"
+#include "cuda_fatbin_cache.h"
 #include "hostd.h"
 #include "hostd_time.h"
 #include "mem_quota_local.h"
@@ -143,13 +144,16 @@ static int accept_all(struct ldaemon *d)
 }
 
 /* Reaps ended workers: what their sessions held comes back; one killed by
- * a signal is logged (the long fuzz run counts these). */
+ * a signal is logged (the long fuzz run counts these).  The fat binary
+ * cache's tidying process is reaped here too. */
 static void reap(struct ldaemon *d)
 {
 	pid_t pid;
 	int st, slot;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (avaw_fatbin_cache_reaped(pid))
+			continue;
 		if (WIFSIGNALED(st))
 			fprintf(stderr, "ava-hostd: worker %d killed by signal %d (%s)\n", (int)pid, WTERMSIG(st),
 				strsignal(WTERMSIG(st)));

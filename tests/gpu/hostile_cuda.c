@@ -12,9 +12,12 @@
  *
  * Run it through AvA: scripts/ava-local --cuda -- build/tests/gpu/hostile_cuda
  */
+#include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -274,6 +277,63 @@ static void fatbin_cache(int gpu)
 	alive();
 }
 
+/*
+ * A file in the worker's cache directory ($AVA_FATBIN_CACHE, when the test
+ * is given one) named by its content's hash that the daemon did not write:
+ * one of the workers' user (as root; a hostile worker could leave it
+ * there) and one others may write are misses; the same file as the
+ * daemon's, writable by it alone, is used (and is no fat binary).
+ */
+static void forged_cache_file(int gpu)
+{
+	static const char text[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmmnlmnomnopnopq";
+	static const uint8_t sha[32] = { 0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26,
+					 0x93, 0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff,
+					 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1 };
+	const char *dir = getenv("AVA_FATBIN_CACHE");
+	const struct passwd *pw = getpwnam("nobody");
+	const uint32_t cached = AVA_FN_CUDART_avaRtFatbinCached;
+	const size_t len = sizeof(text) - 1;
+	char path[4096];
+	long long r;
+	int fd, st;
+
+	if (!dir || snprintf(path, sizeof(path), "%s/248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+			     dir) >= (int)sizeof(path)) {
+		skip("avaRtFatbinCached: forged files in the cache directory", "AVA_FATBIN_CACHE not set");
+		return;
+	}
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || fchmod(fd, 0644)) {
+		skip("avaRtFatbinCached: forged files in the cache directory", "cannot write in AVA_FATBIN_CACHE");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (!geteuid() && pw && !fchown(fd, pw->pw_uid, pw->pw_gid)) {
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7010), D(32, sha), W(len) }, 3, &r);
+		refused_gpu(gpu, "avaRtFatbinCached: a file of the workers' user named by its content's hash: a miss",
+			    st, r, AVA_S_OK, cudaErrorFileNotFound);
+		if (fchown(fd, 0, 0))
+			perror("fchown");
+	} else {
+		skip("avaRtFatbinCached: a file of the workers' user in the cache directory", "not root");
+	}
+	if (!fchmod(fd, 0666)) {
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7011), D(32, sha), W(len) }, 3, &r);
+		refused_gpu(gpu, "avaRtFatbinCached: a file others may write, named by its content's hash: a miss", st,
+			    r, AVA_S_OK, cudaErrorFileNotFound);
+	}
+	if (!fchmod(fd, 0644)) {
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7012), D(32, sha), W(len) }, 3, &r);
+		refused_gpu(gpu, "avaRtFatbinCached: the same file as the daemon's is used: not a fat binary", st, r,
+			    AVA_S_OK, cudaErrorInvalidKernelImage);
+	}
+	close(fd);
+	unlink(path);
+}
+
 /* The calls of host functions, launch attributes, stream attributes and
  * context parameters: counts that do not match, forged channels,
  * attributes that would carry handles. */
@@ -364,6 +424,7 @@ int main(void)
 	bad_sizes(gpu);
 	attributes_and_host_functions(gpu);
 	fatbin_cache(gpu);
+	forged_cache_file(gpu);
 	other_session_objects(theirs);
 	if (write(back[1], "x", 1) != 1)
 		perror("write");

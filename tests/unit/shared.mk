@@ -11,8 +11,8 @@ $(BUILD)/tests/unit/test_block_cache: tests/unit/test_block_cache.c common/block
 $(BUILD)/tests/unit/test_wire_codec: tests/unit/test_wire_codec.c common/wire_codec.c common/wire_codec.h \
 	common/shm_layout.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sha256: tests/unit/test_sha256.c common/sha256.c common/sha256.h tests/unit/unit_check.h
-$(BUILD)/tests/unit/test_fatbin_cache: tests/unit/test_fatbin_cache.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_cache.h \
-	common/sha256.c common/sha256.h tests/unit/unit_check.h
+$(BUILD)/tests/unit/test_fatbin_cache: tests/unit/test_fatbin_cache.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_tidy.c \
+	worker/cuda_fatbin_cache.h common/sha256.c common/sha256.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_fatbin_select: tests/unit/test_fatbin_select.c userlib/cuda_fatbin_select.c \
 	userlib/cuda_fatbin_select.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sandbox_lists: tests/unit/test_sandbox_lists.c worker/sandbox_syscalls.c \
