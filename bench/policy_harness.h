@@ -10,7 +10,14 @@
  * Compiles as C and as C++ (nvcc).
  *
  *   policy_bench [--seconds S] [--window W] [--global G] [--iters N]
- *                [--depth D] [--platform NAME] SESSIONS
+ *                [--depth D] [--platform NAME] [--session-env NAME=V0,V1,..]
+ *                [--untimed] SESSIONS
+ *
+ * --session-env sets NAME to Vi in session i before it starts (e.g.
+ * AVA_DEVICE: sessions of one run on two AvA devices, two VMs to the host
+ * module, yet started at once).  --untimed: the sessions do not measure
+ * their kernels (the windows print 0; one call less per kernel, for a
+ * caller that reads device time elsewhere, e.g. the host module's).
  *
  * Prints "elapsed_s S", "win K NS_0 .. NS_{n-1}" (device ns per session in
  * window K), "kwin K N_0 .. N_{n-1}" (kernels completed per session in
@@ -32,8 +39,9 @@
 struct opts {
 	double seconds, window;
 	size_t global;
-	int iters, depth, sessions;
+	int iters, depth, sessions, untimed;
 	const char *platform;
+	char *env;			/* --session-env's NAME=V0,V1,.. (NULL: none) */
 };
 
 struct result {
@@ -43,10 +51,11 @@ struct result {
 };
 
 /* The API part: set up in the session's process; submit one kernel into
- * ring slot; wait for slot's kernel and return its device time (ns). */
+ * ring slot; wait for slot's kernel and return its device time (ns; 0
+ * without measuring it when o->untimed). */
 static void api_setup(const struct opts *o);
 static void api_submit(const struct opts *o, int slot);
-static uint64_t api_retire(int slot);
+static uint64_t api_retire(const struct opts *o, int slot);
 
 static double now_s(void)
 {
@@ -57,16 +66,35 @@ static double now_s(void)
 }
 
 /* Adds slot's device time to the window its kernel completed in. */
-static void retire(int slot, double t0, double window, struct result *r)
+static void retire(const struct opts *o, int slot, double t0, struct result *r)
 {
-	uint64_t ns = api_retire(slot);
-	int w = (int)((now_s() - t0) / window);
+	uint64_t ns = api_retire(o, slot);
+	int w = (int)((now_s() - t0) / o->window);
 
 	if (w < MAX_WINDOWS) {
 		r->win_ns[w] += ns;
 		r->win_k[w]++;
 	}
 	r->kernels++;
+}
+
+/* Session idx's value of --session-env, set in its process (its own copy of o->env). */
+static void session_env(const struct opts *o, int idx)
+{
+	char *eq, *v;
+	int i;
+
+	if (!o->env || !(eq = strchr(o->env, '=')))
+		return;
+	*eq = 0;
+	v = eq + 1;
+	for (i = 0; i < idx && v; i++)
+		v = strchr(v, ',') ? strchr(v, ',') + 1 : NULL;
+	if (!v)
+		return;
+	if (strchr(v, ','))
+		*strchr(v, ',') = 0;
+	setenv(o->env, v, 1);
 }
 
 /* One session: set up, say ready, wait for go, run the loop, send the result. */
@@ -80,13 +108,14 @@ static void session(const struct opts *o, int idx, int ready, int go, int out)
 	memset(&r, 0, sizeof(r));
 	snprintf(name, sizeof(name), "avapol%d", idx);
 	prctl(PR_SET_NAME, name);
+	session_env(o, idx);
 	api_setup(o);
 	if (write(ready, &b, 1) != 1 || read(go, &b, 1) != 1)
 		exit(1);
 	t0 = now_s();
 	while (now_s() - t0 < o->seconds) {
 		if (live == o->depth) {
-			retire(head, t0, o->window, &r);
+			retire(o, head, t0, &r);
 			head = (head + 1) % o->depth;
 			live--;
 		}
@@ -94,7 +123,7 @@ static void session(const struct opts *o, int idx, int ready, int go, int out)
 		live++;
 	}
 	for (; live; live--, head = (head + 1) % o->depth)
-		retire(head, t0, o->window, &r);
+		retire(o, head, t0, &r);
 	if (write(out, &r, sizeof(r)) != (ssize_t)sizeof(r))
 		exit(1);
 	exit(0);
@@ -123,13 +152,17 @@ static void parse(int argc, char **argv, struct opts *o)
 			o->depth = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--platform") && i + 1 < argc)
 			o->platform = argv[++i];
+		else if (!strcmp(argv[i], "--session-env") && i + 1 < argc && strchr(argv[i + 1], '='))
+			o->env = argv[++i];
+		else if (!strcmp(argv[i], "--untimed"))
+			o->untimed = 1;
 		else
 			o->sessions = atoi(argv[i]);
 	}
 	if (o->sessions < 1 || o->sessions > MAX_SESSIONS || o->depth < 1 || o->depth > MAX_DEPTH ||
 	    o->window <= 0 || o->seconds / o->window > MAX_WINDOWS || !o->global || o->iters < 1) {
 		fprintf(stderr, "usage: policy_bench [--seconds S] [--window W] [--global G] [--iters N] [--depth D]"
-				" [--platform NAME] SESSIONS (1-%d)\n", MAX_SESSIONS);
+				 " [--platform NAME] [--session-env NAME=V0,V1,..] [--untimed] SESSIONS (1-%d)\n", MAX_SESSIONS);
 		exit(2);
 	}
 }

@@ -37,6 +37,18 @@ void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, 
 }
 
 /*
+ * Does e's work in flight count: some, its last submission went or its
+ * last kernel completed recently, and it went not too long ago?
+ */
+static int inflight_live(const struct ava_sched_ent *e, uint64_t now)
+{
+	uint64_t last = e->done_at > e->went_at ? e->done_at : e->went_at;
+
+	return e->inflight && last + AVA_SCHED_INFLIGHT_NS > now &&
+	       e->went_at + AVA_SCHED_DRAIN_MAX_NS > now;
+}
+
+/*
  * A report keeps an active entity active, but does not wake an idle one:
  * work that outlasted AVA_SCHED_INFLIGHT_NS (a first kernel that waited
  * for its compilation) while the others ran is followed by an ask that
@@ -48,6 +60,8 @@ void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
 		ns = REFILL_MAX_NS;
 	if (ava_sched_active(e, now) && now > e->seen_at)
 		e->seen_at = now;
+	if (ns && inflight_live(e, now))
+		e->done_at = now;	/* a drain that progresses, not one that lapsed */
 	e->device_ns += ns;
 	e->vtime += ns * AVA_SCHED_VSCALE / e->weight;
 	if (e->cap_pct)
@@ -59,12 +73,6 @@ void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n)
 {
 	e->flags |= AVA_SCHED_F_REPORTS;
 	e->inflight = n;
-}
-
-/* Does e's work in flight count: some, and its last submission went recently? */
-static int inflight_live(const struct ava_sched_ent *e, uint64_t now)
-{
-	return e->inflight && e->went_at + AVA_SCHED_INFLIGHT_NS > now;
 }
 
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now)
@@ -217,8 +225,11 @@ uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sch
 	/* back from idle: level with the others, no credit kept */
 	if (!ava_sched_active(e, now)) {
 		w = min != NO_VTIME ? min : last_other(set, n, e);
-		if (w != NO_VTIME && e->vtime < w)
+		if (w != NO_VTIME && e->vtime < w) {
+			e->returns++;
+			e->leveled += w - e->vtime;
 			e->vtime = w;
+		}
 	}
 	if (now > e->seen_at)
 		e->seen_at = now;

@@ -29,9 +29,13 @@
  *
  * Work in flight is activity, for a bounded time: an entity whose kernels
  * outlast AVA_SCHED_IDLE_NS is not idle while they run (it keeps its
- * place and holds the token), but only for AVA_SCHED_INFLIGHT_NS after
- * its last submission went: an endless kernel, or a count its reporter
- * never lowers, holds the others that long at most.
+ * place and holds the token), for AVA_SCHED_INFLIGHT_NS after its last
+ * submission went or after the last of its kernels completed (a queue of
+ * long kernels that keeps completing drains whole, so that two entities'
+ * kernels never share the device), and never past AVA_SCHED_DRAIN_MAX_NS
+ * after its last submission went: an endless kernel, or a count its
+ * reporter never lowers, holds the others AVA_SCHED_INFLIGHT_NS at most,
+ * a queue that completes too slowly AVA_SCHED_DRAIN_MAX_NS.
  */
 #ifndef AVA_SCHED_H
 #define AVA_SCHED_H
@@ -50,7 +54,8 @@
 #define AVA_SCHED_POLL_NS	200000ull	/* longest wait returned for a fair-share hold */
 #define AVA_SCHED_TOKEN_POLL_NS	50000ull	/* wait returned while the token is elsewhere */
 #define AVA_SCHED_HANDOFF_NS	1000000ull	/* a holder this quiet, drained, lets others go */
-#define AVA_SCHED_INFLIGHT_NS	(5 * AVA_SCHED_IDLE_NS)	/* work in flight counts this long after a go */
+#define AVA_SCHED_INFLIGHT_NS	(5 * AVA_SCHED_IDLE_NS)	/* work in flight counts this long after a go or a completion */
+#define AVA_SCHED_DRAIN_MAX_NS	(8 * AVA_SCHED_INFLIGHT_NS)	/* ... and never longer after a go */
 #define AVA_SCHED_DRAIN_POLL_NS	500000ull	/* longest wait while the holder drains (< HANDOFF: waiters stay fresh) */
 
 #define AVA_SCHED_F_TOKEN	1u	/* holds the device token */
@@ -63,7 +68,7 @@ struct ava_sched_ent {
 	uint32_t in_use;	/* a slot of the caller's array that holds an entity */
 	uint32_t flags;		/* AVA_SCHED_F_* */
 	uint32_t inflight;	/* submissions gone and not yet reported */
-	uint32_t pad;
+	uint32_t returns;	/* times it came back from idle behind the others */
 	uint64_t vtime;		/* device ns * AVA_SCHED_VSCALE / weight, all told */
 	uint64_t device_ns;	/* device time reported, all told */
 	uint64_t throttled_ns;	/* time held (the caller adds what it waited) */
@@ -71,6 +76,8 @@ struct ava_sched_ent {
 	uint64_t refill_at;	/* when the budget was last filled */
 	uint64_t seen_at;	/* when it last asked or reported (0: never) */
 	uint64_t went_at;	/* when a submission of it last went (0: never) */
+	uint64_t done_at;	/* when a completion last kept its work in flight live */
+	uint64_t leveled;	/* virtual time those returns added, all told */
 };
 
 /* Sets e up (in use, weight 0 taken as 1, cap > 100 as none) at time now. */
@@ -103,7 +110,7 @@ uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sch
 void ava_sched_take(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now);
 /*
  * Is e active: asked or reported within AVA_SCHED_IDLE_NS of now, or has
- * work in flight that went within AVA_SCHED_INFLIGHT_NS?
+ * work in flight that still counts (above)?
  */
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now);
 

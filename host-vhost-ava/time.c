@@ -286,13 +286,14 @@ long ava_host_time_ioctl(struct ava_host_inst *inst, struct ava_host_file *hf,
 
 /*
  * debugfs stats: the VM entity's state (virtual time in device ns at
- * weight 1, work in flight, whether it holds the device token).
+ * weight 1, work in flight, whether it holds the device token, its returns
+ * from idle and the virtual time they added).
  */
 void ava_host_time_show(struct ava_host_inst *inst, struct seq_file *m)
 {
 	struct ava_sched_ent *vm;
-	u64 vt = 0;
-	u32 n = 0;
+	u64 vt = 0, lv = 0;
+	u32 n = 0, ret = 0;
 	bool token = false;
 
 	spin_lock(&time_lock);
@@ -301,10 +302,13 @@ void ava_host_time_show(struct ava_host_inst *inst, struct seq_file *m)
 		vt = vm->vtime / AVA_SCHED_VSCALE;
 		n = vm->inflight;
 		token = vm->flags & AVA_SCHED_F_TOKEN;
+		ret = vm->returns;
+		lv = vm->leveled / AVA_SCHED_VSCALE;
 	}
 	spin_unlock(&time_lock);
 	seq_printf(m, "time_vtime_ns %llu\ntime_inflight %u\ntime_token %d\n",
 		   vt, n, token);
+	seq_printf(m, "time_idle_returns %u\ntime_leveled_ns %llu\n", ret, lv);
 }
 
 /* One field of the instance's VM entity, read under the lock. */

@@ -16,6 +16,7 @@
  * callback notifications are due.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@
 #include "transport_kernel.h"
 #include "worker_call.h"
 #include "worker_fifo.h"
+#include "worker_time.h"
 
 #define NOTE_QUEUE_MAX 65536u
 
@@ -160,6 +162,16 @@ static int session_control(struct kernel *k, uint64_t token, const struct ava_cm
 	return 0;
 }
 
+/* Until the session file has a command: completions of work in flight reported meanwhile. */
+static void wait_reporting(int vfd)
+{
+	struct pollfd p = { vfd, POLLIN, 0 };
+	int ms;
+
+	while ((ms = avaw_time_idle_ms()) >= 0 && !poll(&p, 1, ms))
+		avaw_time_poll();
+}
+
 static int64_t kernel_next(struct avaw_session *s, uint64_t *tag)
 {
 	struct kernel *k = kernel_of(s);
@@ -168,6 +180,7 @@ static int64_t kernel_next(struct avaw_session *s, uint64_t *tag)
 	for (;;) {
 		struct ava_vhost_cmd c = { .buf = (uint64_t)(uintptr_t)s->msg, .buf_len = AVA_MAX_CMD };
 
+		wait_reporting(k->vfd);
 		if (ioctl(k->vfd, AVA_VHOST_GET_CMD, &c)) {
 			struct timespec ms = { 0, 1000000 };
 

@@ -24,6 +24,7 @@
 #include "../common/shm_layout.h"
 #include "hostd.h"
 #include "worker_call.h"
+#include "worker_time.h"
 
 #define SPIN_NS 50000ull
 /* how long a worker may stay busy in a call after its caller went away */
@@ -151,6 +152,7 @@ static int wait_for_work(struct avaw_session *s, struct local *l, uint64_t *head
 	uint64_t t0 = ava_now_ns();
 	unsigned i = 0;
 	uint32_t seq;
+	int ms;
 
 	for (;;) {
 		*head = atomic_load_explicit(&ctl->req_head, memory_order_acquire);
@@ -171,7 +173,10 @@ static int wait_for_work(struct avaw_session *s, struct local *l, uint64_t *head
 		*head = atomic_load_explicit(&ctl->req_head, memory_order_seq_cst);
 		if (*head != l->req_tail || atomic_load(&s->peer_gone))
 			break;
-		ava_futex_wait(&ctl->req_seq, seq, 1000);
+		/* completions of work in flight reach the policy meanwhile */
+		ms = avaw_time_idle_ms();
+		ava_futex_wait(&ctl->req_seq, seq, ms < 0 ? 1000 : ms);
+		avaw_time_poll();
 	}
 	atomic_store_explicit(&ctl->worker_waiting, 0, memory_order_relaxed);
 	return atomic_load(&s->peer_gone) && *head == l->req_tail ? -1 : 0;

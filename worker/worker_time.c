@@ -17,6 +17,7 @@
 #define MAX_INFLIGHT 8
 #define INFLIGHT_POLL_NS 20000	/* while waiting for the oldest to finish */
 #define AFTER_CALL_POLL_NS 50000	/* avaw_time_poll(): at most this often */
+#define IDLE_POLL_MS 1		/* between commands, while some are in flight */
 
 struct time_rec {
 	const struct avaw_time_src *src;
@@ -113,6 +114,11 @@ void avaw_time_poll(void)
 		return;
 	polled_at = now;
 	harvest();
+}
+
+int avaw_time_idle_ms(void)
+{
+	return t_ops && nrecs ? IDLE_POLL_MS : -1;
 }
 
 void avaw_time_track(const struct avaw_time_src *src, void *rec)

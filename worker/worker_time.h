@@ -50,6 +50,14 @@ void avaw_time_hold(struct avaw_call *c);
  * to keep work in flight (rate-limited; nothing without a policy).
  */
 void avaw_time_poll(void);
+/*
+ * For a transport about to wait for the next command: the longest it may
+ * sleep (ms) before calling avaw_time_poll() again, -1 for as long as it
+ * likes.  Work in flight completes while the guest's next command is not
+ * there yet (held by the policy, or the guest busy): its completion must
+ * reach the policy then, not when the next command comes.
+ */
+int avaw_time_idle_ms(void);
 /* For the API runtimes: a submission to measure (dropped at once when full). */
 void avaw_time_track(const struct avaw_time_src *src, void *rec);
 /* The session ends: what completed is charged, the rest dropped. */
