@@ -21,12 +21,15 @@ uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t
 {
 	const struct ava_cl_mem *mem = ava_cl_mem_of(image);
 
-	/* the host's pitches are not known yet: assume the image is packed */
+	/*
+	 * The backend's pitches are not known yet: those of the host memory the
+	 * image was made from (PoCL keeps them, CTS images use_pitches), else packed.
+	 */
 	(void)row_pitch;
 	(void)slice_pitch;
 	if (!mem)
 		return 0;
-	return ava_cl_region_bytes(mem->elem_size, region, mem->img_row, mem->img_slice);
+	return ava_cl_region_bytes(mem->elem_size, region, mem->host_row, mem->host_slice);
 }
 
 uint64_t ava_cl_image_map_offset(cl_mem image, const size_t *origin, const size_t *row_pitch,

@@ -50,9 +50,7 @@ struct ava_cl_mem {
 	void *host_ptr;
 	uint64_t size;
 	uint32_t elem_size;		/* images: bytes per pixel */
-	uint64_t img_row;		/* images: tightly packed pitches */
-	uint64_t img_slice;
-	uint64_t host_row;		/* images: the pitches of host_ptr */
+	uint64_t host_row;		/* images: the pitches of the host memory they were made from, else packed */
 	uint64_t host_slice;
 	cl_image_format fmt;		/* images: their format */
 	uint64_t dims[3];		/* images: the extent an origin + region may reach */

@@ -134,9 +134,7 @@ static void image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 	mem->fmt = *fmt;
 	memcpy(mem->dims, dims, sizeof(mem->dims));
 	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
-	mem->img_row = dims[0] * mem->elem_size;
-	mem->img_slice = mem->img_row * height;
-	mem->host_row = row_pitch ? row_pitch : mem->img_row;
+	mem->host_row = row_pitch ? row_pitch : dims[0] * mem->elem_size;
 	mem->host_slice = slice_pitch ? slice_pitch : mem->host_row * height;
 	if (flags & CL_MEM_USE_HOST_PTR)
 		mem->host_ptr = host_ptr;

@@ -264,67 +264,6 @@ static cl_int keep_until_done(cl_int err, void *staging, cl_event own, cl_event 
 	return CL_SUCCESS;
 }
 
-/* The largest allocation any device of ctx allows (0 if it cannot be asked). */
-static cl_ulong max_alloc(cl_context ctx)
-{
-	cl_device_id devs[16];
-	cl_ulong most = 0, m;
-	size_t n = 0, i;
-
-	if (clGetContextInfo(ctx, CL_CONTEXT_DEVICES, sizeof(devs), devs, &n) != CL_SUCCESS)
-		return 0;
-	for (i = 0; i < n / sizeof(devs[0]); i++)
-		if (clGetDeviceInfo(devs[i], CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(m), &m, NULL) == CL_SUCCESS && m > most)
-			most = m;
-	return most;
-}
-
-/*
- * Initial contents larger than the arena stream in (CTS basic async_copy
- * makes 1 GiB buffers from host memory): into a copy of the worker's, no
- * larger than a buffer a device of the context could hold (natively a
- * larger size is CL_INVALID_BUFFER_SIZE), which the caller frees once the
- * backend has made the buffer.  Returns 0 or the error.
- */
-static cl_int streamed_host_data(struct avaw_call *c, cl_context ctx, size_t size, void **copy)
-{
-	cl_int err = CL_SUCCESS;
-
-	*copy = NULL;
-	if (size > max_alloc(ctx))
-		err = CL_INVALID_BUFFER_SIZE;
-	else if (!(*copy = malloc(size)))
-		err = CL_OUT_OF_HOST_MEMORY;
-	else if (avaw_stream_in(c, *copy, size))
-		err = CL_OUT_OF_RESOURCES;
-	avaw_stream_abort(c);	/* if it did not finish */
-	return err;
-}
-
-cl_mem avaw_cl_create_buffer(struct avaw_call *c, cl_context ctx, cl_mem_flags flags, size_t size, void *host_ptr,
-			     cl_int *err)
-{
-	return avaw_cl_create_buffer_with_properties(c, ctx, NULL, flags, size, host_ptr, err);
-}
-
-cl_mem avaw_cl_create_buffer_with_properties(struct avaw_call *c, cl_context ctx, const cl_mem_properties *props,
-					     cl_mem_flags flags, size_t size, void *host_ptr, cl_int *err)
-{
-	void *copy = NULL;
-	cl_mem m = NULL;
-
-	if (avaw_stream_active(c) && (*err = streamed_host_data(c, ctx, size, &copy)) != CL_SUCCESS) {
-		free(copy);
-		return NULL;
-	}
-	host_ptr = copy ? copy : host_ptr;
-	/* the 1.2 entry point where no properties were given: 1.2 backends lack the other */
-	m = props ? clCreateBufferWithProperties(ctx, props, flags, size, host_ptr, err) :
-		    clCreateBuffer(ctx, flags, size, host_ptr, err);
-	free(copy);
-	return m;
-}
-
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
 			    const cl_event *wait, cl_event *ev)

@@ -16,6 +16,7 @@
 #include "worker_codecs.h"
 #include "opencl_kernel_args.h"
 #include "opencl_svm.h"
+#include "opencl_host_data.h"
 #include "opencl_ctx_pool.h"
 #include "time_opencl.h"
 #include "worker_time.h"
@@ -59,11 +60,6 @@ cl_int avaw_cl_stream(struct avaw_call *c, cl_command_queue q, cl_mem buf, int i
 		      cl_uint nwait, const cl_event *wait);
 /* A queue was created: asks for larger stream rings where its device wants them. */
 void avaw_cl_stream_queue(struct avaw_call *c, cl_command_queue q);
-/* @wimpl of clCreateBuffer(WithProperties): host data may stream in (larger than the arena). */
-cl_mem avaw_cl_create_buffer(struct avaw_call *c, cl_context ctx, cl_mem_flags flags, size_t size, void *host_ptr,
-			     cl_int *err);
-cl_mem avaw_cl_create_buffer_with_properties(struct avaw_call *c, cl_context ctx, const cl_mem_properties *props,
-					     cl_mem_flags flags, size_t size, void *host_ptr, cl_int *err);
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
 			    const cl_event *wait, cl_event *ev);
