@@ -32,8 +32,16 @@ void ava_sched_set(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct)
 
 void ava_sched_init(struct ava_sched_ent *e, uint32_t weight, uint32_t cap_pct, uint64_t now)
 {
-	*e = (struct ava_sched_ent){ .in_use = 1, .budget_ns = burst(100), .refill_at = now };
+	*e = (struct ava_sched_ent){ .in_use = 1, .budget_ns = burst(100), .refill_at = now,
+				     .want_ns = AVA_SCHED_WANT_NS };
 	ava_sched_set(e, weight, cap_pct);
+}
+
+void ava_sched_set_want(struct ava_sched_ent *e, uint64_t ns)
+{
+	if (ns < 1000000ull)
+		ns = 1000000ull;
+	e->want_ns = ns > AVA_SCHED_WANT_MAX_NS ? AVA_SCHED_WANT_MAX_NS : ns;
 }
 
 /*
@@ -63,16 +71,44 @@ void ava_sched_charge(struct ava_sched_ent *e, uint64_t ns, uint64_t now)
 	if (ns && inflight_live(e, now))
 		e->done_at = now;	/* a drain that progresses, not one that lapsed */
 	e->device_ns += ns;
+	e->charged_ns += ns;
 	e->vtime += ns * AVA_SCHED_VSCALE / e->weight;
 	if (e->cap_pct)
 		e->budget_ns -= (int64_t)ns;
 }
 
-/* Not activity: a holder that only reports (no asks, no charges) is quiet. */
+/*
+ * Not activity: a holder that only reports (no asks, no charges) is quiet.
+ * What was charged since the count last fell, over the submissions that
+ * completed, is one submission's device time (a running average).
+ */
 void ava_sched_inflight(struct ava_sched_ent *e, uint32_t n)
 {
+	uint64_t per;
+
+	if (e->inflight > n && e->charged_ns) {
+		per = e->charged_ns / (e->inflight - n);
+		if (per > AVA_SCHED_INFLIGHT_NS)
+			per = AVA_SCHED_INFLIGHT_NS;
+		e->kernel_ns = e->kernel_ns ? (3 * e->kernel_ns + per) / 4 : per;
+		e->charged_ns = 0;
+	}
 	e->flags |= AVA_SCHED_F_REPORTS;
 	e->inflight = n;
+}
+
+/*
+ * e's virtual time with its work in flight that counts (inflight_live)
+ * at the average: a holder with a deep queue of long kernels stops
+ * submitting when what it has queued makes it lead, not a queue later.
+ * Every comparison between entities uses it, on both sides: the one
+ * furthest behind by it never leads, so two never hold each other.
+ */
+static uint64_t vtime_ahead(const struct ava_sched_ent *e, uint64_t now)
+{
+	if (!inflight_live(e, now))
+		return e->vtime;
+	return e->vtime + (uint64_t)e->inflight * e->kernel_ns * AVA_SCHED_VSCALE / e->weight;
 }
 
 int ava_sched_active(const struct ava_sched_ent *e, uint64_t now)
@@ -92,9 +128,23 @@ static int64_t budget_at(const struct ava_sched_ent *e, uint64_t now)
 	return b > burst(e->cap_pct) ? burst(e->cap_pct) : b;
 }
 
-/* The least virtual time of e's competitors: active, and not held by a cap. */
+/*
+ * Does e want the device now: asked or reported within its want_ns
+ * (between two submissions of a busy caller), or has work in flight that
+ * counts?  Only such competitors hold the others: one that is merely
+ * active (seen within AVA_SCHED_IDLE_NS) keeps its place, not the device.
+ */
+static int wants(const struct ava_sched_ent *e, uint64_t now)
+{
+	return e->in_use && e->seen_at && (e->seen_at + e->want_ns > now || inflight_live(e, now));
+}
+
+/*
+ * The least virtual time of e's competitors that want the device (want)
+ * or are active, not held by a cap; NO_VTIME when none.
+ */
 static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
-			  uint64_t now)
+			  uint64_t now, int want)
 {
 	uint64_t min = NO_VTIME;
 	unsigned int i;
@@ -102,12 +152,12 @@ static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const
 	for (i = 0; i < n; i++) {
 		const struct ava_sched_ent *o = &set[i];
 
-		if (o == e || !ava_sched_active(o, now))
+		if (o == e || !(want ? wants(o, now) : ava_sched_active(o, now)))
 			continue;
 		if (o->cap_pct && budget_at(o, now) < 0)
 			continue;
-		if (o->vtime < min)
-			min = o->vtime;
+		if (vtime_ahead(o, now) < min)
+			min = vtime_ahead(o, now);
 	}
 	return min;
 }
@@ -130,6 +180,33 @@ static uint64_t last_other(const struct ava_sched_ent *set, unsigned int n, cons
 	return v;
 }
 
+/*
+ * Back from idle, e is raised to the level of the active others (min, or
+ * when none is active the one seen last): no credit kept.  Back from a
+ * pause (it did not want the device, but was active), it keeps at most
+ * AVA_SCHED_LAG_NS of credit (device ns at weight 1) for what the others
+ * ran meanwhile: no unbounded bank.  While it wants the device and is
+ * held, it loses nothing.
+ */
+static void level(const struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t min,
+		  uint64_t now)
+{
+	const uint64_t lag = AVA_SCHED_LAG_NS * AVA_SCHED_VSCALE;
+	uint64_t w;
+
+	if (!ava_sched_active(e, now))
+		w = min != NO_VTIME ? min : last_other(set, n, e);
+	else if (!wants(e, now))
+		w = min != NO_VTIME && min > lag ? min - lag : NO_VTIME;
+	else
+		return;
+	if (w == NO_VTIME || e->vtime >= w)
+		return;
+	e->returns++;
+	e->leveled += w - e->vtime;
+	e->vtime = w;
+}
+
 static int cap_held(const struct ava_sched_ent *e, uint64_t now)
 {
 	return e->cap_pct && budget_at(e, now) < 0;
@@ -139,9 +216,9 @@ static int cap_held(const struct ava_sched_ent *e, uint64_t now)
 static int leads(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
 		 uint64_t now)
 {
-	uint64_t min = min_other(set, n, e, now);
+	uint64_t min = min_other(set, n, e, now, 1);
 
-	return min != NO_VTIME && e->vtime > min + AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
+	return min != NO_VTIME && vtime_ahead(e, now) > min + AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
 }
 
 /*
@@ -180,7 +257,7 @@ static int behind_asking(const struct ava_sched_ent *set, unsigned int n,
 		const struct ava_sched_ent *o = &set[i];
 
 		if (o != e && o->in_use && (o->flags & AVA_SCHED_F_WAITING) &&
-		    o->vtime < e->vtime && o->seen_at + AVA_SCHED_HANDOFF_NS > now &&
+		    vtime_ahead(o, now) < vtime_ahead(e, now) && o->seen_at + AVA_SCHED_HANDOFF_NS > now &&
 		    !cap_held(o, now))
 			return 1;
 	}
@@ -219,18 +296,11 @@ static unsigned int holder(const struct ava_sched_ent *set, unsigned int n)
 uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sched_ent *e, uint64_t now)
 {
 	const uint64_t slack = AVA_SCHED_SLACK_NS * AVA_SCHED_VSCALE;
-	uint64_t min = min_other(set, n, e, now), lead, w;
+	uint64_t min = min_other(set, n, e, now, 0), lead, w;
 	unsigned int h = holder(set, n);
 
-	/* back from idle: level with the others, no credit kept */
-	if (!ava_sched_active(e, now)) {
-		w = min != NO_VTIME ? min : last_other(set, n, e);
-		if (w != NO_VTIME && e->vtime < w) {
-			e->returns++;
-			e->leveled += w - e->vtime;
-			e->vtime = w;
-		}
-	}
+	level(set, n, e, min, now);
+	min = min_other(set, n, e, now, 1);
 	if (now > e->seen_at)
 		e->seen_at = now;
 	w = h < n && &set[h] != e ? holder_blocks(set, n, &set[h], now) : 0;
@@ -246,8 +316,8 @@ uint64_t ava_sched_ask(struct ava_sched_ent *set, unsigned int n, struct ava_sch
 	}
 	if (min == NO_VTIME)
 		return 0;	/* alone: the device is e's */
-	if (e->vtime > min + slack) {
-		lead = (e->vtime - min - slack) / AVA_SCHED_VSCALE;
+	if (vtime_ahead(e, now) > min + slack) {
+		lead = (vtime_ahead(e, now) - min - slack) / AVA_SCHED_VSCALE;
 		if (lead > AVA_SCHED_POLL_NS)
 			lead = AVA_SCHED_POLL_NS;
 		return hold(e, lead < AVA_SCHED_TOKEN_POLL_NS ? AVA_SCHED_TOKEN_POLL_NS : lead);

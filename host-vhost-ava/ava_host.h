@@ -297,6 +297,7 @@ void ava_host_share_drop(struct ava_host_inst *inst, struct ava_host_file *hf);
 /* time.c */
 extern struct device_attribute dev_attr_time_weight;
 extern struct device_attribute dev_attr_time_cap_pct;
+extern struct device_attribute dev_attr_time_want_ms;
 extern struct device_attribute dev_attr_device_time_ns;
 extern struct device_attribute dev_attr_time_throttled_ns;
 extern struct device_attribute dev_attr_session_time_weight;

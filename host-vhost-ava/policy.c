@@ -255,6 +255,7 @@ static struct attribute *ava_host_policy_attrs[] = {
 	&dev_attr_mem_peak_bytes.attr,
 	&dev_attr_time_weight.attr,		/* time.c */
 	&dev_attr_time_cap_pct.attr,
+	&dev_attr_time_want_ms.attr,
 	&dev_attr_device_time_ns.attr,
 	&dev_attr_time_throttled_ns.attr,
 	&dev_attr_session_time_weight.attr,

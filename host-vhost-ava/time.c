@@ -16,6 +16,8 @@
  * sysfs, under /sys/bus/mdev/devices/<uuid>/ava/ (next to policy.c's):
  *   time_weight          (rw, 1..10000, default 1)
  *   time_cap_pct         (rw, 0: none, 1..100)
+ *   time_want_ms         (rw, 1..250, default 5: how long after its last
+ *                         request the VM still holds the others)
  *   device_time_ns       (ro, reported for the VM, all told)
  *   time_throttled_ns    (ro, time its submissions were held)
  *   session_time_weight  (rw: "ID WEIGHT" sets a live session's weight;
@@ -324,6 +326,8 @@ static ssize_t vm_show(struct device *dev, char *buf, size_t off)
 		v = vm->weight;
 	else if (vm && off == offsetof(struct ava_sched_ent, cap_pct))
 		v = vm->cap_pct;
+	else if (vm && off == offsetof(struct ava_sched_ent, want_ns))
+		v = vm->want_ns / NSEC_PER_MSEC;
 	else if (vm)
 		v = *(u64 *)((u8 *)vm + off);
 	spin_unlock(&time_lock);
@@ -339,14 +343,27 @@ static ssize_t name##_show(struct device *dev,				\
 
 VM_SHOW(time_weight, weight)
 VM_SHOW(time_cap_pct, cap_pct)
+VM_SHOW(time_want_ms, want_ns)
 VM_SHOW(device_time_ns, device_ns)
 VM_SHOW(time_throttled_ns, throttled_ns)
 DEVICE_ATTR_RO(device_time_ns);
 DEVICE_ATTR_RO(time_throttled_ns);
 
-/* Sets the VM's weight (cap false) or cap from a sysfs write. */
+/* The VM's knobs that sysfs sets, and their bounds. */
+enum vm_knob { KNOB_WEIGHT, KNOB_CAP, KNOB_WANT };
+
+static bool knob_ok(enum vm_knob k, u32 v)
+{
+	if (k == KNOB_CAP)
+		return v <= 100;
+	if (k == KNOB_WANT)
+		return v && v <= AVA_SCHED_WANT_MAX_NS / NSEC_PER_MSEC;
+	return v && v <= AVA_SCHED_WEIGHT_MAX;
+}
+
+/* Sets one of the VM's knobs from a sysfs write. */
 static ssize_t vm_store(struct device *dev, const char *buf, size_t count,
-			bool cap)
+			enum vm_knob k)
 {
 	struct ava_host_inst *inst = dev_get_drvdata(dev);
 	struct ava_sched_ent *vm;
@@ -356,29 +373,31 @@ static ssize_t vm_store(struct device *dev, const char *buf, size_t count,
 	ret = kstrtou32(buf, 0, &v);
 	if (ret)
 		return ret;
-	if (cap ? v > 100 : (!v || v > AVA_SCHED_WEIGHT_MAX))
+	if (!knob_ok(k, v))
 		return -EINVAL;
 	spin_lock(&time_lock);
 	vm = vm_of(inst);
-	if (vm)
-		ava_sched_set(vm, cap ? vm->weight : v, cap ? v : vm->cap_pct);
+	if (vm && k == KNOB_WANT)
+		ava_sched_set_want(vm, (u64)v * NSEC_PER_MSEC);
+	else if (vm)
+		ava_sched_set(vm, k == KNOB_CAP ? vm->weight : v,
+			      k == KNOB_CAP ? v : vm->cap_pct);
 	spin_unlock(&time_lock);
 	return count;
 }
 
-static ssize_t time_weight_store(struct device *dev, struct device_attribute *attr,
-				 const char *buf, size_t count)
-{
-	return vm_store(dev, buf, count, false);
-}
-DEVICE_ATTR_RW(time_weight);
+#define VM_STORE(name, knob)						\
+static ssize_t name##_store(struct device *dev,				\
+			    struct device_attribute *attr,		\
+			    const char *buf, size_t count)		\
+{									\
+	return vm_store(dev, buf, count, knob);				\
+}									\
+DEVICE_ATTR_RW(name)
 
-static ssize_t time_cap_pct_store(struct device *dev, struct device_attribute *attr,
-				  const char *buf, size_t count)
-{
-	return vm_store(dev, buf, count, true);
-}
-DEVICE_ATTR_RW(time_cap_pct);
+VM_STORE(time_weight, KNOB_WEIGHT);
+VM_STORE(time_cap_pct, KNOB_CAP);
+VM_STORE(time_want_ms, KNOB_WANT);
 
 static ssize_t session_time_weight_show(struct device *dev,
 					struct device_attribute *attr, char *buf)

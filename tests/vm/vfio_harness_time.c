@@ -100,6 +100,9 @@ void t_devtime(void)
 	    "devtime: a refused unflagged submission is counted (submit_unflagged)");
 	tap(sysfs_set("time_weight", 0) && sysfs_set("time_cap_pct", 101) && !sysfs_set("time_weight", 3) &&
 	    sysfs_get("time_weight") == 3, "devtime: time_weight takes 1..10000, time_cap_pct 0..100");
+	tap(sysfs_get("time_want_ms") == 5 && sysfs_set("time_want_ms", 0) && sysfs_set("time_want_ms", 251) &&
+	    !sysfs_set("time_want_ms", 250) && sysfs_get("time_want_ms") == 250 && !sysfs_set("time_want_ms", 5),
+	    "devtime: time_want_ms is 5 by default and takes 1..250");
 	/*
 	 * 10 %: the budget (25 ms at most) fills 1 ms per 10 ms.  A first
 	 * submission goes (the budget is full), then 50 ms of device time
