@@ -5,7 +5,7 @@
  * reports refused, and a flagged submission of a VM over its cap held in
  * the module (GET_CMD finds nothing) until the budget refills.  With two
  * instances (devdrain): a VM whose worker reports work in flight keeps the
- * other's submission waiting past the 50 ms activity window until it
+ * other's submission waiting past the window of its asks until it
  * reports the work done, and 250 ms after its last submission at most.
  */
 #include <errno.h>
@@ -168,7 +168,7 @@ void t_devdrain(const char *other)
 	    "devdrain: VM A's submission goes, its worker reports it in flight");
 	post_submit(&db, cb, rb);
 	took = take_within(fb, buf, sizeof(buf), &c, 150);
-	tap(took < 0, "devdrain: VM B's submission waits while A's work is in flight, past the 50 ms activity window");
+	tap(took < 0, "devdrain: VM B's submission waits while A's work is in flight, past the window in which it counts as asking (150 ms)");
 	tap(!report_n(fa, 10 * MS, 0, 0), "devdrain: A reports its work done (10 ms, nothing in flight)");
 	took = take_within(fb, buf, sizeof(buf), &c, 5000);
 	tap(took >= 0 && took < 0.2 && answer(&db, fb, &c),
