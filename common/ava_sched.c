@@ -146,7 +146,7 @@ static int wants(const struct ava_sched_ent *e, uint64_t now)
 static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const struct ava_sched_ent *e,
 			  uint64_t now, int want)
 {
-	uint64_t min = NO_VTIME;
+	uint64_t min = NO_VTIME, v;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -156,8 +156,9 @@ static uint64_t min_other(const struct ava_sched_ent *set, unsigned int n, const
 			continue;
 		if (o->cap_pct && budget_at(o, now) < 0)
 			continue;
-		if (vtime_ahead(o, now) < min)
-			min = vtime_ahead(o, now);
+		v = vtime_ahead(o, now);
+		if (v < min)
+			min = v;
 	}
 	return min;
 }

@@ -438,6 +438,25 @@ static void sliced_alone(void)
 }
 
 /*
+ * Two entities at 3:1 as guests on the VM path: kernels of k, depth in
+ * flight each, the next asked for gap after the oldest ends; timely: each
+ * completion reported as it happens; uncounted: no count of work in flight.
+ */
+static void rig_setup(struct ssim *s, uint64_t k, unsigned int depth, uint64_t gap, int timely, int uncounted)
+{
+	static const uint32_t w31[] = { 3, 1 };
+
+	slice_setup(s, 2, w31, 1);
+	s->k = k;
+	for (unsigned int i = 0; i < 2; i++) {
+		s->t[i].depth = depth;
+		s->t[i].gap = gap;
+		s->t[i].timely = timely;
+		s->t[i].uncounted = uncounted;
+	}
+}
+
+/*
  * The VM path's case: one kernel in flight each, 75 ms (longer than the
  * activity window), waited for, reported as it ends and the next asked for
  * a round trip (2 ms) later.  Counted in flight, 3:1 holds and the device
@@ -446,20 +465,13 @@ static void sliced_alone(void)
  */
 static void long_kernels(void)
 {
-	static const uint32_t w31[] = { 3, 1 };
 	const uint64_t secs = 60;
 	struct ssim s;
 	double got;
 	int uncounted;
 
 	for (uncounted = 0; uncounted < 2; uncounted++) {
-		slice_setup(&s, 2, w31, 1);
-		s.k = 75 * MS;
-		for (unsigned int i = 0; i < 2; i++) {
-			s.t[i].depth = 1;
-			s.t[i].gap = 2 * MS;
-			s.t[i].uncounted = uncounted;
-		}
+		rig_setup(&s, 75 * MS, 1, 2 * MS, 0, uncounted);
 		slice_run(&s, secs * SEC);
 		got = (double)s.e[0].device_ns / (double)(s.e[0].device_ns + s.e[1].device_ns);
 		printf("#   75 ms kernels 3:1, %s: share %.3f, device time / wall %.3f\n",
@@ -485,19 +497,12 @@ static void long_kernels(void)
  */
 static void long_queues(void)
 {
-	static const uint32_t w31[] = { 3, 1 };
 	const uint64_t secs = 60;
 	struct ssim s;
 	double got;
 	uint64_t dev;
 
-	slice_setup(&s, 2, w31, 1);
-	s.k = 200 * MS;
-	for (unsigned int i = 0; i < 2; i++) {
-		s.t[i].depth = 4;
-		s.t[i].gap = 20 * MS;
-		s.t[i].timely = 1;
-	}
+	rig_setup(&s, 200 * MS, 4, 20 * MS, 1, 0);
 	slice_run(&s, secs * SEC);
 	dev = s.e[0].device_ns + s.e[1].device_ns;
 	got = (double)s.e[0].device_ns / (double)dev;
