@@ -117,3 +117,16 @@ uint64_t ava_cl_rect_bytes(const size_t *origin, const size_t *region, size_t ro
 	start = add(add(mul(origin[2], slice), mul(origin[1], row)), origin[0]);
 	return add(start, ava_cl_region_bytes(1, region, row, slice));
 }
+
+int ava_cl_region_packed(uint64_t elem, const size_t *region, size_t row_pitch, size_t slice_pitch)
+{
+	return ava_cl_region_bytes(elem, region, row_pitch, slice_pitch) == ava_cl_region_bytes(elem, region, 0, 0);
+}
+
+int ava_cl_rect_packed(const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch)
+{
+	static const size_t zero[3];
+
+	return ava_cl_rect_bytes(origin, region, row_pitch, slice_pitch) ==
+	       ava_cl_rect_bytes(zero, region, 0, 0);
+}

@@ -23,6 +23,13 @@ uint64_t ava_cl_rect_bytes(const size_t *origin, const size_t *region, size_t ro
 /* Bytes of a region of elements of elem bytes laid out with the given pitches. */
 uint64_t ava_cl_region_bytes(uint64_t elem, const size_t *region, size_t row_pitch,
 			     size_t slice_pitch);
+/*
+ * Whether such host memory has no gaps: nothing between its rows and
+ * slices, nor, for a rectangle, before its origin.  A read into it writes
+ * every byte of its span, so the span may stream (api/opencl.spec).
+ */
+int ava_cl_region_packed(uint64_t elem, const size_t *region, size_t row_pitch, size_t slice_pitch);
+int ava_cl_rect_packed(const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch);
 
 static inline int ava_cl_host_copy(cl_mem_flags f)
 {

@@ -58,6 +58,8 @@ void ava_put_data(struct ava_call *c, const void *p, uint64_t n);
 /* Like ava_put_data/ava_put_out, but large buffers stream (see shm_layout.h). */
 void ava_put_data_stream(struct ava_call *c, const void *p, uint64_t n, int allow);
 void ava_put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow);
+/* An ava_put_inout that may stream where allow says the call writes all of it. */
+void ava_put_inout_stream(struct ava_call *c, void *p, uint64_t cap, int allow);
 /* Reserves n bytes of a data item and returns where to write them. */
 void *ava_put_reserve(struct ava_call *c, uint64_t n);
 void ava_put_string(struct ava_call *c, const char *s);

@@ -197,14 +197,25 @@ void ava_put_data_stream(struct ava_call *c, const void *p, uint64_t n, int allo
 		ava_put_data(c, p, n);
 }
 
-void ava_put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow)
+/* preload: as ava_put_inout when it does not stream (a stream writes its whole span) */
+static void put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow, int preload)
 {
 	if (!p || !allow || c->nouts >= AVA_MAX_OUTS || start_stream(c, AVA_REF_OUT, p, cap)) {
-		ava_put_out(c, p, cap);
+		put_out(c, p, cap, preload);
 		return;
 	}
 	c->outs[c->nouts].arena = NULL;
 	c->outs[c->nouts].cap = cap;
 	c->outs[c->nouts].streamed = 1;
 	c->nouts++;
+}
+
+void ava_put_out_stream(struct ava_call *c, void *p, uint64_t cap, int allow)
+{
+	put_out_stream(c, p, cap, allow, 0);
+}
+
+void ava_put_inout_stream(struct ava_call *c, void *p, uint64_t cap, int allow)
+{
+	put_out_stream(c, p, cap, allow, 1);
 }

@@ -194,12 +194,29 @@ GATED_TRANSFER(clEnqueueWriteBuffer,
 	       buffer_transfer(ava_cl_write_error(q, buf, offset, size, ptr, nwait, wait), &blocking, size, ev), q, buf,
 	       blocking, offset, size, ptr, nwait, wait, ev)
 
-GATED_TRANSFER(clEnqueueReadBufferRect,
-	       (cl_command_queue q, cl_mem buf, cl_bool blocking, const size_t *buffer_origin, const size_t *host_origin,
-		const size_t *region, size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
-		size_t host_slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev),
-	       CL_SUCCESS, q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch, buffer_slice_pitch,
-	       host_row_pitch, host_slice_pitch, ptr, nwait, wait, ev)
+/*
+ * A read into padded host memory that would stream goes packed and blocking
+ * (opencl_padded_reads.c), unless a user event the application sets later
+ * may hold it: then it goes as it is, through the arena.
+ */
+cl_int CL_API_CALL ava_wrap_clEnqueueReadBufferRect(cl_command_queue q, cl_mem buf, cl_bool blocking,
+						    const size_t *buffer_origin, const size_t *host_origin,
+						    const size_t *region, size_t buffer_row_pitch,
+						    size_t buffer_slice_pitch, size_t host_row_pitch,
+						    size_t host_slice_pitch, void *ptr, cl_uint nwait,
+						    const cl_event *wait, cl_event *ev)
+{
+	if (ava_cl_rect_read_padded(host_origin, region, host_row_pitch, host_slice_pitch, ptr) &&
+	    (blocking || !gates_open()))
+		return AVA_CL_GATED_SEND(q, CL_TRUE, nwait, wait, ev,
+					 ava_cl_read_rect_packed(q, buf, buffer_origin, host_origin, region,
+								 buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+								 host_slice_pitch, ptr, nwait, wait, ev));
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
+								buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+								host_slice_pitch, ptr, nwait, wait, ev));
+}
 
 GATED_TRANSFER(clEnqueueWriteBufferRect,
 	       (cl_command_queue q, cl_mem buf, cl_bool blocking, const size_t *buffer_origin, const size_t *host_origin,
@@ -208,10 +225,19 @@ GATED_TRANSFER(clEnqueueWriteBufferRect,
 	       ava_cl_write_error(q, buf, 0, 0, ptr, nwait, wait), q, buf, blocking, buffer_origin, host_origin, region,
 	       buffer_row_pitch, buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait, ev)
 
-GATED_TRANSFER(clEnqueueReadImage,
-	       (cl_command_queue q, cl_mem image, cl_bool blocking, const size_t *origin, const size_t *region,
-		size_t row_pitch, size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev),
-	       CL_SUCCESS, q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait, wait, ev)
+cl_int CL_API_CALL ava_wrap_clEnqueueReadImage(cl_command_queue q, cl_mem image, cl_bool blocking,
+					       const size_t *origin, const size_t *region, size_t row_pitch,
+					       size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
+					       cl_event *ev)
+{
+	if (ava_cl_image_read_padded(image, region, row_pitch, slice_pitch, ptr) && (blocking || !gates_open()))
+		return AVA_CL_GATED_SEND(q, CL_TRUE, nwait, wait, ev,
+					 ava_cl_read_image_packed(q, image, origin, region, row_pitch, slice_pitch, ptr,
+								  nwait, wait, ev));
+	return AVA_CL_GATED_SEND(q, blocking, nwait, wait, ev,
+				 avagen_clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch,
+							   ptr, nwait, wait, ev));
+}
 
 GATED_TRANSFER(clEnqueueWriteImage,
 	       (cl_command_queue q, cl_mem image, cl_bool blocking, const size_t *origin, const size_t *region,

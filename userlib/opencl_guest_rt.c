@@ -16,6 +16,11 @@ uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t ro
 	return ava_cl_region_bytes(elem_of(image), region, row_pitch, slice_pitch);
 }
 
+int ava_cl_image_region_packed(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch)
+{
+	return ava_cl_region_packed(elem_of(image), region, row_pitch, slice_pitch);
+}
+
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch)
 {

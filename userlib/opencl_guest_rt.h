@@ -31,6 +31,24 @@ extern const struct _cl_icd_dispatch ava_opencl_dispatch;
 uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch);
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch);
+/* Whether host memory of these pitches has no gaps (ava_cl_region_packed). */
+int ava_cl_image_region_packed(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch);
+
+/*
+ * Reads into padded host memory that would stream (opencl_padded_reads.c):
+ * whether a read is one, and the read, blocking, packed and then spread.
+ */
+int ava_cl_image_read_padded(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch,
+			     const void *ptr);
+cl_int ava_cl_read_image_packed(cl_command_queue q, cl_mem image, const size_t *origin, const size_t *region,
+				size_t row_pitch, size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
+				cl_event *ev);
+int ava_cl_rect_read_padded(const size_t *host_origin, const size_t *region, size_t host_row_pitch,
+			    size_t host_slice_pitch, const void *ptr);
+cl_int ava_cl_read_rect_packed(cl_command_queue q, cl_mem buf, const size_t *buffer_origin,
+			       const size_t *host_origin, const size_t *region, size_t buffer_row_pitch,
+			       size_t buffer_slice_pitch, size_t host_row_pitch, size_t host_slice_pitch, void *ptr,
+			       cl_uint nwait, const cl_event *wait, cl_event *ev);
 
 /*
  * Where a map of the image starts in its CL_MEM_USE_HOST_PTR memory, when

@@ -264,25 +264,50 @@ static cl_int keep_until_done(cl_int err, void *staging, cl_event own, cl_event 
 	return CL_SUCCESS;
 }
 
+/*
+ * A write's streamed data, received whole into staging that the caller owns
+ * (*ptr then points there); nothing when no stream is active.
+ */
+static cl_int staged_in(struct avaw_call *c, uint64_t size, const void **ptr, void **staging)
+{
+	*staging = NULL;
+	if (!avaw_stream_active(c))
+		return CL_SUCCESS;
+	if (!(*staging = avaw_staging_copy(NULL, size))) {
+		avaw_stream_abort(c);
+		return CL_OUT_OF_HOST_MEMORY;
+	}
+	if (avaw_stream_in(c, *staging, size)) {
+		avaw_staging_free(*staging);
+		*staging = NULL;
+		return CL_OUT_OF_RESOURCES;
+	}
+	*ptr = *staging;
+	return CL_SUCCESS;
+}
+
+/* A streamed read's data, read blocking into staging (err: the read's), streamed out. */
+static cl_int staged_out(struct avaw_call *c, cl_int err, void *staging, uint64_t size)
+{
+	if (err == CL_SUCCESS && avaw_stream_out(c, staging, size))
+		err = CL_OUT_OF_RESOURCES;
+	avaw_stream_abort(c);	/* if it did not finish */
+	free(staging);
+	return err;
+}
+
 cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			    size_t offset, size_t size, const void *ptr, cl_uint nwait,
 			    const cl_event *wait, cl_event *ev)
 {
-	void *staging = NULL;
+	void *staging;
 	cl_event own = NULL;
 	cl_int err;
 
-	if (avaw_stream_active(c)) {
-		if (blocking && !ev)
-			return avaw_cl_stream(c, q, buf, 1, offset, size, nwait, wait);
-		if (!(staging = avaw_staging_copy(NULL, size)))
-			return CL_OUT_OF_HOST_MEMORY;
-		if (avaw_stream_in(c, staging, size)) {
-			avaw_staging_free(staging);
-			return CL_OUT_OF_RESOURCES;
-		}
-		ptr = staging;
-	}
+	if (avaw_stream_active(c) && blocking && !ev)
+		return avaw_cl_stream(c, q, buf, 1, offset, size, nwait, wait);
+	if ((err = staged_in(c, size, &ptr, &staging)) != CL_SUCCESS)
+		return err;
 	if (blocking || !ptr) {
 		err = clEnqueueWriteBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
 		avaw_staging_free(staging);
@@ -300,19 +325,41 @@ cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, 
 			   const cl_event *wait, cl_event *ev)
 {
 	void *staging;
-	cl_int err;
 
 	if (!avaw_stream_active(c))
 		return clEnqueueReadBuffer(q, buf, blocking, offset, size, ptr, nwait, wait, ev);
 	if (!ev)
 		return avaw_cl_stream(c, q, buf, 0, offset, size, nwait, wait);
 	if (!(staging = malloc(size ? size : 1)))
-		return CL_OUT_OF_HOST_MEMORY;
-	err = clEnqueueReadBuffer(q, buf, CL_TRUE, offset, size, staging, nwait, wait, ev);
-	if (err == CL_SUCCESS && avaw_stream_out(c, staging, size))
-		err = CL_OUT_OF_RESOURCES;
-	free(staging);
-	return err;
+		return staged_out(c, CL_OUT_OF_HOST_MEMORY, NULL, size);
+	return staged_out(c, clEnqueueReadBuffer(q, buf, CL_TRUE, offset, size, staging, nwait, wait, ev), staging,
+			  size);
+}
+
+/*
+ * Rectangles and images stream staged: their host memory's layout differs
+ * from the object's.  A streamed read's host memory has no gaps between
+ * its rows (the guest reads a padded layout packed and spreads it).
+ */
+cl_int avaw_cl_read_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+				const size_t *buffer_origin, const size_t *host_origin, const size_t *region,
+				size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+				size_t host_slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
+				cl_event *ev)
+{
+	uint64_t size = ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch);
+	void *staging;
+
+	if (!avaw_stream_active(c))
+		return clEnqueueReadBufferRect(q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch,
+					       buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait,
+					       ev);
+	if (!(staging = malloc(size ? size : 1)))
+		return staged_out(c, CL_OUT_OF_HOST_MEMORY, NULL, size);
+	return staged_out(c, clEnqueueReadBufferRect(q, buf, CL_TRUE, buffer_origin, host_origin, region,
+						     buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
+						     host_slice_pitch, staging, nwait, wait, ev),
+			  staging, size);
 }
 
 cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
@@ -321,16 +368,21 @@ cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem
 				 size_t host_slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
 				 cl_event *ev)
 {
+	uint64_t size = ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch);
 	void *staging;
 	cl_event own = NULL;
 	cl_int err;
 
-	(void)c;
-	if (blocking || !ptr || !host_origin || !region)
-		return clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region,
-						buffer_row_pitch, buffer_slice_pitch, host_row_pitch,
-						host_slice_pitch, ptr, nwait, wait, ev);
-	if (!(staging = avaw_staging_copy(ptr, ava_cl_rect_bytes(host_origin, region, host_row_pitch, host_slice_pitch))))
+	if ((err = staged_in(c, size, &ptr, &staging)) != CL_SUCCESS)
+		return err;
+	if (blocking || !ptr || !host_origin || !region) {
+		err = clEnqueueWriteBufferRect(q, buf, blocking, buffer_origin, host_origin, region, buffer_row_pitch,
+					       buffer_slice_pitch, host_row_pitch, host_slice_pitch, ptr, nwait, wait,
+					       ev);
+		avaw_staging_free(staging);
+		return err;
+	}
+	if (!staging && !(staging = avaw_staging_copy(ptr, size)))
 		return CL_OUT_OF_HOST_MEMORY;
 	err = clEnqueueWriteBufferRect(q, buf, CL_FALSE, buffer_origin, host_origin, region, buffer_row_pitch,
 				       buffer_slice_pitch, host_row_pitch, host_slice_pitch, staging, nwait,
@@ -338,21 +390,43 @@ cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem
 	return keep_until_done(err, staging, own, ev);
 }
 
+cl_int avaw_cl_read_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
+			  const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
+			  void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev)
+{
+	uint64_t size = ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch);
+	void *staging;
+
+	if (!avaw_stream_active(c))
+		return clEnqueueReadImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait,
+					  wait, ev);
+	if (!(staging = malloc(size ? size : 1)))
+		return staged_out(c, CL_OUT_OF_HOST_MEMORY, NULL, size);
+	return staged_out(c, clEnqueueReadImage(q, image, CL_TRUE, origin, region, row_pitch, slice_pitch, staging,
+						nwait, wait, ev),
+			  staging, size);
+}
+
 cl_int avaw_cl_write_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
 			   const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
 			   const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev)
 {
+	uint64_t size = ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch);
 	void *staging;
 	cl_event own = NULL;
 	cl_int err;
 
-	(void)c;
-	if (blocking || !ptr || !region)
-		return clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr,
-					   nwait, wait, ev);
-	if (!(staging = avaw_staging_copy(ptr, ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch))))
+	if ((err = staged_in(c, size, &ptr, &staging)) != CL_SUCCESS)
+		return err;
+	if (blocking || !ptr || !region) {
+		err = clEnqueueWriteImage(q, image, blocking, origin, region, row_pitch, slice_pitch, ptr, nwait, wait,
+					  ev);
+		avaw_staging_free(staging);
+		return err;
+	}
+	if (!staging && !(staging = avaw_staging_copy(ptr, size)))
 		return CL_OUT_OF_HOST_MEMORY;
-	err = clEnqueueWriteImage(q, image, CL_FALSE, origin, region, row_pitch, slice_pitch, staging, nwait,
-				  wait, &own);
+	err = clEnqueueWriteImage(q, image, CL_FALSE, origin, region, row_pitch, slice_pitch, staging, nwait, wait,
+				  &own);
 	return keep_until_done(err, staging, own, ev);
 }

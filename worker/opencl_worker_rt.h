@@ -66,11 +66,19 @@ cl_int avaw_cl_write_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf,
 cl_int avaw_cl_read_buffer(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 			   size_t offset, size_t size, void *ptr, cl_uint nwait,
 			   const cl_event *wait, cl_event *ev);
+cl_int avaw_cl_read_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
+				const size_t *buffer_origin, const size_t *host_origin, const size_t *region,
+				size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
+				size_t host_slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
+				cl_event *ev);
 cl_int avaw_cl_write_buffer_rect(struct avaw_call *c, cl_command_queue q, cl_mem buf, cl_bool blocking,
 				 const size_t *buffer_origin, const size_t *host_origin, const size_t *region,
 				 size_t buffer_row_pitch, size_t buffer_slice_pitch, size_t host_row_pitch,
 				 size_t host_slice_pitch, const void *ptr, cl_uint nwait, const cl_event *wait,
 				 cl_event *ev);
+cl_int avaw_cl_read_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
+			  const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
+			  void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev);
 cl_int avaw_cl_write_image(struct avaw_call *c, cl_command_queue q, cl_mem image, cl_bool blocking,
 			   const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch,
 			   const void *ptr, cl_uint nwait, const cl_event *wait, cl_event *ev);

@@ -66,8 +66,10 @@ class Out(Kind):
             # large outputs may stream through the arena; a deferred one's
             # stream only carries its length (the worker aborts it and the
             # data streams when collected)
+            # (inout: what the call leaves alone goes along when it does not stream)
             allow = '(%s)' % self.kw('stream')
-            return pre + ['ava_put_out_stream(&c, %s, %s, %s);' % (n, self.bytes(), allow)]
+            fn = 'ava_put_inout_stream' if self.has_flag('inout') else 'ava_put_out_stream'
+            return pre + ['%s(&c, %s, %s, %s);' % (fn, n, self.bytes(), allow)]
         # inout: the call writes only part of the buffer; the rest must survive
         fn = 'ava_put_inout' if self.has_flag('inout') else 'ava_put_out'
         return pre + ['%s(&c, %s, %s);' % (fn, n, self.bytes())]

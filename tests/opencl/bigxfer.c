@@ -2,8 +2,10 @@
  * Transfers larger than the session's shared arena must stream through it,
  * never fail or hang: writes and reads of twice AVA_ARENA_MB (32 MiB when
  * it is unset), blocking and non-blocking, with and without an event, at
- * odd offsets and lengths, and a buffer and images (2D and 3D, by each
- * entry point) made from host memory of about that size.  tests/run runs
+ * odd offsets and lengths, a buffer and images (2D and 3D, by each
+ * entry point) made from host memory of about that size, and image and
+ * buffer-rectangle reads and writes of that much host memory, packed and
+ * with padded pitches (the gaps left as they were).  tests/run runs
  * this program with a small AVA_ARENA_MB, and again with
  * AVA_STREAM_DIRECT=1 (the worker's pipelined path, worker/opencl_stream.c).
  */
@@ -221,6 +223,173 @@ static void images_from_host(struct cltest *t, unsigned char *src, unsigned char
         clReleaseMemObject(img);
 }
 
+/*
+ * Host memory of rows of row bytes, rows per slice, slices, at the given
+ * pitches, from offset bytes on (a rectangle's host origin).
+ */
+struct layout {
+    size_t row, rows, slices, row_pitch, slice_pitch, offset;
+};
+
+static size_t span(const struct layout *l)
+{
+    return l->offset + (l->slices - 1) * l->slice_pitch + (l->rows - 1) * l->row_pitch + l->row;
+}
+
+static void copy_rows(unsigned char *dst, const struct layout *dl, const unsigned char *src, const struct layout *sl)
+{
+    size_t y, z;
+
+    for (z = 0; z < dl->slices; z++)
+        for (y = 0; y < dl->rows; y++)
+            memcpy(dst + dl->offset + z * dl->slice_pitch + y * dl->row_pitch,
+                   src + sl->offset + z * sl->slice_pitch + y * sl->row_pitch, dl->row);
+}
+
+/*
+ * Host memory for a read: filled with 0xa5, and what the read must leave
+ * there: the source's rows in place, the gaps untouched.
+ */
+static void expect_read(unsigned char *dst, unsigned char *want, const struct layout *dl, const unsigned char *src,
+                        const struct layout *sl)
+{
+    memset(dst, 0xa5, span(dl));
+    memset(want, 0xa5, span(dl));
+    copy_rows(want, dl, src, sl);
+}
+
+/* A difference fails the test also where no native output is compared (tests/run's AVA_ARENA_MB=16 run). */
+static const char *same(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    return EXPECT(memcmp(a, b, n) == 0, "data differ") ? "ok" : "DIFFERENT";
+}
+
+/* A write and a read back of an image's region, as the flags say (0: blocking, 1: non-blocking, with an event). */
+static void image_transfer(struct cltest *t, cl_mem img, const char *what, const size_t *origin, const size_t *region,
+                           const struct layout *wl, int wasync, const struct layout *rl, int rasync,
+                           unsigned char *src, unsigned char *dst, unsigned char *want)
+{
+    cl_event w = NULL, r = NULL;
+
+    fill(src, span(wl), (unsigned)wl->row_pitch + rasync);
+    expect_read(dst, want, rl, src, wl);
+    CHECK(clEnqueueWriteImage(t->queue, img, !wasync, origin, region, wl->row_pitch, wl->slice_pitch,
+                              src + wl->offset, 0, NULL, wasync ? &w : NULL));
+    CHECK(clEnqueueReadImage(t->queue, img, !rasync, origin, region, rl->row_pitch, rl->slice_pitch,
+                             dst + rl->offset, 0, NULL, rasync ? &r : NULL));
+    if (r)
+        CHECK(clWaitForEvents(1, &r));
+    CHECK(clFinish(t->queue));
+    printf("%s: %s\n", what, same(dst, want, span(rl)));
+    if (w)
+        clReleaseEvent(w);
+    if (r)
+        clReleaseEvent(r);
+}
+
+/*
+ * Image reads and writes of about n bytes of host memory, blocking and not,
+ * packed and with padded pitches (the gaps between the rows must stay as
+ * they were), 2D and 3D.
+ */
+static void image_transfers(struct cltest *t, size_t n)
+{
+    const cl_image_format fmt = { CL_RGBA, CL_UNSIGNED_INT8 };
+    size_t w2 = 4096, h2 = n / (4096 * PIXEL), d3 = n / (128 * 128 * PIXEL);
+    const size_t zero[3] = { 0, 0, 0 }, r2[3] = { w2, h2, 1 }, o2[3] = { 5, 3, 0 };
+    const size_t s2[3] = { w2 - 5, h2 - 3, 1 }, r3[3] = { 128, 128, d3 };
+    struct layout p2 = { w2 * PIXEL, h2, 1, w2 * PIXEL, 0, 0 };
+    struct layout q2 = { w2 * PIXEL, h2, 1, w2 * PIXEL + 64, 0, 0 };
+    struct layout sub = { (w2 - 5) * PIXEL, h2 - 3, 1, (w2 - 5) * PIXEL, 0, 0 };
+    struct layout p3 = { 128 * PIXEL, 128, d3, 128 * PIXEL, 128 * 128 * PIXEL, 0 };
+    struct layout q3 = { 128 * PIXEL, 128, d3, 128 * PIXEL + 64, (128 * PIXEL + 64) * 130, 0 };
+    size_t most = span(&q3) > span(&q2) ? span(&q3) : span(&q2);
+    unsigned char *src = malloc(most), *dst = malloc(most), *want = malloc(most);
+    cl_int err = CL_SUCCESS;
+    cl_mem img;
+
+    if (!EXPECT(src && dst && want, "memory"))
+        goto out;
+    img = clCreateImage2D(t->context, CL_MEM_READ_WRITE, &fmt, w2, h2, 0, NULL, &err);
+    if (CHECK(err)) {
+        image_transfer(t, img, "2D image write and read, blocking", zero, r2, &p2, 0, &p2, 0, src, dst, want);
+        image_transfer(t, img, "2D image write and read, non-blocking with events", zero, r2, &p2, 1, &p2, 1, src,
+                       dst, want);
+        image_transfer(t, img, "2D image at an odd origin", o2, s2, &sub, 0, &sub, 1, src, dst, want);
+        image_transfer(t, img, "2D image, padded rows, blocking", zero, r2, &q2, 0, &q2, 0, src, dst, want);
+        image_transfer(t, img, "2D image, padded rows, non-blocking with events", zero, r2, &q2, 1, &q2, 1, src,
+                       dst, want);
+        image_transfer(t, img, "2D image, written packed, read into padded rows", zero, r2, &p2, 0, &q2, 0, src,
+                       dst, want);
+    }
+    if (img)
+        clReleaseMemObject(img);
+    img = clCreateImage3D(t->context, CL_MEM_READ_WRITE, &fmt, 128, 128, d3, 0, 0, NULL, &err);
+    if (CHECK(err)) {
+        image_transfer(t, img, "3D image write and read, non-blocking", zero, r3, &p3, 1, &p3, 1, src, dst, want);
+        image_transfer(t, img, "3D image, padded rows and slices, blocking", zero, r3, &q3, 0, &q3, 0, src, dst,
+                       want);
+        image_transfer(t, img, "3D image, padded rows and slices, non-blocking write", zero, r3, &q3, 1, &q3, 0,
+                       src, dst, want);
+    }
+    if (img)
+        clReleaseMemObject(img);
+out:
+    free(src);
+    free(dst);
+    free(want);
+}
+
+/*
+ * Buffer rectangles of about n bytes of host memory, at a host origin and
+ * with padded host pitches: written and read back, blocking and not.
+ */
+static void rect_transfers(struct cltest *t, cl_mem buf, size_t n)
+{
+    const size_t bo[3] = { 8, 16, 0 }, ho[3] = { 3, 1, 0 }, zero[3] = { 0, 0, 0 };
+    const size_t region[3] = { 4000, n / 2 / 4096 - 96, 2 }, bpitch = 4096, bslice = n / 2;
+    struct layout h = { 4000, region[1], 2, 4100, 4100 * (region[1] + 2), 0 };
+    struct layout p = { 4000, region[1], 2, 4000, 4000 * region[1], 0 };
+    size_t most;
+    unsigned char *src, *dst, *want;
+    int async;
+
+    h.offset = ho[2] * h.slice_pitch + ho[1] * h.row_pitch + ho[0];
+    most = span(&h);
+    src = malloc(most);
+    dst = malloc(most);
+    want = malloc(most);
+    if (!EXPECT(src && dst && want, "memory"))
+        goto out;
+    for (async = 0; async < 2; async++) {
+        cl_event r = NULL;
+
+        fill(src, most, 31 + async);
+        expect_read(dst, want, &h, src, &h);
+        CHECK(clEnqueueWriteBufferRect(t->queue, buf, !async, bo, ho, region, bpitch, bslice, h.row_pitch,
+                                       h.slice_pitch, src, 0, NULL, NULL));
+        CHECK(clEnqueueReadBufferRect(t->queue, buf, !async, bo, ho, region, bpitch, bslice, h.row_pitch,
+                                      h.slice_pitch, dst, 0, NULL, async ? &r : NULL));
+        if (r) {
+            CHECK(clWaitForEvents(1, &r));
+            clReleaseEvent(r);
+        }
+        CHECK(clFinish(t->queue));
+        printf("rectangle at a host origin, padded pitches, %s: %s\n", async ? "non-blocking" : "blocking",
+               same(dst, want, most));
+        /* the same rectangle read packed */
+        expect_read(dst, want, &p, src, &h);
+        CHECK(clEnqueueReadBufferRect(t->queue, buf, !async, bo, zero, region, bpitch, bslice, 0, 0, dst, 0, NULL,
+                                      NULL));
+        CHECK(clFinish(t->queue));
+        printf("rectangle read packed, %s: %s\n", async ? "non-blocking" : "blocking", same(dst, want, span(&p)));
+    }
+out:
+    free(src);
+    free(dst);
+    free(want);
+}
+
 int main(void)
 {
     struct cltest t;
@@ -237,11 +406,14 @@ int main(void)
         round_trip(&t, buf, src, dst, n, CL_FALSE, 0);
         round_trip(&t, buf, src, dst, n, CL_FALSE, 1);
         odd_ranges(&t, buf, src, dst, n);
+        rect_transfers(&t, buf, n);
         clReleaseMemObject(buf);
     }
     made_from_host(&t, src, dst, n);
-    if (cltest_device_uint(&t, CL_DEVICE_IMAGE_SUPPORT))
+    if (cltest_device_uint(&t, CL_DEVICE_IMAGE_SUPPORT)) {
         images_from_host(&t, src, dst, n);
+        image_transfers(&t, n);
+    }
     cltest_release(&t);
     free(src);
     free(dst);

@@ -28,7 +28,7 @@ typedef struct { unsigned x, y, z; } gt_dim3;
 typedef struct gt_image_desc cl_image_desc;
 
 gt_status gtScalars(int a, unsigned long b, gt_dev dev);
-gt_status gtBuffers(gt_queue q, size_t n, const float *src, const int *big, float *dst, int *part,
+gt_status gtBuffers(gt_queue q, size_t n, const float *src, const int *big, float *dst, int *part, int *most,
 		    int *status, size_t *one, const char *name);
 gt_status gtInfo(gt_mem mem, int key, size_t size, void *value, size_t *size_ret);
 gt_status gtHandles(gt_dev dev, unsigned n, const gt_mem *mems, const gt_event *waits, gt_dev *devs,

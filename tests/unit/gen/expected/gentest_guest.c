@@ -73,7 +73,7 @@ static gt_status GT_CALL avagen_gtScalars(int a, unsigned long b, gt_dev dev)
 	return ret;
 }
 
-static gt_status GT_CALL avagen_gtBuffers(gt_queue q, size_t n, const float *src, const int *big, float *dst, int *part, int *status, size_t *one, const char *name)
+static gt_status GT_CALL avagen_gtBuffers(gt_queue q, size_t n, const float *src, const int *big, float *dst, int *part, int *most, int *status, size_t *one, const char *name)
 {
 	ava_trace_hit(&trace_calls, 1);
 	struct ava_call c;
@@ -87,6 +87,7 @@ static gt_status GT_CALL avagen_gtBuffers(gt_queue q, size_t n, const float *src
 	ava_put_data_stream(&c, big, (uint64_t)(n) * sizeof(int), n > 4);
 	ava_put_out(&c, dst, (uint64_t)(n) * sizeof(float));
 	ava_put_inout(&c, part, (uint64_t)(n) * sizeof(int));
+	ava_put_inout_stream(&c, most, (uint64_t)(n) * sizeof(int), (n > 4));
 	ava_put_out(&c, status, (uint64_t)(n) * sizeof(int));
 	ava_put_out(&c, one, (uint64_t)(1) * sizeof(size_t));
 	ava_put_string(&c, name);
@@ -99,6 +100,7 @@ static gt_status GT_CALL avagen_gtBuffers(gt_queue q, size_t n, const float *src
 	ret = (gt_status)ava_get_u64(&c);
 	ava_get_out(&c, (ret == GT_SUCCESS) ? dst : NULL, (uint64_t)(n) * sizeof(float));
 	ava_get_out(&c, (ret == GT_SUCCESS) ? part : NULL, (uint64_t)(n) * sizeof(int));
+	ava_get_out(&c, (ret == GT_SUCCESS) ? most : NULL, (uint64_t)(n) * sizeof(int));
 	ava_get_out(&c, 1 ? status : NULL, (uint64_t)(n) * sizeof(int));
 	ava_get_out(&c, (ret == GT_SUCCESS) ? one : NULL, (uint64_t)(1) * sizeof(size_t));
 	ava_call_end(&c);

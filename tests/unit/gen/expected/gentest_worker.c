@@ -51,6 +51,9 @@ static void w_gtBuffers(struct avaw_call *c)
 	struct avaw_out o_part;
 	avaw_get_out(c, &o_part);
 	int * part = NULL;
+	struct avaw_out o_most;
+	avaw_get_out_stream(c, &o_most);
+	int * most = NULL;
 	struct avaw_out o_status;
 	avaw_get_out(c, &o_status);
 	int * status = NULL;
@@ -78,6 +81,9 @@ static void w_gtBuffers(struct avaw_call *c)
 	if (avaw_out(c, &o_part, (uint64_t)(n), sizeof(int)))
 		goto bad;
 	part = (int *)o_part.p;
+	if (avaw_out(c, &o_most, (uint64_t)(n), sizeof(int)))
+		goto bad;
+	most = (int *)o_most.p;
 	if (avaw_out(c, &o_status, (uint64_t)(n), sizeof(int)))
 		goto bad;
 	status = (int *)o_status.p;
@@ -88,13 +94,14 @@ static void w_gtBuffers(struct avaw_call *c)
 		goto bad;
 	name = (const char *)d_name.p;
 	avaw_call_timer_start(c);
-	ret = gtBuffers(q, n, src, big, dst, part, status, one, name);
+	ret = gtBuffers(q, n, src, big, dst, part, most, status, one, name);
 	avaw_call_timer_stop(c);
 	goto reply;
 reply:
 	avaw_put_u64(c, (uint64_t)(int64_t)ret);
 	avaw_put_out(c, &o_dst, (ret == GT_SUCCESS) ? o_dst.cap : 0);
 	avaw_put_out(c, &o_part, (ret == GT_SUCCESS) ? o_part.cap : 0);
+	avaw_put_out(c, &o_most, (ret == GT_SUCCESS) ? o_most.cap : 0);
 	avaw_put_out(c, &o_status, 1 ? o_status.cap : 0);
 	avaw_put_out(c, &o_one, (ret == GT_SUCCESS) ? o_one.cap : 0);
 	return;
