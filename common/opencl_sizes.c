@@ -118,6 +118,16 @@ uint64_t ava_cl_rect_bytes(const size_t *origin, const size_t *region, size_t ro
 	return add(start, ava_cl_region_bytes(1, region, row, slice));
 }
 
+const size_t *ava_cl_image_xyz(cl_mem_object_type type, const size_t *v, size_t buf[3])
+{
+	if (!v || type != CL_MEM_OBJECT_IMAGE1D_ARRAY)
+		return v;
+	buf[0] = v[0];
+	buf[1] = v[2];	/* 1 for a region, 0 for an origin */
+	buf[2] = v[1];
+	return buf;
+}
+
 int ava_cl_region_packed(uint64_t elem, const size_t *region, size_t row_pitch, size_t slice_pitch)
 {
 	return ava_cl_region_bytes(elem, region, row_pitch, slice_pitch) == ava_cl_region_bytes(elem, region, 0, 0);

@@ -29,6 +29,13 @@ uint64_t ava_cl_region_bytes(uint64_t elem, const size_t *region, size_t row_pit
  * every byte of its span, so the span may stream (api/opencl.spec).
  */
 int ava_cl_region_packed(uint64_t elem, const size_t *region, size_t row_pitch, size_t slice_pitch);
+/*
+ * The (origin or) region of an image of type as the arithmetic above takes
+ * it: a 1D image array's (x, layer, 0) is (x, 0, layer), its host memory
+ * stepping from layer to layer by the slice pitch (the row pitch when 0).
+ * Returns v itself for any other type, else buf.
+ */
+const size_t *ava_cl_image_xyz(cl_mem_object_type type, const size_t *v, size_t buf[3]);
 int ava_cl_rect_packed(const size_t *origin, const size_t *region, size_t row_pitch, size_t slice_pitch);
 
 static inline int ava_cl_host_copy(cl_mem_flags f)

@@ -11,20 +11,32 @@ static uint64_t elem_of(cl_mem image)
 	return mem ? mem->elem_size : 0;
 }
 
+const size_t *ava_cl_image_xyz_of(cl_mem image, const size_t *v, size_t buf[3])
+{
+	const struct ava_cl_mem *mem = ava_cl_mem_of(image);
+
+	return mem ? ava_cl_image_xyz(mem->type, v, buf) : v;
+}
+
 uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch)
 {
-	return ava_cl_region_bytes(elem_of(image), region, row_pitch, slice_pitch);
+	size_t buf[3];
+
+	return ava_cl_region_bytes(elem_of(image), ava_cl_image_xyz_of(image, region, buf), row_pitch, slice_pitch);
 }
 
 int ava_cl_image_region_packed(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch)
 {
-	return ava_cl_region_packed(elem_of(image), region, row_pitch, slice_pitch);
+	size_t buf[3];
+
+	return ava_cl_region_packed(elem_of(image), ava_cl_image_xyz_of(image, region, buf), row_pitch, slice_pitch);
 }
 
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch)
 {
 	const struct ava_cl_mem *mem = ava_cl_mem_of(image);
+	size_t buf[3];
 
 	/*
 	 * The backend's pitches are not known yet: those of the host memory the
@@ -34,17 +46,20 @@ uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t
 	(void)slice_pitch;
 	if (!mem)
 		return 0;
-	return ava_cl_region_bytes(mem->elem_size, region, mem->host_row, mem->host_slice);
+	return ava_cl_region_bytes(mem->elem_size, ava_cl_image_xyz(mem->type, region, buf), mem->host_row,
+				   mem->host_slice);
 }
 
 uint64_t ava_cl_image_map_offset(cl_mem image, const size_t *origin, const size_t *row_pitch,
 				 const size_t *slice_pitch)
 {
 	const struct ava_cl_mem *mem = ava_cl_mem_of(image);
+	size_t buf[3];
 
 	if (!mem || !mem->host_ptr || !origin || !row_pitch || *row_pitch != mem->host_row ||
 	    (slice_pitch && *slice_pitch && *slice_pitch != mem->host_slice))
 		return AVA_MAP_PRIVATE;
+	origin = ava_cl_image_xyz(mem->type, origin, buf);
 	return origin[2] * mem->host_slice + origin[1] * mem->host_row + origin[0] * mem->elem_size;
 }
 

@@ -29,6 +29,8 @@ extern const struct _cl_icd_dispatch ava_opencl_dispatch;
 
 /* Image sizes computed from the guest's record of the image. */
 uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch);
+/* An origin or region of image as the size arithmetic takes it (ava_cl_image_xyz). */
+const size_t *ava_cl_image_xyz_of(cl_mem image, const size_t *v, size_t buf[3]);
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch);
 /* Whether host memory of these pitches has no gaps (ava_cl_region_packed). */
@@ -68,6 +70,7 @@ struct ava_cl_mem {
 	void *host_ptr;
 	uint64_t size;
 	uint32_t elem_size;		/* images: bytes per pixel */
+	cl_mem_object_type type;	/* images: their type (ava_cl_image_xyz) */
 	uint64_t host_row;		/* images: the pitches of the host memory they were made from, else packed */
 	uint64_t host_slice;
 	cl_image_format fmt;		/* images: their format */

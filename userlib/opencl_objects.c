@@ -124,13 +124,15 @@ void ava_cl_subbuffer_created(struct ava_obj *o, cl_mem parent, cl_mem_flags fla
  * the rows of a slice (a 1D array's slice, one of its elements, is one row).
  */
 static void image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, const cl_image_format *fmt,
-			  const uint64_t dims[3], uint64_t height, size_t row_pitch, size_t slice_pitch)
+			  cl_mem_object_type type, const uint64_t dims[3], uint64_t height, size_t row_pitch,
+			  size_t slice_pitch)
 {
 	struct ava_cl_mem *mem = mem_part(o);
 
 	if (!mem)
 		return;
 	mem->flags = flags;
+	mem->type = type;
 	mem->fmt = *fmt;
 	memcpy(mem->dims, dims, sizeof(mem->dims));
 	mem->elem_size = (uint32_t)ava_cl_format_bytes(fmt);
@@ -161,8 +163,9 @@ void ava_cl_image_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr,
 		dims[2] = desc->image_depth;
 		break;
 	}
-	image_created(o, flags, host_ptr, fmt, dims, desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : dims[1],
-		      desc->image_row_pitch, desc->image_slice_pitch);
+	image_created(o, flags, host_ptr, fmt, desc->image_type, dims,
+		      desc->image_type == CL_MEM_OBJECT_IMAGE1D_ARRAY ? 1 : dims[1], desc->image_row_pitch,
+		      desc->image_slice_pitch);
 }
 
 void ava_cl_image3d_created(struct ava_obj *o, cl_mem_flags flags, void *host_ptr, const cl_image_format *fmt,
@@ -170,7 +173,8 @@ void ava_cl_image3d_created(struct ava_obj *o, cl_mem_flags flags, void *host_pt
 {
 	const uint64_t dims[3] = { width, height ? height : 1, depth ? depth : 1 };
 
-	image_created(o, flags, host_ptr, fmt, dims, height ? height : 1, row_pitch, slice_pitch);
+	image_created(o, flags, host_ptr, fmt, depth > 1 ? CL_MEM_OBJECT_IMAGE3D : CL_MEM_OBJECT_IMAGE2D, dims,
+		      height ? height : 1, row_pitch, slice_pitch);
 }
 
 /* -------------------------------------------------------- queues, events */

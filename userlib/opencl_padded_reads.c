@@ -42,15 +42,19 @@ static size_t image_row(cl_mem image, const size_t *region)
 int ava_cl_image_read_padded(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch,
 			     const void *ptr)
 {
+	size_t buf[3];
+
 	return padded(ptr, ava_cl_image_region_bytes(image, region, row_pitch, slice_pitch),
-		      ava_cl_image_region_packed(image, region, row_pitch, slice_pitch), region,
-		      image_row(image, region), row_pitch, slice_pitch);
+		      ava_cl_image_region_packed(image, region, row_pitch, slice_pitch),
+		      ava_cl_image_xyz_of(image, region, buf), image_row(image, region), row_pitch, slice_pitch);
 }
 
 cl_int ava_cl_read_image_packed(cl_command_queue q, cl_mem image, const size_t *origin, const size_t *region,
 				size_t row_pitch, size_t slice_pitch, void *ptr, cl_uint nwait, const cl_event *wait,
 				cl_event *ev)
 {
+	size_t buf[3];
+	const size_t *xyz = ava_cl_image_xyz_of(image, region, buf);	/* a 1D array's layers as slices */
 	size_t row = image_row(image, region), r = row_pitch ? row_pitch : row;
 	unsigned char *tmp = malloc(row * region[1] * region[2]);
 	cl_int err;
@@ -59,7 +63,7 @@ cl_int ava_cl_read_image_packed(cl_command_queue q, cl_mem image, const size_t *
 		return CL_OUT_OF_HOST_MEMORY;
 	err = avagen_clEnqueueReadImage(q, image, CL_TRUE, origin, region, 0, 0, tmp, nwait, wait, ev);
 	if (err == CL_SUCCESS)
-		spread(ptr, r, slice_pitch ? slice_pitch : r * region[1], tmp, row, region[1], region[2]);
+		spread(ptr, r, slice_pitch ? slice_pitch : r * xyz[1], tmp, row, xyz[1], xyz[2]);
 	free(tmp);
 	return err;
 }

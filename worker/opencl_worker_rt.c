@@ -36,15 +36,29 @@ static uint64_t elem_size(cl_mem image)
 	return e;
 }
 
+/* A region of image as the size arithmetic takes it (ava_cl_image_xyz). */
+static const size_t *xyz(cl_mem image, const size_t *region, size_t buf[3])
+{
+	cl_mem_object_type type = 0;
+
+	if (image)
+		clGetMemObjectInfo(image, CL_MEM_TYPE, sizeof(type), &type, NULL);
+	return ava_cl_image_xyz(type, region, buf);
+}
+
 uint64_t ava_cl_image_region_bytes(cl_mem image, const size_t *region, size_t row_pitch, size_t slice_pitch)
 {
-	return ava_cl_region_bytes(elem_size(image), region, row_pitch, slice_pitch);
+	size_t buf[3];
+
+	return ava_cl_region_bytes(elem_size(image), xyz(image, region, buf), row_pitch, slice_pitch);
 }
 
 uint64_t ava_cl_map_image_bytes(cl_mem image, const size_t *region, const size_t *row_pitch,
 				const size_t *slice_pitch)
 {
-	return ava_cl_region_bytes(elem_size(image), region, row_pitch ? *row_pitch : 0,
+	size_t buf[3];
+
+	return ava_cl_region_bytes(elem_size(image), xyz(image, region, buf), row_pitch ? *row_pitch : 0,
 				   slice_pitch ? *slice_pitch : 0);
 }
 

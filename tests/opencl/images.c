@@ -351,6 +351,44 @@ static void fill_and_map(struct cltest *t, unsigned char *ref, cl_mem img)
     free(got);
 }
 
+/*
+ * A 1D image array written from and read into layers a slice pitch apart
+ * (the sizes both sides computed once stepped layers by the row pitch,
+ * short by the pads: a backend that follows the specification would have
+ * read past the worker's copy).  PoCL 3.1 itself steps them by the row
+ * pitch, so the test compares with the backend (hashes of what came back)
+ * and tests/unit/test_opencl_sizes asserts the specification's layout.
+ */
+static void array1d(struct cltest *t)
+{
+    enum { AW = 64, AN = 8, ROW = AW * PX, SLICE = ROW + 64, RSLICE = ROW + 128 };
+    cl_image_desc d;
+    memset(&d, 0, sizeof d);
+    d.image_type = CL_MEM_OBJECT_IMAGE1D_ARRAY;
+    d.image_width = AW;
+    d.image_array_size = AN;
+    cl_int err;
+    cl_mem img = clCreateImage(t->context, CL_MEM_READ_WRITE, &rgba8, &d, NULL, &err);
+    unsigned char *src = malloc(SLICE * AN), *packed = malloc(ROW * AN), *got = malloc(RSLICE * AN);
+    const size_t o[3] = {0, 0, 0}, r[3] = {AW, AN, 1};
+    if (CHECK(err) && src && packed && got) {
+        for (size_t i = 0; i < SLICE * AN; i++)
+            src[i] = (unsigned char)(i * 7 + 3);
+        memset(got, 0xEE, RSLICE * AN);
+        if (CHECK(clEnqueueWriteImage(t->queue, img, CL_TRUE, o, r, 0, SLICE, src, 0, NULL, NULL)) &&
+            CHECK(clEnqueueReadImage(t->queue, img, CL_TRUE, o, r, 0, 0, packed, 0, NULL, NULL)) &&
+            CHECK(clEnqueueReadImage(t->queue, img, CL_TRUE, o, r, 0, RSLICE, got, 0, NULL, NULL)))
+            printf("1D image array, %d layers written %d bytes apart: read packed %08x, read %d bytes apart "
+                   "%08x\n", AN, SLICE, (unsigned)cltest_fnv1a(packed, ROW * AN), RSLICE,
+                   (unsigned)cltest_fnv1a(got, RSLICE * AN));
+    }
+    if (img)
+        clReleaseMemObject(img);
+    free(src);
+    free(packed);
+    free(got);
+}
+
 int main(void)
 {
     struct cltest t;
@@ -376,6 +414,7 @@ int main(void)
         sampler_kernel(&t, p, ref, img);
         write_kernel(&t, p);
         fill_and_map(&t, ref, img);
+        array1d(&t);
     }
     if (p)
         clReleaseProgram(p);

@@ -1,7 +1,7 @@
 # Unit tests of the shared pieces (common/ and the guest's arena and stream
 # ring), built with the sanitizers and run by the `unit` suite of tests/run.
 SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_block_cache test_sched test_sha256 test_fatbin_cache \
-	test_fatbin_select test_sandbox_lists
+	test_fatbin_select test_sandbox_lists test_opencl_sizes
 SHARED_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/,$(SHARED_UNIT_TESTS))
 SHARED_UNIT_CFLAGS := $(TEST_CFLAGS) -Icommon -Iuserlib -Iworker -Itests/unit
 
@@ -17,6 +17,10 @@ $(BUILD)/tests/unit/test_fatbin_select: tests/unit/test_fatbin_select.c userlib/
 	userlib/cuda_fatbin_select.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sandbox_lists: tests/unit/test_sandbox_lists.c worker/sandbox_syscalls.c \
 	worker/sandbox_syscalls.h tests/unit/unit_check.h
+# opencl_sizes.c names the OpenCL version it is built for, as the test does
+$(BUILD)/tests/unit/test_opencl_sizes: SHARED_UNIT_CFLAGS += -UCL_TARGET_OPENCL_VERSION
+$(BUILD)/tests/unit/test_opencl_sizes: tests/unit/test_opencl_sizes.c common/opencl_sizes.c common/opencl_sizes.h \
+	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sched: tests/unit/test_sched.c common/ava_sched.c common/ava_sched.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_arena: tests/unit/test_arena.c userlib/guest_arena.c userlib/guest_arena.h \
 	tests/unit/unit_check.h
