@@ -10,9 +10,14 @@
  * from registration on, the first kernel's result coming back.  bench/run
  * gives it two PADs: one for another arch (sm_80), which the driver never
  * loads on that GPU and AvA's guest leaves out of what it hashes and
- * sends, and one for the GPU's own arch, all of which travels.
+ * sends, and one for the GPU's own arch, whose copies repeat a target the
+ * driver loads from its first entry only, and so does AvA's guest.  With
+ * PAD "-", the fat binary is LAZY90's with its first SASS entry grown to
+ * MB by bytes after the cubin's end (one large entry of the GPU's arch, as
+ * a library's cubin of many kernels, of which the driver loads the ones
+ * used): all of it travels through AvA.
  *
- *   lazy_start LAZY90.fatbin PAD.fatbin MB LABEL
+ *   lazy_start LAZY90.fatbin PAD.fatbin|- MB LABEL
  * prints "lazy_start_us_LABEL <µs>" and the fat binary's size as a comment.
  */
 #include <cstdint>
@@ -74,6 +79,40 @@ static std::vector<char> entries(const std::vector<char> &fb)
 	return std::vector<char>(fb.begin() + hsize, fb.begin() + hsize + fsize);
 }
 
+/* The entries with the first SASS (ELF) entry's payload grown by `grow` zero bytes. */
+static std::vector<char> grow_first_sass(const std::vector<char> &e, uint64_t grow)
+{
+	uint64_t off = 0;
+
+	while (off + 32 <= e.size()) {
+		uint16_t kind;
+		uint32_t hsize;
+		uint64_t psize;
+
+		memcpy(&kind, &e[off], 2);
+		memcpy(&hsize, &e[off + 4], 4);
+		memcpy(&psize, &e[off + 8], 8);
+		if (hsize < 32 || hsize + psize > e.size() - off)
+			break;
+		if (kind == 2) {
+			if (psize < 4 || memcmp(&e[off + hsize], "\x7f" "ELF", 4)) {
+				fprintf(stderr, "lazy_start: the first SASS entry is not a plain ELF (compressed?)\n");
+				exit(1);
+			}
+			std::vector<char> out(e.begin(), e.begin() + off + hsize + psize);
+			uint64_t grown = psize + grow;
+
+			memcpy(&out[off + 8], &grown, 8);
+			out.insert(out.end(), grow, 0);
+			out.insert(out.end(), e.begin() + off + hsize + psize, e.end());
+			return out;
+		}
+		off += hsize + psize;
+	}
+	fprintf(stderr, "lazy_start: no SASS entry to grow\n");
+	exit(1);
+}
+
 static const char host_key = 0;	/* the "host stub" nvcc would register */
 
 int main(int argc, char **argv)
@@ -82,12 +121,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: lazy_start LAZY90.fatbin PAD.fatbin MB LABEL\n");
 		return 2;
 	}
-	std::vector<char> used = entries(read_file(argv[1])), pad = entries(read_file(argv[2]));
-	uint64_t want = strtoull(argv[3], NULL, 10) << 20, fsize = used.size();
-	std::vector<char> image(16);
+	std::vector<char> used = entries(read_file(argv[1]));
+	uint64_t want = strtoull(argv[3], NULL, 10) << 20, fsize;
+	std::vector<char> image(16), pad;
 
+	if (!strcmp(argv[2], "-") && want > used.size())
+		used = grow_first_sass(used, want - used.size());
+	else if (strcmp(argv[2], "-"))
+		pad = entries(read_file(argv[2]));
+	fsize = used.size();
 	image.insert(image.end(), used.begin(), used.end());
-	while (fsize < want) {
+	while (!pad.empty() && fsize < want) {
 		image.insert(image.end(), pad.begin(), pad.end());
 		fsize += pad.size();
 	}

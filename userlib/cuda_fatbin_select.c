@@ -67,12 +67,37 @@ static unsigned newest_ptx(const struct entry *e, long n, unsigned cc)
 	return best;
 }
 
-/* Whether a GPU of compute capability cc loads x (ptx: newest_ptx's answer for cc). */
-static int loads(const struct entry *x, unsigned cc, unsigned ptx)
+/* The newest SASS among e[0..n) that a GPU of compute capability cc runs (same major, minor not above; 0: none). */
+static unsigned newest_sass(const struct entry *e, long n, unsigned cc)
 {
-	if (x->kind == AVA_FATBIN_KIND_ELF)
-		return x->arch / 10 == cc / 10 && x->arch <= cc;
-	return x->kind == AVA_FATBIN_KIND_PTX && x->arch == ptx;
+	unsigned best = 0;
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].kind == AVA_FATBIN_KIND_ELF && e[i].arch / 10 == cc / 10 && e[i].arch <= cc &&
+		    e[i].arch > best)
+			best = e[i].arch;
+	return best;
+}
+
+/* The first entry of kind and arch among e[0..n) (-1: none, or arch 0). */
+static long first_of(const struct entry *e, long n, unsigned kind, unsigned arch)
+{
+	long i;
+
+	for (i = 0; arch && i < n; i++)
+		if (e[i].kind == kind && e[i].arch == arch)
+			return i;
+	return -1;
+}
+
+static void keep_one(const struct entry *e, long i, unsigned char *keep, long *kept, uint64_t *total)
+{
+	if (i < 0 || keep[i])
+		return;
+	keep[i] = 1;
+	(*kept)++;
+	*total += e[i].len;
 }
 
 void *ava_fatbin_select(const void *fb, uint64_t size, const int *archs, unsigned narch, uint64_t *out_size)
@@ -88,14 +113,10 @@ void *ava_fatbin_select(const void *fb, uint64_t size, const int *archs, unsigne
 	if (!e || (n = parse(p, size, e, MAX_ENTRIES)) <= 0 || !(keep = calloc((size_t)n, 1)))
 		goto out;
 	for (a = 0; a < narch; a++) {
-		unsigned cc = archs[a] > 0 ? (unsigned)archs[a] : 0, ptx = newest_ptx(e, n, cc);
+		unsigned cc = archs[a] > 0 ? (unsigned)archs[a] : 0;
 
-		for (i = 0; i < n; i++)
-			if (!keep[i] && loads(&e[i], cc, ptx)) {
-				keep[i] = 1;
-				kept++;
-				total += e[i].len;
-			}
+		keep_one(e, first_of(e, n, AVA_FATBIN_KIND_ELF, newest_sass(e, n, cc)), keep, &kept, &total);
+		keep_one(e, first_of(e, n, AVA_FATBIN_KIND_PTX, newest_ptx(e, n, cc)), keep, &kept, &total);
 	}
 	if (!kept || kept == n || !(copy = malloc(total)))
 		goto out;

@@ -17,10 +17,14 @@
 #define AVA_FATBIN_KIND_ELF	2
 
 /*
- * A copy of the fat binary fb (size bytes, header included) that keeps only
- * the entries a GPU of one of the narch compute capabilities archs[]
- * (major * 10 + minor) can load: SASS of the same major and a minor not
- * above it, and the PTX of the highest version not above it.  Returns the
+ * A copy of the fat binary fb (size bytes, header included) that keeps, for
+ * each of the narch compute capabilities archs[] (major * 10 + minor), the
+ * entries such a GPU may load: the newest SASS it runs (same major, minor
+ * not above) and the PTX of the highest version not above it.  Where a
+ * target repeats (the same kind and arch twice), the first is kept: the
+ * driver loads one entry of a fat binary, the first of its target (a fat
+ * binary of copies, as bench/lazy_start builds, runs natively from its
+ * first entry and never reads the others).  Returns the
  * copy (malloc'd; its size in *out_size), or NULL when fb is not a fat
  * binary this reads, when nothing would be dropped, or when nothing would
  * be kept (the whole one is then sent, and the driver answers as natively).

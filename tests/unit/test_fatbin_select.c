@@ -105,6 +105,37 @@ static void selection(void)
 	CHECK(!strcmp(got, ""));
 }
 
+/* Repeated targets and older SASS of the same major: one entry per target kept, the first. */
+static void one_per_target(void)
+{
+	static const struct spec dup[] = {
+		{ AVA_FATBIN_KIND_ELF, 80, 64, 100 },	/* A: older than sm_86 */
+		{ AVA_FATBIN_KIND_ELF, 86, 64, 200 },	/* B */
+		{ AVA_FATBIN_KIND_PTX, 86, 80, 300 },	/* C */
+		{ AVA_FATBIN_KIND_ELF, 86, 64, 4000 },	/* D: B's target again */
+		{ AVA_FATBIN_KIND_PTX, 86, 80, 5000 },	/* E: C's again */
+	};
+	uint64_t size, csize = 0;
+	unsigned char *fb = build(dup, 5, &size), *copy;
+	char got[8];
+
+	copy = ava_fatbin_select(fb, size, (int[]){ 86 }, 1, &csize);
+	CHECK(copy != NULL);
+	if (copy) {
+		letters(copy, csize, got);
+		CHECK(!strcmp(got, "BC"));
+	}
+	free(copy);
+	copy = ava_fatbin_select(fb, size, (int[]){ 80, 86 }, 2, &csize);
+	CHECK(copy != NULL);
+	if (copy) {
+		letters(copy, csize, got);
+		CHECK(!strcmp(got, "ABC"));	/* sm_80's own SASS, then sm_86's; one PTX serves both */
+	}
+	free(copy);
+	free(fb);
+}
+
 static void malformed(void)
 {
 	uint64_t size, csize = 0;
@@ -134,6 +165,7 @@ static void malformed(void)
 int main(void)
 {
 	RUN(selection, "fat binary entries kept per GPU: same-major SASS not newer, newest usable PTX");
+	RUN(one_per_target, "repeated targets and older same-major SASS: the first entry of the newest target only");
 	RUN(malformed, "malformed fat binaries: no copy (the whole is sent)");
 	return unit_done();
 }
