@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cuda_fatbin_select.h"
 #include "hmap.h"
@@ -64,12 +65,36 @@ static struct lazy_fb *all;
 /* for AVA_STATS and AVA_TRACE */
 static unsigned long n_registered, n_sent, n_hits, n_uploaded;
 static unsigned long long bytes_uploaded, bytes_left_out;
+/* where the first uses' time went, in µs: choosing, hashing, the cache query, uploading, the entries */
+enum { T_SELECT, T_HASH, T_QUERY, T_UPLOAD, T_ENTRIES, T_N };
+static unsigned long long us_spent[T_N];
 
 static void print_stats(void)
 {
 	fprintf(stderr, "ava: fat binaries: %lu registered, %lu sent (%lu found in the worker's cache, "
 		"%lu uploaded, %llu bytes; %llu bytes of targets for other GPUs left out)\n", n_registered, n_sent,
 		n_hits, n_uploaded, bytes_uploaded, bytes_left_out);
+	if (n_sent)
+		fprintf(stderr, "ava: fat binaries' first uses, µs: %llu choosing entries, %llu hashing, %llu asking "
+			"the cache, %llu uploading, %llu registering kernels and variables\n", us_spent[T_SELECT],
+			us_spent[T_HASH], us_spent[T_QUERY], us_spent[T_UPLOAD], us_spent[T_ENTRIES]);
+}
+
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000u + (uint64_t)t.tv_nsec / 1000u;
+}
+
+/* Adds the time since *t to phase i and restarts *t. */
+static void spent(int i, uint64_t *t)
+{
+	uint64_t n = now_us();
+
+	__atomic_fetch_add(&us_spent[i], n - *t, __ATOMIC_RELAXED);
+	*t = n;
 }
 
 /* In a forked child: a new session, nothing sent in it. */
@@ -184,16 +209,20 @@ static int send_fatbin(struct lazy_fb *f)
 {
 	uint8_t hash[AVA_SHA256_LEN];
 	struct lazy_entry *e;
-	uint64_t size;
+	uint64_t size, t = now_us();
 	const void *p = sent_part(f, &size);
 	cudaError_t r;
 
+	spent(T_SELECT, &t);
 	ava_sha256(p, size, hash);
+	spent(T_HASH, &t);
 	r = avagen_avaRtFatbinCached(&f->fb, hash, size);
+	spent(T_QUERY, &t);
 	if (r == cudaSuccess)
 		count(&n_hits, 1);
 	else if (r == cudaErrorFileNotFound)
 		r = upload(f, p, size);
+	spent(T_UPLOAD, &t);
 	if (r != cudaSuccess)
 		return -1;
 	count(&n_sent, 1);
@@ -201,6 +230,7 @@ static int send_fatbin(struct lazy_fb *f)
 		send_entry(f, e);
 	if (f->ended)
 		avagen_avaRtRegisterFatBinaryEnd(f->fb);
+	spent(T_ENTRIES, &t);
 	return 0;
 }
 
