@@ -24,6 +24,8 @@
 #define SPIN_NS 50000ull
 
 static int sock = -1;		/* the session's socket; also its liveness signal */
+/* the worker ended: every later call fails at once, not after a wait each */
+static int peer_gone;
 /* req_tail as last read: the worker only moves it on, so room seen stays */
 static uint64_t tail_seen;
 
@@ -96,11 +98,16 @@ static int local_peer_alive(struct ava_session *s)
 	char b;
 
 	(void)s;
+	if (peer_gone)
+		return 0;
 	if (poll(&p, 1, 0) <= 0)
 		return 1;
-	if (p.revents & (POLLHUP | POLLERR))
+	if ((p.revents & (POLLHUP | POLLERR)) || recv(sock, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+		peer_gone = 1;
+		fprintf(stderr, "ava: the worker of this session is gone\n");
 		return 0;
-	return recv(sock, &b, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+	}
+	return 1;
 }
 
 /*
@@ -126,7 +133,7 @@ static int local_send(struct ava_session *s, const void *msg, uint32_t len, uint
 	int waited = 0;
 
 	(void)reply_max;	/* the reply area always holds the largest reply */
-	if (len > size / 2 || len % 8)
+	if (len > size / 2 || len % 8 || peer_gone)
 		return -1;
 	if (pos + len > size)
 		need += size - pos;	/* a pad entry and the wrap */
@@ -181,7 +188,6 @@ static int local_wait(struct ava_session *s, uint32_t seq_before, const uint8_t 
 			if (ava_futex_wait(&ctl->reply_seq, seq_before, 500) == -ETIMEDOUT &&
 			    !local_peer_alive(s)) {
 				atomic_store(&ctl->client_waiting, 0);
-				fprintf(stderr, "ava: the worker of this session is gone\n");
 				return -1;
 			}
 		}
@@ -246,6 +252,7 @@ static void local_forget(struct ava_session *s)
 	(void)s;
 	close(sock);
 	sock = -1;
+	peer_gone = 0;
 }
 
 const struct ava_transport_ops ava_transport_local = AVA_TRANSPORT_OPS(local);
