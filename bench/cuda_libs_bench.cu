@@ -91,6 +91,11 @@ static void bench_small(cublasHandle_t h)
 		CK(cudaDeviceSynchronize());
 		rate.push_back(calls / (now_s() - t0));
 	}
+	/* each repetition's rate: whether a spread is within a process or between processes */
+	printf("# small calls per s, each repetition:");
+	for (double v : rate)
+		printf(" %.0f", v);
+	printf("\n");
 	printf("cublas_small_calls_per_s %.0f\n", median(rate));
 	cudaFree(a);
 	cudaFree(b);

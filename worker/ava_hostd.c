@@ -50,7 +50,7 @@ static void usage(FILE *f)
 		"  --sandbox-report  each worker logs whether it can execute /bin/sh and the linker, and what\n"
 		"                    its seccomp filter does with an allowed, a refused and an unlisted call (tests)\n"
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
-		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 256)\n",
+		"  AVA_STAGING_MB    bytes a worker keeps of non-blocking writes and deferred reads (default 1024)\n",
 		AVA_DEFAULT_SOCKET, (unsigned long long)(AVA_SHM_ARENA_DEFAULT >> 20), AVAW_FATBIN_CACHE_MB_DEFAULT);
 	avaw_time_usage(f);
 }

@@ -8,7 +8,11 @@
 #include "block_cache.h"
 #include "worker_staging.h"
 
-#define DEFAULT_MB 256
+/*
+ * 1 GiB: CTS events callbacks_simultaneous keeps about 340 MiB of gated
+ * non-blocking transfers in flight at once, which PoCL serves natively.
+ */
+#define DEFAULT_MB 1024
 
 static _Atomic uint64_t staged;	/* freed from the vendor library's callback threads too */
 

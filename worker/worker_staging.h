@@ -5,7 +5,7 @@
  * and the staging of a deferred read (kept until the guest collects it).
  * A guest can queue such transfers behind a user event it never sets, so
  * their bytes count against one bound per worker process: AVA_STAGING_MB
- * (default 256 MiB).  A transfer that does not fit is refused
+ * (default 1 GiB).  A transfer that does not fit is refused
  * (CL_OUT_OF_HOST_MEMORY, or AVA_S_NO_MEMORY for a deferred read).
  */
 #ifndef AVA_WORKER_STAGING_H

@@ -15,7 +15,7 @@ OPENCL_TESTS := buffers build ndrange events map subbuf images errors usergate b
 OPENCL_TEST_BINS := $(addprefix $(BUILD)/tests/opencl/,$(OPENCL_TESTS))
 # run through AvA only (tests/run, not compared with native runs): what
 # only AvA does, e.g. its device-memory quota
-OPENCL_AVA_TESTS := memquota workergone
+OPENCL_AVA_TESTS := memquota workergone gatedbulk
 OPENCL_AVA_TEST_BINS := $(addprefix $(BUILD)/tests/opencl-ava/,$(OPENCL_AVA_TESTS))
 
 # cltest.h sets CL_TARGET_OPENCL_VERSION=120 unless TEST_CFLAGS does.

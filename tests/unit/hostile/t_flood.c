@@ -3,14 +3,14 @@
  * hostile_worker: a session floods non-blocking writes queued behind a user
  * event it never sets.  The worker keeps a copy of each write's data until
  * the write runs (worker/worker_staging.h), so without a bound its memory
- * grows with every write.  With it (AVA_STAGING_MB, default 256 MiB) the
- * worker's resident memory stays under the bound, the writes past it are
+ * grows with every write.  With it (AVA_STAGING_MB: tests/run starts this
+ * suite's worker with 256 MiB) the worker's resident memory stays under the bound, the writes past it are
  * refused with CL_OUT_OF_HOST_MEMORY, and another session keeps working.
  */
 #include "hostile.h"
 
 #define WRITE_LEN (1u << 20)
-#define FLOOD_WRITES 384	/* MiB: more than the default bound */
+#define FLOOD_WRITES 384	/* MiB: more than the bound tests/run sets */
 #define BOUND_MB 256
 #define SLACK_MB 48		/* the worker's own growth besides the copies */
 
