@@ -7,9 +7,10 @@
  * fat binary's kernels or variables (a launch, an attribute or occupancy
  * query, a symbol copy, a graph node, ...) sends that fat binary with all
  * its kernels and variables to this session's worker, and publishes their
- * objects.  Before the bytes, the guest sends their SHA-256: the worker
- * answers from its content cache (worker/cuda_fatbin_cache.c) when it holds
- * them, and only otherwise are they sent, in pieces.  What is hashed and
+ * objects.  Before the bytes, the guest sends their content hash
+ * (common/content_hash.h, its pieces hashed on several threads): the
+ * worker answers from its content cache (worker/cuda_fatbin_cache.c) when
+ * it holds them, and only otherwise are they sent, in pieces.  What is hashed and
  * sent is the part of the fat binary that this machine's GPUs load
  * (cuda_fatbin_select.h): one target of the many a library carries.
  *
@@ -28,7 +29,7 @@
 
 #include "cuda_fatbin_select.h"
 #include "hmap.h"
-#include "sha256.h"
+#include "content_hash.h"
 
 /* a piece of a fat binary on its way to the worker */
 #define CHUNK (16u << 20)
@@ -207,14 +208,14 @@ static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
 /* The fat binary to this session's worker, from its cache or uploaded; f->lock held. */
 static int send_fatbin(struct lazy_fb *f)
 {
-	uint8_t hash[AVA_SHA256_LEN];
+	uint8_t hash[AVA_CONTENT_HASH_LEN];
 	struct lazy_entry *e;
 	uint64_t size, t = now_us();
 	const void *p = sent_part(f, &size);
 	cudaError_t r;
 
 	spent(T_SELECT, &t);
-	ava_sha256(p, size, hash);
+	ava_content_hash(p, size, hash);
 	spent(T_HASH, &t);
 	r = avagen_avaRtFatbinCached(&f->fb, hash, size);
 	spent(T_QUERY, &t);

@@ -287,9 +287,10 @@ static void fatbin_cache(int gpu)
 static void forged_cache_file(int gpu)
 {
 	static const char text[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmmnlmnomnopnopq";
-	static const uint8_t sha[32] = { 0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26,
-					 0x93, 0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff,
-					 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1 };
+	/* its content hash (common/content_hash.h) */
+	static const uint8_t key[32] = { 0xa2, 0xba, 0xf7, 0xf4, 0xfa, 0x66, 0x65, 0x64, 0x85, 0x42, 0xdc,
+					 0x77, 0xc0, 0xa5, 0x7c, 0xd1, 0xfa, 0x4f, 0x10, 0x85, 0x93, 0xe2,
+					 0xcc, 0xb6, 0xdd, 0x88, 0x71, 0x8f, 0xa1, 0xd0, 0x4a, 0x56 };
 	const char *dir = getenv("AVA_FATBIN_CACHE");
 	const struct passwd *pw = getpwnam("nobody");
 	const uint32_t cached = AVA_FN_CUDART_avaRtFatbinCached;
@@ -298,7 +299,7 @@ static void forged_cache_file(int gpu)
 	long long r;
 	int fd, st;
 
-	if (!dir || snprintf(path, sizeof(path), "%s/248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+	if (!dir || snprintf(path, sizeof(path), "%s/a2baf7f4fa6665648542dc77c0a57cd1fa4f108593e2ccb6dd88718fa1d04a56",
 			     dir) >= (int)sizeof(path)) {
 		skip("avaRtFatbinCached: forged files in the cache directory", "AVA_FATBIN_CACHE not set");
 		return;
@@ -312,7 +313,7 @@ static void forged_cache_file(int gpu)
 		return;
 	}
 	if (!geteuid() && pw && !fchown(fd, pw->pw_uid, pw->pw_gid)) {
-		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7010), D(32, sha), W(len) }, 3, &r);
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7010), D(32, key), W(len) }, 3, &r);
 		refused_gpu(gpu, "avaRtFatbinCached: a file of the workers' user named by its content's hash: a miss",
 			    st, r, AVA_S_OK, cudaErrorFileNotFound);
 		if (fchown(fd, 0, 0))
@@ -321,12 +322,12 @@ static void forged_cache_file(int gpu)
 		skip("avaRtFatbinCached: a file of the workers' user in the cache directory", "not root");
 	}
 	if (!fchmod(fd, 0666)) {
-		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7011), D(32, sha), W(len) }, 3, &r);
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7011), D(32, key), W(len) }, 3, &r);
 		refused_gpu(gpu, "avaRtFatbinCached: a file others may write, named by its content's hash: a miss", st,
 			    r, AVA_S_OK, cudaErrorFileNotFound);
 	}
 	if (!fchmod(fd, 0644)) {
-		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7012), D(32, sha), W(len) }, 3, &r);
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7012), D(32, key), W(len) }, 3, &r);
 		refused_gpu(gpu, "avaRtFatbinCached: the same file as the daemon's is used: not a fat binary", st, r,
 			    AVA_S_OK, cudaErrorInvalidKernelImage);
 	}
