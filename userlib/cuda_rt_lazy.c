@@ -10,15 +10,15 @@
  * objects.  Before the bytes, the guest sends their content hash
  * (common/content_hash.h, its pieces hashed on several threads): the
  * worker answers from its content cache (worker/cuda_fatbin_cache.c) when
- * it holds them, and only otherwise are they sent, in pieces.  What is hashed and
- * sent is the part of the fat binary that this machine's GPUs load
- * (cuda_fatbin_select.h): one target of the many a library carries.
+ * it holds them, and only otherwise are they sent, in one call (streamed).
+ * What is hashed and sent is the part of the fat binary that this
+ * machine's GPUs load (cuda_fatbin_select.h): one target of the many a
+ * library carries.
  *
  * A forked child opens a session of its own, in which nothing has been
  * sent: the fork handler forgets what was, and the child's lookups send
  * again.  Two threads first using kernels of one fat binary wait for one
- * sending (the fat binary's lock); one fat binary is staged in the worker
- * at a time (upload_lock).
+ * sending (the fat binary's lock).
  */
 #include "cuda_rt_lazy.h"
 
@@ -30,9 +30,6 @@
 #include "cuda_fatbin_select.h"
 #include "hmap.h"
 #include "content_hash.h"
-
-/* a piece of a fat binary on its way to the worker */
-#define CHUNK (16u << 20)
 
 struct lazy_entry {
 	struct lazy_fb *owner;
@@ -59,7 +56,6 @@ struct lazy_fb {
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;	/* the maps and the list */
-static pthread_mutex_t upload_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ava_hmap host_funcs, host_vars;	/* host address -> struct lazy_entry */
 static struct lazy_fb *all;
 
@@ -105,7 +101,6 @@ static void in_child(void)
 	struct lazy_entry *e;
 
 	pthread_mutex_init(&reg_lock, NULL);
-	pthread_mutex_init(&upload_lock, NULL);
 	for (f = all; f; f = f->next) {
 		pthread_mutex_init(&f->lock, NULL);
 		f->state = 0;
@@ -185,19 +180,12 @@ static const void *sent_part(struct lazy_fb *f, uint64_t *size)
 	return f->sel ? f->sel : f->data;
 }
 
+/* One call: on the `local` transport its bytes stream through the arena's
+ * ring, copied by the guest's and the worker's threads at once. */
 static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
 {
-	uint64_t off, n;
-	cudaError_t r = cudaSuccess;
+	cudaError_t r = avagen_avaRtFatbinUpload(&f->fb, size, p);
 
-	pthread_mutex_lock(&upload_lock);
-	for (off = 0; off < size && r == cudaSuccess; off += n) {
-		n = size - off < CHUNK ? size - off : CHUNK;
-		r = avagen_avaRtFatbinChunk(size, off, p + off, n);
-	}
-	if (r == cudaSuccess)
-		r = avagen_avaRtFatbinCommit(&f->fb);
-	pthread_mutex_unlock(&upload_lock);
 	if (r == cudaSuccess) {
 		count(&n_uploaded, 1);
 		__atomic_fetch_add(&bytes_uploaded, size, __ATOMIC_RELAXED);
