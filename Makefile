@@ -44,7 +44,7 @@ USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c worker/hostd_status.c \
 	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_mem.c worker/worker_time.c worker/time_opencl.c worker/hostd_time.c worker/hostd_shared.c worker/mem_quota_local.c worker/mem_quota_vhost.c worker/transport_kernel_time.c worker/worker_fifo.c worker/worker_call.c \
 	worker/worker_handles.c worker/worker_pending.c worker/worker_staging.c worker/worker_stream.c worker/worker_stream_pipe.c worker/worker_codecs.c worker/opencl_worker_rt.c worker/opencl_host_data.c worker/opencl_stream.c worker/opencl_ctx_pool.c worker/opencl_kernel_args.c worker/opencl_svm.c \
-	worker/sandbox.c worker/sandbox_filter.c worker/sandbox_syscalls.c worker/sandbox_notify.c worker/sandbox_exec.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_tidy.c common/ava_sched.c common/sha256.c $(SHARED_SRC)
+	worker/sandbox.c worker/sandbox_filter.c worker/sandbox_syscalls.c worker/sandbox_notify.c worker/sandbox_exec.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_tidy.c common/ava_sched.c common/sha256.c common/content_hash.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o
 WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(WORKER_SRC)) $(BUILD)/obj/gen/opencl_worker.o
@@ -122,8 +122,8 @@ CUDA_GUEST_SRC := userlib/cuda_guest_rt.c userlib/cuda_driver.c userlib/cuda_hos
 CUDA_GUEST_OBJ := $(patsubst %.c,$(BUILD)/obj/cuda/%.o,$(CUDA_GUEST_SRC)) $(BUILD)/obj/cuda/gen/cuda_guest.o \
 	$(BUILD)/obj/cuda/gen/cuda_exports.o
 CUDART_GUEST_OBJ := $(addprefix $(BUILD)/obj/cuda/userlib/,cuda_runtime.o cuda_rt_lazy.o cuda_fatbin_select.o cuda_runtime_more.o cuda_runtime_cache.o \
-	cuda_runtime_graphs.o) $(BUILD)/obj/cuda/common/sha256.o $(BUILD)/obj/cuda/gen/cudart_guest.o \
-	$(BUILD)/obj/cuda/gen/cudart_exports.o
+	cuda_runtime_graphs.o) $(addprefix $(BUILD)/obj/cuda/common/,sha256.o content_hash.o) \
+	$(BUILD)/obj/cuda/gen/cudart_guest.o $(BUILD)/obj/cuda/gen/cudart_exports.o
 CUDA_WORKER_SRC := $(addprefix worker/cuda_worker_,libs.c objects.c hostmem.c copies.c params.c fatbin.c launch.c errors.c \
 	attrs.c hostfn.c copy2d.c preload.c graphs.c)
 CUDA_WORKER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CUDA_WORKER_SRC) worker/time_cuda.c) $(BUILD)/obj/gen/cuda_worker.o $(BUILD)/obj/gen/cudart_worker.o

@@ -7,17 +7,18 @@
  * fat binary's kernels or variables (a launch, an attribute or occupancy
  * query, a symbol copy, a graph node, ...) sends that fat binary with all
  * its kernels and variables to this session's worker, and publishes their
- * objects.  Before the bytes, the guest sends their SHA-256: the worker
- * answers from its content cache (worker/cuda_fatbin_cache.c) when it holds
- * them, and only otherwise are they sent, in pieces.  What is hashed and
- * sent is the part of the fat binary that this machine's GPUs load
- * (cuda_fatbin_select.h): one target of the many a library carries.
+ * objects.  Before the bytes, the guest sends their content hash
+ * (common/content_hash.h, its pieces hashed on several threads): the
+ * worker answers from its content cache (worker/cuda_fatbin_cache.c) when
+ * it holds them, and only otherwise are they sent, in one call (streamed).
+ * What is hashed and sent is the part of the fat binary that this
+ * machine's GPUs load (cuda_fatbin_select.h): one target of the many a
+ * library carries.
  *
  * A forked child opens a session of its own, in which nothing has been
  * sent: the fork handler forgets what was, and the child's lookups send
  * again.  Two threads first using kernels of one fat binary wait for one
- * sending (the fat binary's lock); one fat binary is staged in the worker
- * at a time (upload_lock).
+ * sending (the fat binary's lock).
  */
 #include "cuda_rt_lazy.h"
 
@@ -28,10 +29,7 @@
 
 #include "cuda_fatbin_select.h"
 #include "hmap.h"
-#include "sha256.h"
-
-/* a piece of a fat binary on its way to the worker */
-#define CHUNK (16u << 20)
+#include "content_hash.h"
 
 struct lazy_entry {
 	struct lazy_fb *owner;
@@ -58,7 +56,6 @@ struct lazy_fb {
 };
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;	/* the maps and the list */
-static pthread_mutex_t upload_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ava_hmap host_funcs, host_vars;	/* host address -> struct lazy_entry */
 static struct lazy_fb *all;
 
@@ -104,7 +101,6 @@ static void in_child(void)
 	struct lazy_entry *e;
 
 	pthread_mutex_init(&reg_lock, NULL);
-	pthread_mutex_init(&upload_lock, NULL);
 	for (f = all; f; f = f->next) {
 		pthread_mutex_init(&f->lock, NULL);
 		f->state = 0;
@@ -184,19 +180,12 @@ static const void *sent_part(struct lazy_fb *f, uint64_t *size)
 	return f->sel ? f->sel : f->data;
 }
 
+/* One call: on the `local` transport its bytes stream through the arena's
+ * ring, copied by the guest's and the worker's threads at once. */
 static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
 {
-	uint64_t off, n;
-	cudaError_t r = cudaSuccess;
+	cudaError_t r = avagen_avaRtFatbinUpload(&f->fb, size, p);
 
-	pthread_mutex_lock(&upload_lock);
-	for (off = 0; off < size && r == cudaSuccess; off += n) {
-		n = size - off < CHUNK ? size - off : CHUNK;
-		r = avagen_avaRtFatbinChunk(size, off, p + off, n);
-	}
-	if (r == cudaSuccess)
-		r = avagen_avaRtFatbinCommit(&f->fb);
-	pthread_mutex_unlock(&upload_lock);
 	if (r == cudaSuccess) {
 		count(&n_uploaded, 1);
 		__atomic_fetch_add(&bytes_uploaded, size, __ATOMIC_RELAXED);
@@ -207,14 +196,14 @@ static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
 /* The fat binary to this session's worker, from its cache or uploaded; f->lock held. */
 static int send_fatbin(struct lazy_fb *f)
 {
-	uint8_t hash[AVA_SHA256_LEN];
+	uint8_t hash[AVA_CONTENT_HASH_LEN];
 	struct lazy_entry *e;
 	uint64_t size, t = now_us();
 	const void *p = sent_part(f, &size);
 	cudaError_t r;
 
 	spent(T_SELECT, &t);
-	ava_sha256(p, size, hash);
+	ava_content_hash(p, size, hash);
 	spent(T_HASH, &t);
 	r = avagen_avaRtFatbinCached(&f->fb, hash, size);
 	spent(T_QUERY, &t);

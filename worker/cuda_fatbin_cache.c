@@ -221,7 +221,7 @@ void avaw_fatbin_cache_put(const void *data, uint64_t size)
 
 	if (!avaw_fbc.dir[0] || !size || size > avaw_fbc.max)
 		return;
-	ava_sha256(data, size, hash);
+	ava_content_hash(data, size, hash);
 	ava_sha256_hex(hash, hex);
 	if (path_in(path, avaw_fbc.dir, "", hex) || !access(path, F_OK) || path_in(path, to, "", hex) ||
 	    !access(path, F_OK))

@@ -2,7 +2,8 @@
 /*
  * The fat binary content cache (docs/cuda.md, "Fat binaries"): a directory
  * that outlives the sessions, one file per fat binary named by the hex
- * SHA-256 of its content, bounded in size with the least recently used
+ * content hash of its content (common/content_hash.h: SHA-256 over the
+ * SHA-256 of its pieces), bounded in size with the least recently used
  * files evicted.  The guest asks by hash before it sends a fat binary.
  *
  * The directory is the daemon's: a file there was written by ava-hostd
@@ -22,7 +23,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
-#include "../common/sha256.h"
+#include "../common/content_hash.h"
 
 #define AVAW_FATBIN_CACHE_MB_DEFAULT 4096
 

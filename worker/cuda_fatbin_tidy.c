@@ -24,22 +24,22 @@
 /* Copies from to out, hashing what it writes; 0 when that is size bytes hashing to hex. */
 static int copy_hashed(int from, int out, uint64_t size, const char *hex, uint8_t *buf)
 {
-	struct ava_sha256 s;
+	struct ava_content_hash s;
 	uint8_t got[AVA_SHA256_LEN];
 	char got_hex[2 * AVA_SHA256_LEN + 1];
 	uint64_t n = 0;
 	ssize_t r;
 
-	ava_sha256_init(&s);
+	ava_content_hash_init(&s);
 	while ((r = read(from, buf, COPY_CHUNK)) != 0) {
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 || (uint64_t)r > size - n || avaw_fatbin_write_all(out, buf, (uint64_t)r))
 			return -1;
-		ava_sha256_update(&s, buf, (size_t)r);
+		ava_content_hash_update(&s, buf, (size_t)r);
 		n += (uint64_t)r;
 	}
-	ava_sha256_final(&s, got);
+	ava_content_hash_final(&s, got);
 	ava_sha256_hex(got, got_hex);
 	return n == size && !strcmp(got_hex, hex) ? 0 : -1;
 }

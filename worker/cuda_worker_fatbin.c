@@ -5,8 +5,8 @@
  * __cudaRegisterVar reach the worker's libcudart with host-side keys of
  * the worker's own (struct avaw_kfunc, struct avaw_var).  A fat binary
  * comes from the content cache (cuda_fatbin_cache.h) when the guest's
- * hash finds it there, else in pieces from the guest, and then goes into
- * the cache.
+ * hash finds it there, else from the guest in one call (streamed on the
+ * `local` transport), and then goes into the cache.
  */
 #include "cuda_worker_internal.h"
 
@@ -35,15 +35,6 @@ struct avaw_var {
 
 /* The largest fat binary a guest may send (PyTorch's largest is far smaller). */
 #define FATBIN_MAX (2ull << 30)
-
-/*
- * The fat binary the guest is sending in pieces (avaRtFatbinChunk, in
- * order), until avaRtFatbinCommit registers it.  A worker serves one
- * session; a guest sends one fat binary at a time.
- */
-static pthread_mutex_t up_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint8_t *up_buf;
-static size_t up_total, up_got;
 
 static void free_blob(void *blob, size_t size, int mapped)
 {
@@ -103,50 +94,29 @@ cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, con
 	return register_blob(fatbin, p, size, 1);
 }
 
-cudaError_t avaw_rt_fatbin_chunk(struct avaw_call *c, size_t total, size_t offset, const void *data, size_t n)
-{
-	cudaError_t r = cudaSuccess;
-
-	(void)c;
-	pthread_mutex_lock(&up_lock);
-	if (!offset) {
-		free(up_buf);
-		up_got = up_total = 0;
-		if (total < 16 || total > FATBIN_MAX)
-			r = cudaErrorInvalidValue;
-		else if (!(up_buf = malloc(total)))
-			r = cudaErrorMemoryAllocation;
-		else
-			up_total = total;
-	}
-	if (r == cudaSuccess && (!up_buf || total != up_total || offset != up_got || n > total - offset))
-		r = cudaErrorInvalidValue;
-	if (r == cudaSuccess) {
-		memcpy(up_buf + offset, data, n);
-		up_got += n;
-	}
-	pthread_mutex_unlock(&up_lock);
-	return r;
-}
-
-cudaError_t avaw_rt_fatbin_commit(struct avaw_call *c, ava_fatbin_t *fatbin)
+/*
+ * The guest's bytes, copied: a streamed upload is pulled through the ring
+ * (the guest's copiers fill it while this copies), else they came in the
+ * command or, on the `kernel` transport, in its pinned pages.  Either way
+ * the guest can no longer change what is validated and registered.
+ */
+cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, size_t size, const void *data)
 {
 	struct avaw_fatbin *fb;
-	uint8_t *blob = NULL;
-	size_t size = 0;
+	void *blob;
 	cudaError_t r;
 
-	(void)c;
-	pthread_mutex_lock(&up_lock);
-	if (up_buf && up_got == up_total) {
-		blob = up_buf;
-		size = up_total;
-		up_buf = NULL;
-		up_got = up_total = 0;
-	}
-	pthread_mutex_unlock(&up_lock);
-	if (!blob)
+	/* a stream left unread is aborted after the call */
+	if (!fatbin || size < 16 || size > FATBIN_MAX || (!data && !avaw_stream_active(c)))
 		return cudaErrorInvalidValue;
+	if (!(blob = malloc(size)))
+		return cudaErrorMemoryAllocation;
+	if (!avaw_stream_active(c))
+		memcpy(blob, data, size);
+	else if (avaw_stream_in(c, blob, size)) {
+		free(blob);
+		return cudaErrorInvalidValue;
+	}
 	r = register_blob(fatbin, blob, size, 0);
 	if (r != cudaSuccess)
 		return r;

@@ -109,8 +109,7 @@ cudaError_t avaw_rt_dtod(struct avaw_call *c, void *dst, const void *src, size_t
 cudaError_t avaw_rt_memcpy_hostmem(struct avaw_call *c, void *dev, ava_hostmem_t hm, size_t offset,
 				    size_t count, int to_device, cudaStream_t stream, int flags);
 cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, const void *sha256, size_t size);
-cudaError_t avaw_rt_fatbin_chunk(struct avaw_call *c, size_t total, size_t offset, const void *data, size_t n);
-cudaError_t avaw_rt_fatbin_commit(struct avaw_call *c, ava_fatbin_t *fatbin);
+cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, size_t size, const void *data);
 cudaError_t avaw_rt_register_fatbin_end(struct avaw_call *c, ava_fatbin_t fatbin);
 cudaError_t avaw_rt_register_function(struct avaw_call *c, ava_fatbin_t fatbin, cudaKernel_t *kfunc,
 				       const char *name, int thread_limit);

@@ -231,17 +231,36 @@ static void bad_sizes(int gpu)
 	alive();
 }
 
+/* avaRtFatbinUpload of n bytes at p, streamed where the transport streams. */
+static int streamed_upload(uint64_t id, const void *p, uint64_t n, long long *ret)
+{
+	struct ava_call c;
+	int st;
+
+	*ret = -1;
+	if (ava_call_begin(&c, AVA_API_CUDART, AVA_FN_CUDART_avaRtFatbinUpload, 0))
+		return -1;
+	ava_put_u64(&c, id);
+	ava_put_u64(&c, n);
+	ava_put_data_stream(&c, p, n, 1);
+	st = ava_call_exchange(&c);
+	if (st == AVA_S_OK)
+		*ret = (long long)(int64_t)ava_get_u64(&c);
+	ava_call_end(&c);
+	return st;
+}
+
 /* The fat binary cache's protocol: hashes of the wrong length or of other
- * content, absurd sizes, pieces out of order or past their total, commits
- * of nothing and of what is no fat binary. */
+ * content, absurd sizes, uploads shorter than they claim, of too few bytes,
+ * of what is no fat binary (inline and streamed). */
 static void fatbin_cache(int gpu)
 {
 	static const uint8_t abc_sha256[32] = { 0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
 						0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
 						0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad };
 	const uint64_t fake[4] = { 0x00100001ba55ed50ull, 1ull << 39, 0, 0 };
-	const uint32_t cached = AVA_FN_CUDART_avaRtFatbinCached, chunk = AVA_FN_CUDART_avaRtFatbinChunk;
-	const uint32_t commit = AVA_FN_CUDART_avaRtFatbinCommit;
+	const uint32_t cached = AVA_FN_CUDART_avaRtFatbinCached, upload = AVA_FN_CUDART_avaRtFatbinUpload;
+	uint8_t *big;
 	long long r;
 	int st;
 
@@ -252,28 +271,25 @@ static void fatbin_cache(int gpu)
 		    AVA_S_OK, cudaErrorFileNotFound);
 	st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7002), D(32, abc_sha256), W(1ull << 50) }, 3, &r);
 	refused_gpu(gpu, "avaRtFatbinCached: 1 PiB: cudaErrorInvalidValue", st, r, AVA_S_OK, cudaErrorInvalidValue);
-	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(1ull << 50), W(0), D(64, garbage), W(64) }, 4, &r);
-	refused_gpu(gpu, "avaRtFatbinChunk: a 1 PiB fat binary: cudaErrorInvalidValue", st, r, AVA_S_OK,
+	st = raw(AVA_API_CUDART, upload, (struct item[]){ W(0x7003), W(1ull << 50), D(64, garbage) }, 3, &r);
+	refused("avaRtFatbinUpload: 64 bytes sent for 1 PiB: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
+	st = raw(AVA_API_CUDART, upload, (struct item[]){ W(0x7004), W(8), D(8, garbage) }, 3, &r);
+	refused_gpu(gpu, "avaRtFatbinUpload: an 8-byte fat binary: cudaErrorInvalidValue", st, r, AVA_S_OK,
 		    cudaErrorInvalidValue);
-	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(64), W(0), D(16, garbage), W(1u << 30) }, 4, &r);
-	refused("avaRtFatbinChunk: 16 bytes sent for 2^30: AVA_S_MALFORMED", st, r, AVA_S_MALFORMED, 0);
-	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(64), W(8), D(8, garbage), W(8) }, 4, &r);
-	refused_gpu(gpu, "avaRtFatbinChunk: a piece that does not follow the last: cudaErrorInvalidValue", st, r,
-		    AVA_S_OK, cudaErrorInvalidValue);
-	st = raw(AVA_API_CUDART, chunk, (struct item[]){ W(32), W(0), D(64, garbage), W(64) }, 4, &r);
-	refused_gpu(gpu, "avaRtFatbinChunk: 64 bytes of a 32-byte fat binary: cudaErrorInvalidValue", st, r,
-		    AVA_S_OK, cudaErrorInvalidValue);
-	st = raw(AVA_API_CUDART, commit, (struct item[]){ W(0x7003) }, 1, &r);
-	refused_gpu(gpu, "avaRtFatbinCommit: nothing complete sent: cudaErrorInvalidValue", st, r, AVA_S_OK,
-		    cudaErrorInvalidValue);
-	raw(AVA_API_CUDART, chunk, (struct item[]){ W(64), W(0), D(64, garbage), W(64) }, 4, &r);
-	st = raw(AVA_API_CUDART, commit, (struct item[]){ W(0x7004) }, 1, &r);
-	refused_gpu(gpu, "avaRtFatbinCommit: not a fat binary: cudaErrorInvalidKernelImage", st, r, AVA_S_OK,
+	st = raw(AVA_API_CUDART, upload, (struct item[]){ W(0x7005), W(64), D(64, garbage) }, 3, &r);
+	refused_gpu(gpu, "avaRtFatbinUpload: not a fat binary: cudaErrorInvalidKernelImage", st, r, AVA_S_OK,
 		    cudaErrorInvalidKernelImage);
-	raw(AVA_API_CUDART, chunk, (struct item[]){ W(32), W(0), D(32, fake), W(32) }, 4, &r);
-	st = raw(AVA_API_CUDART, commit, (struct item[]){ W(0x7005) }, 1, &r);
-	refused_gpu(gpu, "avaRtFatbinCommit: a header claiming 512 GiB: cudaErrorInvalidKernelImage", st, r,
+	st = raw(AVA_API_CUDART, upload, (struct item[]){ W(0x7006), W(32), D(32, fake) }, 3, &r);
+	refused_gpu(gpu, "avaRtFatbinUpload: a header claiming 512 GiB: cudaErrorInvalidKernelImage", st, r,
 		    AVA_S_OK, cudaErrorInvalidKernelImage);
+	big = calloc(1, 3u << 20);
+	if (big) {
+		memcpy(big, fake, sizeof(fake));
+		st = streamed_upload(0x7007, big, 3u << 20, &r);
+		refused_gpu(gpu, "avaRtFatbinUpload: 3 MiB streamed, a header claiming 512 GiB: "
+			    "cudaErrorInvalidKernelImage", st, r, AVA_S_OK, cudaErrorInvalidKernelImage);
+		free(big);
+	}
 	alive();
 }
 
@@ -287,9 +303,10 @@ static void fatbin_cache(int gpu)
 static void forged_cache_file(int gpu)
 {
 	static const char text[] = "abcdbcdecdefdefgefghfghighijhijkijkljklmmnlmnomnopnopq";
-	static const uint8_t sha[32] = { 0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26,
-					 0x93, 0x0c, 0x3e, 0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff,
-					 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4, 0x19, 0xdb, 0x06, 0xc1 };
+	/* its content hash (common/content_hash.h) */
+	static const uint8_t key[32] = { 0xa2, 0xba, 0xf7, 0xf4, 0xfa, 0x66, 0x65, 0x64, 0x85, 0x42, 0xdc,
+					 0x77, 0xc0, 0xa5, 0x7c, 0xd1, 0xfa, 0x4f, 0x10, 0x85, 0x93, 0xe2,
+					 0xcc, 0xb6, 0xdd, 0x88, 0x71, 0x8f, 0xa1, 0xd0, 0x4a, 0x56 };
 	const char *dir = getenv("AVA_FATBIN_CACHE");
 	const struct passwd *pw = getpwnam("nobody");
 	const uint32_t cached = AVA_FN_CUDART_avaRtFatbinCached;
@@ -298,7 +315,7 @@ static void forged_cache_file(int gpu)
 	long long r;
 	int fd, st;
 
-	if (!dir || snprintf(path, sizeof(path), "%s/248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+	if (!dir || snprintf(path, sizeof(path), "%s/a2baf7f4fa6665648542dc77c0a57cd1fa4f108593e2ccb6dd88718fa1d04a56",
 			     dir) >= (int)sizeof(path)) {
 		skip("avaRtFatbinCached: forged files in the cache directory", "AVA_FATBIN_CACHE not set");
 		return;
@@ -312,7 +329,7 @@ static void forged_cache_file(int gpu)
 		return;
 	}
 	if (!geteuid() && pw && !fchown(fd, pw->pw_uid, pw->pw_gid)) {
-		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7010), D(32, sha), W(len) }, 3, &r);
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7010), D(32, key), W(len) }, 3, &r);
 		refused_gpu(gpu, "avaRtFatbinCached: a file of the workers' user named by its content's hash: a miss",
 			    st, r, AVA_S_OK, cudaErrorFileNotFound);
 		if (fchown(fd, 0, 0))
@@ -321,12 +338,12 @@ static void forged_cache_file(int gpu)
 		skip("avaRtFatbinCached: a file of the workers' user in the cache directory", "not root");
 	}
 	if (!fchmod(fd, 0666)) {
-		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7011), D(32, sha), W(len) }, 3, &r);
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7011), D(32, key), W(len) }, 3, &r);
 		refused_gpu(gpu, "avaRtFatbinCached: a file others may write, named by its content's hash: a miss", st,
 			    r, AVA_S_OK, cudaErrorFileNotFound);
 	}
 	if (!fchmod(fd, 0644)) {
-		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7012), D(32, sha), W(len) }, 3, &r);
+		st = raw(AVA_API_CUDART, cached, (struct item[]){ W(0x7012), D(32, key), W(len) }, 3, &r);
 		refused_gpu(gpu, "avaRtFatbinCached: the same file as the daemon's is used: not a fat binary", st, r,
 			    AVA_S_OK, cudaErrorInvalidKernelImage);
 	}

@@ -1,7 +1,7 @@
 # Unit tests of the shared pieces (common/ and the guest's arena and stream
 # ring), built with the sanitizers and run by the `unit` suite of tests/run.
-SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_block_cache test_sched test_sha256 test_fatbin_cache \
-	test_fatbin_select test_sandbox_lists test_opencl_sizes
+SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_block_cache test_sched test_sha256 test_content_hash \
+	test_fatbin_cache test_fatbin_select test_sandbox_lists test_opencl_sizes
 SHARED_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/,$(SHARED_UNIT_TESTS))
 SHARED_UNIT_CFLAGS := $(TEST_CFLAGS) -Icommon -Iuserlib -Iworker -Itests/unit
 
@@ -11,8 +11,11 @@ $(BUILD)/tests/unit/test_block_cache: tests/unit/test_block_cache.c common/block
 $(BUILD)/tests/unit/test_wire_codec: tests/unit/test_wire_codec.c common/wire_codec.c common/wire_codec.h \
 	common/shm_layout.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sha256: tests/unit/test_sha256.c common/sha256.c common/sha256.h tests/unit/unit_check.h
+$(BUILD)/tests/unit/test_content_hash: tests/unit/test_content_hash.c common/content_hash.c common/content_hash.h \
+	common/sha256.c common/sha256.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_fatbin_cache: tests/unit/test_fatbin_cache.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_tidy.c \
-	worker/cuda_fatbin_cache.h common/sha256.c common/sha256.h tests/unit/unit_check.h
+	worker/cuda_fatbin_cache.h common/content_hash.c common/content_hash.h common/sha256.c common/sha256.h \
+	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_fatbin_select: tests/unit/test_fatbin_select.c userlib/cuda_fatbin_select.c \
 	userlib/cuda_fatbin_select.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sandbox_lists: tests/unit/test_sandbox_lists.c worker/sandbox_syscalls.c \

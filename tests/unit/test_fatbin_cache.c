@@ -8,8 +8,9 @@
  * (a process it starts when it reaps a worker) verified and copied it; a
  * forged file (one in the directory owned by the workers' user, one in
  * incoming/ whose content is not its name's, a symbolic link there) is
- * never used.  As root the worker's side runs as nobody, as ava-hostd's
- * workers do.
+ * never used; the daemon's streaming verification keys content of several
+ * pieces as the worker's threads did.  As root the worker's side runs as
+ * nobody, as ava-hostd's workers do.
  */
 #include <fcntl.h>
 #include <grp.h>
@@ -69,7 +70,7 @@ static int found(const uint8_t h[AVA_SHA256_LEN], const void *want, size_t size)
 	return ok;
 }
 
-static void setup(int sandbox)
+static void setup_bounded(int sandbox, uint64_t max)
 {
 	char cmd[96];
 
@@ -79,7 +80,12 @@ static void setup(int sandbox)
 	snprintf(dir, sizeof(dir), "/tmp/ava-fatbin-test-XXXXXX");
 	if (!mkdtemp(dir))
 		exit(1);
-	avaw_fatbin_cache_setup(dir, 100000, sandbox, NULL);
+	avaw_fatbin_cache_setup(dir, max, sandbox, NULL);
+}
+
+static void setup(int sandbox)
+{
+	setup_bounded(sandbox, 100000);
 }
 
 static void store_and_find(void)
@@ -91,7 +97,7 @@ static void store_and_find(void)
 
 	setup(0);	/* no sandbox: the worker writes the directory */
 	fill(a, sizeof(a), 1);
-	ava_sha256(a, sizeof(a), h);
+	ava_content_hash(a, sizeof(a), h);
 	CHECK(!found(h, a, sizeof(a)));	/* empty */
 	avaw_fatbin_cache_put(a, sizeof(a));
 	CHECK(found(h, a, sizeof(a)));
@@ -119,7 +125,7 @@ static void bounded(void)
 	setup(0);
 	for (i = 0; i < 3; i++) {
 		fill(b[i], sizeof(b[i]), (unsigned)i + 10);
-		ava_sha256(b[i], sizeof(b[i]), h[i]);
+		ava_content_hash(b[i], sizeof(b[i]), h[i]);
 		avaw_fatbin_cache_put(b[i], sizeof(b[i]));
 		usleep(20000);	/* distinct times of use */
 		if (i == 1)
@@ -221,8 +227,8 @@ static void sandboxed(void)
 	setup(1);
 	fill(c, sizeof(c), 7);
 	fill(forged, sizeof(forged), 8);
-	ava_sha256(c, sizeof(c), hc);
-	ava_sha256(forged, sizeof(forged), hf);
+	ava_content_hash(c, sizeof(c), hc);
+	ava_content_hash(forged, sizeof(forged), hf);
 	snprintf(path, sizeof(path), "%s/incoming", dir);
 	CHECK(!stat(dir, &st) && st.st_uid == geteuid() && (st.st_mode & 022) == 0);
 	CHECK(!stat(path, &st) && st.st_uid == wuid && (st.st_mode & 0777) == 0700);
@@ -267,6 +273,38 @@ static void forged_in_dir(void)
 	CHECK(!chown(dir, 0, wgid) && as_worker(worker_finds));
 }
 
+/* Content of several pieces (content_hash.h): the worker's key, hashed on
+ * threads, is the one the daemon's streaming verification computes. */
+static uint8_t *big;
+static const size_t big_size = 2 * AVA_CONTENT_PIECE + 777;
+static uint8_t hbig[AVA_SHA256_LEN];
+
+static void worker_puts_big(void)
+{
+	avaw_fatbin_cache_put(big, big_size);
+	CHECK(files("incoming") == 1);
+}
+
+static void worker_finds_big(void)
+{
+	CHECK(found(hbig, big, big_size));
+}
+
+static void many_pieces(void)
+{
+	big = malloc(big_size);
+	if (!big)
+		exit(1);
+	fill(big, big_size, 9);
+	ava_content_hash(big, big_size, hbig);
+	setup_bounded(1, 3 * AVA_CONTENT_PIECE);
+	CHECK(as_worker(worker_puts_big));
+	worker_ended();
+	CHECK(files("") == 1 && files("incoming") == 0);
+	CHECK(as_worker(worker_finds_big));
+	free(big);
+}
+
 /* A worker's unfinished file stays an hour, then goes. */
 static void old_tmp(void)
 {
@@ -304,6 +342,7 @@ int main(void)
 	else
 		printf("ok %d - fatbin cache: a file of the workers' user in the directory # SKIP not root\n", ++unit_n);
 	RUN(old_tmp, "fatbin cache: unfinished files of incoming/ removed after an hour");
+	RUN(many_pieces, "fatbin cache, sandboxed: content of several pieces verified by the daemon as the worker keyed it");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd))
 		return 1;
