@@ -95,6 +95,20 @@ cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, con
 }
 
 /*
+ * Huge pages for a large upload's buffer where the kernel offers them
+ * (transparent huge pages, "madvise" mode): filling 200 MB otherwise takes
+ * a page fault per 4 KiB.  Only the whole pages inside [p, p + n).
+ */
+static void advise_huge(void *p, size_t n)
+{
+	const uintptr_t huge = 2u << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
+
+	if (e > a)
+		madvise((void *)a, e - a, MADV_HUGEPAGE);
+}
+
+/*
  * The guest's bytes, copied: a streamed upload is pulled through the ring
  * (the guest's copiers fill it while this copies), else they came in the
  * command or, on the `kernel` transport, in its pinned pages.  Either way
@@ -111,6 +125,7 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 		return cudaErrorInvalidValue;
 	if (!(blob = malloc(size)))
 		return cudaErrorMemoryAllocation;
+	advise_huge(blob, size);
 	if (!avaw_stream_active(c))
 		memcpy(blob, data, size);
 	else if (avaw_stream_in(c, blob, size)) {
