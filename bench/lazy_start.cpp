@@ -150,11 +150,12 @@ int main(int argc, char **argv)
 	__cudaRegisterFatBinaryEnd(h);
 	int *d = NULL, got = 0, v = 20;
 	void *args[] = { &d, &v };
-	double t_malloc = 0, t_launch = 0;	/* where a run's time goes (informational) */
-	if (cudaMalloc((void **)&d, sizeof(int)) != cudaSuccess || (t_malloc = now_s(), 0) ||
-	    cudaLaunchKernel((const void *)&host_key, dim3(1), dim3(1), args, 0, 0) != cudaSuccess ||
-	    (t_launch = now_s(), 0) ||
-	    cudaMemcpy(&got, d, sizeof(int), cudaMemcpyDeviceToHost) != cudaSuccess || got != 41) {
+	bool ok = cudaMalloc((void **)&d, sizeof(int)) == cudaSuccess;
+	double t_malloc = now_s();	/* where a run's time goes (informational) */
+	ok = ok && cudaLaunchKernel((const void *)&host_key, dim3(1), dim3(1), args, 0, 0) == cudaSuccess;
+	double t_launch = now_s();
+	ok = ok && cudaMemcpy(&got, d, sizeof(int), cudaMemcpyDeviceToHost) == cudaSuccess && got == 41;
+	if (!ok) {
 		fprintf(stderr, "lazy_start: the kernel did not run: %s (got %d)\n",
 			cudaGetErrorString(cudaGetLastError()), got);
 		return 1;

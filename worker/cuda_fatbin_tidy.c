@@ -25,8 +25,8 @@
 static int copy_hashed(int from, int out, uint64_t size, const char *hex, uint8_t *buf)
 {
 	struct ava_content_hash s;
-	uint8_t got[AVA_SHA256_LEN];
-	char got_hex[2 * AVA_SHA256_LEN + 1];
+	uint8_t got[AVA_CONTENT_HASH_LEN];
+	char got_hex[2 * AVA_CONTENT_HASH_LEN + 1];
 	uint64_t n = 0;
 	ssize_t r;
 

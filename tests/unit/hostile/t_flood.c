@@ -4,8 +4,9 @@
  * event it never sets.  The worker keeps a copy of each write's data until
  * the write runs (worker/worker_staging.h), so without a bound its memory
  * grows with every write.  With it (AVA_STAGING_MB: tests/run starts this
- * suite's worker with 256 MiB) the worker's resident memory stays under the bound, the writes past it are
- * refused with CL_OUT_OF_HOST_MEMORY, and another session keeps working.
+ * suite's worker with 256 MiB) the worker's resident memory stays under
+ * the bound, the writes past it are refused with CL_OUT_OF_HOST_MEMORY,
+ * and another session keeps working.
  */
 #include "hostile.h"
 
