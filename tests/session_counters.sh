@@ -14,7 +14,8 @@ session_calls() {
 
 # without_session_counters: the text on stdin without the counter lines
 # (the program's text around one joined again), the CUDA runtime shim's fat
-# binary counters and first-use times (userlib/cuda_rt_lazy.c) included.
+# binary counters, first-use times and early hashes (userlib/cuda_rt_lazy.c)
+# included.
 without_session_counters() {
-	perl -0pe 's/ava: (session counters: |fat binaries: |fat binaries\x27 first uses, )[^\n]*\n//g'
+	perl -0pe 's/ava: (session counters: |fat binaries: |fat binaries\x27 first uses, |fat binaries hashed early: )[^\n]*\n//g'
 }

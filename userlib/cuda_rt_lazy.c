@@ -15,6 +15,12 @@
  * machine's GPUs load (cuda_fatbin_select.h): one target of the many a
  * library carries.
  *
+ * A large fat binary (AVA_PREHASH_MB, default 32) is hashed early: when
+ * the session opens, its first call asks the GPUs' architectures, and a
+ * thread of the guest chooses and hashes while the worker serves the
+ * program's first calls (creating the context takes about as long as
+ * hashing 200 MB).  Nothing travels before a first use.
+ *
  * A forked child opens a session of its own, in which nothing has been
  * sent: the fork handler forgets what was, and the child's lookups send
  * again.  Two threads first using kernels of one fat binary wait for one
@@ -22,14 +28,19 @@
  */
 #include "cuda_rt_lazy.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cuda_fatbin_select.h"
+#include "guest_session.h"
 #include "hmap.h"
 #include "content_hash.h"
+
+/* Fat binaries of this many MiB or more are hashed when the session opens. */
+#define PREHASH_MB_DEFAULT 32
 
 struct lazy_entry {
 	struct lazy_fb *owner;
@@ -48,6 +59,8 @@ struct lazy_fb {
 	void *sel;		/* the entries this machine's GPUs load, once chosen (NULL: all) */
 	uint64_t sel_size;
 	int chosen;
+	int keyed;		/* key holds the content hash of what is sent */
+	uint8_t key[AVA_CONTENT_HASH_LEN];
 	int state;		/* 0 not sent in this session, 1 sent, -1 failed */
 	int ended;
 	ava_fatbin_t fb;	/* this session's, once sent */
@@ -59,11 +72,14 @@ static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;	/* the maps and the
 static struct ava_hmap host_funcs, host_vars;	/* host address -> struct lazy_entry */
 static struct lazy_fb *all;
 
+static uint64_t prehash_from = UINT64_MAX;	/* set once, by install */
+
 /* for AVA_STATS and AVA_TRACE */
-static unsigned long n_registered, n_sent, n_hits, n_uploaded;
+static unsigned long n_registered, n_sent, n_hits, n_uploaded, n_early;
 static unsigned long long bytes_uploaded, bytes_left_out;
-/* where the first uses' time went, in µs: choosing, hashing, the cache query, uploading, the entries */
-enum { T_SELECT, T_HASH, T_QUERY, T_UPLOAD, T_ENTRIES, T_N };
+/* where the first uses' time went, in µs: choosing, hashing, the cache query, uploading, the entries;
+ * and, beside them, the early hashes' */
+enum { T_SELECT, T_HASH, T_QUERY, T_UPLOAD, T_ENTRIES, T_EARLY, T_N };
 static unsigned long long us_spent[T_N];
 
 static void print_stats(void)
@@ -75,6 +91,9 @@ static void print_stats(void)
 		fprintf(stderr, "ava: fat binaries' first uses, µs: %llu choosing entries, %llu hashing, %llu asking "
 			"the cache, %llu uploading, %llu registering kernels and variables\n", us_spent[T_SELECT],
 			us_spent[T_HASH], us_spent[T_QUERY], us_spent[T_UPLOAD], us_spent[T_ENTRIES]);
+	if (n_early)
+		fprintf(stderr, "ava: fat binaries hashed early: %lu, in %llu µs beside the program\n", n_early,
+			us_spent[T_EARLY]);
 }
 
 static uint64_t now_us(void)
@@ -92,29 +111,6 @@ static void spent(int i, uint64_t *t)
 
 	__atomic_fetch_add(&us_spent[i], n - *t, __ATOMIC_RELAXED);
 	*t = n;
-}
-
-/* In a forked child: a new session, nothing sent in it. */
-static void in_child(void)
-{
-	struct lazy_fb *f;
-	struct lazy_entry *e;
-
-	pthread_mutex_init(&reg_lock, NULL);
-	for (f = all; f; f = f->next) {
-		pthread_mutex_init(&f->lock, NULL);
-		f->state = 0;
-		f->fb = NULL;
-		for (e = f->first; e; e = e->next)
-			e->obj = NULL;
-	}
-}
-
-static void install(void)
-{
-	pthread_atfork(NULL, NULL, in_child);
-	if (getenv("AVA_STATS") || getenv("AVA_TRACE"))
-		atexit(print_stats);
 }
 
 static void count(unsigned long *c, unsigned long n)
@@ -139,10 +135,13 @@ static void send_entry(struct lazy_fb *f, struct lazy_entry *e)
 
 #define MAX_GPUS 16
 
+static __thread int asking;	/* this thread is in gpu_archs */
+
 /*
  * The compute capabilities (major * 10 + minor) of this machine's GPUs
  * (at most MAX_GPUS), asked once; archs has room for MAX_GPUS.
  */
+
 static unsigned gpu_archs(int *archs)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -151,6 +150,7 @@ static unsigned gpu_archs(int *archs)
 	int count = 0, major, minor, d;
 
 	pthread_mutex_lock(&lock);
+	asking = 1;
 	if (!asked && cudaGetDeviceCount(&count) == cudaSuccess) {
 		for (n = 0, d = 0; d < count && n < MAX_GPUS; d++)
 			if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, d) == cudaSuccess &&
@@ -160,6 +160,7 @@ static unsigned gpu_archs(int *archs)
 		asked = n == (unsigned)(count < MAX_GPUS ? count : MAX_GPUS);
 	}
 	memcpy(archs, known, n * sizeof(*archs));
+	asking = 0;
 	pthread_mutex_unlock(&lock);
 	return n;
 }
@@ -173,11 +174,18 @@ static const void *sent_part(struct lazy_fb *f, uint64_t *size)
 	if (!f->chosen && (n = gpu_archs(archs))) {
 		f->sel = ava_fatbin_select(f->data, f->size, archs, n, &f->sel_size);
 		f->chosen = 1;
+		f->keyed = 0;	/* a key of the whole, if any, is not this part's */
 	}
-	if (f->sel)
-		__atomic_fetch_add(&bytes_left_out, f->size - f->sel_size, __ATOMIC_RELAXED);
 	*size = f->sel ? f->sel_size : f->size;
 	return f->sel ? f->sel : f->data;
+}
+
+/* f's content hash in f->key; f->lock held. */
+static void key(struct lazy_fb *f, const void *p, uint64_t size)
+{
+	if (!f->keyed)
+		ava_content_hash(p, size, f->key);
+	f->keyed = 1;
 }
 
 /* One call: on the `local` transport its bytes stream through the arena's
@@ -196,16 +204,17 @@ static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
 /* The fat binary to this session's worker, from its cache or uploaded; f->lock held. */
 static int send_fatbin(struct lazy_fb *f)
 {
-	uint8_t hash[AVA_CONTENT_HASH_LEN];
 	struct lazy_entry *e;
 	uint64_t size, t = now_us();
 	const void *p = sent_part(f, &size);
 	cudaError_t r;
 
+	if (f->sel)
+		__atomic_fetch_add(&bytes_left_out, f->size - f->sel_size, __ATOMIC_RELAXED);
 	spent(T_SELECT, &t);
-	ava_content_hash(p, size, hash);
+	key(f, p, size);
 	spent(T_HASH, &t);
-	r = avagen_avaRtFatbinCached(&f->fb, hash, size);
+	r = avagen_avaRtFatbinCached(&f->fb, f->key, size);
 	spent(T_QUERY, &t);
 	if (r == cudaSuccess)
 		count(&n_hits, 1);
@@ -264,7 +273,112 @@ ava_var_t ava_rt_lazy_variable(const void *host)
 	return lookup(&host_vars, host);
 }
 
+/* ------------------------------------------------------------------ early hashes */
+
+/* The size from which fat binaries are hashed early: AVA_PREHASH_MB MiB
+ * ("off": none; anything else unreadable: the default). */
+static uint64_t read_prehash_min(void)
+{
+	const char *e = getenv("AVA_PREHASH_MB");
+	unsigned long long mb;
+	char *end;
+
+	if (e && !strcmp(e, "off"))
+		return UINT64_MAX;
+	if (!e || !*e || (mb = strtoull(e, &end, 10), *end) || mb > (1ull << 40))
+		return (uint64_t)PREHASH_MB_DEFAULT << 20;
+	return (uint64_t)mb << 20;
+}
+
+/* A large fat binary not yet hashed nor sent, its lock taken; NULL: none.
+ * One whose lock is busy is being sent (or unregistered): its first use
+ * hashes it. */
+static struct lazy_fb *next_unhashed(void)
+{
+	struct lazy_fb *f;
+
+	pthread_mutex_lock(&reg_lock);
+	for (f = all; f; f = f->next) {
+		if (f->size < prehash_from || pthread_mutex_trylock(&f->lock))
+			continue;
+		if (!f->keyed && !f->state)
+			break;
+		pthread_mutex_unlock(&f->lock);
+	}
+	pthread_mutex_unlock(&reg_lock);
+	return f;
+}
+
+static void *prehash_main(void *arg)
+{
+	struct lazy_fb *f;
+	uint64_t size, t = now_us();
+	const void *p;
+
+	(void)arg;
+	while ((f = next_unhashed())) {
+		p = sent_part(f, &size);
+		key(f, p, size);
+		pthread_mutex_unlock(&f->lock);
+		count(&n_early, 1);
+	}
+	spent(T_EARLY, &t);
+	return NULL;
+}
+
+/*
+ * The session opened (ava_session_on_open): if large fat binaries wait,
+ * the GPUs' architectures are asked now, before the call that opened the
+ * session (the worker answers at once; that call may create the context),
+ * unless that call is this thread's own question for them; then a thread
+ * hashes what of them those GPUs load.
+ */
+static void session_opened(void)
+{
+	int archs[MAX_GPUS], any = 0;
+	struct lazy_fb *f;
+	pthread_t t;
+
+	pthread_mutex_lock(&reg_lock);
+	for (f = all; f && !any; f = f->next)
+		any = f->size >= prehash_from;
+	pthread_mutex_unlock(&reg_lock);
+	if (!any)
+		return;
+	if (!asking)
+		gpu_archs(archs);
+	if (!pthread_create(&t, NULL, prehash_main, NULL))
+		pthread_detach(t);
+}
+
 /* ------------------------------------------------------------------ recording */
+
+/* In a forked child: a new session, nothing sent in it. */
+static void in_child(void)
+{
+	struct lazy_fb *f;
+	struct lazy_entry *e;
+
+	pthread_mutex_init(&reg_lock, NULL);
+	for (f = all; f; f = f->next) {
+		pthread_mutex_init(&f->lock, NULL);
+		f->state = 0;
+		f->fb = NULL;
+		for (e = f->first; e; e = e->next)
+			e->obj = NULL;
+	}
+}
+
+static void install(void)
+{
+	pthread_atfork(NULL, NULL, in_child);
+	prehash_from = read_prehash_min();
+	if (prehash_from != UINT64_MAX)
+		ava_session_on_open(session_opened);
+	if (getenv("AVA_STATS") || getenv("AVA_TRACE"))
+		atexit(print_stats);
+}
+
 
 void **ava_rt_lazy_fatbin(const void *data, uint64_t size)
 {
@@ -359,6 +473,9 @@ void ava_rt_lazy_unregister(void **fb)
 	if (f->next)
 		f->next->prev = f->prev;
 	pthread_mutex_unlock(&reg_lock);
+	/* unlinked: no early hash takes f now; one that has it ends first */
+	pthread_mutex_lock(&f->lock);
+	pthread_mutex_unlock(&f->lock);
 	if (f->state == 1)
 		ava_obj_release(f->fb, AVA_HT_CUDA_fatbin);
 	for (e = f->first; e; e = next) {

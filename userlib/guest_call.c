@@ -61,12 +61,18 @@ static void give_session(struct ava_session *s)
 int ava_call_begin(struct ava_call *c, uint32_t api, uint32_t func, int async)
 {
 	struct ava_session *s = &ava_sess;
+	int r;
 
 	if (take_session(s, api, func))
 		return -1;
-	if (ava_session_connect()) {
+	r = ava_session_connect();
+	if (r) {	/* failed, or opened: its hook runs without the session */
 		give_session(s);
-		return -1;
+		if (r < 0)
+			return -1;
+		ava_session_opened();
+		if (take_session(s, api, func))
+			return -1;
 	}
 	memset(c, 0, offsetof(struct ava_call, r));
 	c->api = api;

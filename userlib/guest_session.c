@@ -69,6 +69,21 @@ static void install_fork_handler(void)
 	pthread_atfork(NULL, NULL, forget_session_in_child);
 }
 
+static void (*on_open)(void);
+
+void ava_session_on_open(void (*fn)(void))
+{
+	__atomic_store_n(&on_open, fn, __ATOMIC_RELEASE);
+}
+
+void ava_session_opened(void)
+{
+	void (*fn)(void) = __atomic_load_n(&on_open, __ATOMIC_ACQUIRE);
+
+	if (fn)
+		fn();
+}
+
 int ava_session_connect(void)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -89,7 +104,7 @@ int ava_session_connect(void)
 	s->state = 1;
 	if (getenv("AVA_STATS"))
 		atexit(ava_print_stats);
-	return 0;
+	return 1;
 }
 
 int ava_session_drain(struct ava_session *s)

@@ -29,8 +29,18 @@ struct ava_session {
 
 extern struct ava_session ava_sess;
 
-/* Connects if needed; returns 0 or -1.  Called with ava_sess.lock held. */
+/* Connects if needed; returns 0, 1 when this call opened the session, or
+ * -1.  Called with ava_sess.lock held. */
 int ava_session_connect(void);
+
+/*
+ * fn runs once per session (a forked child's too) right after it opened,
+ * on the thread whose call opened it, before that call goes out and with
+ * the lock not held: it may make calls of its own, which the worker then
+ * answers first.  One function; a later one replaces it.
+ */
+void ava_session_on_open(void (*fn)(void));
+void ava_session_opened(void);	/* runs it (guest_call.c) */
 
 /* Sends a PING and waits: afterwards the worker has finished every earlier
  * call.  Called with the lock held; returns 0 or -1. */
