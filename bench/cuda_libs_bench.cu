@@ -11,15 +11,22 @@
  *                              each run), GFLOP/s over 100 calls per sample
  *                              (throughput: one synchronize per sample)
  *   cublas_small_calls_per_s   10,000 cublasSgemm 32^3 in a row, then one
- *                              synchronize: calls per second
+ *                              synchronize: calls per second (median of
+ *                              the repetitions)
  * Exit status: 0, or 1 if a call failed.  Options: --quick, --only sgemm|small|conv
- * (one part, e.g. to profile it).
+ * (one part, e.g. to profile it), --turns IN OUT: each repetition of the
+ * small calls waits for a byte from the FIFO IN and, done, writes one to
+ * OUT, so that two processes (natively and through AvA) take turns
+ * repetition by repetition; its figure is then cublas_small_turns_calls_per_s
+ * (bench/run cuda).
  */
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
 #include <vector>
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
@@ -38,6 +45,26 @@
 	} while (0)
 
 static int quick;
+static int turn_in = -1, turn_out = -1;	/* --turns */
+
+/* Waits for this process's turn (--turns); a closed or broken FIFO ends the run. */
+static void take_turn(void)
+{
+	char b;
+
+	if (turn_in >= 0 && read(turn_in, &b, 1) != 1) {
+		fprintf(stderr, "cuda_libs_bench: the other side's turn did not end\n");
+		exit(1);
+	}
+}
+
+static void give_turn(void)
+{
+	if (turn_out >= 0 && write(turn_out, "t", 1) != 1) {
+		fprintf(stderr, "cuda_libs_bench: cannot give the turn\n");
+		exit(1);
+	}
+}
 
 static float *dev_fill(size_t n, float v)
 {
@@ -85,18 +112,20 @@ static void bench_small(cublasHandle_t h)
 	std::vector<double> rate;
 
 	for (int r = 0; r < reps; r++) {
+		take_turn();
 		double t0 = now_s();
 		for (int i = 0; i < calls; i++)
 			CK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n));
 		CK(cudaDeviceSynchronize());
 		rate.push_back(calls / (now_s() - t0));
+		give_turn();
 	}
 	/* each repetition's rate: whether a spread is within a process or between processes */
 	printf("# small calls per s, each repetition:");
 	for (double v : rate)
 		printf(" %.0f", v);
 	printf("\n");
-	printf("cublas_small_calls_per_s %.0f\n", median(rate));
+	printf("%s %.0f\n", turn_in >= 0 ? "cublas_small_turns_calls_per_s" : "cublas_small_calls_per_s", median(rate));
 	cudaFree(a);
 	cudaFree(b);
 	cudaFree(c);
@@ -170,8 +199,16 @@ int main(int argc, char **argv)
 			quick = 1;
 		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = argv[++i];
+		} else if (!strcmp(argv[i], "--turns") && i + 2 < argc) {
+			/* read and write: opening a FIFO so does not wait for the other side */
+			turn_in = open(argv[++i], O_RDWR | O_CLOEXEC);
+			turn_out = open(argv[++i], O_RDWR | O_CLOEXEC);
+			if (turn_in < 0 || turn_out < 0) {
+				perror("cuda_libs_bench: --turns");
+				return 2;
+			}
 		} else {
-			fprintf(stderr, "usage: cuda_libs_bench [--quick] [--only sgemm|small|conv]\n");
+			fprintf(stderr, "usage: cuda_libs_bench [--quick] [--only sgemm|small|conv] [--turns IN OUT]\n");
 			return 2;
 		}
 	}

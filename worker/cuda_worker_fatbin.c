@@ -14,6 +14,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "cuda_fatbin_cache.h"
 
@@ -46,10 +48,16 @@ static void free_blob(void *blob, size_t size, int mapped)
 		free(blob);
 }
 
+/*
+ * The cache's copy, hashed and written beside the session: at a lower
+ * priority (its hashing threads inherit it), so that the program's next
+ * calls (the first launch loads the module) keep the CPUs they need.
+ */
 static void *store_main(void *arg)
 {
 	struct avaw_fatbin *fb = arg;
 
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	avaw_fatbin_cache_put(fb->blob, fb->size);
 	return NULL;
 }
