@@ -141,7 +141,6 @@ static __thread int asking;	/* this thread is in gpu_archs */
  * The compute capabilities (major * 10 + minor) of this machine's GPUs
  * (at most MAX_GPUS), asked once; archs has room for MAX_GPUS.
  */
-
 static unsigned gpu_archs(int *archs)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
