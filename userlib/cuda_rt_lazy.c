@@ -378,7 +378,6 @@ static void install(void)
 		atexit(print_stats);
 }
 
-
 void **ava_rt_lazy_fatbin(const void *data, uint64_t size)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -177,7 +177,7 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 	struct prefault pf;
 	void *blob;
 	cudaError_t r;
-	int bad;
+	int bad = 0;
 
 	/* a stream left unread is aborted after the call */
 	if (!fatbin || size < 16 || size > FATBIN_MAX || (!data && !avaw_stream_active(c)))
@@ -186,7 +186,6 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 		return cudaErrorMemoryAllocation;
 	advise_huge(blob, size);
 	prefault_start(&pf, blob, size);
-	bad = 0;
 	if (!avaw_stream_active(c))
 		memcpy(blob, data, size);
 	else
