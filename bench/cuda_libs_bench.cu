@@ -109,21 +109,26 @@ static void bench_small(cublasHandle_t h)
 	const int n = 32, calls = 10000, reps = quick ? 3 : 7;
 	const float one = 1.0f, zero = 0.0f;
 	float *a = dev_fill(n * n, 1), *b = dev_fill(n * n, 1), *c = dev_fill(n * n, 0);
-	std::vector<double> rate;
+	std::vector<double> rate, queued;
 
 	for (int r = 0; r < reps; r++) {
 		take_turn();
 		double t0 = now_s();
 		for (int i = 0; i < calls; i++)
 			CK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n));
+		queued.push_back(now_s() - t0);
 		CK(cudaDeviceSynchronize());
 		rate.push_back(calls / (now_s() - t0));
 		give_turn();
 	}
-	/* each repetition's rate: whether a spread is within a process or between processes */
-	printf("# small calls per s, each repetition:");
-	for (double v : rate)
-		printf(" %.0f", v);
+	/*
+	 * Each repetition's rate (whether a spread is within a process or
+	 * between processes), and which share of its time went to issuing the
+	 * calls, before the wait for the last.
+	 */
+	printf("# small calls per s, each repetition (%% of the time issuing):");
+	for (size_t i = 0; i < rate.size(); i++)
+		printf(" %.0f (%.0f %%)", rate[i], 100.0 * queued[i] * rate[i] / calls);
 	printf("\n");
 	printf("%s %.0f\n", turn_in >= 0 ? "cublas_small_turns_calls_per_s" : "cublas_small_calls_per_s", median(rate));
 	cudaFree(a);

@@ -162,6 +162,9 @@ struct ava_shared_mem {
 #define AVA_STAT_MAPS		3u	/* live mappings */
 #define AVA_STAT_INLINE_BYTES	4u	/* bytes received inline */
 #define AVA_STAT_ARENA_BYTES	5u	/* bytes passed through the arena */
-#define AVA_STAT_COUNT		6u
+#define AVA_STAT_VENDOR_NS	6u	/* worker time inside the vendor's calls */
+#define AVA_STAT_OWN_NS		7u	/* ... handling commands around them */
+#define AVA_STAT_WAIT_NS	8u	/* ... waiting for the next command */
+#define AVA_STAT_COUNT		9u
 
 #endif /* AVA_UAPI_WIRE_H */

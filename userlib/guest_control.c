@@ -47,8 +47,11 @@ void ava_print_stats(void)
 	if (ava_session_stats(v, AVA_STAT_COUNT))
 		return;
 	fprintf(stderr, "ava: session counters: %llu calls, %llu refused, %llu live handles, "
-		"%llu live maps, %llu bytes inline, %llu bytes through the arena\n",
+		"%llu live maps, %llu bytes inline, %llu bytes through the arena; worker time: "
+		"%.1f ms in the vendor's calls, %.1f ms handling commands around them, %.1f ms waiting for "
+		"commands\n",
 		(unsigned long long)v[AVA_STAT_CALLS], (unsigned long long)v[AVA_STAT_ERRORS],
 		(unsigned long long)v[AVA_STAT_HANDLES], (unsigned long long)v[AVA_STAT_MAPS],
-		(unsigned long long)v[AVA_STAT_INLINE_BYTES], (unsigned long long)v[AVA_STAT_ARENA_BYTES]);
+		(unsigned long long)v[AVA_STAT_INLINE_BYTES], (unsigned long long)v[AVA_STAT_ARENA_BYTES],
+		v[AVA_STAT_VENDOR_NS] / 1e6, v[AVA_STAT_OWN_NS] / 1e6, v[AVA_STAT_WAIT_NS] / 1e6);
 }

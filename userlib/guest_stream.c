@@ -19,9 +19,9 @@
 #include <unistd.h>
 
 #include "../uapi/ava_wire.h"
+#include "stream_slots.h"
 
 #define MAX_COPIERS 8
-#define MAX_SLOTS 8	/* chunks per ring, for rings above AVA_STREAM_RING */
 
 static uint64_t min64(uint64_t a, uint64_t b)
 {
@@ -61,30 +61,17 @@ struct run {
 	const struct ava_stream *st;
 	int (*peer_alive)(void *ctx);
 	void *ctx;
-	uint64_t ring, chunk, nchunks;
+	uint64_t ring;
 	_Atomic uint64_t next;		/* the next chunk to take */
 	_Atomic int failed;
-	pthread_mutex_t lock;		/* over the two below */
-	uint64_t published;		/* chunks all done: the counter */
-	uint64_t done[MAX_SLOTS];	/* chunk k done: done[k % slots] == k + 1 */
+	struct ava_slots slots;
 };
 
-/*
- * Chunk k is done.  The chunks not yet published are fewer than the ring
- * holds (a chunk is only copied once the worker's counter, itself at most
- * a ring beyond the published one, lets it), so their slots differ.
- */
-static void chunk_done(struct run *r, uint64_t k)
+static void publish(void *ctx, uint64_t bytes)
 {
-	uint64_t slots = r->ring / r->chunk;
+	struct run *r = ctx;
 
-	pthread_mutex_lock(&r->lock);
-	r->done[k % slots] = k + 1;
-	while (r->published < r->nchunks && r->done[r->published % slots] == r->published + 1)
-		r->published++;
-	atomic_store_explicit(&r->ctl->stream_guest, min64(r->published * r->chunk, r->st->len),
-			      memory_order_release);
-	pthread_mutex_unlock(&r->lock);
+	atomic_store_explicit(&r->ctl->stream_guest, bytes, memory_order_release);
 }
 
 static void *copier(void *arg)
@@ -93,9 +80,9 @@ static void *copier(void *arg)
 	const struct ava_stream *st = r->st;
 	uint64_t k, pos, n;
 
-	while (!atomic_load(&r->failed) && (k = atomic_fetch_add(&r->next, 1)) < r->nchunks) {
-		pos = k * r->chunk;
-		n = min64(r->chunk, st->len - pos);
+	while (!atomic_load(&r->failed) && (k = atomic_fetch_add(&r->next, 1)) < r->slots.nchunks) {
+		pos = k * r->slots.chunk;
+		n = min64(r->slots.chunk, st->len - pos);
 		if (wait_worker(r->ctl, st, pos, n, r->peer_alive, r->ctx)) {
 			atomic_store(&r->failed, 1);
 			break;
@@ -104,7 +91,7 @@ static void *copier(void *arg)
 			memcpy(st->ring + pos % r->ring, st->app + pos, n);
 		else
 			memcpy(st->app + pos, st->ring + pos % r->ring, n);
-		chunk_done(r, k);
+		ava_slots_done(&r->slots, k, publish, r);
 	}
 	return NULL;
 }
@@ -130,7 +117,7 @@ static unsigned copier_count(const struct run *r)
 		n = cpus >= 16 ? 4 : cpus >= 8 ? (unsigned long)cpus / 4 : 1;
 	}
 	n = n < 1 ? 1 : n > MAX_COPIERS ? MAX_COPIERS : n;
-	return (unsigned)min64(n, r->nchunks / 2 ? r->nchunks / 2 : 1);
+	return (unsigned)min64(n, r->slots.nchunks / 2 ? r->slots.nchunks / 2 : 1);
 }
 
 int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*peer_alive)(void *ctx), void *ctx)
@@ -140,16 +127,17 @@ int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*p
 	unsigned i, n, started = 0;
 
 	r.ring = ava_stream_ring_bytes(st->shift);
-	r.chunk = r.ring > AVA_STREAM_RING ? r.ring / MAX_SLOTS : AVA_STREAM_CHUNK;
-	r.nchunks = (st->len + r.chunk - 1) / r.chunk;
-	pthread_mutex_init(&r.lock, NULL);
+	r.slots.chunk = r.ring > AVA_STREAM_RING ? r.ring / AVA_STREAM_SLOTS : AVA_STREAM_CHUNK;
+	r.slots.nchunks = (st->len + r.slots.chunk - 1) / r.slots.chunk;
+	r.slots.len = st->len;
+	pthread_mutex_init(&r.slots.lock, NULL);
 	n = copier_count(&r);
 	while (started + 1 < n && pthread_create(&th[started], NULL, copier, &r) == 0)
 		started++;
 	copier(&r);
 	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&r.lock);
+	pthread_mutex_destroy(&r.slots.lock);
 	if (atomic_load(&r.failed))
 		return -1;
 	/* the worker must be finished with the ring before the next stream */

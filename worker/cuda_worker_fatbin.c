@@ -39,6 +39,8 @@ struct avaw_var {
 
 /* The largest fat binary a guest may send (PyTorch's largest is far smaller). */
 #define FATBIN_MAX (2ull << 30)
+/* An upload worth a large ring and several copying threads a side. */
+#define BIG_UPLOAD (16u << 20)
 
 static void free_blob(void *blob, size_t size, int mapped)
 {
@@ -95,12 +97,15 @@ cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, con
 {
 	void *p;
 
-	(void)c;
 	if (!fatbin || size < 16 || size > FATBIN_MAX)
 		return cudaErrorInvalidValue;
 	p = avaw_fatbin_cache_get(sha256, size);
-	if (!p)
+	if (!p) {
+		/* the guest uploads it next: through a large ring, several threads a side */
+		if (size >= BIG_UPLOAD)
+			avaw_stream_want_big_ring(c);
 		return cudaErrorFileNotFound;
+	}
 	return register_blob(fatbin, p, size, 1);
 }
 
@@ -179,6 +184,8 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 	cudaError_t r;
 	int bad = 0;
 
+	/* this upload's ring is set: later streams go back to the session's own */
+	avaw_stream_want_ring_back(c);
 	/* a stream left unread is aborted after the call */
 	if (!fatbin || size < 16 || size > FATBIN_MAX || (!data && !avaw_stream_active(c)))
 		return cudaErrorInvalidValue;

@@ -33,21 +33,6 @@ int avaw_mathlib_ready(struct avaw_call *c, uint32_t api)
 	return m && (!m->needs_cuda || avaw_cuda_ready(c)) && avaw_lib_ready(&m->lib);
 }
 
-int avaw_mathlib_devptr_ok(struct avaw_call *c, uint64_t ptr)
-{
-	return !ptr || avaw_cu_devptr_ok(c, ptr);
-}
-
-int avaw_mathlib_range_ok(uint64_t ptr, size_t size)
-{
-	CUdeviceptr base = 0;
-	size_t len = 0;
-
-	return avaw_cuda_sym.cuMemGetAddressRange &&
-	       avaw_cuda_sym.cuMemGetAddressRange(&base, &len, (CUdeviceptr)ptr) == CUDA_SUCCESS &&
-	       size <= len - (size_t)(ptr - base);
-}
-
 int avaw_mathlib_handle(struct avaw_call *c, uint64_t id, uint32_t type, void **obj)
 {
 	*obj = NULL;

@@ -146,6 +146,7 @@ void avaw_stream_abort(struct avaw_call *c);
  * stream moved whole.
  */
 int avaw_stream_peer(struct avaw_call *c, uint64_t done, uint64_t *g);
+int avaw_stream_peer_ok(const struct avaw_call *c, uint64_t done, uint64_t g);
 int avaw_stream_ready(const struct avaw_call *c, uint64_t g, uint64_t pos, uint64_t n);
 void avaw_stream_moved(struct avaw_call *c);
 /*
@@ -164,6 +165,15 @@ struct avaw_pipe_ops {
 int avaw_stream_pipe(struct avaw_call *c, const struct avaw_pipe_ops *ops, void *ctx);
 /* Asks the caller for rings of AVA_STREAM_RING << shift from now on. */
 void avaw_stream_want_ring(struct avaw_call *c, uint32_t shift);
+/*
+ * The largest ring for the streams to come, until avaw_stream_want_ring_back
+ * asks for the session's own again: a large upload follows, which
+ * avaw_stream_in then moves with several threads
+ * (worker_stream_copiers.c, avaw_stream_copiers), as the caller does.
+ */
+void avaw_stream_want_big_ring(struct avaw_call *c);
+void avaw_stream_want_ring_back(struct avaw_call *c);
+int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);
 void avaw_fail(struct avaw_call *c, uint32_t status);

@@ -156,9 +156,10 @@ uint32_t avaw_process(struct avaw_session *s, const uint8_t *msg, uint32_t len, 
 	return build_reply(reply, len >= sizeof(*h) ? h : &none, &c);
 }
 
+/* Serves commands until the session ends; counts where the time went (AVA_STAT_*_NS). */
 int avaw_serve(struct avaw_session *s)
 {
-	uint64_t tag, exec_ns;
+	uint64_t tag, exec_ns, idle_from, t;
 	int64_t len;
 	uint32_t rlen;
 	int async, ok;
@@ -166,10 +167,16 @@ int avaw_serve(struct avaw_session *s)
 	s->msg = malloc(AVA_MAX_CMD);
 	ok = s->msg != NULL;
 	if (ok) {
+		idle_from = ava_now_ns();
 		while ((len = s->t->next(s, &tag)) >= 0) {
+			t = ava_now_ns();
+			s->stats[AVA_STAT_WAIT_NS] += t - idle_from;
 			rlen = avaw_process(s, s->msg, (uint32_t)len, s->reply, &exec_ns, &async);
 			s->t->reply(s, tag, rlen, exec_ns, async);
 			avaw_time_poll();
+			idle_from = ava_now_ns();
+			s->stats[AVA_STAT_VENDOR_NS] += exec_ns;
+			s->stats[AVA_STAT_OWN_NS] += idle_from - t - avaw_min(exec_ns, idle_from - t);
 		}
 	}
 	avaw_session_end(s);

@@ -67,6 +67,7 @@ struct avaw_session {
 	int64_t deferred[AVA_API_COUNT];
 	int has_deferred[AVA_API_COUNT];
 	uint64_t stats[AVA_STAT_COUNT];
+	uint32_t stream_shift;		/* the rings the worker asked for (avaw_stream_want_ring) */
 	_Atomic int peer_gone;
 };
 

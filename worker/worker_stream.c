@@ -88,13 +88,15 @@ int avaw_stream_active(struct avaw_call *c)
 	return c->stream.dir && !c->stream.finished;
 }
 
+int avaw_stream_peer_ok(const struct avaw_call *c, uint64_t done, uint64_t g)
+{
+	return g <= c->stream.len && g <= done + (c->stream.dir == AVA_REF_IN ? c->stream.ring_size : 0);
+}
 
 int avaw_stream_peer(struct avaw_call *c, uint64_t done, uint64_t *g)
 {
 	*g = c->s->t->stream_peer(c->s);
-	if (*g > c->stream.len || *g > done + (c->stream.dir == AVA_REF_IN ? c->stream.ring_size : 0))
-		return -1;	/* a counter the caller cannot have reached */
-	return 0;
+	return avaw_stream_peer_ok(c, done, *g) ? 0 : -1;	/* else a counter the caller cannot have reached */
 }
 
 int avaw_stream_ready(const struct avaw_call *c, uint64_t g, uint64_t pos, uint64_t n)
@@ -134,6 +136,14 @@ static int move(struct avaw_call *c, uint8_t *buf, uint64_t len)
 		avaw_stream_abort(c);
 		return -1;
 	}
+	if (st->ring_size > AVA_STREAM_RING) {
+		if (avaw_stream_copiers(c, buf)) {
+			avaw_stream_abort(c);
+			return -1;
+		}
+		avaw_stream_moved(c);
+		return 0;
+	}
 	while (done < len) {
 		chunk = len - done < AVA_STREAM_CHUNK ? len - done : AVA_STREAM_CHUNK;
 		if (wait_guest(c, done, chunk)) {
@@ -170,6 +180,19 @@ void avaw_stream_abort(struct avaw_call *c)
 
 void avaw_stream_want_ring(struct avaw_call *c, uint32_t shift)
 {
+	c->s->stream_shift = shift;
 	if (c->s->t->stream_ring)
 		c->s->t->stream_ring(c->s, shift);
+}
+
+void avaw_stream_want_big_ring(struct avaw_call *c)
+{
+	if (c->s->t->stream_ring)
+		c->s->t->stream_ring(c->s, AVA_STREAM_SHIFT_MAX);
+}
+
+void avaw_stream_want_ring_back(struct avaw_call *c)
+{
+	if (c->s->t->stream_ring)
+		c->s->t->stream_ring(c->s, c->s->stream_shift);
 }

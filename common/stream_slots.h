@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A streamed buffer copied by several threads on one side, each taking the
+ * next chunk: the counter the other side sees moves only over the chunks
+ * that are all done (userlib/guest_stream.c fills a ring this way,
+ * worker/worker_stream.c empties one).  The chunks done but not yet
+ * published are fewer than a ring's slots (a chunk is only copied once the
+ * other side's counter, itself at most a ring beyond the published one,
+ * lets it), so their slots differ.
+ */
+#ifndef AVA_STREAM_SLOTS_H
+#define AVA_STREAM_SLOTS_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#define AVA_STREAM_SLOTS 8	/* chunks of a ring above AVA_STREAM_RING */
+
+struct ava_slots {
+	pthread_mutex_t lock;		/* over published and done */
+	uint64_t chunk, nchunks, len;
+	uint64_t published;		/* chunks all done */
+	uint64_t done[AVA_STREAM_SLOTS];	/* chunk k done: done[k % AVA_STREAM_SLOTS] == k + 1 */
+};
+
+/*
+ * Chunk k is done; publish (under the lock, so the counter only grows) is
+ * given the bytes now all done.
+ */
+static inline void ava_slots_done(struct ava_slots *s, uint64_t k, void (*publish)(void *ctx, uint64_t bytes),
+				  void *ctx)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&s->lock);
+	s->done[k % AVA_STREAM_SLOTS] = k + 1;
+	while (s->published < s->nchunks && s->done[s->published % AVA_STREAM_SLOTS] == s->published + 1)
+		s->published++;
+	n = s->published * s->chunk;
+	publish(ctx, n < s->len ? n : s->len);
+	pthread_mutex_unlock(&s->lock);
+}
+
+#endif

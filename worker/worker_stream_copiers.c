@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A streamed buffer through a ring larger than the default (the worker
+ * asked for it: a large upload follows), moved by several threads here
+ * as the caller's several threads move it on the other side
+ * (userlib/guest_stream.c).  The ring holds AVA_STREAM_SLOTS chunks; each
+ * thread takes the next chunk, waits until the caller's side of it is
+ * ready, and copies it; the counter the caller sees moves over the chunks
+ * all done (common/stream_slots.h).  The caller's counter follows the
+ * rules of worker_stream.c (avaw_stream_peer_ok, avaw_stream_ready),
+ * checked against what is published when it is read.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+
+#include "stream_slots.h"
+#include "worker_call.h"
+
+#define MAX_COPIERS 4
+
+struct copiers {
+	struct avaw_call *c;
+	uint8_t *buf;
+	struct ava_slots slots;
+	_Atomic uint64_t next;		/* the next chunk to take */
+	_Atomic uint64_t published;	/* bytes all done, as the caller sees them */
+	_Atomic int failed;
+};
+
+static void publish(void *ctx, uint64_t bytes)
+{
+	struct copiers *o = ctx;
+
+	atomic_store(&o->published, bytes);
+	o->c->s->t->stream_progress(o->c->s, bytes);
+}
+
+/* Waits until the caller's side of [pos, pos + n) is ready; -1 on a bad counter or the end. */
+static int wait_caller(struct copiers *o, uint64_t pos, uint64_t n)
+{
+	struct avaw_call *c = o->c;
+	uint64_t g;
+	unsigned i;
+
+	for (i = 0;; i++) {
+		g = c->s->t->stream_peer(c->s);
+		/* read after g: the caller cannot have seen more than this */
+		if (!avaw_stream_peer_ok(c, atomic_load(&o->published), g))
+			return -1;
+		if (avaw_stream_ready(c, g, pos, n))
+			return 0;
+		if (atomic_load(&o->failed) || atomic_load(&c->s->peer_gone))
+			return -1;
+		ava_backoff(i);
+	}
+}
+
+static void *copier(void *arg)
+{
+	struct copiers *o = arg;
+	struct avaw_stream *st = &o->c->stream;
+	uint64_t k, pos, n;
+
+	while (!atomic_load(&o->failed) && (k = atomic_fetch_add(&o->next, 1)) < o->slots.nchunks) {
+		pos = k * o->slots.chunk;
+		n = avaw_min(o->slots.chunk, st->len - pos);
+		if (wait_caller(o, pos, n)) {
+			atomic_store(&o->failed, 1);
+			break;
+		}
+		if (st->dir == AVA_REF_IN)
+			memcpy(o->buf + pos, st->ring + pos % st->ring_size, n);
+		else
+			memcpy(st->ring + pos % st->ring_size, o->buf + pos, n);
+		ava_slots_done(&o->slots, k, publish, o);
+	}
+	return NULL;
+}
+
+/* Half the CPUs this worker may run on, at most MAX_COPIERS. */
+static unsigned copier_count(uint64_t nchunks)
+{
+	cpu_set_t set;
+	unsigned n = 1;
+
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		n = (unsigned)CPU_COUNT(&set) / 2;
+	n = n < 1 ? 1 : n > MAX_COPIERS ? MAX_COPIERS : n;
+	return (unsigned)avaw_min(n, nchunks);
+}
+
+int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf)
+{
+	struct avaw_stream *st = &c->stream;
+	struct copiers o = { .c = c, .buf = buf };
+	pthread_t th[MAX_COPIERS];
+	unsigned i, n, started = 0;
+
+	o.slots.chunk = st->ring_size / AVA_STREAM_SLOTS;
+	o.slots.nchunks = (st->len + o.slots.chunk - 1) / o.slots.chunk;
+	o.slots.len = st->len;
+	pthread_mutex_init(&o.slots.lock, NULL);
+	n = copier_count(o.slots.nchunks);
+	while (started + 1 < n && pthread_create(&th[started], NULL, copier, &o) == 0)
+		started++;
+	copier(&o);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&o.slots.lock);
+	return atomic_load(&o.failed) ? -1 : 0;
+}
