@@ -23,6 +23,29 @@ struct ava_slots {
 	uint64_t done[AVA_STREAM_SLOTS];	/* chunk k done: done[k % AVA_STREAM_SLOTS] == k + 1 */
 };
 
+static inline void ava_slots_init(struct ava_slots *s, uint64_t chunk, uint64_t len)
+{
+	s->chunk = chunk;
+	s->nchunks = (len + chunk - 1) / chunk;
+	s->len = len;
+	pthread_mutex_init(&s->lock, NULL);
+}
+
+/* Runs fn(arg) on n threads, this one among them (fewer where no thread can be made). */
+static inline void ava_slots_copy(unsigned n, void *(*fn)(void *), void *arg)
+{
+	pthread_t th[AVA_STREAM_SLOTS];
+	unsigned i, started = 0;
+
+	if (n > AVA_STREAM_SLOTS)
+		n = AVA_STREAM_SLOTS;
+	while (started + 1 < n && pthread_create(&th[started], NULL, fn, arg) == 0)
+		started++;
+	fn(arg);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
 /*
  * Chunk k is done; publish (under the lock, so the counter only grows) is
  * given the bytes now all done.

@@ -123,20 +123,10 @@ static unsigned copier_count(const struct run *r)
 int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*peer_alive)(void *ctx), void *ctx)
 {
 	struct run r = { .ctl = ctl, .st = st, .peer_alive = peer_alive, .ctx = ctx };
-	pthread_t th[MAX_COPIERS];
-	unsigned i, n, started = 0;
 
 	r.ring = ava_stream_ring_bytes(st->shift);
-	r.slots.chunk = r.ring > AVA_STREAM_RING ? r.ring / AVA_STREAM_SLOTS : AVA_STREAM_CHUNK;
-	r.slots.nchunks = (st->len + r.slots.chunk - 1) / r.slots.chunk;
-	r.slots.len = st->len;
-	pthread_mutex_init(&r.slots.lock, NULL);
-	n = copier_count(&r);
-	while (started + 1 < n && pthread_create(&th[started], NULL, copier, &r) == 0)
-		started++;
-	copier(&r);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
+	ava_slots_init(&r.slots, r.ring > AVA_STREAM_RING ? r.ring / AVA_STREAM_SLOTS : AVA_STREAM_CHUNK, st->len);
+	ava_slots_copy(copier_count(&r), copier, &r);
 	pthread_mutex_destroy(&r.slots.lock);
 	if (atomic_load(&r.failed))
 		return -1;

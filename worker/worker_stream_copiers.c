@@ -12,6 +12,7 @@
  */
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stream_slots.h"
@@ -78,13 +79,16 @@ static void *copier(void *arg)
 	return NULL;
 }
 
-/* Half the CPUs this worker may run on, at most MAX_COPIERS. */
+/* AVA_STREAM_THREADS, else half the CPUs this worker may run on; at most MAX_COPIERS. */
 static unsigned copier_count(uint64_t nchunks)
 {
+	const char *env = getenv("AVA_STREAM_THREADS");
 	cpu_set_t set;
 	unsigned n = 1;
 
-	if (!sched_getaffinity(0, sizeof(set), &set))
+	if (env && *env)
+		n = (unsigned)strtoul(env, NULL, 10);
+	else if (!sched_getaffinity(0, sizeof(set), &set))
 		n = (unsigned)CPU_COUNT(&set) / 2;
 	n = n < 1 ? 1 : n > MAX_COPIERS ? MAX_COPIERS : n;
 	return (unsigned)avaw_min(n, nchunks);
@@ -94,19 +98,9 @@ int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf)
 {
 	struct avaw_stream *st = &c->stream;
 	struct copiers o = { .c = c, .buf = buf };
-	pthread_t th[MAX_COPIERS];
-	unsigned i, n, started = 0;
 
-	o.slots.chunk = st->ring_size / AVA_STREAM_SLOTS;
-	o.slots.nchunks = (st->len + o.slots.chunk - 1) / o.slots.chunk;
-	o.slots.len = st->len;
-	pthread_mutex_init(&o.slots.lock, NULL);
-	n = copier_count(o.slots.nchunks);
-	while (started + 1 < n && pthread_create(&th[started], NULL, copier, &o) == 0)
-		started++;
-	copier(&o);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
+	ava_slots_init(&o.slots, st->ring_size / AVA_STREAM_SLOTS, st->len);
+	ava_slots_copy(copier_count(o.slots.nchunks), copier, &o);
 	pthread_mutex_destroy(&o.slots.lock);
 	return atomic_load(&o.failed) ? -1 : 0;
 }
