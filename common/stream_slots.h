@@ -14,6 +14,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include "shm_layout.h"
+
 #define AVA_STREAM_SLOTS 8	/* chunks of a ring above AVA_STREAM_RING */
 
 struct ava_slots {
@@ -22,6 +24,12 @@ struct ava_slots {
 	uint64_t published;		/* chunks all done */
 	uint64_t done[AVA_STREAM_SLOTS];	/* chunk k done: done[k % AVA_STREAM_SLOTS] == k + 1 */
 };
+
+/* The chunk of a ring: an eighth of a large one, else AVA_STREAM_CHUNK (both sides). */
+static inline uint64_t ava_stream_chunk(uint64_t ring)
+{
+	return ring > AVA_STREAM_RING ? ring / AVA_STREAM_SLOTS : AVA_STREAM_CHUNK;
+}
 
 static inline void ava_slots_init(struct ava_slots *s, uint64_t chunk, uint64_t len)
 {

@@ -125,7 +125,7 @@ int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*p
 	struct run r = { .ctl = ctl, .st = st, .peer_alive = peer_alive, .ctx = ctx };
 
 	r.ring = ava_stream_ring_bytes(st->shift);
-	ava_slots_init(&r.slots, r.ring > AVA_STREAM_RING ? r.ring / AVA_STREAM_SLOTS : AVA_STREAM_CHUNK, st->len);
+	ava_slots_init(&r.slots, ava_stream_chunk(r.ring), st->len);
 	ava_slots_copy(copier_count(&r), copier, &r);
 	pthread_mutex_destroy(&r.slots.lock);
 	if (atomic_load(&r.failed))

@@ -168,11 +168,11 @@ void avaw_stream_want_ring(struct avaw_call *c, uint32_t shift);
 /*
  * The largest ring for the streams to come, until avaw_stream_want_ring_back
  * asks for the session's own again: a large upload follows, which
- * avaw_stream_in then moves with several threads
- * (worker_stream_copiers.c, avaw_stream_copiers), as the caller does.
+ * avaw_stream_in then moves with several threads, as the caller does.
  */
 void avaw_stream_want_big_ring(struct avaw_call *c);
 void avaw_stream_want_ring_back(struct avaw_call *c);
+/* The copies of avaw_stream_in and _out into or out of buf (worker_stream_copiers.c): 0, or -1. */
 int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf);
 int avaw_bad(struct avaw_call *c);
 void avaw_set_bad(struct avaw_call *c);

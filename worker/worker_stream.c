@@ -2,16 +2,15 @@
 /*
  * Streamed buffers (transports with stream_peer, i.e. `local`): a large
  * buffer of a call that allows it moves through a ring in the arena (1 MiB
- * unless the worker asked for more) in 256 KiB chunks while the other side
- * copies the previous chunk, so both copies work in cache.  The caller's
+ * unless the worker asked for more) in 256 KiB chunks (an eighth of a larger
+ * ring, several threads a side: worker_stream_copiers.c) while the other
+ * side copies the previous chunk, so both copies work in cache.  The caller's
  * progress counter is untrusted: it is bounded by the stream's length and
  * by the ring, and a stream the call does not finish is aborted so the
  * caller never waits for it forever.  worker_stream_pipe.c moves a stream
  * with the backend's own transfers instead of these copies.
  */
-#include <sched.h>
 #include <string.h>
-#include <time.h>
 
 #include "worker_call.h"
 
@@ -110,52 +109,11 @@ void avaw_stream_moved(struct avaw_call *c)
 	c->s->stats[AVA_STAT_ARENA_BYTES] += c->stream.len;
 }
 
-/* Waits until the caller's side of the chunk at done is ready. */
-static int wait_guest(struct avaw_call *c, uint64_t done, uint64_t chunk)
-{
-	uint64_t g;
-	unsigned i;
-
-	for (i = 0;; i++) {
-		if (avaw_stream_peer(c, done, &g))
-			return -1;
-		if (avaw_stream_ready(c, g, done, chunk))
-			return 0;
-		if (atomic_load(&c->s->peer_gone))
-			return -1;
-		ava_backoff(i);
-	}
-}
-
 static int move(struct avaw_call *c, uint8_t *buf, uint64_t len)
 {
-	struct avaw_stream *st = &c->stream;
-	uint64_t done = 0, chunk;
-
-	if (!avaw_stream_active(c) || len != st->len) {
+	if (!avaw_stream_active(c) || len != c->stream.len || avaw_stream_copiers(c, buf)) {
 		avaw_stream_abort(c);
 		return -1;
-	}
-	if (st->ring_size > AVA_STREAM_RING) {
-		if (avaw_stream_copiers(c, buf)) {
-			avaw_stream_abort(c);
-			return -1;
-		}
-		avaw_stream_moved(c);
-		return 0;
-	}
-	while (done < len) {
-		chunk = len - done < AVA_STREAM_CHUNK ? len - done : AVA_STREAM_CHUNK;
-		if (wait_guest(c, done, chunk)) {
-			avaw_stream_abort(c);
-			return -1;
-		}
-		if (st->dir == AVA_REF_IN)
-			memcpy(buf + done, st->ring + done % st->ring_size, chunk);
-		else
-			memcpy(st->ring + done % st->ring_size, buf + done, chunk);
-		done += chunk;
-		c->s->t->stream_progress(c->s, done);
 	}
 	avaw_stream_moved(c);
 	return 0;

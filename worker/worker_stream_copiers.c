@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * A streamed buffer through a ring larger than the default (the worker
- * asked for it: a large upload follows), moved by several threads here
- * as the caller's several threads move it on the other side
- * (userlib/guest_stream.c).  The ring holds AVA_STREAM_SLOTS chunks; each
- * thread takes the next chunk, waits until the caller's side of it is
- * ready, and copies it; the counter the caller sees moves over the chunks
- * all done (common/stream_slots.h).  The caller's counter follows the
- * rules of worker_stream.c (avaw_stream_peer_ok, avaw_stream_ready),
- * checked against what is published when it is read.
+ * The worker's copies of a streamed buffer (avaw_stream_in/out), as the
+ * caller's side makes them (userlib/guest_stream.c): through the default
+ * ring one thread, chunk by chunk; through a larger one (the worker asked
+ * for it: a large upload follows) several threads, each taking the next
+ * of the ring's AVA_STREAM_SLOTS chunks, waiting until the caller's side
+ * of it is ready, and copying it.  The counter the caller sees moves over
+ * the chunks all done (common/stream_slots.h).  The caller's counter
+ * follows the rules of worker_stream.c (avaw_stream_peer_ok,
+ * avaw_stream_ready), checked against what is published when it is read.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -79,13 +79,18 @@ static void *copier(void *arg)
 	return NULL;
 }
 
-/* AVA_STREAM_THREADS, else half the CPUs this worker may run on; at most MAX_COPIERS. */
-static unsigned copier_count(uint64_t nchunks)
+/*
+ * One through the default ring; else AVA_STREAM_THREADS, or half the CPUs
+ * this worker may run on; at most MAX_COPIERS.
+ */
+static unsigned copier_count(uint64_t ring, uint64_t nchunks)
 {
 	const char *env = getenv("AVA_STREAM_THREADS");
 	cpu_set_t set;
 	unsigned n = 1;
 
+	if (ring <= AVA_STREAM_RING)
+		return 1;
 	if (env && *env)
 		n = (unsigned)strtoul(env, NULL, 10);
 	else if (!sched_getaffinity(0, sizeof(set), &set))
@@ -99,8 +104,8 @@ int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf)
 	struct avaw_stream *st = &c->stream;
 	struct copiers o = { .c = c, .buf = buf };
 
-	ava_slots_init(&o.slots, st->ring_size / AVA_STREAM_SLOTS, st->len);
-	ava_slots_copy(copier_count(o.slots.nchunks), copier, &o);
+	ava_slots_init(&o.slots, ava_stream_chunk(st->ring_size), st->len);
+	ava_slots_copy(copier_count(st->ring_size, o.slots.nchunks), copier, &o);
 	pthread_mutex_destroy(&o.slots.lock);
 	return atomic_load(&o.failed) ? -1 : 0;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * A large upload's stream as it moves on the `local` transport: the
- * guest's copiers (userlib/guest_stream.c) fill a large ring while the
- * worker's (worker/worker_stream_copiers.c, reached through
- * avaw_stream_in and avaw_stream_out) empty it, several threads a side.
+ * Streams as they move on the `local` transport: the guest's copiers
+ * (userlib/guest_stream.c) fill a ring while the worker's
+ * (worker/worker_stream_copiers.c, reached through avaw_stream_in and
+ * avaw_stream_out) empty it, several threads a side through a large one.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -115,6 +115,13 @@ static void both_ways(void)
 	fill(app, LEN, 4);
 	CHECK(run(AVA_REF_IN, app, wbuf, 1, 1) == 0);
 	CHECK(memcmp(app, wbuf, LEN) == 0);
+	/* the default 1 MiB ring: 256 KiB chunks, one thread here */
+	fill(app, LEN, 2);
+	CHECK(run(AVA_REF_IN, app, wbuf, 0, 1) == 0);
+	CHECK(memcmp(app, wbuf, LEN) == 0);
+	memset(back, 0, LEN);
+	CHECK(run(AVA_REF_OUT, back, wbuf, 0, 1) == 0);
+	CHECK(memcmp(app, back, LEN) == 0);
 	unsetenv("AVA_STREAM_THREADS");
 	free(app);
 	free(wbuf);
@@ -136,7 +143,7 @@ static void caller_gone(void)
 
 int main(void)
 {
-	RUN(both_ways, "stream copiers: 37 MiB in and out through 16 and 2 MiB rings, three threads a side, intact");
+	RUN(both_ways, "stream copiers: 37 MiB in and out through 16, 2 and 1 MiB rings, three threads a side (one here through 1 MiB), intact");
 	RUN(caller_gone, "stream copiers: a caller gone: the worker's threads give up and abort the stream");
 	return unit_done();
 }
