@@ -12,7 +12,7 @@
  *                              (throughput: one synchronize per sample)
  *   cublas_small_calls_per_s   10,000 cublasSgemm 32^3 in a row, then one
  *                              synchronize: calls per second (median of
- *                              the repetitions)
+ *                              the repetitions after a first, uncounted)
  * Exit status: 0, or 1 if a call failed.  Options: --quick, --only sgemm|small|conv
  * (one part, e.g. to profile it), --turns IN OUT: each repetition of the
  * small calls waits for a byte from the FIFO IN and, done, writes one to
@@ -111,16 +111,28 @@ static void bench_small(cublasHandle_t h)
 	float *a = dev_fill(n * n, 1), *b = dev_fill(n * n, 1), *c = dev_fill(n * n, 0);
 	std::vector<double> rate, queued;
 
-	for (int r = 0; r < reps; r++) {
+	/*
+	 * Repetition 0 warms up (the kernel's first load) and is not counted:
+	 * with --turns, the other process finishes starting up in it, so the
+	 * counted repetitions never share the machine with a start.  After the
+	 * last, one more turn each: neither process exits (tearing its context
+	 * down) while the other still counts.
+	 */
+	for (int r = 0; r <= reps; r++) {
 		take_turn();
 		double t0 = now_s();
 		for (int i = 0; i < calls; i++)
 			CK(cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, n, n, n, &one, a, n, b, n, &zero, c, n));
-		queued.push_back(now_s() - t0);
+		double issued = now_s() - t0;
 		CK(cudaDeviceSynchronize());
-		rate.push_back(calls / (now_s() - t0));
+		if (r > 0) {
+			queued.push_back(issued);
+			rate.push_back(calls / (now_s() - t0));
+		}
 		give_turn();
 	}
+	take_turn();
+	give_turn();
 	/*
 	 * Each repetition's rate (whether a spread is within a process or
 	 * between processes), and which share of its time went to issuing the
