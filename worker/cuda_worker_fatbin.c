@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cuda_fatbin_cache.h"
+#include "worker_prefault.h"
 
 /* A registered fat binary: its bytes (copied from the guest, or the
  * cache's file mapped), which libcudart keeps using. */
@@ -110,67 +111,6 @@ cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, con
 }
 
 /*
- * Huge pages for a large upload's buffer where the kernel offers them
- * (transparent huge pages, "madvise" mode): filling 200 MB otherwise takes
- * a page fault per 4 KiB.  Only the whole pages inside [p, p + n).
- */
-static void advise_huge(void *p, size_t n)
-{
-	const uintptr_t huge = 2u << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
-
-	if (e > a)
-		madvise((void *)a, e - a, MADV_HUGEPAGE);
-}
-
-/*
- * A large upload's new pages are faulted in (zeroed) by a thread of their
- * own, ahead of the copy that fills them: on one thread the zeroing costs
- * about as much as the copy.  MADV_POPULATE_WRITE leaves what the copy
- * wrote as it is; a kernel without it (before 5.14) leaves all to the copy.
- */
-#define PREFAULT_MIN (16u << 20)
-#define PREFAULT_STEP (4u << 20)
-
-struct prefault {
-	uint8_t *p;		/* page-aligned */
-	size_t n;
-	_Atomic int stop;
-	pthread_t t;
-	int running;
-};
-
-static void *prefault_main(void *arg)
-{
-	struct prefault *pf = arg;
-	size_t off, k;
-
-	for (off = 0; off < pf->n && !atomic_load_explicit(&pf->stop, memory_order_relaxed); off += k) {
-		k = pf->n - off < PREFAULT_STEP ? pf->n - off : PREFAULT_STEP;
-		if (madvise(pf->p + off, k, MADV_POPULATE_WRITE))
-			break;
-	}
-	return NULL;
-}
-
-static void prefault_start(struct prefault *pf, void *p, size_t n)
-{
-	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
-
-	pf->p = (uint8_t *)a;
-	pf->n = n + ((uintptr_t)p - a);
-	atomic_init(&pf->stop, 0);
-	pf->running = n >= PREFAULT_MIN && !pthread_create(&pf->t, NULL, prefault_main, pf);
-}
-
-static void prefault_end(struct prefault *pf)
-{
-	atomic_store(&pf->stop, 1);
-	if (pf->running)
-		pthread_join(pf->t, NULL);
-}
-
-/*
  * The guest's bytes, copied: a streamed upload is pulled through the ring
  * (the guest's copiers fill it while this copies), else they came in the
  * command or, on the `kernel` transport, in its pinned pages.  Either way
@@ -179,7 +119,7 @@ static void prefault_end(struct prefault *pf)
 cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, size_t size, const void *data)
 {
 	struct avaw_fatbin *fb;
-	struct prefault pf;
+	struct avaw_prefault pf;
 	void *blob;
 	cudaError_t r;
 	int bad = 0;
@@ -191,13 +131,12 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 		return cudaErrorInvalidValue;
 	if (!(blob = malloc(size)))
 		return cudaErrorMemoryAllocation;
-	advise_huge(blob, size);
-	prefault_start(&pf, blob, size);
+	avaw_prefault_start(&pf, blob, size, avaw_copy_threads());
 	if (!avaw_stream_active(c))
 		memcpy(blob, data, size);
 	else
 		bad = avaw_stream_in(c, blob, size);
-	prefault_end(&pf);
+	avaw_prefault_end(&pf);
 	if (bad) {
 		free(blob);
 		return cudaErrorInvalidValue;

@@ -11,14 +11,11 @@
  * avaw_stream_ready), checked against what is published when it is read.
  */
 #include <pthread.h>
-#include <sched.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "stream_slots.h"
 #include "worker_call.h"
-
-#define MAX_COPIERS 4
+#include "worker_prefault.h"
 
 struct copiers {
 	struct avaw_call *c;
@@ -79,24 +76,12 @@ static void *copier(void *arg)
 	return NULL;
 }
 
-/*
- * One through the default ring; else AVA_STREAM_THREADS, or half the CPUs
- * this worker may run on; at most MAX_COPIERS.
- */
+/* One through the default ring; else as many as a large copy gets (worker_prefault.c). */
 static unsigned copier_count(uint64_t ring, uint64_t nchunks)
 {
-	const char *env = getenv("AVA_STREAM_THREADS");
-	cpu_set_t set;
-	unsigned n = 1;
-
 	if (ring <= AVA_STREAM_RING)
 		return 1;
-	if (env && *env)
-		n = (unsigned)strtoul(env, NULL, 10);
-	else if (!sched_getaffinity(0, sizeof(set), &set))
-		n = (unsigned)CPU_COUNT(&set) / 2;
-	n = n < 1 ? 1 : n > MAX_COPIERS ? MAX_COPIERS : n;
-	return (unsigned)avaw_min(n, nchunks);
+	return (unsigned)avaw_min(avaw_copy_threads(), nchunks);
 }
 
 int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf)

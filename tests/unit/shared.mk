@@ -1,6 +1,6 @@
 # Unit tests of the shared pieces (common/ and the guest's arena and stream
 # ring, with the worker's copiers of a large one), built with the sanitizers and run by the `unit` suite of tests/run.
-SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_stream_copiers test_block_cache test_sched test_sha256 test_content_hash \
+SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_stream_copiers test_prefault test_block_cache test_sched test_sha256 test_content_hash \
 	test_fatbin_cache test_fatbin_select test_sandbox_lists test_opencl_sizes
 SHARED_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/,$(SHARED_UNIT_TESTS))
 SHARED_UNIT_CFLAGS := $(TEST_CFLAGS) -Icommon -Iuserlib -Iworker -Itests/unit
@@ -29,8 +29,10 @@ $(BUILD)/tests/unit/test_arena: tests/unit/test_arena.c userlib/guest_arena.c us
 	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream: tests/unit/test_stream.c userlib/guest_stream.c userlib/guest_stream.h \
 	common/wire_codec.c common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
+$(BUILD)/tests/unit/test_prefault: tests/unit/test_prefault.c worker/worker_prefault.c worker/worker_prefault.h \
+	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream_copiers: tests/unit/test_stream_copiers.c userlib/guest_stream.c \
-	worker/worker_stream.c worker/worker_stream_copiers.c common/wire_codec.c common/stream_slots.h \
+	worker/worker_stream.c worker/worker_stream_copiers.c worker/worker_prefault.c common/wire_codec.c common/stream_slots.h \
 	userlib/guest_stream.h worker/worker_call.h common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
 
 $(SHARED_UNIT_BINS):
