@@ -13,11 +13,14 @@
  *   launch_submit_per_s       the same, counting only the launch loop
  *   launch_sync_us_empty      one empty-kernel launch plus
  *                             cudaStreamSynchronize, µs (median)
+ *   launch_turns_rate_per_s   launch_rate_per_s, taking turns with another
+ *                             process (--turns IN OUT, bench_turns.h; then
+ *                             the only figure)
  *   {h2d,d2h}_{pageable,pinned}_GBps_<size>
  *                             cudaMemcpy bandwidth, GB/s (1e9 B/s), median,
  *                             for 4 KiB, 1 MiB and 256 MiB
  * Exit status: 0, or 1 if a CUDA call failed.
- * Options: --quick (fewer iterations), --only sync|launch|copy.
+ * Options: --quick (fewer iterations), --only sync|launch|copy, --turns IN OUT.
  */
 #include <algorithm>
 #include <cstdio>
@@ -28,6 +31,7 @@
 #include <cuda_runtime.h>
 
 #include "bench_clock.h"
+#include "bench_turns.h"
 
 #define CK(call)                                                                            \
 	do {                                                                                \
@@ -80,17 +84,27 @@ static void bench_launch(cudaStream_t st)
 	for (int i = 0; i < 100; i++)
 		empty_kernel<<<1, 1, 0, st>>>();
 	CK(cudaStreamSynchronize(st));
-	for (int r = 0; r < reps; r++) {
+	/* repetition 0 is not counted: with --turns the other process finishes starting in it */
+	for (int r = 0; r <= reps; r++) {
+		take_turn();
 		double t0 = now_s();
 		for (int i = 0; i < n; i++)
 			empty_kernel<<<1, 1, 0, st>>>();
 		double t1 = now_s();
 		CK(cudaStreamSynchronize(st));
 		double t2 = now_s();
-		submit.push_back(n / (t1 - t0));
-		rate.push_back(n / (t2 - t0));
+		if (r > 0) {
+			submit.push_back(n / (t1 - t0));
+			rate.push_back(n / (t2 - t0));
+		}
+		give_turn();
 	}
+	last_turn();
 	CK(cudaGetLastError());
+	if (turn_in >= 0) {
+		printf("launch_turns_rate_per_s %.0f\n", median(rate));
+		return;
+	}
 	for (int i = 0; i < lat; i++) {
 		double t0 = now_s();
 		empty_kernel<<<1, 1, 0, st>>>();
@@ -181,8 +195,10 @@ int main(int argc, char **argv)
 			quick = 1;
 		else if (!strcmp(argv[i], "--only") && i + 1 < argc)
 			only = argv[++i];
+		else if (!strcmp(argv[i], "--turns") && i + 2 < argc && !turns_open(argv[i + 1], argv[i + 2]))
+			i += 2;
 		else {
-			fprintf(stderr, "usage: cuda_bench [--quick] [--only sync|launch|copy]\n");
+			fprintf(stderr, "usage: cuda_bench [--quick] [--only sync|launch|copy] [--turns IN OUT]\n");
 			return 2;
 		}
 	}

@@ -25,14 +25,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
-#include <unistd.h>
 #include <vector>
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 #include <cudnn.h>
 
 #include "bench_clock.h"
+#include "bench_turns.h"
 
 #define CK(call)                                                                                 \
 	do {                                                                                     \
@@ -45,27 +44,6 @@
 	} while (0)
 
 static int quick;
-static int turn_in = -1, turn_out = -1;	/* --turns */
-
-/* Waits for this process's turn (--turns); a closed or broken FIFO ends the run. */
-static void take_turn(void)
-{
-	char b;
-
-	if (turn_in >= 0 && read(turn_in, &b, 1) != 1) {
-		fprintf(stderr, "cuda_libs_bench: the other side's turn did not end\n");
-		exit(1);
-	}
-}
-
-static void give_turn(void)
-{
-	if (turn_out >= 0 && write(turn_out, "t", 1) != 1) {
-		fprintf(stderr, "cuda_libs_bench: cannot give the turn\n");
-		exit(1);
-	}
-}
-
 static float *dev_fill(size_t n, float v)
 {
 	std::vector<float> h(n, v);
@@ -114,9 +92,7 @@ static void bench_small(cublasHandle_t h)
 	/*
 	 * Repetition 0 warms up (the kernel's first load) and is not counted:
 	 * with --turns, the other process finishes starting up in it, so the
-	 * counted repetitions never share the machine with a start.  After the
-	 * last, one more turn each: neither process exits (tearing its context
-	 * down) while the other still counts.
+	 * counted repetitions never share the machine with a start.
 	 */
 	for (int r = 0; r <= reps; r++) {
 		take_turn();
@@ -131,8 +107,7 @@ static void bench_small(cublasHandle_t h)
 		}
 		give_turn();
 	}
-	take_turn();
-	give_turn();
+	last_turn();
 	/*
 	 * Each repetition's rate (whether a spread is within a process or
 	 * between processes), and which share of its time went to issuing the
@@ -217,13 +192,11 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
 			only = argv[++i];
 		} else if (!strcmp(argv[i], "--turns") && i + 2 < argc) {
-			/* read and write: opening a FIFO so does not wait for the other side */
-			turn_in = open(argv[++i], O_RDWR | O_CLOEXEC);
-			turn_out = open(argv[++i], O_RDWR | O_CLOEXEC);
-			if (turn_in < 0 || turn_out < 0) {
+			if (turns_open(argv[i + 1], argv[i + 2])) {
 				perror("cuda_libs_bench: --turns");
 				return 2;
 			}
+			i += 2;
 		} else {
 			fprintf(stderr, "usage: cuda_libs_bench [--quick] [--only sgemm|small|conv] [--turns IN OUT]\n");
 			return 2;
