@@ -139,8 +139,9 @@ void ava_host_signal_vector(struct ava_host_inst *inst, u16 vector)
 {
 	if (vector == VIRTIO_MSI_NO_VECTOR || vector >= AVA_MAX_VECTORS)
 		return;
-	signal_ctx(inst, &inst->msix[vector]);
+	/* counted first: whoever sees the interrupt sees it counted */
 	atomic64_add(1, &inst->st.irqs);
+	signal_ctx(inst, &inst->msix[vector]);
 }
 
 void ava_host_signal_request(struct ava_host_inst *inst)
