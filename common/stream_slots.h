@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "shm_layout.h"
 
@@ -29,6 +30,18 @@ struct ava_slots {
 static inline uint64_t ava_stream_chunk(uint64_t ring)
 {
 	return ring > AVA_STREAM_RING ? ring / AVA_STREAM_SLOTS : AVA_STREAM_CHUNK;
+}
+
+/*
+ * Threads for a stream through a large ring, either side: AVA_STREAM_THREADS
+ * where set, else the side's own choice; 1..max.
+ */
+static inline unsigned ava_stream_threads(unsigned long fallback, unsigned max)
+{
+	const char *env = getenv("AVA_STREAM_THREADS");
+	unsigned long n = env && *env ? strtoul(env, NULL, 10) : fallback;
+
+	return n < 1 ? 1 : n > max ? max : (unsigned)n;
 }
 
 static inline void ava_slots_init(struct ava_slots *s, uint64_t chunk, uint64_t len)

@@ -14,7 +14,6 @@
 #include "guest_stream.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -104,19 +103,13 @@ static void *copier(void *arg)
 static unsigned copier_count(const struct run *r)
 {
 	static long cpus;
-	const char *env = getenv("AVA_STREAM_THREADS");
-	unsigned long n;
+	unsigned n;
 
 	if (r->ring <= AVA_STREAM_RING)
 		return 1;
-	if (env && *env) {
-		n = strtoul(env, NULL, 10);
-	} else {
-		if (!cpus)
-			cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		n = cpus >= 16 ? 4 : cpus >= 8 ? (unsigned long)cpus / 4 : 1;
-	}
-	n = n < 1 ? 1 : n > MAX_COPIERS ? MAX_COPIERS : n;
+	if (!cpus)
+		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 8 ? (unsigned long)cpus / 4 : 1, MAX_COPIERS);
 	return (unsigned)min64(n, r->slots.nchunks / 2 ? r->slots.nchunks / 2 : 1);
 }
 

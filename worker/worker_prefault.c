@@ -10,9 +10,9 @@
  * ("madvise" mode) save most of the per-page cost.
  */
 #include <sched.h>
-#include <stdlib.h>
 #include <sys/mman.h>
 
+#include "stream_slots.h"
 #include "worker_prefault.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -24,15 +24,12 @@
 
 unsigned avaw_copy_threads(void)
 {
-	const char *env = getenv("AVA_STREAM_THREADS");
 	cpu_set_t set;
-	unsigned n = 1;
+	unsigned half = 1;
 
-	if (env && *env)
-		n = (unsigned)strtoul(env, NULL, 10);
-	else if (!sched_getaffinity(0, sizeof(set), &set))
-		n = (unsigned)CPU_COUNT(&set) / 2;
-	return n < 1 ? 1 : n > AVAW_PREFAULT_MAX_THREADS ? AVAW_PREFAULT_MAX_THREADS : n;
+	if (!sched_getaffinity(0, sizeof(set), &set))
+		half = (unsigned)CPU_COUNT(&set) / 2;
+	return ava_stream_threads(half, AVAW_PREFAULT_MAX_THREADS);
 }
 
 /* Only the whole huge pages inside [p, p + n). */

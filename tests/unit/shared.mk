@@ -29,7 +29,7 @@ $(BUILD)/tests/unit/test_arena: tests/unit/test_arena.c userlib/guest_arena.c us
 	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream: tests/unit/test_stream.c userlib/guest_stream.c userlib/guest_stream.h \
 	common/wire_codec.c common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
-$(BUILD)/tests/unit/test_prefault: tests/unit/test_prefault.c worker/worker_prefault.c worker/worker_prefault.h \
+$(BUILD)/tests/unit/test_prefault: tests/unit/test_prefault.c worker/worker_prefault.c worker/worker_prefault.h common/stream_slots.h \
 	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream_copiers: tests/unit/test_stream_copiers.c userlib/guest_stream.c \
 	worker/worker_stream.c worker/worker_stream_copiers.c worker/worker_prefault.c common/wire_codec.c common/stream_slots.h \
