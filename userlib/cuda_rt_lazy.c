@@ -32,10 +32,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cuda_fatbin_select.h"
 #include "guest_session.h"
+#include "guest_stream.h"
 #include "hmap.h"
 #include "content_hash.h"
 
@@ -78,8 +81,8 @@ static uint64_t prehash_from = UINT64_MAX;	/* set once, by install */
 static unsigned long n_registered, n_sent, n_hits, n_uploaded, n_early;
 static unsigned long long bytes_uploaded, bytes_left_out;
 /* where the first uses' time went, in µs: choosing, hashing, the cache query, uploading, the entries;
- * and, beside them, the early hashes' */
-enum { T_SELECT, T_HASH, T_QUERY, T_UPLOAD, T_ENTRIES, T_EARLY, T_N };
+ * and, beside them, the early hashes' and the upload's copiers' waits for the worker (summed) */
+enum { T_SELECT, T_HASH, T_QUERY, T_UPLOAD, T_ENTRIES, T_EARLY, T_UPLOAD_WAIT, T_N };
 static unsigned long long us_spent[T_N];
 
 static void print_stats(void)
@@ -89,8 +92,9 @@ static void print_stats(void)
 		n_hits, n_uploaded, bytes_uploaded, bytes_left_out);
 	if (n_sent)
 		fprintf(stderr, "ava: fat binaries' first uses, µs: %llu choosing entries, %llu hashing, %llu asking "
-			"the cache, %llu uploading, %llu registering kernels and variables\n", us_spent[T_SELECT],
-			us_spent[T_HASH], us_spent[T_QUERY], us_spent[T_UPLOAD], us_spent[T_ENTRIES]);
+			"the cache, %llu uploading (its copiers waited %llu for the worker, summed), %llu registering "
+			"kernels and variables\n", us_spent[T_SELECT], us_spent[T_HASH], us_spent[T_QUERY],
+			us_spent[T_UPLOAD], us_spent[T_UPLOAD_WAIT], us_spent[T_ENTRIES]);
 	if (n_early)
 		fprintf(stderr, "ava: fat binaries hashed early: %lu, in %llu µs beside the program\n", n_early,
 			us_spent[T_EARLY]);
@@ -191,7 +195,10 @@ static void key(struct lazy_fb *f, const void *p, uint64_t size)
  * ring, copied by the guest's and the worker's threads at once. */
 static cudaError_t upload(struct lazy_fb *f, const uint8_t *p, uint64_t size)
 {
+	uint64_t waited = ava_stream_waited_ns();
 	cudaError_t r = avagen_avaRtFatbinUpload(&f->fb, size, p);
+
+	__atomic_fetch_add(&us_spent[T_UPLOAD_WAIT], (ava_stream_waited_ns() - waited) / 1000, __ATOMIC_RELAXED);
 
 	if (r == cudaSuccess) {
 		count(&n_uploaded, 1);
@@ -308,6 +315,11 @@ static struct lazy_fb *next_unhashed(void)
 	return f;
 }
 
+/*
+ * At a lower priority (its hashing threads inherit it): on a machine whose
+ * CPUs the program shares with its worker, the worker creating the
+ * context goes first.  Not the lowest: a first use waits for the hash.
+ */
 static void *prehash_main(void *arg)
 {
 	struct lazy_fb *f;
@@ -315,6 +327,7 @@ static void *prehash_main(void *arg)
 	const void *p;
 
 	(void)arg;
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	while ((f = next_unhashed())) {
 		p = sent_part(f, &size);
 		key(f, p, size);

@@ -14,13 +14,15 @@
 #include "guest_stream.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../uapi/ava_wire.h"
 #include "stream_slots.h"
 
 #define MAX_COPIERS 8
+
+static _Atomic uint64_t waited_ns;
 
 static uint64_t min64(uint64_t a, uint64_t b)
 {
@@ -33,26 +35,43 @@ void ava_stream_reset(struct ava_shm_ctl *ctl)
 	atomic_store(&ctl->stream_worker, 0);
 }
 
+uint64_t ava_stream_waited_ns(void)
+{
+	return atomic_load(&waited_ns);
+}
+
+/* The worker's counter lets the next chunk go (or reached the end when chunk == 0): 1, or -1 on abort. */
+static int worker_let(struct ava_shm_ctl *ctl, const struct ava_stream *st, uint64_t done, uint64_t chunk)
+{
+	uint64_t w = atomic_load_explicit(&ctl->stream_worker, memory_order_acquire);
+
+	if (w == AVA_STREAM_ABORT)
+		return chunk ? -1 : 1;
+	if (!chunk)
+		return w == st->len;
+	return st->dir == AVA_REF_IN ? done + chunk - w <= ava_stream_ring_bytes(st->shift) : w >= done + chunk;
+}
+
 /* Waits until the worker's counter lets the next chunk go (or reaches the
- * end when chunk == 0); -1 on abort or a dead peer. */
+ * end when chunk == 0); -1 on abort or a dead peer.  The clock is read
+ * only once a wait begins. */
 static int wait_worker(struct ava_shm_ctl *ctl, const struct ava_stream *st, uint64_t done, uint64_t chunk,
 		       int (*peer_alive)(void *ctx), void *ctx)
 {
-	uint64_t w, ring = ava_stream_ring_bytes(st->shift);
+	uint64_t t0 = 0;
 	unsigned i;
+	int let;
 
-	for (i = 0;; i++) {
-		w = atomic_load_explicit(&ctl->stream_worker, memory_order_acquire);
-		if (w == AVA_STREAM_ABORT)
-			return chunk ? -1 : 0;
-		if (!chunk && w == st->len)
-			return 0;
-		if (chunk && (st->dir == AVA_REF_IN ? done + chunk - w <= ring : w >= done + chunk))
-			return 0;
+	for (i = 0; !(let = worker_let(ctl, st, done, chunk)); i++) {
 		if ((i & 4095) == 4095 && !peer_alive(ctx))
 			return -1;
+		if (!t0)
+			t0 = ava_now_ns();
 		ava_backoff(i);
 	}
+	if (t0)
+		atomic_fetch_add(&waited_ns, ava_now_ns() - t0);
+	return let < 0 ? -1 : 0;
 }
 
 struct run {
@@ -97,18 +116,21 @@ static void *copier(void *arg)
 
 /*
  * Threads for a stream through a larger ring: AVA_STREAM_THREADS, else a
- * quarter of the online CPUs, at most 4 (more gained nothing on the H200
- * host), one on a small machine.
+ * quarter of the CPUs this process may run on, at most 4 (more gained
+ * nothing on the H200 host), one on a small machine.  The CPUs allowed,
+ * not those online: a program pinned to 4 of 16 (bench/run's) shares them
+ * with its worker's copiers, and spinning copiers beyond them only wait.
  */
 static unsigned copier_count(const struct run *r)
 {
 	static long cpus;
+	cpu_set_t set;
 	unsigned n;
 
 	if (r->ring <= AVA_STREAM_RING)
 		return 1;
 	if (!cpus)
-		cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		cpus = sched_getaffinity(0, sizeof(set), &set) ? 1 : CPU_COUNT(&set);
 	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 8 ? (unsigned long)cpus / 4 : 1, MAX_COPIERS);
 	return (unsigned)min64(n, r->slots.nchunks / 2 ? r->slots.nchunks / 2 : 1);
 }

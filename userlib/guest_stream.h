@@ -29,4 +29,8 @@ void ava_stream_reset(struct ava_shm_ctl *ctl);
  */
 int ava_stream_run(struct ava_shm_ctl *ctl, const struct ava_stream *st, int (*peer_alive)(void *ctx), void *ctx);
 
+/* The copiers' time waiting for the worker's counter so far, summed over
+ * threads and streams (AVA_STATS: where a large upload's time went). */
+uint64_t ava_stream_waited_ns(void);
+
 #endif

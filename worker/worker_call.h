@@ -89,6 +89,7 @@ struct avaw_stream {
 	uint64_t ring_size;
 	uint64_t len;
 	int finished;
+	uint64_t waited_ns;	/* the copiers' time waiting for the caller, summed (AVA_WORKER_VERBOSE) */
 };
 
 struct avaw_call {

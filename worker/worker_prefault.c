@@ -76,9 +76,12 @@ void avaw_prefault_start(struct avaw_prefault *pf, void *p, size_t n, unsigned t
 		pf->running++;
 }
 
-void avaw_prefault_end(struct avaw_prefault *pf)
+size_t avaw_prefault_end(struct avaw_prefault *pf)
 {
+	size_t taken = pf->running ? atomic_load(&pf->next) : 0;
+
 	atomic_store(&pf->stop, 1);
 	while (pf->running)
 		pthread_join(pf->t[--pf->running], NULL);
+	return taken < pf->n ? taken : pf->n;
 }

@@ -30,7 +30,11 @@ unsigned avaw_copy_threads(void);
  * MADV_POPULATE_WRITE (before 5.14) leaves all to the copy.
  */
 void avaw_prefault_start(struct avaw_prefault *pf, void *p, size_t n, unsigned threads);
-/* Stops and joins the threads (the copy is done). */
-void avaw_prefault_end(struct avaw_prefault *pf);
+/*
+ * Stops and joins the threads (the copy is done); returns how far they
+ * had come (bytes taken, 0 where none ran): less than the buffer when the
+ * copy outran them and faulted the rest in itself.
+ */
+size_t avaw_prefault_end(struct avaw_prefault *pf);
 
 #endif

@@ -23,6 +23,7 @@ struct copiers {
 	struct ava_slots slots;
 	_Atomic uint64_t next;		/* the next chunk to take */
 	_Atomic uint64_t published;	/* bytes all done, as the caller sees them */
+	_Atomic uint64_t waited_ns;	/* summed over the threads */
 	_Atomic int failed;
 };
 
@@ -34,11 +35,14 @@ static void publish(void *ctx, uint64_t bytes)
 	o->c->s->t->stream_progress(o->c->s, bytes);
 }
 
-/* Waits until the caller's side of [pos, pos + n) is ready; -1 on a bad counter or the end. */
+/*
+ * Waits until the caller's side of [pos, pos + n) is ready; -1 on a bad
+ * counter or the end.  The clock is read only once a wait begins.
+ */
 static int wait_caller(struct copiers *o, uint64_t pos, uint64_t n)
 {
 	struct avaw_call *c = o->c;
-	uint64_t g;
+	uint64_t g, t0 = 0;
 	unsigned i;
 
 	for (i = 0;; i++) {
@@ -46,10 +50,15 @@ static int wait_caller(struct copiers *o, uint64_t pos, uint64_t n)
 		/* read after g: the caller cannot have seen more than this */
 		if (!avaw_stream_peer_ok(c, atomic_load(&o->published), g))
 			return -1;
-		if (avaw_stream_ready(c, g, pos, n))
+		if (avaw_stream_ready(c, g, pos, n)) {
+			if (t0)
+				atomic_fetch_add(&o->waited_ns, ava_now_ns() - t0);
 			return 0;
+		}
 		if (atomic_load(&o->failed) || atomic_load(&c->s->peer_gone))
 			return -1;
+		if (!t0)
+			t0 = ava_now_ns();
 		ava_backoff(i);
 	}
 }
@@ -92,5 +101,6 @@ int avaw_stream_copiers(struct avaw_call *c, uint8_t *buf)
 	ava_slots_init(&o.slots, ava_stream_chunk(st->ring_size), st->len);
 	ava_slots_copy(copier_count(st->ring_size, o.slots.nchunks), copier, &o);
 	pthread_mutex_destroy(&o.slots.lock);
+	st->waited_ns = atomic_load(&o.waited_ns);
 	return atomic_load(&o.failed) ? -1 : 0;
 }

@@ -89,7 +89,7 @@ static int run(uint32_t dir, uint8_t *app, uint8_t *wbuf, uint32_t shift, int gu
 	int wrc;
 
 	ava_stream_reset(&ctl);
-	c.stream = (struct avaw_stream){ dir, ring, ava_stream_ring_bytes(shift), LEN, 0 };
+	c.stream = (struct avaw_stream){ .dir = dir, .ring = ring, .ring_size = ava_stream_ring_bytes(shift), .len = LEN };
 	if (!guest_alive)
 		atomic_store(&s.peer_gone, 1);
 	else
