@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <unistd.h>
+#include <vector>
 
 static int turn_in = -1, turn_out = -1;
 
@@ -50,6 +51,18 @@ static inline void last_turn()
 {
 	take_turn();
 	give_turn();
+}
+
+/*
+ * "#reps KEY V1 V2 ...": the counted repetitions' rates in order, which
+ * bench/report.awk pairs with the other side's (repetition k with k).
+ */
+static inline void print_reps(const char *key, const std::vector<double> &rates)
+{
+	printf("#reps %s", key);
+	for (double r : rates)
+		printf(" %.0f", r);
+	printf("\n");
 }
 
 #endif

@@ -102,6 +102,7 @@ static void bench_launch(cudaStream_t st)
 	last_turn();
 	CK(cudaGetLastError());
 	if (turn_in >= 0) {
+		print_reps("launch_turns_rate_per_s", rate);
 		printf("launch_turns_rate_per_s %.0f\n", median(rate));
 		return;
 	}

@@ -117,6 +117,8 @@ static void bench_small(cublasHandle_t h)
 	for (size_t i = 0; i < rate.size(); i++)
 		printf(" %.0f (%.0f %%)", rate[i], 100.0 * queued[i] * rate[i] / calls);
 	printf("\n");
+	if (turn_in >= 0)
+		print_reps("cublas_small_turns_calls_per_s", rate);
 	printf("%s %.0f\n", turn_in >= 0 ? "cublas_small_turns_calls_per_s" : "cublas_small_calls_per_s", median(rate));
 	cudaFree(a);
 	cudaFree(b);
