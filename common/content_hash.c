@@ -6,9 +6,9 @@
  * is hashed before its first kernel runs).
  */
 #include "content_hash.h"
+#include "cpus_allowed.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdlib.h>
 
 /* more rarely pays: the pieces of a 200 MB fat binary are 48 */
@@ -93,12 +93,11 @@ static void *hash_pieces(void *arg)
 static unsigned threads_for(size_t count)
 {
 	unsigned t = __atomic_load_n(&forced_threads, __ATOMIC_RELAXED);
-	cpu_set_t set;
 
 	if (count < 2)
 		return 1;
 	if (!t)
-		t = sched_getaffinity(0, sizeof(set), &set) ? 1 : (unsigned)CPU_COUNT(&set);
+		t = ava_cpus_allowed();
 	if (t > MAX_THREADS)
 		t = MAX_THREADS;
 	if (t > count)

@@ -14,10 +14,10 @@
 #include "guest_stream.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <string.h>
 
 #include "../uapi/ava_wire.h"
+#include "cpus_allowed.h"
 #include "stream_slots.h"
 
 #define MAX_COPIERS 8
@@ -123,15 +123,12 @@ static void *copier(void *arg)
  */
 static unsigned copier_count(const struct run *r)
 {
-	static long cpus;
-	cpu_set_t set;
-	unsigned n;
+	unsigned cpus, n;
 
 	if (r->ring <= AVA_STREAM_RING)
 		return 1;
-	if (!cpus)
-		cpus = sched_getaffinity(0, sizeof(set), &set) ? 1 : CPU_COUNT(&set);
-	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 8 ? (unsigned long)cpus / 4 : 1, MAX_COPIERS);
+	cpus = ava_cpus_allowed();
+	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 8 ? cpus / 4 : 1, MAX_COPIERS);
 	return (unsigned)min64(n, r->slots.nchunks / 2 ? r->slots.nchunks / 2 : 1);
 }
 

@@ -9,9 +9,9 @@
  * kernel zeroes in parallel.  Huge pages where the kernel offers them
  * ("madvise" mode) save most of the per-page cost.
  */
-#include <sched.h>
 #include <sys/mman.h>
 
+#include "cpus_allowed.h"
 #include "stream_slots.h"
 #include "worker_prefault.h"
 
@@ -24,12 +24,7 @@
 
 unsigned avaw_copy_threads(void)
 {
-	cpu_set_t set;
-	unsigned half = 1;
-
-	if (!sched_getaffinity(0, sizeof(set), &set))
-		half = (unsigned)CPU_COUNT(&set) / 2;
-	return ava_stream_threads(half, AVAW_PREFAULT_MAX_THREADS);
+	return ava_stream_threads(ava_cpus_allowed() / 2, AVAW_PREFAULT_MAX_THREADS);
 }
 
 /* Only the whole huge pages inside [p, p + n). */

@@ -12,10 +12,10 @@ $(BUILD)/tests/unit/test_wire_codec: tests/unit/test_wire_codec.c common/wire_co
 	common/shm_layout.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sha256: tests/unit/test_sha256.c common/sha256.c common/sha256.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_content_hash: tests/unit/test_content_hash.c common/content_hash.c common/content_hash.h \
-	common/sha256.c common/sha256.h tests/unit/unit_check.h
+	common/cpus_allowed.h common/sha256.c common/sha256.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_fatbin_cache: tests/unit/test_fatbin_cache.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_tidy.c \
-	worker/cuda_fatbin_cache.h common/content_hash.c common/content_hash.h common/sha256.c common/sha256.h \
-	tests/unit/unit_check.h
+	worker/cuda_fatbin_cache.h common/content_hash.c common/content_hash.h common/cpus_allowed.h common/sha256.c \
+	common/sha256.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_fatbin_select: tests/unit/test_fatbin_select.c userlib/cuda_fatbin_select.c \
 	userlib/cuda_fatbin_select.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_sandbox_lists: tests/unit/test_sandbox_lists.c worker/sandbox_syscalls.c \
@@ -28,12 +28,13 @@ $(BUILD)/tests/unit/test_sched: tests/unit/test_sched.c common/ava_sched.c commo
 $(BUILD)/tests/unit/test_arena: tests/unit/test_arena.c userlib/guest_arena.c userlib/guest_arena.h \
 	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream: tests/unit/test_stream.c userlib/guest_stream.c userlib/guest_stream.h \
-	common/wire_codec.c common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
+	common/wire_codec.c common/cpus_allowed.h common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_prefault: tests/unit/test_prefault.c worker/worker_prefault.c worker/worker_prefault.h common/stream_slots.h \
-	tests/unit/unit_check.h
+	common/cpus_allowed.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream_copiers: tests/unit/test_stream_copiers.c userlib/guest_stream.c \
 	worker/worker_stream.c worker/worker_stream_copiers.c worker/worker_prefault.c common/wire_codec.c common/stream_slots.h \
-	userlib/guest_stream.h worker/worker_call.h common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
+	userlib/guest_stream.h worker/worker_call.h common/cpus_allowed.h common/shm_layout.h uapi/ava_wire.h \
+	tests/unit/unit_check.h
 
 $(SHARED_UNIT_BINS):
 	@mkdir -p $(dir $@)
