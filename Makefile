@@ -43,7 +43,7 @@ USERLIB_SRC := $(GUEST_CORE_SRC) userlib/guest_codecs.c userlib/opencl_guest_rt.
 	userlib/opencl_icd.c userlib/opencl_gates.c userlib/opencl_padded_reads.c userlib/opencl_checks.c userlib/opencl_svm.c $(SHARED_SRC)
 WORKER_SRC := worker/ava_hostd.c worker/hostd_signals.c worker/hostd_local.c worker/hostd_kernel.c worker/hostd_status.c \
 	worker/transport_local.c worker/transport_kernel.c worker/worker_dispatch.c worker/worker_share.c worker/worker_mem.c worker/worker_time.c worker/time_opencl.c worker/hostd_time.c worker/hostd_shared.c worker/mem_quota_local.c worker/mem_quota_vhost.c worker/transport_kernel_time.c worker/worker_fifo.c worker/worker_call.c \
-	worker/worker_handles.c worker/worker_pending.c worker/worker_staging.c worker/worker_stream.c worker/worker_stream_pipe.c worker/worker_stream_copiers.c worker/worker_prefault.c worker/worker_codecs.c worker/opencl_worker_rt.c worker/opencl_host_data.c worker/opencl_stream.c worker/opencl_ctx_pool.c worker/opencl_kernel_args.c worker/opencl_svm.c \
+	worker/worker_handles.c worker/worker_pending.c worker/worker_staging.c worker/worker_stream.c worker/worker_stream_pipe.c worker/worker_stream_copiers.c worker/worker_prefault.c worker/upload_pool.c worker/worker_codecs.c worker/opencl_worker_rt.c worker/opencl_host_data.c worker/opencl_stream.c worker/opencl_ctx_pool.c worker/opencl_kernel_args.c worker/opencl_svm.c \
 	worker/sandbox.c worker/sandbox_filter.c worker/sandbox_syscalls.c worker/sandbox_notify.c worker/sandbox_exec.c worker/cuda_fatbin_cache.c worker/cuda_fatbin_tidy.c common/ava_sched.c common/sha256.c common/content_hash.c $(SHARED_SRC)
 
 USERLIB_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(USERLIB_SRC)) $(BUILD)/obj/gen/opencl_guest.o

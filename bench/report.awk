@@ -106,6 +106,9 @@ END {
 			judge("lazy start, " lzw[i] ", second AvA run against the first: % of its time (informational: a few KB travel)",
 			      lz[i] "second", "second", "", "")
 	}
+	if (("lazy_start_us_big_aa_first", "a") in res)
+		judge("lazy start, one entry for this GPU, native against native: times (informational: the spread of the measurement itself)",
+		      "lazy_start_us_big_aa_first", "times", "", "")
 	if (("ctx_create_release_per_s", "a") in res)
 		judge("context create + release: times the native time", "ctx_create_release_per_s", "times", 1.2, "<=")
 }

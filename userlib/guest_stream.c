@@ -115,11 +115,13 @@ static void *copier(void *arg)
 }
 
 /*
- * Threads for a stream through a larger ring: AVA_STREAM_THREADS, else a
- * quarter of the CPUs this process may run on, at most 4 (more gained
- * nothing on the H200 host), one on a small machine.  The CPUs allowed,
- * not those online: a program pinned to 4 of 16 (bench/run's) shares them
- * with its worker's copiers, and spinning copiers beyond them only wait.
+ * Threads for a stream through a larger ring: AVA_STREAM_THREADS, else 4
+ * from 16 CPUs this process may run on (more gained nothing on the H200
+ * host), 2 from 4, one on a smaller machine.  The CPUs allowed, not those
+ * online: a program pinned to 4 of 16 (bench/run's) shares them with its
+ * worker's 2 copiers; one copier a side there set the pace of a 200 MB
+ * upload into ready pages (36-42 ms against 21-25 with two;
+ * docs/performance.md).
  */
 static unsigned copier_count(const struct run *r)
 {
@@ -128,7 +130,7 @@ static unsigned copier_count(const struct run *r)
 	if (r->ring <= AVA_STREAM_RING)
 		return 1;
 	cpus = ava_cpus_allowed();
-	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 8 ? cpus / 4 : 1, MAX_COPIERS);
+	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 4 ? 2 : 1, MAX_COPIERS);
 	return (unsigned)min64(n, r->slots.nchunks / 2 ? r->slots.nchunks / 2 : 1);
 }
 

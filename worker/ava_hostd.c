@@ -17,6 +17,7 @@
 #include "cuda_fatbin_cache.h"
 #include "hostd.h"
 #include "sandbox.h"
+#include "upload_pool.h"
 #include "worker_session.h"
 
 static void usage(FILE *f)
@@ -47,6 +48,8 @@ static void usage(FILE *f)
 		"                    (default $AVA_FATBIN_CACHE, else /var/cache/ava/fatbin as root, else\n"
 		"                    ~/.cache/ava/fatbin; 'off': none; docs/cuda.md)\n"
 		"  --fatbin-cache-mb N  its bound, least recently used evicted first (default %u)\n"
+		"  --upload-pool-mb N  keep N MiB of zeroed memory ready for the next session's first large\n"
+		"                    upload (a CUDA fat binary; default 0: none; scripts/ava-local --cuda: 256)\n"
 		"  --sandbox-report  each worker logs whether it can execute /bin/sh and the linker, and what\n"
 		"                    its seccomp filter does with an allowed, a refused and an unlisted call (tests)\n"
 		"  AVA_BACKEND       substring of the backend platform name to serve (default: first)\n"
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
 	int i, r, ready_fd = -1, verbose = 0;
 	unsigned max_sessions = 0;
 	const char *user = NULL, *fatbin_cache = NULL;
-	uint64_t fatbin_cache_mb = AVAW_FATBIN_CACHE_MB_DEFAULT;
+	uint64_t fatbin_cache_mb = AVAW_FATBIN_CACHE_MB_DEFAULT, upload_pool_mb = 0;
 	int sandbox = 1, sandbox_report = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -115,6 +118,8 @@ int main(int argc, char **argv)
 			fatbin_cache = argv[++i];
 		} else if (!strcmp(argv[i], "--fatbin-cache-mb") && i + 1 < argc) {
 			fatbin_cache_mb = strtoull(argv[++i], NULL, 10);
+		} else if (!strcmp(argv[i], "--upload-pool-mb") && i + 1 < argc) {
+			upload_pool_mb = strtoull(argv[++i], NULL, 10);
 		} else if (!strcmp(argv[i], "--sandbox-report")) {
 			sandbox_report = 1;
 		} else {
@@ -129,6 +134,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ava-hostd: --arena-mb must be between 1 and 65536\n");
 		return 2;
 	}
+	if (upload_pool_mb > (16ull << 10)) {
+		fprintf(stderr, "ava-hostd: --upload-pool-mb must be at most 16384\n");
+		return 2;
+	}
 	if (instance && (mem_quota || time.on)) {
 		fprintf(stderr, "ava-hostd: --mem-quota and --time-* are for the local transport (docs/host-module.md)\n");
 		return 2;
@@ -140,6 +149,7 @@ int main(int argc, char **argv)
 	/* the backend must never be AvA itself */
 	setenv("AVA_WORKER", "1", 1);
 	avaw_register_apis();
+	avaw_upool_setup(upload_pool_mb << 20, AVAW_UPOOL_REFILL_MS);
 	if (instance)
 		return avaw_kernel_daemon(instance, ready_fd, status_file, verbose, max_sessions);
 	struct avaw_local_opts lo = { .path = path, .arena_size = arena_mb << 20, .ready_fd = ready_fd,

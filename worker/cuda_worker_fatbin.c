@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cuda_fatbin_cache.h"
+#include "upload_pool.h"
 #include "worker_prefault.h"
 
 /* A registered fat binary: its bytes (copied from the guest, or the
@@ -26,7 +27,7 @@ struct avaw_fatbin {
 	void **handle;
 	void *blob;
 	size_t size;
-	int mapped;		/* blob is a mapping of the cache's file */
+	int mapped;		/* blob is a mapping (the cache's file, or the upload pool's) */
 	int storing;		/* store runs: the cache copies blob */
 	pthread_t store;
 	struct ava_fatbin_wrapper wrap;
@@ -114,18 +115,19 @@ cudaError_t avaw_rt_fatbin_cached(struct avaw_call *c, ava_fatbin_t *fatbin, con
 
 /*
  * Where a large upload's time went (AVA_WORKER_VERBOSE; docs/cuda.md):
- * the copy, the copiers' wait for the guest (summed over the threads; a
- * copy bound by the guest's side waits most of its time), and how far the
- * prefault threads came before the copy was done.
+ * the copy, into what, the copiers' wait for the guest (summed over the
+ * threads; a copy bound by the guest's side waits most of its time), and
+ * how far the prefault threads came before the copy was done.
  */
-static void log_upload(struct avaw_call *c, int streamed, size_t size, uint64_t t0, uint64_t t_copied,
+static void log_upload(struct avaw_call *c, int streamed, int pooled, size_t size, uint64_t t0, uint64_t t_copied,
 		       size_t faulted, const struct avaw_prefault *pf)
 {
 	if (size < BIG_UPLOAD || !getenv("AVA_WORKER_VERBOSE"))
 		return;
-	avaw_log("fat binary upload: %zu MiB, copied in %.1f ms (%s; copiers waited %.1f ms for the guest, summed), "
-		 "the prefault threads ahead over %zu%% of it, joined %.1f ms after the copy", size >> 20,
-		 (double)(t_copied - t0) / 1e6, streamed ? "streamed" : "from the command or pinned pages",
+	avaw_log("fat binary upload: %zu MiB, copied in %.1f ms into %s (%s; copiers waited %.1f ms for the guest, "
+		 "summed), the prefault threads ahead over %zu%% of it, joined %.1f ms after the copy", size >> 20,
+		 (double)(t_copied - t0) / 1e6, pooled ? "the daemon's pool" : "new memory",
+		 streamed ? "streamed" : "from the command or pinned pages",
 		 (double)c->stream.waited_ns / 1e6, pf->n ? faulted * 100 / pf->n : 0,
 		 (double)(ava_now_ns() - t_copied) / 1e6);
 }
@@ -134,7 +136,8 @@ static void log_upload(struct avaw_call *c, int streamed, size_t size, uint64_t 
  * The guest's bytes, copied: a streamed upload is pulled through the ring
  * (the guest's copiers fill it while this copies), else they came in the
  * command or, on the `kernel` transport, in its pinned pages.  Either way
- * the guest can no longer change what is validated and registered.
+ * the guest can no longer change what is validated and registered.  A
+ * large one goes into the daemon's zeroed pool when this session has it.
  */
 cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, size_t size, const void *data)
 {
@@ -142,17 +145,21 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 	struct avaw_prefault pf;
 	uint64_t t0 = ava_now_ns(), t_copied;
 	size_t faulted;
-	void *blob;
+	void *blob = NULL;
 	cudaError_t r;
-	int bad = 0, streamed = avaw_stream_active(c);
+	int bad = 0, streamed = avaw_stream_active(c), pooled;
 
 	/* this upload's ring is set: later streams go back to the session's own */
 	avaw_stream_want_ring_back(c);
 	/* a stream left unread is aborted after the call */
 	if (!fatbin || size < 16 || size > FATBIN_MAX || (!data && !streamed))
 		return cudaErrorInvalidValue;
-	if (!(blob = malloc(size)))
+	if (size >= BIG_UPLOAD)
+		blob = avaw_upool_take(size);
+	pooled = blob != NULL;
+	if (!blob && !(blob = malloc(size)))
 		return cudaErrorMemoryAllocation;
+	/* the pool's pages are there: the threads only map them (or fault in those the kernel took back) */
 	avaw_prefault_start(&pf, blob, size, avaw_copy_threads());
 	if (!streamed)
 		memcpy(blob, data, size);
@@ -160,12 +167,12 @@ cudaError_t avaw_rt_fatbin_upload(struct avaw_call *c, ava_fatbin_t *fatbin, siz
 		bad = avaw_stream_in(c, blob, size);
 	t_copied = ava_now_ns();
 	faulted = avaw_prefault_end(&pf);
-	log_upload(c, streamed, size, t0, t_copied, faulted, &pf);
+	log_upload(c, streamed, pooled, size, t0, t_copied, faulted, &pf);
 	if (bad) {
-		free(blob);
+		free_blob(blob, size, pooled);
 		return cudaErrorInvalidValue;
 	}
-	r = register_blob(fatbin, blob, size, 0);
+	r = register_blob(fatbin, blob, size, pooled);
 	if (r != cudaSuccess)
 		return r;
 	/* the cache hashes and writes it while the session goes on */

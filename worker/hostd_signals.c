@@ -5,7 +5,8 @@
  * descriptors: a flag set by a handler can arrive just before a blocking
  * call starts and be missed, which once left ava-hostd in accept4 after
  * SIGTERM.  Session workers get them unblocked (SIGPIPE stays ignored:
- * a caller that goes away must not kill its worker mid-call).
+ * a caller that goes away must not kill its worker mid-call).  A session's
+ * fork hands it the daemon's upload pool (upload_pool.h).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "hostd.h"
+#include "upload_pool.h"
 
 static void daemon_signals(sigset_t *set)
 {
@@ -46,8 +48,12 @@ int avaw_signals_read(int sfd)
 
 pid_t avaw_fork_session(int sfd)
 {
-	pid_t pid = fork();
 	sigset_t set;
+	pid_t pid;
+
+	avaw_upool_fork_begin();
+	pid = fork();
+	avaw_upool_fork_end(pid);
 
 	if (pid != 0)
 		return pid;

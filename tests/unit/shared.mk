@@ -1,6 +1,6 @@
 # Unit tests of the shared pieces (common/ and the guest's arena and stream
 # ring, with the worker's copiers of a large one), built with the sanitizers and run by the `unit` suite of tests/run.
-SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_stream_copiers test_prefault test_block_cache test_sched test_sha256 test_content_hash \
+SHARED_UNIT_TESTS := test_hmap test_wire_codec test_arena test_stream test_stream_copiers test_prefault test_upload_pool test_block_cache test_sched test_sha256 test_content_hash \
 	test_fatbin_cache test_fatbin_select test_sandbox_lists test_opencl_sizes
 SHARED_UNIT_BINS := $(addprefix $(BUILD)/tests/unit/,$(SHARED_UNIT_TESTS))
 SHARED_UNIT_CFLAGS := $(TEST_CFLAGS) -Icommon -Iuserlib -Iworker -Itests/unit
@@ -31,6 +31,8 @@ $(BUILD)/tests/unit/test_stream: tests/unit/test_stream.c userlib/guest_stream.c
 	common/wire_codec.c common/cpus_allowed.h common/shm_layout.h uapi/ava_wire.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_prefault: tests/unit/test_prefault.c worker/worker_prefault.c worker/worker_prefault.h common/stream_slots.h \
 	common/cpus_allowed.h tests/unit/unit_check.h
+$(BUILD)/tests/unit/test_upload_pool: tests/unit/test_upload_pool.c worker/upload_pool.c worker/upload_pool.h \
+	tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream_copiers: tests/unit/test_stream_copiers.c userlib/guest_stream.c \
 	worker/worker_stream.c worker/worker_stream_copiers.c worker/worker_prefault.c common/wire_codec.c common/stream_slots.h \
 	userlib/guest_stream.h worker/worker_call.h common/cpus_allowed.h common/shm_layout.h uapi/ava_wire.h \
