@@ -115,13 +115,13 @@ static void *copier(void *arg)
 }
 
 /*
- * Threads for a stream through a larger ring: AVA_STREAM_THREADS, else 4
- * from 16 CPUs this process may run on (more gained nothing on the H200
- * host), 2 from 4, one on a smaller machine.  The CPUs allowed, not those
- * online: a program pinned to 4 of 16 (bench/run's) shares them with its
- * worker's 2 copiers; one copier a side there set the pace of a 200 MB
- * upload into ready pages (36-42 ms against 21-25 with two;
- * docs/performance.md).
+ * Threads for a stream through a larger ring: AVA_STREAM_THREADS, else a
+ * quarter of the CPUs this process may run on, at least 2 and at most 4
+ * (more gained nothing on the H200 host); one below 4 CPUs.  The CPUs
+ * allowed, not those online: a program pinned to 4 of 16 (bench/run's)
+ * shares them with its worker's 2 copiers, and one guest copier there set
+ * the pace of a 200 MB upload into ready pages (36-42 ms against 21-25
+ * with two; docs/performance.md).
  */
 static unsigned copier_count(const struct run *r)
 {
@@ -130,7 +130,7 @@ static unsigned copier_count(const struct run *r)
 	if (r->ring <= AVA_STREAM_RING)
 		return 1;
 	cpus = ava_cpus_allowed();
-	n = ava_stream_threads(cpus >= 16 ? 4 : cpus >= 4 ? 2 : 1, MAX_COPIERS);
+	n = ava_stream_threads(cpus < 4 ? 1 : cpus < 8 ? 2 : cpus < 16 ? cpus / 4 : 4, MAX_COPIERS);
 	return (unsigned)min64(n, r->slots.nchunks / 2 ? r->slots.nchunks / 2 : 1);
 }
 

@@ -118,10 +118,13 @@ static void forked_parent(pid_t pid)
 void avaw_upool_fork_end(pid_t pid)
 {
 	if (pid == 0) {
-		/* the child: the pool if this fork handed it out; no refill thread */
+		/* the child: the pool if this fork handed it out (kept from its
+		 * own forks: PoCL's of the linker), no refill thread */
 		pthread_mutex_init(&pool.lock, NULL);
 		if (!pool.handing)
 			pool.p = NULL;
+		else
+			madvise(pool.p, pool.n, MADV_DONTFORK);
 		pool.ready = pool.handing;
 		pool.refilling = 0;
 		return;

@@ -10,7 +10,8 @@
  * never inherited by a fork but the one that hands it out) and hands it to
  * the next session worker it forks: the child inherits it copy-on-write
  * and the daemon unmaps its side at once, so the child's writes reuse the
- * pages without copying, and no two processes ever share what is written.
+ * pages without copying, and no two processes ever share what is written
+ * (nor does the child pass it on to its own forks).
  * A new one is made a while after (AVAW_UPOOL_REFILL_MS: not while the
  * session that took the last one starts), on a thread at the lowest
  * priority.  A session that never takes its pool keeps it as

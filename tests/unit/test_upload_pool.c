@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * worker/upload_pool.c: a session forked while the daemon's pool is ready
- * gets it (zeroed, once, only what fits); the daemon's side is gone after
+ * gets it (zeroed, once, only what fits, and not passed on to the
+ * session's own forks); the daemon's side is gone after
  * the fork and comes back after the refill delay; a session forked before
  * that gets none; one the pool does not fit gets none; and without a pool
  * there is nothing to take.
  */
+#include <errno.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +39,19 @@ static int session(child_fn fn)
 	return WEXITSTATUS(st);
 }
 
+/* Whether a fork of this process has p mapped (msync: ENOMEM where nothing is). */
+static int fork_has(void *p)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0)
+		_exit(msync(p, 4096, MS_ASYNC) == 0 ? 1 : errno == ENOMEM ? 0 : 2);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 static int takes_zeroed_once(void)
 {
 	size_t size = (3u << 20) + 5, i;
@@ -53,6 +69,8 @@ static int takes_zeroed_once(void)
 		p[i] = (uint8_t)i;
 	if (avaw_upool_take(size))
 		return 4;
+	if (fork_has(p) != 0)
+		return 5;
 	return 0;
 }
 
