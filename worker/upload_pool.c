@@ -10,9 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
+#include "worker_prefault.h"	/* MADV_POPULATE_WRITE where the headers lack it */
 
 #define HUGE_PAGE (2u << 20)
 

@@ -15,10 +15,6 @@
 #include "stream_slots.h"
 #include "worker_prefault.h"
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-
 #define PREFAULT_MIN (16u << 20)
 #define PREFAULT_STEP (4u << 20)
 

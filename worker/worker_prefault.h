@@ -10,6 +10,11 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/mman.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23	/* Linux 5.14; older C library headers lack it */
+#endif
 
 #define AVAW_PREFAULT_MAX_THREADS 4
 

@@ -32,7 +32,7 @@ $(BUILD)/tests/unit/test_stream: tests/unit/test_stream.c userlib/guest_stream.c
 $(BUILD)/tests/unit/test_prefault: tests/unit/test_prefault.c worker/worker_prefault.c worker/worker_prefault.h common/stream_slots.h \
 	common/cpus_allowed.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_upload_pool: tests/unit/test_upload_pool.c worker/upload_pool.c worker/upload_pool.h \
-	tests/unit/unit_check.h
+	worker/worker_prefault.h tests/unit/unit_check.h
 $(BUILD)/tests/unit/test_stream_copiers: tests/unit/test_stream_copiers.c userlib/guest_stream.c \
 	worker/worker_stream.c worker/worker_stream_copiers.c worker/worker_prefault.c common/wire_codec.c common/stream_slots.h \
 	userlib/guest_stream.h worker/worker_call.h common/cpus_allowed.h common/shm_layout.h uapi/ava_wire.h \
